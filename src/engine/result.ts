@@ -1,0 +1,93 @@
+// What a run produces. Reporters render this and nothing else; the JSON
+// reporter writes it as-is (docs/json-report.md, schema version below).
+import type { Observation, Outcome } from '../probes/types.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type Severity = 'error' | 'warn' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warn', 'info'];
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+
+/** What a finding or check concerns: a member, listener, pool, host or the whole run. */
+export interface Subject {
+  kind: 'member' | 'listener' | 'pool' | 'host' | 'loadbalancer' | 'target';
+  name: string;
+  /** e.g. "10.0.1.12:8080". */
+  address?: string;
+}
+
+export interface Finding {
+  /** Stable code: `<playbook>/<conclusion>`, e.g. `router-code/default-pool-empty`. */
+  code: string;
+  conclusion: string;
+  severity: Severity;
+  title: string;
+  cause: string;
+  /** Rendered from observations: what was seen, where. */
+  evidence: string[];
+  /** Commands or console steps to run. lbdoctor never runs them. */
+  fix: string[];
+  faq: string[];
+  /** Step ids walked to reach this conclusion. */
+  path: string[];
+  subject?: Subject;
+}
+
+/** A walk that could not reach a conclusion (probe error with no branch, unanswered fact, deadline, Ctrl-C). */
+export interface Inconclusive {
+  reason: string;
+  path: string[];
+  step: string;
+  subject?: Subject;
+}
+
+/** One probe or checklist item as executed. */
+export interface CheckRecord {
+  step: string;
+  /** For checklist items: the item id. */
+  item?: string;
+  title: string;
+  probe: string;
+  vantage: string;
+  subject?: Subject;
+  outcome: Outcome;
+  observation: Observation;
+  startedAt: string;
+  durationMs: number;
+}
+
+export type FactSource = 'inventory' | 'set' | 'answers' | 'prompt' | 'target' | 'unknown';
+
+export interface FactRecord {
+  /** Fact id, with its scope when scoped: `hc_enabled@pool:web-pool`. */
+  key: string;
+  question: string;
+  value: unknown;
+  source: FactSource;
+}
+
+export interface HostTiming {
+  host: string;
+  connectMs?: number;
+  readMs?: number;
+  error?: string;
+}
+
+export interface RunResult {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: 'lbdoctor'; version: string };
+  playbook: { id: string; title: string; faq: string[] };
+  target?: string;
+  verdict: Verdict;
+  startedAt: string;
+  durationMs: number;
+  /** True when Ctrl-C or --deadline stopped the run before every walk concluded. */
+  interrupted: boolean;
+  findings: Finding[];
+  inconclusive: Inconclusive[];
+  checks: CheckRecord[];
+  facts: FactRecord[];
+  hosts: HostTiming[];
+  /** Every step id visited (union over all walks), for highlighting the decision graph. */
+  visited: string[];
+}

@@ -1,0 +1,83 @@
+// The probe contract. A probe observes one thing and reports it; it never
+// decides what the observation means for a playbook (STYLE: goss resource/system).
+import type { Duplex } from 'node:stream';
+import type { z } from 'zod';
+
+/** The closed outcome set (DESIGN.md). "Could not check" is `error`, never `fail`. */
+export type Outcome = 'pass' | 'fail' | 'error' | 'skip';
+export const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'error', 'skip'];
+
+export interface Observation {
+  outcome: Outcome;
+  /** One line a person reads: "127.0.0.1:8080 refused the connection (RST) after 0.4 ms". */
+  summary: string;
+  /** Structured facts the playbook branches on, e.g. `{ status: 502, headers: {...} }`. */
+  data: Record<string, unknown>;
+  /** For `error` and `skip`: why it could not be checked. */
+  reason?: string;
+  expected?: string;
+  actual?: string;
+  durationMs: number;
+  /** Raw text behind the observation (command output, response head), kept as evidence. */
+  raw?: string;
+}
+
+/** Opens TCP streams, from the operator's machine or through an SSH host (forwardOut). */
+export interface Dialer {
+  /** "local" or "ssh://user@host:port": shown in evidence so the reader knows where a probe ran from. */
+  readonly vantage: string;
+  connect(host: string, port: number, options: { signal: AbortSignal; timeoutMs: number }): Promise<Duplex>;
+}
+
+/** A named, allow-listed read on a host (see src/runners/commands.ts). */
+export interface SectionRequest {
+  id: string;
+  /** Arguments; always quoted by the one quoting function before reaching a shell. */
+  args?: readonly string[];
+}
+
+export interface SectionOutput {
+  id: string;
+  args: readonly string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Reads host state; one batched read per host per run, memoised. */
+export interface HostReader {
+  readonly host: string;
+  read(requests: readonly SectionRequest[], signal: AbortSignal): Promise<SectionOutput[]>;
+}
+
+export interface ProbeContext {
+  signal: AbortSignal;
+  /** Per-probe timeout (--timeout). */
+  timeoutMs: number;
+  dialer: Dialer;
+  /** Present when the vantage is a host (local machine or SSH member). */
+  host?: HostReader;
+}
+
+interface ProbeBase<P> {
+  readonly kind: string;
+  /** One line for `lbdoctor probe --help` and `show`. */
+  readonly summary: string;
+  /** Parameters as written in a playbook's `with:`; validated before run. */
+  readonly params: z.ZodType<P>;
+}
+
+export interface NetworkProbe<P = unknown> extends ProbeBase<P> {
+  readonly needs: 'network';
+  run(params: P, ctx: ProbeContext): Promise<Observation>;
+}
+
+export interface HostProbe<P = unknown> extends ProbeBase<P> {
+  readonly needs: 'host';
+  /** The reads this probe needs, so a run can batch every host read into one script. */
+  sections(params: P): SectionRequest[];
+  /** Pure evaluation of the read outputs: testable on captured text. */
+  evaluate(params: P, outputs: SectionOutput[]): Observation;
+}
+
+export type Probe<P = unknown> = NetworkProbe<P> | HostProbe<P>;
