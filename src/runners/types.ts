@@ -18,3 +18,19 @@ export interface VantageProvider {
   /** Closes every connection (also on Ctrl-C). */
   close(): Promise<void>;
 }
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/**
+ * Runs one allow-listed command (argv, never a shell string) on a host.
+ * The batched read is `run(['sh', '-s'], { input: script })`.
+ */
+export interface CommandRunner {
+  /** "local", "ssh://root@10.0.0.2:22", "netns:lbd-ab12-be1". */
+  readonly name: string;
+  run(argv: readonly string[], options: { input?: string; signal: AbortSignal; timeoutMs: number }): Promise<CommandResult>;
+}
