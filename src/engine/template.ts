@@ -1,0 +1,50 @@
+// {{ path }} templates over the walk's context. Small on purpose: paths and
+// nothing else, so playbooks cannot run code.
+
+/** Reads `a.b.c` (and `headers.x-router-code`) from nested objects; undefined when absent. */
+export function getPath(root: unknown, path: string): unknown {
+  let cur: unknown = root;
+  for (const key of path.split('.')) {
+    if (cur === null || cur === undefined) return undefined;
+    if (typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+const WHOLE = /^\s*\{\{\s*([^}|]+?)\s*(?:\|\s*'([^']*)'\s*)?\}\}\s*$/;
+const ANY = /\{\{\s*([^}|]+?)\s*(?:\|\s*'([^']*)'\s*)?\}\}/g;
+
+/**
+ * A string that is exactly one template keeps the value's type (a port stays a
+ * number); otherwise values are interpolated as text. `{{ a.b | 'fallback' }}`
+ * gives a fallback for missing values.
+ */
+export function renderValue(value: unknown, ctx: unknown): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE.exec(value);
+    if (whole) {
+      const v = getPath(ctx, whole[1]!);
+      return v === undefined || v === null ? whole[2] : v;
+    }
+    return renderText(value, ctx);
+  }
+  if (Array.isArray(value)) return value.map((v) => renderValue(v, ctx));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, ctx)]));
+  }
+  return value;
+}
+
+export function renderText(text: string, ctx: unknown): string {
+  return text.replace(ANY, (_m, path: string, fallback: string | undefined) => {
+    const v = getPath(ctx, path);
+    if (v === undefined || v === null) return fallback ?? '(unknown)';
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  });
+}
+
+/** Drops undefined values so a probe's schema defaults apply to unresolved optional params. */
+export function pruneUndefined(obj: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
+}
