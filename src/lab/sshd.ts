@@ -111,7 +111,10 @@ function waitForListening(address: string, port: number, child: ChildProcess | u
   });
   return new Promise<void>((resolve, reject) => {
     const attempt = (): void => {
-      if (exited) return reject(new LbdError('LBD_ERR_INTERNAL', `lab: ${exited} on ${address}:${port}`));
+      if (exited) {
+        reject(new LbdError('LBD_ERR_INTERNAL', `lab: ${exited} on ${address}:${port}`));
+        return;
+      }
       if (Date.now() > deadline) {
         return reject(
           new LbdError('LBD_ERR_INTERNAL', `lab: sshd on ${address}:${port} did not listen in time`),
