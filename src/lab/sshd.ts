@@ -116,9 +116,8 @@ function waitForListening(address: string, port: number, child: ChildProcess | u
         return;
       }
       if (Date.now() > deadline) {
-        return reject(
-          new LbdError('LBD_ERR_INTERNAL', `lab: sshd on ${address}:${port} did not listen in time`),
-        );
+        reject(new LbdError('LBD_ERR_INTERNAL', `lab: sshd on ${address}:${port} did not listen in time`));
+        return;
       }
       const s = connect({ host: address, port });
       s.once('data', () => {
