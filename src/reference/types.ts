@@ -50,3 +50,12 @@ export interface PoolRuntime extends EventEmitter {
   setAdminUp(key: string, up: boolean): void;
   close(): void;
 }
+
+/** What the reference LB's parts log through (health changes, listener errors). Injected, never global. */
+export interface ReferenceLogger {
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+/** A logger that drops everything (tests, library use). */
+export const silentLogger: ReferenceLogger = { info() {}, warn() {} };
