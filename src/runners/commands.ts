@@ -1,0 +1,262 @@
+// The fixed allow-list of host reads. A host probe asks for sections by id;
+// only the commands written here can ever run on a host, every one of them
+// read-only, and every argument is validated here and quoted by shellQuote
+// (src/runners/quote.ts) before it reaches a shell. DESIGN.md "Read-only, always".
+import { InputError } from '../errors.js';
+import type { SectionRequest } from '../probes/types.js';
+
+/** One way to produce a section; tried in order, the first whose program is installed runs. */
+export type Argv = readonly string[];
+
+interface ArgRule {
+  readonly name: string;
+  readonly expected: string;
+  readonly test: (value: string) => boolean;
+}
+
+export interface SectionSpec {
+  readonly id: string;
+  readonly summary: string;
+  /** Positional argument rules; `variadic` repeats the last rule (at least one value). */
+  readonly args: readonly ArgRule[];
+  readonly variadic?: boolean;
+  /** Alternatives: the first whose argv[0] exists on the host runs (e.g. ss, else netstat). */
+  readonly commands: (args: readonly string[]) => readonly Argv[];
+}
+
+// Kernel parameter names as sysctl writes them: net.ipv4.icmp_ratemask, net.ipv4.conf.eth0.rp_filter.
+const SYSCTL_KEY = /^[a-z][a-z0-9_]*(\.[A-Za-z0-9_-]+)+$/;
+// Absolute, normalised paths of plain characters: no "..", no "//", no spaces or shell metacharacters.
+const SAFE_PATH = /^(\/[A-Za-z0-9_@%+=,:~.-]+)+$/;
+
+function safePath(p: string): boolean {
+  return SAFE_PATH.test(p) && !p.split('/').some((part) => part === '.' || part === '..') && p.length <= 4096;
+}
+
+/** Configuration files a real-IP or access check may read (FAQ 2.1/2.2 hosts.deny, FAQ 3.9 web servers). */
+const CONFIG_FILE_PATTERNS: readonly RegExp[] = [
+  /^\/etc\/hosts\.(allow|deny)$/,
+  /^\/etc\/(nginx|httpd|apache2|tomcat\d*)\/.+$/,
+  /^\/usr\/local\/(nginx|apache2?|httpd)\/conf\/.+$/,
+  /\/nginx\.conf$/,
+  /\/httpd\.conf$/,
+  /\/apache2\.conf$/,
+  /\/conf\.d\/[^/]+\.conf$/,
+  /\/conf\/server\.xml$/,
+];
+
+function allowedConfigFile(p: string): boolean {
+  return safePath(p) && CONFIG_FILE_PATTERNS.some((re) => re.test(p));
+}
+
+/** Access logs: under /var/log, or a file whose name says it is a log. */
+function allowedLogFile(p: string): boolean {
+  if (!safePath(p)) return false;
+  const base = p.slice(p.lastIndexOf('/') + 1);
+  return p.startsWith('/var/log/') || /access/i.test(base) || /\.log(\.\d+)?$/.test(base);
+}
+
+const sysctlKeyRule: ArgRule = {
+  name: 'key',
+  expected: 'a kernel parameter name such as net.ipv4.icmp_ratemask',
+  test: (v) => SYSCTL_KEY.test(v) && v.length <= 200,
+};
+
+const configPathRule: ArgRule = {
+  name: 'path',
+  expected:
+    'an absolute path of /etc/hosts.allow, /etc/hosts.deny, or an nginx/Apache/Tomcat configuration file (no "..", no spaces)',
+  test: allowedConfigFile,
+};
+
+const logPathRule: ArgRule = {
+  name: 'path',
+  expected: 'an absolute path of a log file (under /var/log, or named *.log or *access*; no "..", no spaces)',
+  test: allowedLogFile,
+};
+
+const lineCountRule: ArgRule = {
+  name: 'lines',
+  expected: 'a whole number of lines from 1 to 100000',
+  test: (v) => /^[1-9][0-9]{0,5}$/.test(v) && Number(v) <= 100000,
+};
+
+function section(spec: SectionSpec): SectionSpec {
+  return spec;
+}
+
+/** Every read lbdoctor can make on a host. Nothing here changes the host. */
+export const SECTIONS = {
+  sysctl: section({
+    id: 'sysctl',
+    summary: 'kernel parameters (sysctl KEY…, or grep of /proc/sys when sysctl is missing)',
+    args: [sysctlKeyRule],
+    variadic: true,
+    commands: (keys) => [
+      ['sysctl', ...keys],
+      ['grep', '-H', '', ...keys.map((k) => `/proc/sys/${k.replaceAll('.', '/')}`)],
+    ],
+  }),
+  'ip-route': section({
+    id: 'ip-route',
+    summary: 'IPv4 main routing table (ip route, or route -n)',
+    args: [],
+    commands: () => [
+      ['ip', '-4', 'route', 'show', 'table', 'main'],
+      ['route', '-n'],
+    ],
+  }),
+  'ip-addr': section({
+    id: 'ip-addr',
+    summary: 'interface addresses (ip -o addr)',
+    args: [],
+    commands: () => [['ip', '-o', 'addr', 'show']],
+  }),
+  listening: section({
+    id: 'listening',
+    summary: 'listening TCP/UDP sockets with processes (ss -ltnup, or netstat -ltnup)',
+    args: [],
+    commands: () => [
+      ['ss', '-ltnup'],
+      ['netstat', '-ltnup'],
+    ],
+  }),
+  'iptables-save': section({
+    id: 'iptables-save',
+    summary: 'IPv4 filter table rules (iptables-save -t filter)',
+    args: [],
+    commands: () => [['iptables-save', '-t', 'filter']],
+  }),
+  'nft-ruleset': section({
+    id: 'nft-ruleset',
+    summary: 'nftables ruleset (nft list ruleset)',
+    args: [],
+    commands: () => [['nft', 'list', 'ruleset']],
+  }),
+  file: section({
+    id: 'file',
+    summary: 'one allow-listed configuration file (cat PATH)',
+    args: [configPathRule],
+    commands: ([path]) => [['cat', path!]],
+  }),
+  'nginx-config': section({
+    id: 'nginx-config',
+    summary: 'the effective nginx configuration (nginx -T; reads, changes nothing)',
+    args: [],
+    commands: () => [['nginx', '-T']],
+  }),
+  'log-tail': section({
+    id: 'log-tail',
+    summary: 'the last N lines of a log file (tail -n N PATH)',
+    args: [logPathRule, lineCountRule],
+    commands: ([path, lines]) => [['tail', '-n', lines!, path!]],
+  }),
+  loadavg: section({
+    id: 'loadavg',
+    summary: 'load averages (/proc/loadavg)',
+    args: [],
+    commands: () => [['cat', '/proc/loadavg']],
+  }),
+  cpus: section({
+    id: 'cpus',
+    summary: 'online CPUs (nproc, or getconf)',
+    args: [],
+    commands: () => [['nproc'], ['getconf', '_NPROCESSORS_ONLN']],
+  }),
+  meminfo: section({
+    id: 'meminfo',
+    summary: 'memory (/proc/meminfo)',
+    args: [],
+    commands: () => [['cat', '/proc/meminfo']],
+  }),
+  sockstat: section({
+    id: 'sockstat',
+    summary: 'socket counts incl. TIME_WAIT (/proc/net/sockstat)',
+    args: [],
+    commands: () => [['cat', '/proc/net/sockstat']],
+  }),
+  'net-counters': section({
+    id: 'net-counters',
+    summary: 'TCP extended counters incl. ListenOverflows (/proc/net/netstat)',
+    args: [],
+    commands: () => [['cat', '/proc/net/netstat']],
+  }),
+  'conntrack-stats': section({
+    id: 'conntrack-stats',
+    summary: 'connection tracking statistics (conntrack -S, or /proc/net/stat/nf_conntrack)',
+    args: [],
+    commands: () => [
+      ['conntrack', '-S'],
+      ['cat', '/proc/net/stat/nf_conntrack'],
+    ],
+  }),
+  modules: section({
+    id: 'modules',
+    summary: 'loaded kernel modules (/proc/modules)',
+    args: [],
+    commands: () => [['cat', '/proc/modules']],
+  }),
+} as const satisfies Record<string, SectionSpec>;
+
+export type SectionId = keyof typeof SECTIONS;
+
+/** Programs any section may run: the test that walks the probe registry checks against this. */
+export const ALLOWED_PROGRAMS: ReadonlySet<string> = new Set(
+  Object.values(SECTIONS).flatMap((s) => s.commands(s.args.map(() => 'x')).map((argv) => argv[0]!)),
+);
+
+export function isSectionId(id: string): id is SectionId {
+  return Object.hasOwn(SECTIONS, id);
+}
+
+/**
+ * Validates a request against the allow-list and returns the argv alternatives.
+ * Throws InputError (exit 2) naming the bad argument and what was expected.
+ */
+export function resolveSection(request: SectionRequest): readonly Argv[] {
+  if (!isSectionId(request.id)) {
+    throw new InputError(`host read "${request.id}" is not on the allow-list`, [
+      {
+        message: `unknown host read "${request.id}"`,
+        field: 'section',
+        expected: Object.keys(SECTIONS).join(', '),
+      },
+    ]);
+  }
+  const spec: SectionSpec = SECTIONS[request.id];
+  const args = request.args ?? [];
+  const fixed = spec.variadic ? spec.args.length - 1 : spec.args.length;
+  const countOk = spec.variadic
+    ? args.length >= spec.args.length && args.length <= 64
+    : args.length === fixed;
+  if (!countOk) {
+    throw new InputError(
+      `host read "${spec.id}" takes ${spec.variadic ? `1 to 64` : fixed} argument(s), got ${args.length}`,
+      [
+        {
+          message: `wrong number of arguments for ${spec.id}`,
+          field: `${spec.id}.args`,
+          expected: spec.args.map((a) => a.name).join(' ') + (spec.variadic ? '…' : ''),
+        },
+      ],
+    );
+  }
+  args.forEach((value, i) => {
+    const rule = spec.args[Math.min(i, spec.args.length - 1)]!;
+    if (typeof value !== 'string' || !rule.test(value)) {
+      throw new InputError(`host read "${spec.id}": ${rule.name} ${JSON.stringify(value)} is not allowed`, [
+        {
+          message: `invalid ${rule.name} ${JSON.stringify(value)}`,
+          field: `${spec.id}.args[${i}]`,
+          expected: rule.expected,
+        },
+      ]);
+    }
+  });
+  return spec.commands(args);
+}
+
+/** A stable key for deduplicating requests: id plus its arguments. */
+export function sectionKey(request: SectionRequest): string {
+  return JSON.stringify([request.id, ...(request.args ?? [])]);
+}
