@@ -1,0 +1,439 @@
+// http: one request through the vantage's Dialer, with the answer and where
+// the time went. The status and `x-router-code` header drive the FAQ 1.5/1.6
+// playbooks; the error kinds keep "the backend reset the connection" apart
+// from "it sent garbage" and "it never answered" — three different 502/504
+// causes in FAQ 1.5.
+import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { Client } from 'undici';
+import { z } from 'zod';
+import { classifyDialError, type DialFailure, describeDialFailure, dialTimingsOf } from './dialers/local.js';
+import {
+  formatStatusRanges,
+  parseStatusExpectation,
+  statusExpectation,
+  statusMatches,
+} from './http-expect.js';
+import { hostParam, ms, portParam } from './network-params.js';
+import type { NetworkProbe, Observation, ProbeContext } from './types.js';
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
+
+export const httpParams = z
+  .object({
+    /** Full URL; or give host (+ port, scheme, path) instead. */
+    url: z.url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' }).optional(),
+    host: hostParam.optional(),
+    port: portParam.optional(),
+    scheme: z.enum(['http', 'https']).optional(),
+    path: z.string().startsWith('/', 'path must start with "/"').optional(),
+    method: z
+      .string()
+      .regex(/^[A-Z]+$/, 'method must be upper case letters, e.g. GET')
+      .default('GET'),
+    /** Host header to send (the URL's host otherwise); also the SNI unless `servername` is set. */
+    hostHeader: z.string().min(1).optional(),
+    /** Dial this address ("ip" or "ip:port") instead of the URL's host, keeping Host and SNI (curl --connect-to). */
+    connectTo: z.string().min(1).optional(),
+    servername: z.string().min(1).optional(),
+    headers: z.record(headerName, z.string()).optional(),
+    cookies: z.record(z.string().min(1), z.string()).optional(),
+    body: z.string().optional(),
+    expect: z.object({ status: statusExpectation.optional() }).strict().optional(),
+    /** How much of the body to keep as an excerpt. */
+    bodyBytes: z.number().int().min(0).max(1_048_576).default(2048),
+    /** Skip certificate verification (the tls probe says what is wrong with it). */
+    insecure: z.boolean().default(false),
+    /** PEM of a CA to trust in addition to nothing else (self-signed labs). */
+    ca: z.string().optional(),
+    /** Time allowed for the response head after the request is sent; the probe timeout otherwise. */
+    responseTimeoutMs: z.number().int().positive().optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (!p.url && !p.host)
+      ctx.addIssue({ code: 'custom', message: 'give url, or host (and port)', path: ['url'] });
+    if (p.url && (p.host || p.port || p.scheme || p.path)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either url or host/port/scheme/path, not both',
+        path: ['url'],
+      });
+    }
+    if (p.connectTo && !parseConnectTo(p.connectTo)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'connectTo must be "ip", "ip:port" or "[ipv6]:port"',
+        path: ['connectTo'],
+      });
+    }
+    if (p.expect?.status !== undefined) {
+      try {
+        parseStatusExpectation(p.expect.status);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message, path: ['expect', 'status'] });
+      }
+    }
+  });
+export type HttpParams = z.infer<typeof httpParams>;
+
+/** What went wrong, when something did; `data.error.kind` in the observation. */
+export type HttpErrorKind =
+  | 'dns'
+  | 'connect-refused'
+  | 'connect-timeout'
+  | 'unreachable'
+  | 'connect-error'
+  | 'tls'
+  | 'reset-before-response'
+  | 'closed-before-response'
+  | 'response-timeout'
+  | 'malformed-response'
+  | 'reset-mid-body'
+  | 'closed-mid-body'
+  | 'body-timeout'
+  | 'aborted'
+  | 'other';
+
+export interface HttpTimings {
+  dnsMs?: number;
+  connectMs?: number;
+  tlsMs?: number;
+  /** From the connection being ready to the response head: the server's think time plus one round trip. */
+  firstByteMs?: number;
+  totalMs: number;
+}
+
+function parseConnectTo(v: string): { host: string; port?: number } | undefined {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(v) ?? /^([^:]+)(?::(\d+))?$/.exec(v);
+  if (m?.[1] && isIP(m[1]) !== 0) {
+    const port = m[2] === undefined ? undefined : Number(m[2]);
+    if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+    return { host: m[1], ...(port === undefined ? {} : { port }) };
+  }
+  if (isIP(v) === 6) return { host: v };
+  return undefined;
+}
+
+export function requestUrl(p: HttpParams): URL {
+  if (p.url) return new URL(p.url);
+  const scheme = p.scheme ?? (p.port === 443 ? 'https' : 'http');
+  const host = p.host!.includes(':') && !p.host!.startsWith('[') ? `[${p.host}]` : p.host!;
+  return new URL(`${scheme}://${host}${p.port ? `:${p.port}` : ''}${p.path ?? '/'}`);
+}
+
+function bareHostname(u: URL): string {
+  return u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+}
+
+function hostOf(hostHeader: string): string {
+  const m = /^\[([^\]]+)\]/.exec(hostHeader);
+  if (m?.[1]) return m[1];
+  return hostHeader.replace(/:\d+$/, '');
+}
+
+function sniFor(p: HttpParams, u: URL): string | undefined {
+  const name = p.servername ?? (p.hostHeader ? hostOf(p.hostHeader) : bareHostname(u));
+  // RFC 6066: SNI carries names only, never IP literals.
+  return isIP(name) === 0 ? name : undefined;
+}
+
+function classifyRequestError(
+  err: unknown,
+  gotHead: boolean,
+): { kind: HttpErrorKind; code?: string; message: string } {
+  const e = err as { code?: string; name?: string; message?: string; cause?: unknown };
+  const message = e?.message ?? String(err);
+  const code = e?.code;
+  const base = { ...(code ? { code } : {}), message };
+  if (e?.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR')
+    return { kind: 'aborted', ...base };
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'response-timeout', ...base };
+  if (code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'body-timeout', ...base };
+  if (
+    e?.name === 'HTTPParserError' ||
+    code?.startsWith('HPE_') ||
+    code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' ||
+    code === 'UND_ERR_INFO'
+  ) {
+    return { kind: 'malformed-response', ...base };
+  }
+  const causeCode = (e?.cause as { code?: string } | undefined)?.code;
+  const reset =
+    code === 'ECONNRESET' || causeCode === 'ECONNRESET' || code === 'EPIPE' || /reset/i.test(message);
+  const closed = code === 'UND_ERR_SOCKET' || /other side closed|socket hang up/i.test(message);
+  if (reset) return { kind: gotHead ? 'reset-mid-body' : 'reset-before-response', ...base };
+  if (closed) return { kind: gotHead ? 'closed-mid-body' : 'closed-before-response', ...base };
+  return { kind: 'other', ...base };
+}
+
+function dialKind(f: DialFailure): HttpErrorKind {
+  switch (f.state) {
+    case 'refused':
+      return 'connect-refused';
+    case 'timeout':
+      return 'connect-timeout';
+    case 'unreachable':
+      return 'unreachable';
+    case 'dns-error':
+      return 'dns';
+    case 'aborted':
+      return 'aborted';
+    default:
+      return 'connect-error';
+  }
+}
+
+function describeKind(kind: HttpErrorKind): string {
+  const text: Record<HttpErrorKind, string> = {
+    dns: 'the name does not resolve',
+    'connect-refused': 'the connection was refused (RST: nothing listens on that port)',
+    'connect-timeout': 'the connection timed out (SYN dropped or no host)',
+    unreachable: 'the address is unreachable',
+    'connect-error': 'the connection failed',
+    tls: 'the TLS handshake failed',
+    'reset-before-response': 'the server reset the connection (RST) before answering',
+    'closed-before-response': 'the server closed the connection without answering',
+    'response-timeout': 'no response head arrived in time (response timeout)',
+    'malformed-response': 'the response is not valid HTTP',
+    'reset-mid-body': 'the server reset the connection (RST) in the middle of the body',
+    'closed-mid-body': 'the server closed the connection before the body was complete',
+    'body-timeout': 'the body stopped arriving (body timeout)',
+    aborted: 'the request was aborted',
+    other: 'the request failed',
+  };
+  return text[kind];
+}
+
+function toHeaderRecord(h: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+}
+
+export const httpProbe: NetworkProbe<HttpParams> = {
+  kind: 'http',
+  needs: 'network',
+  summary: 'HTTP(S) request: status, headers (x-router-code, set-cookie), body excerpt, phase timings',
+  params: httpParams,
+  run: runHttp,
+};
+
+async function runHttp(params: HttpParams, ctx: ProbeContext): Promise<Observation> {
+  const url = requestUrl(params);
+  const https = url.protocol === 'https:';
+  const pinned = params.connectTo ? parseConnectTo(params.connectTo) : undefined;
+  const dialHost = pinned?.host ?? bareHostname(url);
+  const dialPort = pinned?.port ?? (url.port ? Number(url.port) : https ? 443 : 80);
+  const servername = https ? sniFor(params, url) : undefined;
+  const method = params.method;
+  const t0 = performance.now();
+  const timings: HttpTimings = { totalMs: 0 };
+  let readyAt: number | undefined;
+  let dialFailure: DialFailure | undefined;
+  let tlsFailure: { message: string; code?: string } | undefined;
+  let peer: { address?: string; tlsProtocol?: string; cipher?: string } = {};
+
+  const where = `${method} ${url.href}${pinned ? ` via ${dialHost}:${dialPort}` : ''} (from ${ctx.dialer.vantage})`;
+  const connector = (
+    _opts: unknown,
+    callback: (err: Error | null, socket: Duplex | TLSSocket | null) => void,
+  ): void => {
+    ctx.dialer.connect(dialHost, dialPort, { signal: ctx.signal, timeoutMs: ctx.timeoutMs }).then(
+      (stream) => {
+        const dt = dialTimingsOf(stream);
+        if (dt?.dnsMs !== undefined) timings.dnsMs = ms(dt.dnsMs);
+        timings.connectMs = ms(dt?.connectMs ?? performance.now() - t0);
+        if (dt?.address) peer.address = dt.address;
+        if (!https) {
+          readyAt = performance.now();
+          callback(null, stream);
+          return;
+        }
+        const tStart = performance.now();
+        const tls = tlsConnect({
+          socket: stream,
+          ...(servername ? { servername } : {}),
+          ALPNProtocols: ['http/1.1'],
+          rejectUnauthorized: !params.insecure,
+          ...(params.ca ? { ca: params.ca } : {}),
+        });
+        const onError = (err: Error & { code?: string }): void => {
+          clearTimeout(timer);
+          tlsFailure = { message: err.message, ...(err.code ? { code: err.code } : {}) };
+          tls.destroy();
+          callback(err, null);
+        };
+        const timer = setTimeout(
+          () => onError(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })),
+          ctx.timeoutMs,
+        );
+        tls.once('error', onError);
+        tls.once('secureConnect', () => {
+          clearTimeout(timer);
+          tls.off('error', onError);
+          timings.tlsMs = ms(performance.now() - tStart);
+          const cipher = tls.getCipher();
+          peer = { ...peer, tlsProtocol: tls.getProtocol() ?? undefined, cipher: cipher?.name };
+          readyAt = performance.now();
+          callback(null, tls);
+        });
+      },
+      (err: unknown) => {
+        dialFailure = classifyDialError(err);
+        callback(err instanceof Error ? err : new Error(String(err)), null);
+      },
+    );
+  };
+
+  const responseTimeout = params.responseTimeoutMs ?? ctx.timeoutMs;
+  const client = new Client(url.origin, {
+    connect: connector as never,
+    headersTimeout: responseTimeout,
+    bodyTimeout: responseTimeout,
+    pipelining: 1,
+  });
+  const headers: Record<string, string> = { ...(params.headers ?? {}) };
+  if (params.hostHeader) headers.host = params.hostHeader;
+  if (params.cookies) {
+    const jar = Object.entries(params.cookies).map(([k, v]) => `${k}=${v}`);
+    headers.cookie = headers.cookie ? `${headers.cookie}; ${jar.join('; ')}` : jar.join('; ');
+  }
+  const ranges =
+    params.expect?.status === undefined ? undefined : parseStatusExpectation(params.expect.status);
+  const baseData = {
+    url: url.href,
+    method,
+    vantage: ctx.dialer.vantage,
+    dialed: `${dialHost}:${dialPort}`,
+    ...(servername ? { servername } : {}),
+  };
+
+  let status: number | undefined;
+  let resHeaders: Record<string, string | string[]> | undefined;
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let received = 0;
+  let truncated = false;
+  try {
+    const res = await client.request({
+      path: `${url.pathname}${url.search}`,
+      method: method as never,
+      headers,
+      ...(params.body === undefined ? {} : { body: params.body }),
+      signal: ctx.signal,
+    });
+    status = res.statusCode;
+    resHeaders = toHeaderRecord(res.headers as Record<string, string | string[] | undefined>);
+    if (readyAt !== undefined) timings.firstByteMs = ms(performance.now() - readyAt);
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (kept < params.bodyBytes) {
+        const part = chunk.subarray(0, params.bodyBytes - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+      if (received > params.bodyBytes) {
+        // Enough for evidence: stop reading rather than download a large body.
+        truncated = true;
+        res.body.destroy();
+        break;
+      }
+    }
+    timings.totalMs = ms(performance.now() - t0);
+    const excerpt = Buffer.concat(chunks).toString('utf8');
+    const routerCode = firstValue(resHeaders['x-router-code']);
+    const matched = ranges === undefined || statusMatches(status, ranges);
+    const data = {
+      ...baseData,
+      status,
+      ...(res.statusText ? { statusText: res.statusText } : {}),
+      headers: resHeaders,
+      ...(routerCode ? { routerCode } : {}),
+      body: excerpt,
+      bodyBytesRead: received,
+      bodyTruncated: truncated,
+      timings,
+      ...(peer.address ? { address: peer.address } : {}),
+      ...(peer.tlsProtocol ? { tlsProtocol: peer.tlsProtocol, cipher: peer.cipher } : {}),
+    };
+    const rc = routerCode ? ` x-router-code ${routerCode}` : '';
+    return {
+      outcome: matched ? 'pass' : 'fail',
+      summary: `${where} → ${status}${rc} in ${timings.totalMs} ms${matched ? '' : ` (expected ${formatStatusRanges(ranges!)})`}`,
+      data,
+      ...(ranges ? { expected: `status ${formatStatusRanges(ranges)}`, actual: `status ${status}` } : {}),
+      durationMs: performance.now() - t0,
+      raw: responseHead(status, res.statusText, resHeaders, excerpt),
+    };
+  } catch (err) {
+    timings.totalMs = ms(performance.now() - t0);
+    let error: { kind: HttpErrorKind; code?: string; message: string; dialState?: string };
+    if (dialFailure) {
+      error = {
+        kind: dialKind(dialFailure),
+        ...(dialFailure.code ? { code: dialFailure.code } : {}),
+        message: dialFailure.message,
+        dialState: dialFailure.state,
+      };
+    } else if (tlsFailure) {
+      error = { kind: 'tls', ...tlsFailure };
+    } else {
+      error = classifyRequestError(err, status !== undefined);
+    }
+    const detail =
+      dialFailure !== undefined
+        ? `${dialHost}:${dialPort} ${describeDialFailure(dialFailure)}`
+        : `${describeKind(error.kind)}${error.code ? ` [${error.code}]` : ''}: ${error.message}`;
+    const summary = `${where} → ${status !== undefined ? `${status}, then ` : ''}${detail}`;
+    const data = {
+      ...baseData,
+      ...(status !== undefined ? { status, headers: resHeaders } : {}),
+      ...(status !== undefined && firstValue(resHeaders?.['x-router-code'])
+        ? { routerCode: firstValue(resHeaders?.['x-router-code']) }
+        : {}),
+      ...(chunks.length ? { body: Buffer.concat(chunks).toString('utf8'), bodyBytesRead: received } : {}),
+      error,
+      timings,
+    };
+    // A head that arrived and then broke is an observed misbehaviour (fail);
+    // no response at all means the question got no answer (error).
+    if (status !== undefined) {
+      return {
+        outcome: 'fail',
+        summary,
+        data,
+        ...(ranges ? { expected: `status ${formatStatusRanges(ranges)}` } : {}),
+        actual: `status ${status}, ${error.kind}`,
+        durationMs: performance.now() - t0,
+      };
+    }
+    return {
+      outcome: 'error',
+      summary,
+      reason: detail,
+      data,
+      actual: error.kind,
+      durationMs: performance.now() - t0,
+    };
+  } finally {
+    await client.destroy().catch(() => {});
+  }
+}
+
+function firstValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function responseHead(
+  status: number,
+  statusText: string | undefined,
+  headers: Record<string, string | string[]>,
+  body: string,
+): string {
+  const lines = [`HTTP ${status}${statusText ? ` ${statusText}` : ''}`];
+  for (const [k, v] of Object.entries(headers))
+    for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
+  return `${lines.join('\n')}\n\n${body}`;
+}
