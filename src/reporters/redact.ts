@@ -1,0 +1,103 @@
+// Secrets never reach a report (DESIGN.md "Reports and exit codes"): evidence
+// is built from raw command output and HTTP exchanges, which can carry
+// passwords, cookies, bearer tokens and private keys. Every format renders the
+// copy this module returns, so one tested function covers all of them.
+import type { FactRecord, RunResult } from '../engine/result.js';
+import type { Inventory } from '../model/inventory.js';
+
+export const REDACTED = '[REDACTED]';
+
+export interface RedactOptions {
+  /** Literal values to remove wherever they appear (e.g. a password read from `password_env`). */
+  extraSecrets?: readonly string[];
+}
+
+// A key names a secret when one of these words is in it...
+const SECRET_KEY =
+  /pass(?:word|wd)|secret|token|api[_-]?key|private[_-]?key|authorization|cookie|session|credential/i;
+// ...unless it only describes the secret's shape, not its value: a cookie's
+// *name* (FAQ 1.11 sticky sessions need it), the *name* of the environment
+// variable holding a password, the session-persistence settings, a flag.
+const DESCRIBES_NOT_HOLDS =
+  /(?:^|[_\-.\s])(?:name|names|env|type|persistence|enable|enabled|timeout|algo|policy|present|count)$|^has[_-]/i;
+
+/** Does a data key, header name or fact id (scope `@…` ignored) name a secret? */
+export function isSecretKey(key: string): boolean {
+  const bare = key.split('@')[0] ?? key;
+  return SECRET_KEY.test(bare) && !DESCRIBES_NOT_HOLDS.test(bare);
+}
+
+// Header lines (raw HTTP heads, curl -v output) anywhere in a string: the rest
+// of the line is the credential. `set-cookie` before `cookie` so the longer
+// name wins; `\b` also catches `Proxy-Authorization`.
+const HEADER_LINE = /\b(set-cookie|cookie|authorization)([ \t]*:)[^\r\n]*/gi;
+// PEM private keys of any flavour (RSA, EC, ENCRYPTED, OPENSSH), also when a
+// truncated capture lost the END line.
+const PEM_PRIVATE_KEY =
+  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
+// scheme://user:password@host — keep the user (useful to debug), drop the password.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):([^\s@/]+)@/gi;
+// key=value in query strings, command lines and config dumps.
+const KEY_VALUE = /\b(pass(?:word|wd)?|secret|token|access_token|api[_-]?key)=([^&\s"']+)/gi;
+
+/** Removes every secret pattern (and the extra literal secrets) from one string. */
+export function redactText(text: string, extraSecrets: readonly string[] = []): string {
+  let out = text;
+  // Literal secrets first, longest first, so a secret containing another is removed whole.
+  for (const secret of [...extraSecrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)) {
+    out = out.split(secret).join(REDACTED);
+  }
+  return out
+    .replace(PEM_PRIVATE_KEY, REDACTED)
+    .replace(HEADER_LINE, (_m, name: string, colon: string) => `${name}${colon} ${REDACTED}`)
+    .replace(URL_USERINFO, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`)
+    .replace(KEY_VALUE, (_m, key: string) => `${key}=${REDACTED}`);
+}
+
+function redactValue(value: unknown, extra: readonly string[]): unknown {
+  if (typeof value === 'string') return redactText(value, extra);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, extra));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = isSecretKey(k) && holdsSomething(v) ? REDACTED : redactValue(v, extra);
+    }
+    return out;
+  }
+  return value;
+}
+
+// null/undefined/booleans carry no secret ("cookie: false" says a cookie was
+// absent, which is evidence worth keeping).
+function holdsSomething(v: unknown): boolean {
+  return v !== null && v !== undefined && typeof v !== 'boolean';
+}
+
+function redactFact(f: FactRecord, extra: readonly string[]): FactRecord {
+  const copy = redactValue(f, extra) as FactRecord;
+  if (isSecretKey(f.key) && holdsSomething(f.value)) copy.value = REDACTED;
+  return copy;
+}
+
+/** A deep copy of the result with every secret replaced by `[REDACTED]`; the input is not touched. */
+export function redact(result: RunResult, options: RedactOptions = {}): RunResult {
+  const extra = options.extraSecrets ?? [];
+  const { facts, ...rest } = result;
+  const copy = redactValue(rest, extra) as Omit<RunResult, 'facts'>;
+  return { ...copy, facts: facts.map((f) => redactFact(f, extra)) } as RunResult;
+}
+
+/**
+ * The passwords an inventory points at: the values of the environment
+ * variables its hosts name in `password_env`. They are not in the result on
+ * purpose, but an SSH error message or a captured command line could echo one.
+ */
+export function secretsFromInventory(inventory: Pick<Inventory, 'hosts'>, env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  for (const access of Object.values(inventory.hosts)) {
+    const name = access.password_env;
+    const value = name ? env[name] : undefined;
+    if (value) out.push(value);
+  }
+  return out;
+}

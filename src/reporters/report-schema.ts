@@ -1,0 +1,114 @@
+// The JSON report's schema, written once in zod: the test suite validates the
+// JSON reporter's output with it, and schemas/report.schema.json is generated
+// from it (reportJsonSchema) so users' tools can validate reports too.
+// Keep it in step with src/engine/result.ts: the type assertions at the bottom
+// fail to compile when the two drift apart.
+import { z } from 'zod';
+import { REPORT_SCHEMA_VERSION, type RunResult } from '../engine/result.js';
+
+const Outcome = z
+  .enum(['pass', 'fail', 'error', 'skip'])
+  .describe('closed outcome set; "could not check" is error');
+const Severity = z.enum(['error', 'warn', 'info']);
+const Iso = z.string().describe('ISO 8601 timestamp');
+const Ms = z.number().nonnegative().describe('milliseconds');
+
+const Subject = z
+  .object({
+    kind: z.enum(['member', 'listener', 'pool', 'host', 'loadbalancer', 'target']),
+    name: z.string(),
+    address: z.string().optional().describe('e.g. "10.0.1.12:8080"'),
+  })
+  .describe('what a finding or check concerns');
+
+const Finding = z.object({
+  code: z.string().describe('stable: <playbook>/<conclusion>'),
+  conclusion: z.string(),
+  severity: Severity,
+  title: z.string(),
+  cause: z.string(),
+  evidence: z.array(z.string()).describe('what was seen, where'),
+  fix: z.array(z.string()).describe('commands or console steps; lbdoctor never runs them'),
+  faq: z.array(z.string()).describe('FAQ sections, e.g. "2.1"'),
+  path: z.array(z.string()).describe('step ids walked to reach this conclusion'),
+  subject: Subject.optional(),
+});
+
+const Inconclusive = z.object({
+  reason: z.string(),
+  path: z.array(z.string()),
+  step: z.string().describe('the step where the walk stopped'),
+  subject: Subject.optional(),
+});
+
+const Observation = z.object({
+  outcome: Outcome,
+  summary: z.string(),
+  data: z.record(z.string(), z.unknown()).describe('structured facts the playbook branched on'),
+  reason: z.string().optional().describe('for error and skip: why it could not be checked'),
+  expected: z.string().optional(),
+  actual: z.string().optional(),
+  durationMs: Ms,
+  raw: z.string().optional().describe('raw text behind the observation (redacted)'),
+});
+
+const CheckRecord = z.object({
+  step: z.string(),
+  item: z.string().optional().describe('checklist item id'),
+  title: z.string(),
+  probe: z.string(),
+  vantage: z.string().describe('"local" or "ssh://user@host:port"'),
+  subject: Subject.optional(),
+  outcome: Outcome,
+  observation: Observation,
+  startedAt: Iso,
+  durationMs: Ms,
+});
+
+const FactRecord = z.object({
+  key: z.string().describe('fact id, with its scope when scoped: hc_enabled@pool:web-pool'),
+  question: z.string(),
+  value: z.unknown(),
+  source: z.enum(['inventory', 'set', 'answers', 'prompt', 'target', 'unknown']),
+});
+
+const HostTiming = z.object({
+  host: z.string(),
+  connectMs: Ms.optional(),
+  readMs: Ms.optional(),
+  error: z.string().optional(),
+});
+
+export const RunResultSchema = z
+  .object({
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    tool: z.object({ name: z.literal('lbdoctor'), version: z.string() }),
+    playbook: z.object({ id: z.string(), title: z.string(), faq: z.array(z.string()) }),
+    target: z.string().optional(),
+    verdict: z.enum(['pass', 'fail', 'inconclusive']),
+    startedAt: Iso,
+    durationMs: Ms,
+    interrupted: z.boolean().describe('Ctrl-C or --deadline stopped the run before every walk concluded'),
+    findings: z.array(Finding),
+    inconclusive: z.array(Inconclusive),
+    checks: z.array(CheckRecord),
+    facts: z.array(FactRecord),
+    hosts: z.array(HostTiming),
+    visited: z.array(z.string()).describe('every step id visited, union over all walks'),
+  })
+  .describe('lbdoctor run report (docs/json-report.md)');
+
+/** The JSON Schema committed as schemas/report.schema.json. */
+export function reportJsonSchema(): Record<string, unknown> {
+  return {
+    title: 'lbdoctor report',
+    ...z.toJSONSchema(RunResultSchema, { target: 'draft-2020-12', io: 'output' }),
+  };
+}
+
+// Compile-time guard: the schema and the engine's type describe the same thing.
+type Parsed = z.infer<typeof RunResultSchema>;
+const _schemaCoversResult: (r: RunResult) => Parsed = (r) => r;
+const _resultCoversSchema: (r: Parsed) => RunResult = (r) => r;
+void _schemaCoversResult;
+void _resultCoversSchema;

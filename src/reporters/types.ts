@@ -1,0 +1,30 @@
+// The reporter contract: a reporter turns a finished RunResult into text. It
+// never decides anything about the run (verdict and exit code come from the
+// engine), and it only ever sees a result that redact() has already cleaned.
+import type { RunResult } from '../engine/result.js';
+import type { Inventory } from '../model/inventory.js';
+import type { DecisionGraph } from '../playbook/graph-types.js';
+
+export interface ReportContext {
+  /** ANSI colours; the CLI decides (shouldUseColor in color.ts). Files never get colour. */
+  color: boolean;
+  /** The playbook's decision graph, for the markdown report's flowchart. */
+  graph?: DecisionGraph;
+  /** Show every check and fact, not only the ones that need attention. */
+  verbose?: boolean;
+  /** The inventory the run used: fills the FAQ 7.5 support-ticket table in markdown. */
+  inventory?: Inventory;
+  /**
+   * Values that must never appear in a report (e.g. the password read from the
+   * environment variable a host's `password_env` names). See secretsFromInventory().
+   */
+  secrets?: readonly string[];
+}
+
+export interface Reporter {
+  name: string;
+  description: string;
+  /** File extension without the dot, for `--format NAME:FILE` defaults and docs. */
+  extension: string;
+  render(result: RunResult, ctx: ReportContext): string;
+}
