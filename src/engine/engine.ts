@@ -384,7 +384,7 @@ class Run {
         w.path
           .map((p) => w.steps[p])
           .filter((o): o is StepResults[string] => !!o && o.vantage !== 'operator')
-          .map((o) => `${o.summary} (from ${o.vantage})`);
+          .map((o) => o.summary);
     const finding: Finding = {
       code: `${this.pb.id}/${id}`,
       conclusion: id,

@@ -1,4 +1,48 @@
+// `lbdoctor probe <kind>`: one probe, ad hoc, from this machine (or, for a
+// remote vantage, through an SSH host). Exit codes follow the report contract:
+// 0 pass, 1 fail, 3 error/skip (could not check), 2 bad usage.
+import type { Command } from 'commander';
 import type { RegisterCommand } from '../types.js';
+import { collect } from '../options.js';
 
-// Placeholder: replaced by the work that builds this command.
-export const registerProbe: RegisterCommand = () => {};
+interface ProbeFlags {
+  target?: string;
+  with?: string[];
+  url?: string;
+  header?: string[];
+  servername?: string;
+  expectStatus?: string;
+  ca?: string;
+  timeout: string;
+  format: string;
+  host?: string;
+}
+
+export const registerProbe: RegisterCommand = (program: Command, setExitCode) => {
+  program
+    .command('probe <kind>')
+    .description('run one probe ad hoc (tcp, http, tls, udp, ping, websocket, and host probes) and print what it saw')
+    .option('--target <host:port>', 'where to probe (a host alone for ping)')
+    .option('--with <key=value>', 'a probe parameter, as in a playbook\'s "with:" (repeatable; JSON values allowed)', collect)
+    .option('--url <url>', 'http/websocket: the URL to request')
+    .option('--header <name: value>', 'http/websocket: a request header (repeatable)', collect)
+    .option('--servername <name>', 'tls/http: the SNI name to send')
+    .option('--expect-status <codes>', 'http: statuses that pass, e.g. 200 or 2xx or 200-299,401')
+    .option('--ca <file>', 'tls/http: a PEM CA file to trust')
+    .option('--timeout <duration>', 'per-probe timeout (5s is ELB\'s connect timeout, FAQ 1.5)', '5s')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--host <vantage>', 'probe from this host: ssh://user@host[:port] or an inventory host name')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 pass, 1 fail, 2 bad usage, 3 could not check (error or skip).\n' +
+        'Examples:\n' +
+        '  lbdoctor probe tcp --target 10.0.0.5:80\n' +
+        '  lbdoctor probe http --url http://www.example.com/health --with connectTo=10.0.0.5 --expect-status 200\n' +
+        '  lbdoctor probe tls --target 10.0.0.5:443 --servername www.example.com\n' +
+        '  lbdoctor probe udp --target 10.0.0.5:53 --with burst=200 --with intervalMs=5\n',
+    )
+    .action(async (kind: string, flags: ProbeFlags) => {
+      const { runProbeCommand } = await import('../probe-run.js');
+      setExitCode(await runProbeCommand(kind, flags));
+    });
+};

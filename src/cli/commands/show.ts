@@ -1,0 +1,49 @@
+import type { RegisterCommand } from '../types.js';
+import { collect } from '../options.js';
+
+export const registerShow: RegisterCommand = (program, setExitCode) => {
+  program
+    .command('show <id>')
+    .description('show a playbook: its steps, branches and conclusions, or its decision graph')
+    .option('--graph <kind>', 'print the decision graph as mermaid or dot')
+    .option('--playbooks <dir>', 'also load playbooks from this folder (repeatable)', collect)
+    .action(async (id: string, opts: { graph?: string; playbooks?: string[] }) => {
+      const { UsageError } = await import('../../errors.js');
+      if (opts.graph !== undefined && opts.graph !== 'mermaid' && opts.graph !== 'dot') {
+        throw new UsageError(`unknown graph kind "${opts.graph}"`, 'use --graph mermaid or --graph dot');
+      }
+      const [{ findPlaybook }, { probeKinds }, { playbookDirs }, { toDecisionGraph, stepEdges }] = await Promise.all([
+        import('../../playbook/load.js'),
+        import('../../probes/registry.js'),
+        import('../playbook-dirs.js'),
+        import('../../playbook/graph.js'),
+      ]);
+      const { playbook: pb, file } = await findPlaybook(id, playbookDirs(opts.playbooks), probeKinds());
+      if (opts.graph) {
+        const { toMermaid, toDot } = await import('../../reporters/graph.js');
+        const graph = toDecisionGraph(pb);
+        process.stdout.write(`${opts.graph === 'mermaid' ? toMermaid(graph) : toDot(graph)}\n`);
+        setExitCode(0);
+        return;
+      }
+      const out: string[] = [`${pb.id} — ${pb.title}`, `FAQ ${pb.faq.join(', ')}    ${file}`];
+      if (pb.description) out.push('', pb.description);
+      if (pb.symptoms.length) out.push('', 'Symptoms:', ...pb.symptoms.map((s) => `  - ${s}`));
+      out.push('', `Steps (start: ${pb.start}):`);
+      for (const [sid, step] of Object.entries(pb.steps)) {
+        const what =
+          step.kind === 'probe'
+            ? `probe ${step.probe} from ${step.vantage}`
+            : step.kind === 'ask'
+              ? `ask ${step.fact}`
+              : step.kind === 'checklist'
+                ? `checklist of ${step.items.length}`
+                : `conclude (${step.severity})`;
+        const fan = step.kind !== 'conclude' && step.foreach ? `, for each of the ${step.foreach}` : '';
+        out.push(`  ${sid}: ${step.title}  [${what}${fan}]`);
+        for (const e of stepEdges(sid, step)) out.push(`      ${e.label} → ${e.to}`);
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
+      setExitCode(0);
+    });
+};

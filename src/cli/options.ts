@@ -1,0 +1,39 @@
+// Option parsing shared by commands. Every bad value is a UsageError (exit 2)
+// that says what was expected.
+import { isIP } from 'node:net';
+import { UsageError } from '../errors.js';
+import type { Target } from '../engine/scope.js';
+
+/** commander helper for repeatable options. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** "5s", "1500ms", "2m", "30" (seconds) → milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`${flag} "${text}" is not a duration`, 'write e.g. 5s, 1500ms or 2m');
+  const n = Number(m[1]);
+  const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+  if (ms <= 0) throw new UsageError(`${flag} must be greater than zero`);
+  return ms;
+}
+
+/** "host:port" or "[v6]:port". */
+export function parseTarget(text: string): Target {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:[\]]+):(\d+)$/.exec(text);
+  const port = m ? Number(m[2]) : Number.NaN;
+  const host = m?.[1];
+  if (!host || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(`--target "${text}" is not host:port`, 'write e.g. --target 127.0.0.1:8080 or --target [::1]:8080');
+  }
+  if (text.startsWith('[') && isIP(host) !== 6) throw new UsageError(`--target "${text}": "${host}" is not an IPv6 address`);
+  return { host, port, raw: text };
+}
+
+/** Prompts only when a person can answer: a TTY on stdin, not CI, not --non-interactive. */
+export function isInteractive(flag: boolean | undefined, env = process.env, stdin = process.stdin): boolean {
+  if (flag) return false;
+  if (env.CI && env.CI !== 'false' && env.CI !== '0') return false;
+  return stdin.isTTY === true;
+}

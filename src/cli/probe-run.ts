@@ -1,0 +1,187 @@
+// The body of `lbdoctor probe`: load the probe from the one registry, build
+// its parameters, pick the vantage, run it under a timeout, print the
+// observation. Loaded lazily by commands/probe.ts.
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { localDialer } from '../probes/dialers/local.js';
+import { loadProbe } from '../probes/registry.js';
+import type { Observation, Probe, ProbeContext } from '../probes/types.js';
+import type { VantageProvider } from '../runners/types.js';
+import { parseDuration } from './options.js';
+import { buildProbeParams } from './probe-params.js';
+
+export interface ProbeCommandFlags {
+  target?: string;
+  with?: string[];
+  url?: string;
+  header?: string[];
+  servername?: string;
+  expectStatus?: string;
+  ca?: string;
+  timeout: string;
+  format: string;
+  host?: string;
+}
+
+export const OUTCOME_EXIT: Record<Observation['outcome'], number> = { pass: 0, fail: 1, error: 3, skip: 3 };
+
+function headerRecord(lines: readonly string[] | undefined): Record<string, string> | undefined {
+  if (!lines?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new UsageError(`--header "${line}" is not "Name: value"`, 'write e.g. --header "X-Debug: 1"');
+    out[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return out;
+}
+
+async function readCa(path: string | undefined): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--ca ${path}: ${(err as Error).message}`, 'give a readable PEM file', 'LBD_ERR_FILE');
+  }
+}
+
+/**
+ * Remote vantages come from src/runners/vantages.ts (SSH). It is loaded by
+ * path so this command works, for local vantages, in builds without it.
+ */
+async function remoteVantages(): Promise<{ create(): VantageProvider } | undefined> {
+  const specifier = '../runners/vantages.js';
+  try {
+    const mod = (await import(specifier)) as Record<string, unknown>;
+    const factory = mod.createVantageProvider;
+    if (typeof factory !== 'function') return undefined;
+    return { create: () => (factory as (o: object) => VantageProvider)({}) };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+export async function runProbeCommand(kind: string, flags: ProbeCommandFlags): Promise<number> {
+  if (flags.format !== 'text' && flags.format !== 'json') {
+    throw new UsageError(`unknown format "${flags.format}"`, 'use --format text or --format json', 'LBD_ERR_UNKNOWN_FORMAT');
+  }
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const probe: Probe<unknown> = await loadProbe(kind);
+  const params = buildProbeParams(kind, probe.params, {
+    ...(flags.target === undefined ? {} : { target: flags.target }),
+    ...(flags.with === undefined ? {} : { with: flags.with }),
+    named: {
+      url: flags.url,
+      headers: headerRecord(flags.header),
+      servername: flags.servername,
+      expect: flags.expectStatus === undefined ? undefined : { status: flags.expectStatus },
+      ca: await readCa(flags.ca),
+    },
+  });
+
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort(new DOMException('interrupted', 'AbortError'));
+  process.once('SIGINT', onSigint);
+  let provider: VantageProvider | undefined;
+  try {
+    let ctx: ProbeContext;
+    if (flags.host !== undefined) {
+      const remote = await remoteVantages();
+      if (!remote) {
+        throw new UsageError(
+          `--host ${flags.host}: remote vantages are not available in this build`,
+          'run the probe without --host (from this machine)',
+        );
+      }
+      provider = remote.create();
+      const vantage = await provider.forHost(flags.host, controller.signal);
+      ctx = { signal: controller.signal, timeoutMs, dialer: vantage.dialer, host: vantage.host };
+    } else {
+      ctx = { signal: controller.signal, timeoutMs, dialer: localDialer };
+      if (probe.needs === 'host') ctx.host = await localHostReader(timeoutMs);
+    }
+    const started = performance.now();
+    const observation = await runOne(probe, params, ctx);
+    observation.durationMs ||= performance.now() - started;
+    print(kind, ctx.dialer.vantage, params, observation, flags.format);
+    return OUTCOME_EXIT[observation.outcome];
+  } finally {
+    process.off('SIGINT', onSigint);
+    await provider?.close();
+  }
+}
+
+async function localHostReader(timeoutMs: number): Promise<ProbeContext['host']> {
+  const [{ LocalRunner }, { createBatchReader }] = await Promise.all([
+    import('../runners/local.js'),
+    import('../runners/batch.js'),
+  ]);
+  return createBatchReader(new LocalRunner(), { host: 'local', timeoutMs });
+}
+
+/** Runs a probe of either kind; a host that cannot be read is an `error` observation, not a crash. */
+export async function runOne(probe: Probe<unknown>, params: unknown, ctx: ProbeContext): Promise<Observation> {
+  if (probe.needs === 'network') return probe.run(params, ctx);
+  const started = performance.now();
+  if (!ctx.host) {
+    return {
+      outcome: 'skip',
+      summary: `${probe.kind} needs a host to read`,
+      reason: 'no host reader for this vantage',
+      data: {},
+      durationMs: 0,
+    };
+  }
+  try {
+    const outputs = await ctx.host.read(probe.sections(params), ctx.signal);
+    return probe.evaluate(params, outputs);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      outcome: 'error',
+      summary: `could not read ${ctx.host.host}: ${message}`,
+      reason: message,
+      data: {},
+      durationMs: performance.now() - started,
+    };
+  }
+}
+
+function print(kind: string, vantage: string, params: unknown, o: Observation, format: string): void {
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify({ kind, vantage, params: redactParams(params), observation: o }, null, 2)}\n`);
+    return;
+  }
+  const lines = [`${o.outcome.toUpperCase()}  ${kind}: ${o.summary}`];
+  if (o.reason && o.reason !== o.summary) lines.push(`  reason: ${o.reason}`);
+  if (o.expected !== undefined) lines.push(`  expected: ${o.expected}`);
+  if (o.actual !== undefined) lines.push(`  actual: ${o.actual}`);
+  for (const [k, v] of Object.entries(o.data)) {
+    if (v === undefined || k === 'body') continue;
+    lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  }
+  if (typeof o.data.body === 'string' && o.data.body.length > 0) {
+    lines.push('  body:', ...o.data.body.split('\n').slice(0, 20).map((l) => `    ${l}`));
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Cookies and credentials given as parameters are not echoed back (DESIGN: secrets never printed). */
+function redactParams(params: unknown): unknown {
+  if (params === null || typeof params !== 'object') return params;
+  const out: Record<string, unknown> = { ...(params as Record<string, unknown>) };
+  if (out.cookies && typeof out.cookies === 'object') {
+    out.cookies = Object.fromEntries(Object.keys(out.cookies).map((k) => [k, '<redacted>']));
+  }
+  if (out.headers && typeof out.headers === 'object') {
+    out.headers = Object.fromEntries(
+      Object.entries(out.headers as Record<string, string>).map(([k, v]) =>
+        /^(authorization|cookie|proxy-authorization)$/i.test(k) ? [k, '<redacted>'] : [k, v],
+      ),
+    );
+  }
+  if (typeof out.ca === 'string') out.ca = `<PEM, ${out.ca.length} bytes>`;
+  return out;
+}

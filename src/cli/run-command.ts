@@ -1,0 +1,113 @@
+// `lbdoctor run`: load inputs, walk the playbook, write the reports, compute
+// the exit code. Loaded only when `run` is invoked.
+import { resolve } from 'node:path';
+import { type FailOn, exitCodeFor } from '../engine/exit-code.js';
+import { runPlaybook } from '../engine/engine.js';
+import { parseSetFlags, type Prompter } from '../engine/facts.js';
+import type { Target } from '../engine/scope.js';
+import { InputError, UsageError } from '../errors.js';
+import type { Inventory } from '../model/inventory.js';
+import { loadInventory } from '../model/load-inventory.js';
+import { loadValidated } from '../model/locate.js';
+import { findPlaybook } from '../playbook/load.js';
+import { toDecisionGraph } from '../playbook/graph.js';
+import { loadProbe, probeKinds } from '../probes/registry.js';
+import { shouldUseColor } from '../reporters/color.js';
+import { type FormatSpec, parseFormatSpec, writeReports } from '../reporters/registry.js';
+import { secretsFromInventory } from '../reporters/redact.js';
+import { VERSION } from '../version.js';
+import type { RunOptions } from './commands/run.js';
+import { isInteractive, parseDuration, parseTarget } from './options.js';
+import { playbookDirs } from './playbook-dirs.js';
+import { createVantages } from './vantage-setup.js';
+import { z } from 'zod';
+
+export async function runCommand(id: string, opts: RunOptions): Promise<number> {
+  // Validate every flag before touching the network: bad input is exit 2 and nothing runs.
+  const formats: FormatSpec[] = (opts.format?.length ? opts.format : ['text']).map(parseFormatSpec);
+  const set = parseSetFlags(opts.set ?? []);
+  const timeoutMs = parseDuration(opts.timeout, '--timeout');
+  const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline') : undefined;
+  const concurrency = Number(opts.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency "${opts.concurrency}" is not a positive whole number`);
+  const target: Target | undefined = opts.target ? parseTarget(opts.target) : undefined;
+  const { playbook } = await findPlaybook(id, playbookDirs(opts.playbooks), probeKinds());
+  const inventory: Inventory | undefined = opts.inventory ? await loadInventory(opts.inventory) : undefined;
+  const answers = opts.answers ? await loadAnswers(opts.answers) : {};
+  if (!inventory && !target) {
+    throw new UsageError('nothing to diagnose', 'give --inventory FILE (see `lbdoctor schema inventory`) or --target host:port');
+  }
+
+  const interactive = isInteractive(opts.nonInteractive);
+  const prompt: Prompter | undefined = interactive ? await createPrompter() : undefined;
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('stopped by Ctrl-C'));
+  process.once('SIGINT', onSigint);
+  const signals = [controller.signal, ...(deadlineMs ? [AbortSignal.timeout(deadlineMs)] : [])];
+  const signal = AbortSignal.any(signals);
+
+  const color = shouldUseColor(process.stdout, process.env);
+  const live = process.stderr.isTTY && formats.some((f) => f.name === 'text' && !f.file)
+    ? (await import('../reporters/live.js')).createLiveRenderer(process.stderr, { color: shouldUseColor(process.stderr, process.env) })
+    : undefined;
+
+  const vantages = await createVantages(inventory, opts, timeoutMs);
+  try {
+    const result = await runPlaybook({
+      playbook,
+      ...(inventory ? { inventory } : {}),
+      ...(target ? { target } : {}),
+      loadProbe,
+      vantages,
+      facts: { set, answers, ...(prompt ? { prompt } : {}) },
+      timeoutMs,
+      signal,
+      concurrency,
+      ...(live ? { onEvent: live } : {}),
+      toolVersion: VERSION,
+    });
+    if (signal.aborted && !controller.signal.aborted) {
+      result.inconclusive.push({ reason: `--deadline ${opts.deadline} reached before every check finished`, path: [], step: playbook.start });
+    }
+    await writeReports(formats, result, { color, graph: toDecisionGraph(playbook), secrets: secretsFromInventory(inventory ?? { hosts: {} }, process.env) }, process.stdout);
+    return exitCodeFor(result, opts.failOn as FailOn);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await vantages.close();
+  }
+}
+
+const Answers = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+async function loadAnswers(file: string): Promise<Record<string, unknown>> {
+  const { data } = await loadValidated(resolve(file), Answers, 'answers file');
+  return data;
+}
+
+/** @inquirer/prompts is loaded only when a person can answer. */
+async function createPrompter(): Promise<Prompter> {
+  const { input, select } = await import('@inquirer/prompts');
+  const dontKnow = "I don't know";
+  return async (q) => {
+    switch (q.type) {
+      case 'boolean': {
+        const a = await select({ message: q.question, choices: ['yes', 'no', dontKnow] });
+        return a === dontKnow ? undefined : a === 'yes';
+      }
+      case 'choice': {
+        const a = await select({ message: q.question, choices: [...(q.choices ?? []), dontKnow] });
+        return a === dontKnow ? undefined : a;
+      }
+      case 'number': {
+        const a = await input({ message: `${q.question} (blank: don't know)`, validate: (v) => v.trim() === '' || Number.isFinite(Number(v)) || 'a number, or blank' });
+        return a.trim() === '' ? undefined : Number(a);
+      }
+      default: {
+        const a = await input({ message: `${q.question} (blank: don't know)` });
+        return a.trim() === '' ? undefined : a;
+      }
+    }
+  };
+}
+
+export { InputError };
