@@ -1,0 +1,103 @@
+// Real servers on 127.0.0.1 port 0 for the reference LB's tests; each is
+// closed when the test that made it finishes.
+import dgram from 'node:dgram';
+import http from 'node:http';
+import net from 'node:net';
+import { onTestFinished } from 'vitest';
+
+export interface HttpSeen {
+  method: string;
+  url: string;
+  host: string | undefined;
+}
+
+/** An HTTP server answering `status` (or what `handler` decides); records what it received. */
+export async function httpServer(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<{ port: number; seen: HttpSeen[] }> {
+  const seen: HttpSeen[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', host: req.headers.host });
+    handler(req, res);
+  });
+  const port = await listen(server);
+  onTestFinished(() => close(server));
+  return { port, seen };
+}
+
+/** A TCP server echoing what it receives, upper-cased (so a test sees it went through the server). */
+export async function tcpEcho(
+  onSocket?: (s: net.Socket) => void,
+): Promise<{ port: number; sockets: Set<net.Socket>; accepted: () => number }> {
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  const server = net.createServer({ allowHalfOpen: true }, (s) => {
+    accepted++;
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => {});
+    if (onSocket) return onSocket(s);
+    s.on('data', (d) => s.write(d.toString().toUpperCase()));
+    s.on('end', () => s.end('BYE'));
+  });
+  const port = await listen(server);
+  onTestFinished(() => close(server, sockets));
+  return { port, sockets, accepted: () => accepted };
+}
+
+/** A TCP port where nothing listens: connecting gets RST. */
+export async function closedTcpPort(): Promise<number> {
+  const server = net.createServer();
+  const port = await listen(server);
+  await close(server);
+  return port;
+}
+
+/** A UDP server that answers `reply(msg)` (or stays silent when reply returns null). */
+export async function udpServer(
+  reply: (msg: Buffer) => Buffer | null,
+): Promise<{ port: number; received: Buffer[] }> {
+  const received: Buffer[] = [];
+  const socket = dgram.createSocket('udp4');
+  socket.on('message', (msg, rinfo) => {
+    received.push(msg);
+    const answer = reply(msg);
+    if (answer) socket.send(answer, rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  onTestFinished(() => new Promise<void>((resolve) => socket.close(() => resolve())));
+  return { port: socket.address().port, received };
+}
+
+/** A UDP port where nothing listens: the kernel answers ICMP port unreachable. */
+export async function closedUdpPort(): Promise<number> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const port = socket.address().port;
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+/** Resolves with the first value `register` produces, or rejects after `ms`. */
+export function waitFor<T>(register: (done: (v: T) => void) => void, ms = 5000, what = 'event'): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    register((v) => {
+      clearTimeout(t);
+      resolve(v);
+    });
+  });
+}
+
+function listen(server: net.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
+  });
+}
+
+function close(server: net.Server, sockets?: Set<net.Socket>): Promise<void> {
+  for (const s of sockets ?? []) s.destroy();
+  if ('closeAllConnections' in server) (server as http.Server).closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
