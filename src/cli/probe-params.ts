@@ -58,7 +58,10 @@ export function targetParams(text: string, keys: readonly string[] | undefined):
   if (!wantsPort) {
     const host = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
     if (!host || /[\s/?#@]/.test(host) || (host.includes(':') && isIP(host) !== 6)) {
-      throw new UsageError(`--target "${text}" is not a host name or IP address`, 'write e.g. --target 10.0.0.5');
+      throw new UsageError(
+        `--target "${text}" is not a host name or IP address`,
+        'write e.g. --target 10.0.0.5',
+      );
     }
     return { host };
   }

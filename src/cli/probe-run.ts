@@ -30,7 +30,8 @@ function headerRecord(lines: readonly string[] | undefined): Record<string, stri
   const out: Record<string, string> = {};
   for (const line of lines) {
     const colon = line.indexOf(':');
-    if (colon <= 0) throw new UsageError(`--header "${line}" is not "Name: value"`, 'write e.g. --header "X-Debug: 1"');
+    if (colon <= 0)
+      throw new UsageError(`--header "${line}" is not "Name: value"`, 'write e.g. --header "X-Debug: 1"');
     out[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   return out;
@@ -41,7 +42,11 @@ async function readCa(path: string | undefined): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`--ca ${path}: ${(err as Error).message}`, 'give a readable PEM file', 'LBD_ERR_FILE');
+    throw new UsageError(
+      `--ca ${path}: ${(err as Error).message}`,
+      'give a readable PEM file',
+      'LBD_ERR_FILE',
+    );
   }
 }
 
@@ -64,7 +69,11 @@ async function remoteVantages(): Promise<{ create(): VantageProvider } | undefin
 
 export async function runProbeCommand(kind: string, flags: ProbeCommandFlags): Promise<number> {
   if (flags.format !== 'text' && flags.format !== 'json') {
-    throw new UsageError(`unknown format "${flags.format}"`, 'use --format text or --format json', 'LBD_ERR_UNKNOWN_FORMAT');
+    throw new UsageError(
+      `unknown format "${flags.format}"`,
+      'use --format text or --format json',
+      'LBD_ERR_UNKNOWN_FORMAT',
+    );
   }
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const probe: Probe<unknown> = await loadProbe(kind);
@@ -121,7 +130,11 @@ async function localHostReader(timeoutMs: number): Promise<ProbeContext['host']>
 }
 
 /** Runs a probe of either kind; a host that cannot be read is an `error` observation, not a crash. */
-export async function runOne(probe: Probe<unknown>, params: unknown, ctx: ProbeContext): Promise<Observation> {
+export async function runOne(
+  probe: Probe<unknown>,
+  params: unknown,
+  ctx: ProbeContext,
+): Promise<Observation> {
   if (probe.needs === 'network') return probe.run(params, ctx);
   const started = performance.now();
   if (!ctx.host) {
@@ -151,7 +164,9 @@ export async function runOne(probe: Probe<unknown>, params: unknown, ctx: ProbeC
 
 function print(kind: string, vantage: string, params: unknown, o: Observation, format: string): void {
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ kind, vantage, params: redactParams(params), observation: o }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ kind, vantage, params: redactParams(params), observation: o }, null, 2)}\n`,
+    );
     return;
   }
   const lines = [`${o.outcome.toUpperCase()}  ${kind}: ${o.summary}`];
@@ -163,7 +178,13 @@ function print(kind: string, vantage: string, params: unknown, o: Observation, f
     lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
   if (typeof o.data.body === 'string' && o.data.body.length > 0) {
-    lines.push('  body:', ...o.data.body.split('\n').slice(0, 20).map((l) => `    ${l}`));
+    lines.push(
+      '  body:',
+      ...o.data.body
+        .split('\n')
+        .slice(0, 20)
+        .map((l) => `    ${l}`),
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,6 +1,10 @@
-// Network probes: they take a Dialer, so they run from any vantage.
+// Network probes: they take a Dialer, so they run from any vantage. The map is
+// typed by NetworkProbeKind, so a kind without a loader fails to compile.
 import type { ProbeLoader } from './registry.js';
 
-export type NetworkProbeKind = never;
+export type NetworkProbeKind = 'tcp' | 'http';
 
-export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = {};
+export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = {
+  tcp: () => import('./tcp.js').then((m) => m.tcpProbe),
+  http: () => import('./http.js').then((m) => m.httpProbe),
+};

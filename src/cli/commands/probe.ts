@@ -21,15 +21,21 @@ interface ProbeFlags {
 export const registerProbe: RegisterCommand = (program: Command, setExitCode) => {
   program
     .command('probe <kind>')
-    .description('run one probe ad hoc (tcp, http, tls, udp, ping, websocket, and host probes) and print what it saw')
+    .description(
+      'run one probe ad hoc (tcp, http, tls, udp, ping, websocket, and host probes) and print what it saw',
+    )
     .option('--target <host:port>', 'where to probe (a host alone for ping)')
-    .option('--with <key=value>', 'a probe parameter, as in a playbook\'s "with:" (repeatable; JSON values allowed)', collect)
+    .option(
+      '--with <key=value>',
+      'a probe parameter, as in a playbook\'s "with:" (repeatable; JSON values allowed)',
+      collect,
+    )
     .option('--url <url>', 'http/websocket: the URL to request')
     .option('--header <name: value>', 'http/websocket: a request header (repeatable)', collect)
     .option('--servername <name>', 'tls/http: the SNI name to send')
     .option('--expect-status <codes>', 'http: statuses that pass, e.g. 200 or 2xx or 200-299,401')
     .option('--ca <file>', 'tls/http: a PEM CA file to trust')
-    .option('--timeout <duration>', 'per-probe timeout (5s is ELB\'s connect timeout, FAQ 1.5)', '5s')
+    .option('--timeout <duration>', "per-probe timeout (5s is ELB's connect timeout, FAQ 1.5)", '5s')
     .option('--format <format>', 'text or json', 'text')
     .option('--host <vantage>', 'probe from this host: ssh://user@host[:port] or an inventory host name')
     .addHelpText(

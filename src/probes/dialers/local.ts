@@ -55,7 +55,8 @@ export function classifyDialError(err: unknown): DialFailure {
   const e = err as { code?: unknown; name?: unknown; message?: unknown; phase?: unknown } | undefined;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const message = typeof e?.message === 'string' ? e.message : String(err);
-  const phase = e?.phase === 'dns' || e?.phase === 'connect' ? e.phase : undefined;
+  const phase: DialFailure['phase'] =
+    e?.phase === 'dns' ? 'dns' : e?.phase === 'connect' ? 'connect' : undefined;
   const base = { ...(code ? { code } : {}), ...(phase ? { phase } : {}), message };
   if (e?.name === 'AbortError' || code === 'ABORT_ERR') return { state: 'aborted', ...base };
   if (phase === 'dns' || (code && DNS_CODES.has(code))) return { state: 'dns-error', ...base };
