@@ -33,6 +33,11 @@ const reporters = {
     extension: 'xml',
     load: async () => (await import('./junit.js')).junitReporter,
   },
+  markdown: {
+    description: 'for a support ticket: findings, the FAQ 7.5 table, a Mermaid flowchart of the path taken',
+    extension: 'md',
+    load: async () => (await import('./markdown.js')).markdownReporter,
+  },
 } as const satisfies Record<string, ReporterEntry>;
 
 export type ReporterName = keyof typeof reporters;

@@ -1,6 +1,7 @@
 // The JSON report's schema, written once in zod: the test suite validates the
 // JSON reporter's output with it, and schemas/report.schema.json is generated
-// from it (reportJsonSchema) so users' tools can validate reports too.
+// from it (src/model/json-schema.ts, `lbdoctor schema report`) so users' tools
+// can validate reports too.
 // Keep it in step with src/engine/result.ts: the type assertions at the bottom
 // fail to compile when the two drift apart.
 import { z } from 'zod';
@@ -97,14 +98,6 @@ export const RunResultSchema = z
     visited: z.array(z.string()).describe('every step id visited, union over all walks'),
   })
   .describe('lbdoctor run report (docs/json-report.md)');
-
-/** The JSON Schema committed as schemas/report.schema.json. */
-export function reportJsonSchema(): Record<string, unknown> {
-  return {
-    title: 'lbdoctor report',
-    ...z.toJSONSchema(RunResultSchema, { target: 'draft-2020-12', io: 'output' }),
-  };
-}
 
 // Compile-time guard: the schema and the engine's type describe the same thing.
 type Parsed = z.infer<typeof RunResultSchema>;
