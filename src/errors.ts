@@ -79,7 +79,8 @@ export class UsageError extends LbdError {
 /** `file:line:column field: message (expected …)`, one line per problem. */
 export function formatProblem(p: Problem): string {
   let where = p.file ?? '';
-  if (p.line !== undefined) where += `${where ? ':' : 'line '}${p.line}${p.column !== undefined ? `:${p.column}` : ''}`;
+  if (p.line !== undefined)
+    where += `${where ? ':' : 'line '}${p.line}${p.column !== undefined ? `:${p.column}` : ''}`;
   const field = p.field ? `${p.field}: ` : '';
   const expected = p.expected ? ` (expected ${p.expected})` : '';
   return `${where ? `${where}: ` : ''}${field}${p.message}${expected}`;

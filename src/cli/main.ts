@@ -25,7 +25,8 @@ export async function main(argv: string[]): Promise<void> {
 export function reportError(err: unknown, debug: boolean): number {
   if (err instanceof CommanderError) {
     // Help and version are not errors; commander already printed them.
-    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)) return ExitCode.ok;
+    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code))
+      return ExitCode.ok;
     return ExitCode.badInput;
   }
   if (err instanceof LbdError) {

@@ -25,9 +25,13 @@ export function parseTarget(text: string): Target {
   const port = m ? Number(m[2]) : Number.NaN;
   const host = m?.[1];
   if (!host || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError(`--target "${text}" is not host:port`, 'write e.g. --target 127.0.0.1:8080 or --target [::1]:8080');
+    throw new UsageError(
+      `--target "${text}" is not host:port`,
+      'write e.g. --target 127.0.0.1:8080 or --target [::1]:8080',
+    );
   }
-  if (text.startsWith('[') && isIP(host) !== 6) throw new UsageError(`--target "${text}": "${host}" is not an IPv6 address`);
+  if (text.startsWith('[') && isIP(host) !== 6)
+    throw new UsageError(`--target "${text}": "${host}" is not an IPv6 address`);
   return { host, port, raw: text };
 }
 

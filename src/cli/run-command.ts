@@ -29,13 +29,17 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
   const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline') : undefined;
   const concurrency = Number(opts.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency "${opts.concurrency}" is not a positive whole number`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError(`--concurrency "${opts.concurrency}" is not a positive whole number`);
   const target: Target | undefined = opts.target ? parseTarget(opts.target) : undefined;
   const { playbook } = await findPlaybook(id, playbookDirs(opts.playbooks), probeKinds());
   const inventory: Inventory | undefined = opts.inventory ? await loadInventory(opts.inventory) : undefined;
   const answers = opts.answers ? await loadAnswers(opts.answers) : {};
   if (!inventory && !target) {
-    throw new UsageError('nothing to diagnose', 'give --inventory FILE (see `lbdoctor schema inventory`) or --target host:port');
+    throw new UsageError(
+      'nothing to diagnose',
+      'give --inventory FILE (see `lbdoctor schema inventory`) or --target host:port',
+    );
   }
 
   const interactive = isInteractive(opts.nonInteractive);
@@ -47,9 +51,12 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
   const signal = AbortSignal.any(signals);
 
   const color = shouldUseColor(process.stdout, process.env);
-  const live = process.stderr.isTTY && formats.some((f) => f.name === 'text' && !f.file)
-    ? (await import('../reporters/live.js')).createLiveRenderer(process.stderr, { color: shouldUseColor(process.stderr, process.env) })
-    : undefined;
+  const live =
+    process.stderr.isTTY && formats.some((f) => f.name === 'text' && !f.file)
+      ? (await import('../reporters/live.js')).createLiveRenderer(process.stderr, {
+          color: shouldUseColor(process.stderr, process.env),
+        })
+      : undefined;
 
   const vantages = await createVantages(inventory, opts, timeoutMs);
   try {
@@ -67,9 +74,22 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
       toolVersion: VERSION,
     });
     if (signal.aborted && !controller.signal.aborted) {
-      result.inconclusive.push({ reason: `--deadline ${opts.deadline} reached before every check finished`, path: [], step: playbook.start });
+      result.inconclusive.push({
+        reason: `--deadline ${opts.deadline} reached before every check finished`,
+        path: [],
+        step: playbook.start,
+      });
     }
-    await writeReports(formats, result, { color, graph: toDecisionGraph(playbook), secrets: secretsFromInventory(inventory ?? { hosts: {} }, process.env) }, process.stdout);
+    await writeReports(
+      formats,
+      result,
+      {
+        color,
+        graph: toDecisionGraph(playbook),
+        secrets: secretsFromInventory(inventory ?? { hosts: {} }, process.env),
+      },
+      process.stdout,
+    );
     return exitCodeFor(result, opts.failOn as FailOn);
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -99,7 +119,10 @@ async function createPrompter(): Promise<Prompter> {
         return a === dontKnow ? undefined : a;
       }
       case 'number': {
-        const a = await input({ message: `${q.question} (blank: don't know)`, validate: (v) => v.trim() === '' || Number.isFinite(Number(v)) || 'a number, or blank' });
+        const a = await input({
+          message: `${q.question} (blank: don't know)`,
+          validate: (v) => v.trim() === '' || Number.isFinite(Number(v)) || 'a number, or blank',
+        });
         return a.trim() === '' ? undefined : Number(a);
       }
       default: {

@@ -7,7 +7,10 @@ import type { RunOptions } from './commands/run.js';
 
 export async function createVantages(
   inventory: Inventory | undefined,
-  opts: Pick<RunOptions, 'knownHosts' | 'sshConfig' | 'sshHostKeyCheck' | 'identity' | 'fromEvidence' | 'saveEvidence'>,
+  opts: Pick<
+    RunOptions,
+    'knownHosts' | 'sshConfig' | 'sshHostKeyCheck' | 'identity' | 'fromEvidence' | 'saveEvidence'
+  >,
   timeoutMs: number,
 ): Promise<VantageProvider> {
   const local = createLocalVantage({ timeoutMs: timeoutMs * 4 });

@@ -22,7 +22,8 @@ export function testHolds(t: Partial<Test>, subject: unknown): boolean {
   if (t.equals !== undefined && !same(v, t.equals)) return false;
   if (t.not !== undefined && same(v, t.not)) return false;
   if (t.in && !t.in.some((x) => same(v, x))) return false;
-  if (t.matches !== undefined && (v === undefined || v === null || !new RegExp(t.matches).test(String(v)))) return false;
+  if (t.matches !== undefined && (v === undefined || v === null || !new RegExp(t.matches).test(String(v))))
+    return false;
   for (const [op, bound] of [
     ['gt', t.gt],
     ['gte', t.gte],
@@ -32,14 +33,22 @@ export function testHolds(t: Partial<Test>, subject: unknown): boolean {
     if (bound === undefined) continue;
     const n = num(v);
     if (n === undefined) return false;
-    if ((op === 'gt' && !(n > bound)) || (op === 'gte' && !(n >= bound)) || (op === 'lt' && !(n < bound)) || (op === 'lte' && !(n <= bound))) {
+    if (
+      (op === 'gt' && !(n > bound)) ||
+      (op === 'gte' && !(n >= bound)) ||
+      (op === 'lt' && !(n < bound)) ||
+      (op === 'lte' && !(n <= bound))
+    ) {
       return false;
     }
   }
   return true;
 }
 
-export function conditionHolds(c: Condition, subject: { outcome?: string } & Record<string, unknown>): boolean {
+export function conditionHolds(
+  c: Condition,
+  subject: { outcome?: string } & Record<string, unknown>,
+): boolean {
   if (c.outcome !== undefined) {
     const wanted = Array.isArray(c.outcome) ? c.outcome : [c.outcome];
     if (!subject.outcome || !wanted.includes(subject.outcome as never)) return false;

@@ -5,8 +5,16 @@
 // engine with fakes.
 import pLimit from 'p-limit';
 import type { Inventory } from '../model/inventory.js';
-import type { AskStep, ChecklistItem, ChecklistStep, ConcludeStep, Playbook, ProbeStep, Step } from '../playbook/schema.js';
-import type { Observation, Probe, SectionRequest } from '../probes/types.js';
+import type {
+  AskStep,
+  ChecklistItem,
+  ChecklistStep,
+  ConcludeStep,
+  Playbook,
+  ProbeStep,
+  Step,
+} from '../playbook/schema.js';
+import type { Observation, Probe, SectionOutput, SectionRequest } from '../probes/types.js';
 import type { Vantage, VantageProvider } from '../runners/types.js';
 import { conditionHolds } from './conditions.js';
 import type { EngineListener } from './events.js';
@@ -65,6 +73,7 @@ class Run {
   private readonly probes = new Map<string, Probe<any>>();
   private readonly vantagesUsed = new Map<string, Promise<Vantage>>();
   private readonly hostErrors = new Map<string, string>();
+  private readonly hostReads = new Map<string, Promise<SectionOutput[]>>();
   private readonly emit: EngineListener;
 
   constructor(private readonly opts: EngineOptions) {
@@ -112,9 +121,7 @@ class Run {
   }
 
   private context(w: Walk, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    const factValues = Object.fromEntries(
-      this.facts.records.map((r) => [r.key.split('@')[0]!, r.value]),
-    );
+    const factValues = Object.fromEntries(this.facts.records.map((r) => [r.key.split('@')[0]!, r.value]));
     return { ...w.scope, target: this.opts.target, facts: factValues, steps: w.steps, ...extra };
   }
 
@@ -126,7 +133,12 @@ class Run {
       return;
     }
     if (this.signal.aborted) {
-      this.stop(w, id, this.signal.reason instanceof Error ? this.signal.reason.message : 'the run was stopped', subject);
+      this.stop(
+        w,
+        id,
+        this.signal.reason instanceof Error ? this.signal.reason.message : 'the run was stopped',
+        subject,
+      );
       return;
     }
     if (step.kind !== 'conclude' && step.foreach && !this.bound(step.foreach, w.scope)) {
@@ -165,23 +177,38 @@ class Run {
       return;
     }
     await Promise.all(
-      scopes.map((scope) => this.walk(id, { scope: { ...w.scope, ...scope }, steps: { ...w.steps }, path: [...w.path] })),
+      scopes.map((scope) =>
+        this.walk(id, { scope: { ...w.scope, ...scope }, steps: { ...w.steps }, path: [...w.path] }),
+      ),
     );
   }
 
-  private next(id: string, step: ProbeStep | AskStep, subject: Record<string, unknown>): string | undefined {
+  private next(step: ProbeStep | AskStep, subject: Record<string, unknown>): string | undefined {
     const branch = step.branches.find((b) => conditionHolds(b.when, subject));
     return branch?.goto ?? step.default;
   }
 
   private async probeStep(id: string, step: ProbeStep, w: Walk): Promise<void> {
     const subject = subjectOf(w.scope, this.opts.target);
-    this.emit({ type: 'step-start', step: id, title: step.title, kind: 'probe', ...(subject ? { subject } : {}) });
+    this.emit({
+      type: 'step-start',
+      step: id,
+      title: step.title,
+      kind: 'probe',
+      ...(subject ? { subject } : {}),
+    });
     const obs = await this.runProbe(id, undefined, step, step.vantage, w, subject);
     w.steps[id] = obs;
-    const to = this.next(id, step, { ...obs });
+    const to = this.next(step, { ...obs });
     if (!to) {
-      this.stop(w, id, obs.outcome === 'error' ? `could not check: ${obs.reason ?? obs.summary}` : `no branch of "${id}" matches: ${obs.summary}`, subject);
+      this.stop(
+        w,
+        id,
+        obs.outcome === 'error'
+          ? `could not check: ${obs.reason ?? obs.summary}`
+          : `no branch of "${id}" matches: ${obs.summary}`,
+        subject,
+      );
       return;
     }
     await this.walk(to, w);
@@ -189,7 +216,13 @@ class Run {
 
   private async askStep(id: string, step: AskStep, w: Walk): Promise<void> {
     const subject = subjectOf(w.scope, this.opts.target);
-    this.emit({ type: 'step-start', step: id, title: step.title, kind: 'ask', ...(subject ? { subject } : {}) });
+    this.emit({
+      type: 'step-start',
+      step: id,
+      title: step.title,
+      kind: 'ask',
+      ...(subject ? { subject } : {}),
+    });
     const started = Date.now();
     const r = await this.facts.resolve(step, w.scope, this.context(w));
     this.emit({
@@ -205,8 +238,14 @@ class Run {
       await this.walk(step.unknown, w);
       return;
     }
-    w.steps[id] = { outcome: 'pass', summary: `${step.question} ${String(r.value)}`, data: { value: r.value }, durationMs: 0, vantage: 'operator' };
-    const to = this.next(id, step, { value: r.value, outcome: 'pass' });
+    w.steps[id] = {
+      outcome: 'pass',
+      summary: `${step.question} ${String(r.value)}`,
+      data: { value: r.value },
+      durationMs: 0,
+      vantage: 'operator',
+    };
+    const to = this.next(step, { value: r.value, outcome: 'pass' });
     if (!to) {
       this.stop(w, id, `no branch of "${id}" matches the answer ${String(r.value)}`, subject);
       return;
@@ -216,9 +255,18 @@ class Run {
 
   private async checklistStep(id: string, step: ChecklistStep, w: Walk): Promise<void> {
     const subject = subjectOf(w.scope, this.opts.target);
-    this.emit({ type: 'step-start', step: id, title: step.title, kind: 'checklist', ...(subject ? { subject } : {}) });
+    this.emit({
+      type: 'step-start',
+      step: id,
+      title: step.title,
+      kind: 'checklist',
+      ...(subject ? { subject } : {}),
+    });
     const results = await Promise.all(
-      step.items.map(async (item) => [item, await this.runProbe(id, item.id, item, item.vantage ?? step.vantage, w, subject)] as const),
+      step.items.map(
+        async (item) =>
+          [item, await this.runProbe(id, item.id, item, item.vantage ?? step.vantage, w, subject)] as const,
+      ),
     );
     for (const [item, obs] of results) {
       w.steps[`${id}.${item.id}`] = obs;
@@ -226,7 +274,12 @@ class Run {
         const conclusion = this.pb.steps[item.conclude];
         if (conclusion?.kind === 'conclude') {
           this.visited.add(item.conclude);
-          this.conclude(item.conclude, conclusion, { ...w, path: [...w.path, `${id}.${item.id}`, item.conclude] }, { item: obs });
+          this.conclude(
+            item.conclude,
+            conclusion,
+            { ...w, path: [...w.path, `${id}.${item.id}`, item.conclude] },
+            { item: obs },
+          );
         }
       } else if (obs.outcome === 'error') {
         this.inconclusive.push({
@@ -295,11 +348,15 @@ class Run {
     if (this.signal.aborted) return fail('the run was stopped');
     const probe = this.probes.get(spec.probe);
     if (!probe) return fail(`unknown probe "${spec.probe}"`);
-    const params = probe.params.safeParse(pruneUndefined(renderValue(spec.with, this.context(w)) as Record<string, unknown>));
+    const params = probe.params.safeParse(
+      pruneUndefined(renderValue(spec.with, this.context(w)) as Record<string, unknown>),
+    );
     if (!params.success) {
       const first = params.error.issues[0];
       const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-      return fail(`missing or invalid input for the probe (${where}${first?.message ?? 'invalid'}) — is it in the inventory?`);
+      return fail(
+        `missing or invalid input for the probe (${where}${first?.message ?? 'invalid'}) — is it in the inventory?`,
+      );
     }
     let vantage: Vantage;
     try {
@@ -311,10 +368,17 @@ class Run {
     try {
       let obs: Observation;
       if (probe.needs === 'network') {
-        obs = await withHardTimeout(probe.run(params.data, { signal, timeoutMs: this.opts.timeoutMs, dialer: vantage.dialer, host: vantage.host }), this.opts.timeoutMs);
+        obs = await withHardTimeout(
+          probe.run(params.data, {
+            signal,
+            timeoutMs: this.opts.timeoutMs,
+            dialer: vantage.dialer,
+            host: vantage.host,
+          }),
+          this.opts.timeoutMs,
+        );
       } else {
-        const sections = this.hostSections(vantageName, w);
-        const outputs = await withHardTimeout(vantage.host.read(sections, signal), this.opts.timeoutMs * 2);
+        const outputs = await this.readHost(vantage, this.hostSections(vantageName, w), signal);
         const mine = probe.sections(params.data).map((s) => `${s.id}\0${(s.args ?? []).join('\0')}`);
         obs = probe.evaluate(
           params.data,
@@ -337,7 +401,9 @@ class Run {
     const add = (spec: ProbeStep | ChecklistItem, vantage: string) => {
       const probe = this.probes.get(spec.probe);
       if (probe?.needs !== 'host' || vantage !== vantageName) return;
-      const params = probe.params.safeParse(pruneUndefined(renderValue(spec.with, this.context(w)) as Record<string, unknown>));
+      const params = probe.params.safeParse(
+        pruneUndefined(renderValue(spec.with, this.context(w)) as Record<string, unknown>),
+      );
       if (!params.success) return;
       for (const s of probe.sections(params.data)) wanted.set(`${s.id}\0${(s.args ?? []).join('\0')}`, s);
     };
@@ -348,14 +414,30 @@ class Run {
     return [...wanted.values()];
   }
 
+  /** One batched read per host per run, shared by every host probe that needs it (concurrent ones too). */
+  private readHost(vantage: Vantage, sections: SectionRequest[], signal: AbortSignal) {
+    const key = `${vantage.name}\n${JSON.stringify(sections)}`;
+    let pending = this.hostReads.get(key);
+    if (!pending) {
+      pending = withHardTimeout(vantage.host.read(sections, signal), this.opts.timeoutMs * 2);
+      this.hostReads.set(key, pending);
+    }
+    return pending;
+  }
+
   private vantage(name: 'local' | 'member' | 'client', scope: Scope): Promise<Vantage> {
     if (name === 'local') return Promise.resolve(this.opts.vantages.local());
     const host = name === 'client' ? 'client' : scope.member?.name;
-    if (!host) return Promise.reject(new Error('this step runs on a member, but the walk is not bound to one (add foreach: members)'));
+    if (!host)
+      return Promise.reject(
+        new Error('this step runs on a member, but the walk is not bound to one (add foreach: members)'),
+      );
     let pending = this.vantagesUsed.get(host);
     if (!pending) {
       pending = this.opts.vantages.forHost(host, this.signal);
-      pending.catch((err: unknown) => this.hostErrors.set(host, err instanceof Error ? err.message : String(err)));
+      pending.catch((err: unknown) =>
+        this.hostErrors.set(host, err instanceof Error ? err.message : String(err)),
+      );
       this.vantagesUsed.set(host, pending);
     }
     return pending;
@@ -410,7 +492,10 @@ class Run {
 async function withHardTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${Math.round((ms + 1000) / 1000)} s`)), ms + 1000);
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${Math.round((ms + 1000) / 1000)} s`)),
+      ms + 1000,
+    );
   });
   try {
     return await Promise.race([work, late]);
@@ -419,7 +504,11 @@ async function withHardTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-export function verdictOf(findings: readonly Finding[], inconclusive: readonly Inconclusive[], interrupted: boolean): Verdict {
+export function verdictOf(
+  findings: readonly Finding[],
+  inconclusive: readonly Inconclusive[],
+  interrupted: boolean,
+): Verdict {
   if (findings.some((f) => f.severity === 'error' || f.severity === 'warn')) return 'fail';
   if (inconclusive.length > 0 || interrupted) return 'inconclusive';
   return 'pass';

@@ -4,7 +4,13 @@ import type { Finding, Subject } from './result.js';
 
 export type EngineEvent =
   | { type: 'run-start'; playbook: string; title: string }
-  | { type: 'step-start'; step: string; title: string; kind: 'probe' | 'ask' | 'checklist' | 'conclude'; subject?: Subject }
+  | {
+      type: 'step-start';
+      step: string;
+      title: string;
+      kind: 'probe' | 'ask' | 'checklist' | 'conclude';
+      subject?: Subject;
+    }
   | {
       type: 'step-finish';
       step: string;

@@ -9,12 +9,17 @@ export const FAIL_ON_LEVELS: readonly FailOn[] = ['error', 'warn', 'info', 'inco
 
 const rank: Record<Severity, number> = { info: 1, warn: 2, error: 3 };
 
-export function exitCodeFor(result: Pick<RunResult, 'findings' | 'inconclusive' | 'interrupted'>, failOn: FailOn): number {
+export function exitCodeFor(
+  result: Pick<RunResult, 'findings' | 'inconclusive' | 'interrupted'>,
+  failOn: FailOn,
+): number {
   // `inconclusive` fails on error findings and on anything left unchecked.
   const threshold = failOn === 'inconclusive' ? rank.error : rank[failOn];
   if (result.findings.some((f) => rank[f.severity] >= threshold)) return ExitCode.findings;
   // Nothing was concluded at all (every probe errored, unreachable, auth failed, stopped early).
-  if (result.findings.length === 0 && (result.inconclusive.length > 0 || result.interrupted)) return ExitCode.couldNotCheck;
-  if (failOn === 'inconclusive' && (result.inconclusive.length > 0 || result.interrupted)) return ExitCode.findings;
+  if (result.findings.length === 0 && (result.inconclusive.length > 0 || result.interrupted))
+    return ExitCode.couldNotCheck;
+  if (failOn === 'inconclusive' && (result.inconclusive.length > 0 || result.interrupted))
+    return ExitCode.findings;
   return ExitCode.ok;
 }

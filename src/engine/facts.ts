@@ -60,15 +60,25 @@ export class FactResolver {
       if (v !== undefined && v !== null) return { known: true, value: v, source: 'inventory' };
     }
     const fromSet = this.inputs.set.get(key) ?? this.inputs.set.get(step.fact);
-    if (fromSet !== undefined) return { known: true, value: coerce(step, fromSet, `--set ${step.fact}`), source: 'set' };
+    if (fromSet !== undefined)
+      return { known: true, value: coerce(step, fromSet, `--set ${step.fact}`), source: 'set' };
     const fromAnswers = this.inputs.answers[key] ?? this.inputs.answers[step.fact];
     if (fromAnswers !== undefined && fromAnswers !== null) {
-      return { known: true, value: coerce(step, fromAnswers, `answers file: ${step.fact}`), source: 'answers' };
+      return {
+        known: true,
+        value: coerce(step, fromAnswers, `answers file: ${step.fact}`),
+        source: 'answers',
+      };
     }
     const prompt = this.inputs.prompt;
     if (prompt) {
       const asked = this.promptChain.then(() =>
-        prompt({ key, question: step.question, type: step.type, ...(step.choices ? { choices: step.choices } : {}) }),
+        prompt({
+          key,
+          question: step.question,
+          type: step.type,
+          ...(step.choices ? { choices: step.choices } : {}),
+        }),
       );
       this.promptChain = asked.catch(() => undefined);
       const value = await asked;
@@ -79,7 +89,11 @@ export class FactResolver {
 }
 
 /** Types a --set/--answers value by the question's type; a wrong one is bad input (exit 2). */
-export function coerce(step: Pick<AskStep, 'type' | 'choices' | 'fact'>, raw: unknown, where: string): unknown {
+export function coerce(
+  step: Pick<AskStep, 'type' | 'choices' | 'fact'>,
+  raw: unknown,
+  where: string,
+): unknown {
   const text = String(raw).trim();
   switch (step.type) {
     case 'boolean': {
@@ -95,7 +109,11 @@ export function coerce(step: Pick<AskStep, 'type' | 'choices' | 'fact'>, raw: un
     }
     case 'choice':
       if (step.choices && !step.choices.includes(text)) {
-        throw new InputError(`${where}: "${text}" is not one of the choices`, [], `use one of ${step.choices.join(', ')}`);
+        throw new InputError(
+          `${where}: "${text}" is not one of the choices`,
+          [],
+          `use one of ${step.choices.join(', ')}`,
+        );
       }
       return text;
     default:
@@ -109,7 +127,11 @@ export function parseSetFlags(flags: readonly string[]): Map<string, string> {
   for (const flag of flags) {
     const eq = flag.indexOf('=');
     if (eq <= 0) {
-      throw new InputError(`--set "${flag}" has no "="`, [], 'write --set fact=value, e.g. --set health_check_enabled=true');
+      throw new InputError(
+        `--set "${flag}" has no "="`,
+        [],
+        'write --set fact=value, e.g. --set health_check_enabled=true',
+      );
     }
     out.set(flag.slice(0, eq).trim(), flag.slice(eq + 1));
   }

@@ -34,10 +34,17 @@ export interface Target {
   raw: string;
 }
 
-const hostport = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+const hostport = (host: string, port: number) =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 
 function schemeOf(protocol: Listener['protocol']): ListenerView['scheme'] {
-  return protocol === 'HTTPS' ? 'https' : protocol === 'HTTP' ? 'http' : protocol === 'UDP' || protocol === 'QUIC' ? 'udp' : 'tcp';
+  return protocol === 'HTTPS'
+    ? 'https'
+    : protocol === 'HTTP'
+      ? 'http'
+      : protocol === 'UDP' || protocol === 'QUIC'
+        ? 'udp'
+        : 'tcp';
 }
 
 function listenerView(l: Listener, lb: LoadBalancer, target: Target | undefined): ListenerView {
@@ -111,7 +118,11 @@ export function expand(
 export function subjectOf(scope: Scope, target: Target | undefined): Subject | undefined {
   if (scope.member) return { kind: 'member', name: scope.member.name, address: scope.member.hostport };
   if (scope.listener) {
-    return { kind: 'listener', name: scope.listener.name, ...(scope.listener.hostport ? { address: scope.listener.hostport } : {}) };
+    return {
+      kind: 'listener',
+      name: scope.listener.name,
+      ...(scope.listener.hostport ? { address: scope.listener.hostport } : {}),
+    };
   }
   if (scope.pool) return { kind: 'pool', name: scope.pool.name ?? scope.pool.id };
   if (target) return { kind: 'target', name: target.raw, address: target.raw };

@@ -49,7 +49,9 @@ export const HealthMonitor = z
     /** e.g. "200", "200,202", "200-204". Null: the load balancer type's default (FAQ 2.8). */
     expected_codes: z
       .string()
-      .regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { message: 'expected codes like "200", "200,202" or "200-299"' })
+      .regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, {
+        message: 'expected codes like "200", "200,202" or "200-299"',
+      })
       .nullish(),
     http_method: z.enum(['GET', 'HEAD']).default('GET'),
   })
@@ -80,7 +82,10 @@ export const Pool = z
     members: z.array(Member).default([]),
     /** Seconds a removed member keeps serving its existing connections. */
     deregistration_delay: seconds(0, 3600).nullish(),
-    slow_start: z.object({ enable: z.boolean(), duration: seconds(30, 1200) }).strict().nullish(),
+    slow_start: z
+      .object({ enable: z.boolean(), duration: seconds(30, 1200) })
+      .strict()
+      .nullish(),
   })
   .strict();
 
@@ -104,9 +109,7 @@ export const Listener = z
     protocol: ListenerProtocol,
     protocol_port: port.nullish(),
     /** Port-range listeners (TCP/UDP): FAQ 1.3 conflicts. */
-    port_ranges: z
-      .array(z.object({ start_port: port, end_port: port }).strict())
-      .nullish(),
+    port_ranges: z.array(z.object({ start_port: port, end_port: port }).strict()).nullish(),
     default_pool_id: z.string().min(1).nullish(),
     transparent_client_ip_enable: z.boolean().default(false),
     /** Idle timeout, seconds (FAQ 5.6). */
@@ -142,7 +145,9 @@ export const L7Policy = z
     name: z.string().min(1).optional(),
     /** The listener's `name` (or `id`). */
     listener: z.string().min(1),
-    action: z.enum(['REDIRECT_TO_POOL', 'REDIRECT_TO_LISTENER', 'FIXED_RESPONSE']).default('REDIRECT_TO_POOL'),
+    action: z
+      .enum(['REDIRECT_TO_POOL', 'REDIRECT_TO_LISTENER', 'FIXED_RESPONSE'])
+      .default('REDIRECT_TO_POOL'),
     redirect_pool_id: z.string().nullish(),
     priority: z.number().int().min(0).default(0),
     rules: z.array(L7Rule).min(1),
@@ -168,7 +173,10 @@ export const HostAccess = z
     ssh: z.string().min(1),
     identity_file: z.string().nullish(),
     /** Name of an environment variable holding the password (never the password itself). */
-    password_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).nullish(),
+    password_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .nullish(),
   })
   .strict();
 

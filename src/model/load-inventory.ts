@@ -1,6 +1,7 @@
 // Inventory files: parse, validate, normalise to the list form, then check the
 // references a schema cannot (pools named by listeners, hosts named by members).
 import { resolve } from 'node:path';
+import type { z } from 'zod';
 import { InputError, type Problem } from '../errors.js';
 import { type Inventory, InventoryFile, type LoadBalancerEntry, memberName } from './inventory.js';
 import { type LocatedDocument, loadValidated, validateText } from './locate.js';
@@ -16,11 +17,18 @@ export function parseInventory(text: string, file = '<inventory>'): Inventory {
   return finish(doc, data, undefined);
 }
 
-function finish(doc: LocatedDocument, data: InventoryFile, source: string | undefined): Inventory {
+function finish(doc: LocatedDocument, data: InventoryFileData, source: string | undefined): Inventory {
   const multi = 'loadbalancers' in data;
   const entries: LoadBalancerEntry[] = multi
     ? data.loadbalancers
-    : [{ loadbalancer: data.loadbalancer, listeners: data.listeners, pools: data.pools, l7policies: data.l7policies }];
+    : [
+        {
+          loadbalancer: data.loadbalancer,
+          listeners: data.listeners,
+          pools: data.pools,
+          l7policies: data.l7policies,
+        },
+      ];
   const inventory: Inventory = {
     ...(source ? { source } : {}),
     loadbalancers: entries,
@@ -29,7 +37,11 @@ function finish(doc: LocatedDocument, data: InventoryFile, source: string | unde
     certificates: data.certificates,
     reference: data.reference ?? null,
   };
-  const locateTop: Locator = (path) => ({ file: doc.file, ...(doc.locate(path) ?? {}), field: fieldOf(path) });
+  const locateTop: Locator = (path) => ({
+    file: doc.file,
+    ...(doc.locate(path) ?? {}),
+    field: fieldOf(path),
+  });
   const problems = checkReferences(inventory, {
     top: locateTop,
     // In the single form an entry's fields sit at the top level.
@@ -39,7 +51,7 @@ function finish(doc: LocatedDocument, data: InventoryFile, source: string | unde
   return inventory;
 }
 
-type InventoryFile = import('zod').infer<typeof InventoryFile>;
+type InventoryFileData = z.infer<typeof InventoryFile>;
 
 function fieldOf(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
@@ -62,7 +74,7 @@ export function checkReferences(inv: Inventory, locate: { top: Locator; entry: L
         problems.push({ ...at([e, 'pools', p, 'id']), message: `duplicate pool id "${pool.id}"` });
       }
       poolIds.set(pool.id, p);
-      pool.members.forEach((m) => members.add(memberName(m)));
+      for (const m of pool.members) members.add(memberName(m));
       if (pool.session_persistence?.type === 'APP_COOKIE' && !pool.session_persistence.cookie_name) {
         problems.push({
           ...at([e, 'pools', p, 'session_persistence']),
@@ -74,7 +86,8 @@ export function checkReferences(inv: Inventory, locate: { top: Locator; entry: L
     const ports = new Map<string, number>();
     const names = new Set<string>();
     entry.listeners.forEach((l, i) => {
-      if (names.has(l.name)) problems.push({ ...at([e, 'listeners', i, 'name']), message: `duplicate listener name "${l.name}"` });
+      if (names.has(l.name))
+        problems.push({ ...at([e, 'listeners', i, 'name']), message: `duplicate listener name "${l.name}"` });
       names.add(l.name);
       if (l.protocol_port == null && !l.port_ranges?.length) {
         problems.push({
@@ -109,7 +122,11 @@ export function checkReferences(inv: Inventory, locate: { top: Locator; entry: L
         ...l.sni_container_refs.map((r) => ['sni_container_refs', r] as const),
       ] as const) {
         if (ref != null && !certIds.has(ref)) {
-          problems.push({ ...at([e, 'listeners', i, k]), message: `no certificate with id "${ref}"`, expected: 'an id under certificates' });
+          problems.push({
+            ...at([e, 'listeners', i, k]),
+            message: `no certificate with id "${ref}"`,
+            expected: 'an id under certificates',
+          });
         }
       }
       if (l.protocol === 'HTTPS' && l.default_tls_container_ref == null) {
@@ -123,12 +140,21 @@ export function checkReferences(inv: Inventory, locate: { top: Locator; entry: L
     });
     entry.l7policies.forEach((pol, i) => {
       if (!entry.listeners.some((l) => l.name === pol.listener || l.id === pol.listener)) {
-        problems.push({ ...at([e, 'l7policies', i, 'listener']), message: `no listener named "${pol.listener}"` });
+        problems.push({
+          ...at([e, 'l7policies', i, 'listener']),
+          message: `no listener named "${pol.listener}"`,
+        });
       }
-      if (pol.action === 'REDIRECT_TO_POOL' && (pol.redirect_pool_id == null || !poolIds.has(pol.redirect_pool_id))) {
+      if (
+        pol.action === 'REDIRECT_TO_POOL' &&
+        (pol.redirect_pool_id == null || !poolIds.has(pol.redirect_pool_id))
+      ) {
         problems.push({
           ...at([e, 'l7policies', i, 'redirect_pool_id']),
-          message: pol.redirect_pool_id == null ? 'REDIRECT_TO_POOL needs redirect_pool_id' : `no pool with id "${pol.redirect_pool_id}"`,
+          message:
+            pol.redirect_pool_id == null
+              ? 'REDIRECT_TO_POOL needs redirect_pool_id'
+              : `no pool with id "${pol.redirect_pool_id}"`,
         });
       }
     });

@@ -10,7 +10,10 @@ export interface LocatedDocument {
   file: string;
   value: unknown;
   /** Location of a path inside the document (nearest existing ancestor when the path is missing). */
-  locate(path: ReadonlyArray<PropertyKey>, at?: 'value' | 'key'): { line: number; column: number } | undefined;
+  locate(
+    path: ReadonlyArray<PropertyKey>,
+    at?: 'value' | 'key',
+  ): { line: number; column: number } | undefined;
 }
 
 export async function readText(file: string, what: string): Promise<string> {
@@ -19,7 +22,12 @@ export async function readText(file: string, what: string): Promise<string> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(err);
-    throw new InputError(`cannot read ${what} ${file}: ${why}`, [], `check the path given for the ${what}`, 'LBD_ERR_FILE');
+    throw new InputError(
+      `cannot read ${what} ${file}: ${why}`,
+      [],
+      `check the path given for the ${what}`,
+      'LBD_ERR_FILE',
+    );
   }
 }
 
@@ -108,7 +116,11 @@ function describe(doc: LocatedDocument, issue: z.core.$ZodIssue, path: PropertyK
         expected: 'only the fields documented in the schema (lbdoctor schema)',
       };
     case 'invalid_value':
-      return { ...base, message: 'invalid value', expected: `one of ${issue.values.map((v) => String(v)).join(', ')}` };
+      return {
+        ...base,
+        message: 'invalid value',
+        expected: `one of ${issue.values.map((v) => String(v)).join(', ')}`,
+      };
     case 'invalid_type': {
       const missing = issue.message.includes('received undefined');
       return {
@@ -141,7 +153,11 @@ export function validateText<S extends z.ZodType>(
   const doc = parseLocated(file, text);
   const parsed = schema.safeParse(doc.value ?? {});
   if (!parsed.success) {
-    throw new InputError(`${file} is not a valid ${what}`, zodProblems(doc, parsed.error), `see \`lbdoctor schema\``);
+    throw new InputError(
+      `${file} is not a valid ${what}`,
+      zodProblems(doc, parsed.error),
+      `see \`lbdoctor schema\``,
+    );
   }
   return { doc, data: parsed.data };
 }

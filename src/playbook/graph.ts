@@ -19,8 +19,10 @@ export function stepEdges(id: string, step: Step): StepEdge[] {
         label: describeCondition(b.when),
         field: [...base, 'branches', i, 'goto'],
       }));
-      if (step.default) edges.push({ from: id, to: step.default, label: 'otherwise', field: [...base, 'default'] });
-      if (step.kind === 'ask') edges.push({ from: id, to: step.unknown, label: 'unknown', field: [...base, 'unknown'] });
+      if (step.default)
+        edges.push({ from: id, to: step.default, label: 'otherwise', field: [...base, 'default'] });
+      if (step.kind === 'ask')
+        edges.push({ from: id, to: step.unknown, label: 'unknown', field: [...base, 'unknown'] });
       return edges;
     }
     case 'checklist':

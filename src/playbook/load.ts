@@ -25,15 +25,28 @@ export async function playbookFiles(dirs: readonly string[]): Promise<string[]> 
     try {
       names = await readdir(dir);
     } catch {
-      throw new InputError(`cannot read playbook folder ${dir}`, [], 'give --playbooks a folder of *.yaml files', 'LBD_ERR_FILE');
+      throw new InputError(
+        `cannot read playbook folder ${dir}`,
+        [],
+        'give --playbooks a folder of *.yaml files',
+        'LBD_ERR_FILE',
+      );
     }
-    files.push(...names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n)));
+    files.push(
+      ...names
+        .filter((n) => /\.ya?ml$/.test(n))
+        .sort()
+        .map((n) => join(dir, n)),
+    );
   }
   return files;
 }
 
 /** Parses and checks one playbook file; throws InputError with every problem found. */
-export async function loadPlaybookFile(file: string, knownProbes: readonly string[]): Promise<LoadedPlaybook> {
+export async function loadPlaybookFile(
+  file: string,
+  knownProbes: readonly string[],
+): Promise<LoadedPlaybook> {
   const text = await readText(file, 'playbook');
   return parsePlaybook(file, text, knownProbes);
 }
@@ -46,7 +59,10 @@ export function parsePlaybook(file: string, text: string, knownProbes: readonly 
 }
 
 /** Every playbook in the given folders; ids must be unique across them. */
-export async function loadAllPlaybooks(dirs: readonly string[], knownProbes: readonly string[]): Promise<LoadedPlaybook[]> {
+export async function loadAllPlaybooks(
+  dirs: readonly string[],
+  knownProbes: readonly string[],
+): Promise<LoadedPlaybook[]> {
   const loaded: LoadedPlaybook[] = [];
   const problems: Problem[] = [];
   for (const file of await playbookFiles(dirs)) {
@@ -60,21 +76,29 @@ export async function loadAllPlaybooks(dirs: readonly string[], knownProbes: rea
   const seen = new Map<string, string>();
   for (const { playbook, file } of loaded) {
     const other = seen.get(playbook.id);
-    if (other) problems.push({ file, field: 'id', message: `playbook id "${playbook.id}" is also used by ${other}` });
+    if (other)
+      problems.push({ file, field: 'id', message: `playbook id "${playbook.id}" is also used by ${other}` });
     seen.set(playbook.id, file);
   }
-  if (problems.length > 0) throw new InputError('some playbooks are not valid', problems, 'run `lbdoctor validate <file>`');
+  if (problems.length > 0)
+    throw new InputError('some playbooks are not valid', problems, 'run `lbdoctor validate <file>`');
   return loaded;
 }
 
-export async function findPlaybook(id: string, dirs: readonly string[], knownProbes: readonly string[]): Promise<LoadedPlaybook> {
+export async function findPlaybook(
+  id: string,
+  dirs: readonly string[],
+  knownProbes: readonly string[],
+): Promise<LoadedPlaybook> {
   const all = await loadAllPlaybooks(dirs, knownProbes);
   const found = all.find((p) => p.playbook.id === id);
   if (found) return found;
   const ids = all.map((p) => p.playbook.id);
   throw new UsageError(
     `unknown playbook "${id}"`,
-    ids.length ? `did you mean "${closest(id, ids)}"? \`lbdoctor list\` shows them all` : 'no playbooks found',
+    ids.length
+      ? `did you mean "${closest(id, ids)}"? \`lbdoctor list\` shows them all`
+      : 'no playbooks found',
     'LBD_ERR_UNKNOWN_PLAYBOOK',
   );
 }

@@ -8,12 +8,21 @@ import { fieldPath } from '../model/locate.js';
 import { stepEdges } from './graph.js';
 import type { Playbook } from './schema.js';
 
-export function checkPlaybookGraph(pb: Playbook, doc: LocatedDocument, knownProbes: readonly string[]): Problem[] {
+export function checkPlaybookGraph(
+  pb: Playbook,
+  doc: LocatedDocument,
+  knownProbes: readonly string[],
+): Problem[] {
   const problems: Problem[] = [];
-  const at = (path: PropertyKey[]) => ({ file: doc.file, ...(doc.locate(path) ?? {}), field: fieldPath(path) });
+  const at = (path: PropertyKey[]) => ({
+    file: doc.file,
+    ...(doc.locate(path) ?? {}),
+    field: fieldPath(path),
+  });
   const ids = new Set(Object.keys(pb.steps));
 
-  if (!ids.has(pb.start)) problems.push({ ...at(['start']), message: `start step "${pb.start}" does not exist` });
+  if (!ids.has(pb.start))
+    problems.push({ ...at(['start']), message: `start step "${pb.start}" does not exist` });
 
   const next = new Map<string, string[]>();
   for (const [id, step] of Object.entries(pb.steps)) {
@@ -24,28 +33,46 @@ export function checkPlaybookGraph(pb: Playbook, doc: LocatedDocument, knownProb
     );
     for (const e of edges) {
       if (!ids.has(e.to)) {
-        problems.push({ ...at(e.field), message: `step "${e.to}" does not exist`, expected: closestId(e.to, ids) });
+        problems.push({
+          ...at(e.field),
+          message: `step "${e.to}" does not exist`,
+          expected: closestId(e.to, ids),
+        });
       }
     }
     if (step.kind === 'checklist') {
       step.items.forEach((item, i) => {
         const target = pb.steps[item.conclude];
         if (target && target.kind !== 'conclude') {
-          problems.push({ ...at(['steps', id, 'items', i, 'conclude']), message: `"${item.conclude}" is a ${target.kind} step`, expected: 'a conclude step' });
+          problems.push({
+            ...at(['steps', id, 'items', i, 'conclude']),
+            message: `"${item.conclude}" is a ${target.kind} step`,
+            expected: 'a conclude step',
+          });
         }
       });
     }
     const probes =
-      step.kind === 'probe' ? [{ probe: step.probe, path: ['steps', id, 'probe'] }] : step.kind === 'checklist'
-        ? step.items.map((it, i) => ({ probe: it.probe, path: ['steps', id, 'items', i, 'probe'] }))
-        : [];
+      step.kind === 'probe'
+        ? [{ probe: step.probe, path: ['steps', id, 'probe'] }]
+        : step.kind === 'checklist'
+          ? step.items.map((it, i) => ({ probe: it.probe, path: ['steps', id, 'items', i, 'probe'] }))
+          : [];
     for (const p of probes) {
       if (!knownProbes.includes(p.probe)) {
-        problems.push({ ...at(p.path), message: `unknown probe "${p.probe}"`, expected: `one of ${knownProbes.join(', ')}` });
+        problems.push({
+          ...at(p.path),
+          message: `unknown probe "${p.probe}"`,
+          expected: `one of ${knownProbes.join(', ')}`,
+        });
       }
     }
     if (step.kind !== 'conclude' && edges.length === 0) {
-      problems.push({ ...at(['steps', id]), message: 'dead end: this step leads nowhere', expected: 'branches, default, next or unknown' });
+      problems.push({
+        ...at(['steps', id]),
+        message: 'dead end: this step leads nowhere',
+        expected: 'branches, default, next or unknown',
+      });
     }
   }
 
@@ -56,17 +83,27 @@ export function checkPlaybookGraph(pb: Playbook, doc: LocatedDocument, knownProb
     colour.set(id, 1);
     for (const to of next.get(id) ?? []) {
       if (!ids.has(to)) continue;
-      if (colour.get(to) === 1) loopAt.push([...trail, id, to].slice(trail.indexOf(to) >= 0 ? trail.indexOf(to) : 0).join(' → '));
+      if (colour.get(to) === 1) loopAt.push([...trail, id, to].slice(Math.max(0, trail.indexOf(to))).join(' → '));
       else if (!colour.has(to)) visit(to, [...trail, id]);
     }
     colour.set(id, 2);
   };
   for (const id of ids) if (!colour.has(id)) visit(id, []);
-  for (const loop of loopAt) problems.push({ ...at(['steps']), message: `the steps form a loop: ${loop}`, expected: 'a graph without cycles' });
+  for (const loop of loopAt)
+    problems.push({
+      ...at(['steps']),
+      message: `the steps form a loop: ${loop}`,
+      expected: 'a graph without cycles',
+    });
 
   // Every step reachable from start must be able to reach a conclusion.
   const concludes = new Set([...ids].filter((id) => pb.steps[id]?.kind === 'conclude'));
-  if (concludes.size === 0) problems.push({ ...at(['steps']), message: 'the playbook has no conclude step', expected: 'at least one step with kind: conclude' });
+  if (concludes.size === 0)
+    problems.push({
+      ...at(['steps']),
+      message: 'the playbook has no conclude step',
+      expected: 'at least one step with kind: conclude',
+    });
   const canConclude = new Set(concludes);
   let changed = true;
   while (changed) {
@@ -87,11 +124,15 @@ export function checkPlaybookGraph(pb: Playbook, doc: LocatedDocument, knownProb
     stack.push(...(next.get(id) ?? []).filter((t) => ids.has(t)));
   }
   for (const id of reachable) {
-    if (!canConclude.has(id)) problems.push({ ...at(['steps', id]), message: `step "${id}" never reaches a conclusion` });
+    if (!canConclude.has(id))
+      problems.push({ ...at(['steps', id]), message: `step "${id}" never reaches a conclusion` });
   }
   for (const id of ids) {
     if (!reachable.has(id) && ids.has(pb.start)) {
-      problems.push({ ...at(['steps', id]), message: `step "${id}" cannot be reached from start "${pb.start}"` });
+      problems.push({
+        ...at(['steps', id]),
+        message: `step "${id}" cannot be reached from start "${pb.start}"`,
+      });
     }
   }
   return problems;

@@ -9,7 +9,10 @@ export function createLocalVantage(options: { timeoutMs?: number } = {}): Vantag
   return {
     name: 'local',
     dialer: localDialer,
-    host: createBatchReader(new LocalRunner(), { host: 'local', ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }),
+    host: createBatchReader(new LocalRunner(), {
+      host: 'local',
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    }),
     timings: {},
   };
 }

@@ -10,7 +10,11 @@ export const registerList: RegisterCommand = (program, setExitCode) => {
     .action(async (opts: { format: string; playbooks?: string[] }) => {
       const { UsageError } = await import('../../errors.js');
       if (opts.format !== 'text' && opts.format !== 'json') {
-        throw new UsageError(`unknown format "${opts.format}" for list`, 'use --format text or --format json', 'LBD_ERR_UNKNOWN_FORMAT');
+        throw new UsageError(
+          `unknown format "${opts.format}" for list`,
+          'use --format text or --format json',
+          'LBD_ERR_UNKNOWN_FORMAT',
+        );
       }
       const [{ loadAllPlaybooks }, { probeKinds }, { playbookDirs }] = await Promise.all([
         import('../../playbook/load.js'),
@@ -19,7 +23,13 @@ export const registerList: RegisterCommand = (program, setExitCode) => {
       ]);
       const all = await loadAllPlaybooks(playbookDirs(opts.playbooks), probeKinds());
       const rows = all
-        .map(({ playbook: p, file }) => ({ id: p.id, title: p.title, faq: p.faq, symptoms: p.symptoms, file }))
+        .map(({ playbook: p, file }) => ({
+          id: p.id,
+          title: p.title,
+          faq: p.faq,
+          symptoms: p.symptoms,
+          file,
+        }))
         .sort((a, b) => a.id.localeCompare(b.id));
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

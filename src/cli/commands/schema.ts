@@ -3,7 +3,9 @@ import type { RegisterCommand } from '../types.js';
 export const registerSchema: RegisterCommand = (program, setExitCode) => {
   program
     .command('schema <kind>')
-    .description('print the JSON Schema of an inventory, a playbook or a JSON report (for editors: "$schema")')
+    .description(
+      'print the JSON Schema of an inventory, a playbook or a JSON report (for editors: "$schema")',
+    )
     .addHelpText('after', '\nKinds: inventory, playbook, report\nThe same files are committed in schemas/.')
     .action(async (kind: string) => {
       const { jsonSchemaFor, SCHEMA_KINDS } = await import('../../model/json-schema.js');
@@ -11,7 +13,9 @@ export const registerSchema: RegisterCommand = (program, setExitCode) => {
       if (!(SCHEMA_KINDS as readonly string[]).includes(kind)) {
         throw new UsageError(`unknown schema "${kind}"`, `use one of ${SCHEMA_KINDS.join(', ')}`);
       }
-      process.stdout.write(`${JSON.stringify(await jsonSchemaFor(kind as (typeof SCHEMA_KINDS)[number]), null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(await jsonSchemaFor(kind as (typeof SCHEMA_KINDS)[number]), null, 2)}\n`,
+      );
       setExitCode(0);
     });
 };

@@ -12,12 +12,13 @@ export const registerShow: RegisterCommand = (program, setExitCode) => {
       if (opts.graph !== undefined && opts.graph !== 'mermaid' && opts.graph !== 'dot') {
         throw new UsageError(`unknown graph kind "${opts.graph}"`, 'use --graph mermaid or --graph dot');
       }
-      const [{ findPlaybook }, { probeKinds }, { playbookDirs }, { toDecisionGraph, stepEdges }] = await Promise.all([
-        import('../../playbook/load.js'),
-        import('../../probes/registry.js'),
-        import('../playbook-dirs.js'),
-        import('../../playbook/graph.js'),
-      ]);
+      const [{ findPlaybook }, { probeKinds }, { playbookDirs }, { toDecisionGraph, stepEdges }] =
+        await Promise.all([
+          import('../../playbook/load.js'),
+          import('../../probes/registry.js'),
+          import('../playbook-dirs.js'),
+          import('../../playbook/graph.js'),
+        ]);
       const { playbook: pb, file } = await findPlaybook(id, playbookDirs(opts.playbooks), probeKinds());
       if (opts.graph) {
         const { toMermaid, toDot } = await import('../../reporters/graph.js');

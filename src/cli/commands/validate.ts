@@ -4,16 +4,24 @@ export const registerValidate: RegisterCommand = (program, setExitCode) => {
   program
     .command('validate <files...>')
     .description('check playbooks and inventories: schema errors and graph problems with file:line:column')
-    .addHelpText('after', '\nExamples:\n  lbdoctor validate playbooks/*.yaml\n  lbdoctor validate my-inventory.yaml')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lbdoctor validate playbooks/*.yaml\n  lbdoctor validate my-inventory.yaml',
+    )
     .action(async (files: string[]) => {
-      const [{ InputError, formatProblem }, { loadPlaybookFile }, { loadInventory }, { probeKinds }, { readText, parseLocated }] =
-        await Promise.all([
-          import('../../errors.js'),
-          import('../../playbook/load.js'),
-          import('../../model/load-inventory.js'),
-          import('../../probes/registry.js'),
-          import('../../model/locate.js'),
-        ]);
+      const [
+        { InputError, formatProblem },
+        { loadPlaybookFile },
+        { loadInventory },
+        { probeKinds },
+        { readText, parseLocated },
+      ] = await Promise.all([
+        import('../../errors.js'),
+        import('../../playbook/load.js'),
+        import('../../model/load-inventory.js'),
+        import('../../probes/registry.js'),
+        import('../../model/locate.js'),
+      ]);
       let bad = 0;
       for (const file of files) {
         try {
