@@ -47,6 +47,7 @@ export function fingerprintOf(publicKeyLine: string): string {
 async function keygen(path: string, comment: string): Promise<string> {
   const r = await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], {
     reject: false,
+    stdin: 'ignore',
     timeout: 15_000,
   });
   if (r.exitCode !== 0)
@@ -55,15 +56,17 @@ async function keygen(path: string, comment: string): Promise<string> {
   return pub.split(/\s+/).slice(0, 2).join(' ');
 }
 
-/** The per-lab client key (one for every host), created on first use. */
-export async function labClientKey(lab: Lab): Promise<{ path: string; publicKey: string }> {
-  const path = join(lab.dir, 'client_ed25519');
-  try {
-    const publicKey = (await readFile(`${path}.pub`, 'utf8')).trim();
-    return { path, publicKey };
-  } catch {
-    return { path, publicKey: await keygen(path, `lbdoctor-lab-${lab.id}`) };
+const clientKeys = new WeakMap<Lab, Promise<{ path: string; publicKey: string }>>();
+
+/** The per-lab client key (one for every host), created once even when hosts start together. */
+export function labClientKey(lab: Lab): Promise<{ path: string; publicKey: string }> {
+  let key = clientKeys.get(lab);
+  if (!key) {
+    const path = join(lab.dir, 'client_ed25519');
+    key = keygen(path, `lbdoctor-lab-${lab.id}`).then((publicKey) => ({ path, publicKey }));
+    clientKeys.set(lab, key);
   }
+  return key;
 }
 
 /**
