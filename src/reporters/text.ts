@@ -110,8 +110,9 @@ function renderFacts(result: RunResult, verbose: boolean, p: Paint): string[] {
     ),
   ];
   for (const f of facts) {
-    const value = f.source === 'unknown' ? p.outcome('error', 'unknown') : JSON.stringify(f.value);
-    lines.push(`  ${f.key} = ${value} ${p.dim(`(${f.source}) ${f.question}`)}`);
+    if (f.source === 'unknown')
+      lines.push(`  ${f.key}: ${p.outcome('error', 'unknown')} ${p.dim(`(${f.question})`)}`);
+    else lines.push(`  ${f.key} = ${JSON.stringify(f.value)} ${p.dim(`(${f.source}) ${f.question}`)}`);
   }
   return lines;
 }

@@ -36,7 +36,7 @@ describe('text reporter', () => {
     expect(out).toContain('NOT CHECKED');
     expect(out).toContain('connect timed out after 10 s');
     expect(out).toContain('Facts not known');
-    expect(out).toMatch(/hc_enabled@pool:web-pool = unknown/);
+    expect(out).toMatch(/hc_enabled@pool:web-pool: unknown \(Is the health check enabled/);
     expect(out).toMatch(/ERROR .*could not read the firewall rules — ssh connect timed out/);
     expect(out).toContain('error: connect timed out after 10 s');
     expect(out).not.toMatch(/nothing needs attention/);
