@@ -143,28 +143,21 @@ export class Pool extends EventEmitter implements PoolRuntime {
     this.emit('admin', m, up);
   }
 
-  /** The health checker's verdict. Emits 'health' only when the state changes (or on the first verdict). */
-  setHealth(key: string, healthy: boolean, reason: string): void {
+  /**
+   * The health checker's verdict. Emits 'health' when the state changes (or on
+   * the first verdict) and returns whether it did; the checker logs it.
+   */
+  setHealth(key: string, healthy: boolean, reason: string): boolean {
     const m = this.member(key);
-    if (!m) return;
+    if (!m) return false;
     const first = !this.checked.has(key);
     this.checked.add(key);
     const changed = m.healthy !== healthy || first;
     m.healthy = healthy;
     m.healthReason = reason;
-    if (!changed) return;
-    const log = healthy ? this.logger.info : this.logger.warn;
-    log.call(
-      this.logger,
-      `pool ${this.id}: member ${m.name} is ${healthy ? 'healthy' : 'unhealthy'}: ${reason}`,
-      {
-        pool: this.id,
-        member: m.key,
-        healthy,
-        reason,
-      },
-    );
+    if (!changed) return false;
     this.emit('health', m, healthy, reason);
+    return true;
   }
 
   addMember(config: MemberConfig): MemberState {

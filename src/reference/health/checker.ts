@@ -4,7 +4,7 @@
 // backend sees n checks per interval, as with ELB's LVS and Nginx nodes (FAQ
 // 2.3, 2.5). Each node counts rise/fall on its own; the member is healthy
 // while at least half of the nodes that have decided say so. Every state change
-// is logged with its reason through the pool. A missing or disabled monitor
+// is logged with its reason. A missing or disabled monitor
 // runs nothing: the Pool already treats members as healthy (FAQ 2.1, 2.7).
 //
 // Events: 'check' (member, nodeIndex, result) after every check — for metrics.
@@ -186,6 +186,11 @@ export class HealthChecker extends EventEmitter {
       reason += ` (${n} consecutive ${pass ? 'passed' : 'failed'} checks)`;
     }
     if (this.nodeCount > 1) reason += ` [checker node ${node.index + 1} of ${this.nodeCount}]`;
-    this.pool.setHealth(w.member.key, verdict, reason);
+    if (!this.pool.setHealth(w.member.key, verdict, reason)) return;
+    const m = w.member;
+    const fields = { pool: this.pool.id, member: m.key, healthy: verdict, reason };
+    const line = `pool ${this.pool.id}: member ${m.name} is ${verdict ? 'healthy' : 'unhealthy'}: ${reason}`;
+    if (verdict) this.logger.info(line, fields);
+    else this.logger.warn(line, fields);
   }
 }
