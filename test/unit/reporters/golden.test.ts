@@ -51,7 +51,7 @@ const cases: { name: string; result: RunResult; ctx: ReportContext }[] = [
 const DURATION = String.raw`\d+(?:\.\d+)? (?:ms|s)|\d+ min \d+ s`;
 
 /** Replaces what differs between two runs of the same scenario: timestamps and durations. */
-export function sanitizeReport(text: string, format: ReporterName): string {
+function sanitizeReport(text: string, format: ReporterName): string {
   let out = text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, '<TIMESTAMP>');
   if (format === 'json') return out.replace(/"(durationMs|connectMs|readMs)": [\d.]+/g, '"$1": 0');
   if (format === 'junit') return out.replace(/\btime="[\d.]+"/g, 'time="<T>"');
