@@ -2,11 +2,11 @@
 // hops when the config says so). Failures become LbdErrors with stable codes:
 // the vantage layer turns them into `error` observations, never a crash.
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
-import ssh2 from 'ssh2';
 import { ExitCode, InputError, LbdError } from '../../errors.js';
 import { targetUrl, type SshTarget } from './config.js';
 import type { HostKeyPolicy } from './host-key-policy.js';
@@ -44,6 +44,10 @@ type AuthMethod =
   | { type: 'publickey'; username: string; key: Buffer; passphrase?: string }
   | { type: 'password'; username: string; password: string };
 
+// ssh2 is node-ssh's own dependency (no types shipped): load the copy node-ssh uses.
+const requireFromNodeSsh = createRequire(createRequire(import.meta.url).resolve('node-ssh'));
+const ssh2Utils = (requireFromNodeSsh('ssh2') as { utils: { parseKey(data: Buffer): unknown } }).utils;
+
 const DEFAULT_IDENTITIES = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
 function err(
@@ -73,7 +77,7 @@ async function readIdentity(path: string, explicit: boolean): Promise<Buffer | u
       'LBD_ERR_FILE',
     );
   }
-  const parsed = ssh2.utils.parseKey(data);
+  const parsed = ssh2Utils.parseKey(data);
   if (parsed instanceof Error) {
     if (!explicit) return undefined;
     const encrypted = /encrypted|passphrase/i.test(parsed.message);

@@ -3,11 +3,26 @@
 // fixed `sh -s` with the script on stdin: nothing from an inventory reaches a
 // remote shell unquoted.
 import { constants } from 'node:os';
-import type { ClientChannel } from 'ssh2';
 import { ExitCode, LbdError } from '../../errors.js';
 import { shellJoin } from '../quote.js';
 import type { CommandResult, CommandRunner } from '../types.js';
 import type { SshConnection } from './connect.js';
+
+/** The part of an ssh2 channel used here (ssh2 ships no types). */
+interface ExecChannel {
+  on(event: 'data', listener: (d: Buffer) => void): this;
+  on(event: 'exit', listener: (code: number | null, signal?: string) => void): this;
+  on(event: 'close', listener: () => void): this;
+  stderr: { on(event: 'data', listener: (d: Buffer) => void): unknown };
+  end(data?: string): void;
+  close(): void;
+}
+
+interface ExecClient {
+  exec(command: string, callback: (err: Error | undefined, channel: ExecChannel) => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
 
 export type ConnectionSource = (signal: AbortSignal) => Promise<SshConnection>;
 
@@ -51,7 +66,7 @@ export class SshRunner implements CommandRunner {
     command: string,
     options: { input?: string; signal: AbortSignal; timeoutMs: number },
   ): Promise<CommandResult> {
-    const client = conn.ssh.connection;
+    const client = conn.ssh.connection as ExecClient | null;
     if (!client) {
       return Promise.reject(
         new LbdError(
@@ -64,7 +79,7 @@ export class SshRunner implements CommandRunner {
       );
     }
     return new Promise<CommandResult>((resolve, reject) => {
-      let channel: ClientChannel | undefined;
+      let channel: ExecChannel | undefined;
       let settled = false;
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
