@@ -1,0 +1,670 @@
+// The HTTP/HTTPS listener: terminates the client's connection, answers what the
+// load balancer must answer itself (FAQ 1.5, 1.6), picks a member through the
+// pool, forwards with X-Forwarded-* headers (3.9, 5.1), streams bodies both
+// ways without buffering, retries another member when a connection fails
+// (1.9), and applies the three timeouts (5.6). WebSocket upgrades are spliced
+// through raw after the backend's answer (5.5).
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import tls from 'node:tls';
+import type { UpstreamAttempt } from '../../accesslog/elb-line.js';
+import type { AccessLogEntry } from '../../accesslog/format.js';
+import type { AccessLogWriter } from '../../accesslog/writer.js';
+import { LbdError } from '../../errors.js';
+import type { IpGroup } from '../../model/inventory.js';
+import { checkClientAccess } from '../access-control.js';
+import type { ReferenceMetrics } from '../metrics.js';
+import type { MemberState, PoolRuntime, ReferenceLogger } from '../types.js';
+import { formatSetCookie, parseCookieHeader, setCookieValue } from './cookies.js';
+import { endToEndHeaders, type InsertHeaders, requestHeadersForBackend } from './forward-headers.js';
+import { type LbAnswerOptions, RouterCode, rawLbAnswer, sendLbAnswer } from './lb-responses.js';
+import { checkRequest, classifyParserError } from './request-checks.js';
+import { hostWithoutPort, type Router } from './routing.js';
+import { UpstreamAgents } from './upstream-agents.js';
+
+/** A pool as an L7 listener sees it. */
+export interface PoolBinding {
+  id: string;
+  name: string;
+  protocol: 'HTTP' | 'HTTPS';
+  runtime: PoolRuntime;
+  /** APP_COOKIE stickiness: the cookie the application sets. */
+  appCookieName: string | null;
+  /** Sticky pools answer 504 on a response timeout instead of trying another member (FAQ 5.6 note). */
+  sticky: boolean;
+}
+
+export interface HttpTimeouts {
+  /** Idle time between requests on a client connection, seconds; 0 closes after each response (5.6). */
+  keepaliveSeconds: number;
+  /** Time a client has to send its request (header section, and between body bytes), seconds. */
+  clientSeconds: number;
+  /** Time a member has to start its response, seconds. */
+  memberSeconds: number;
+  /** Time to open a connection to a member (FAQ 1.5: 5 s). */
+  connectMs: number;
+}
+
+/** What an HTTPS listener adds: the server TLS options and what to log about a connection. */
+export interface ListenerTls {
+  serverOptions: tls.TlsOptions;
+  /** The certificate id served on this connection (access log). */
+  certificateIdFor(socket: tls.TLSSocket): string | null;
+  /** Replaces the certificates for new connections (FAQ 7.3). */
+  install(server: tls.Server): void;
+}
+
+export interface HttpListenerOptions {
+  name: string;
+  id: string | null;
+  protocol: 'HTTP' | 'HTTPS';
+  bindAddress: string;
+  port: number;
+  lbName: string;
+  /** The EIP bound to the load balancer (X-Forwarded-ELB-IP, access log). */
+  elbIp: string | null;
+  timeouts: HttpTimeouts;
+  /** Largest request body, bytes (413 above, FAQ 1.5). */
+  bodyLimit: number;
+  /** Largest request header section, bytes (400 above, FAQ 1.5). */
+  maxHeaderBytes: number;
+  insert: InsertHeaders;
+  ipgroup: IpGroup | null;
+  router: Router<PoolBinding>;
+  tls?: ListenerTls;
+  accessLog?: AccessLogWriter;
+  metrics?: ReferenceMetrics;
+  logger: ReferenceLogger;
+  /** False while the configuration loads: requests get x-router-code 50001 (FAQ 1.6). */
+  isReady?: () => boolean;
+}
+
+export interface HttpListener {
+  readonly name: string;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly address: string;
+  readonly port: number;
+  /** The TLS server, for certificate swaps. */
+  readonly tlsServer: tls.Server | null;
+  /** Stops accepting; with drain, lets in-flight requests finish (bounded by `drainMs`). */
+  close(opts?: { drain?: boolean; drainMs?: number }): Promise<void>;
+}
+
+function clientIpOf(socket: net.Socket): string {
+  const ip = socket.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/** A request target in origin form for the backend (`GET http://h/p` → `/p`). */
+function originForm(url: string): { path: string; hostFromUrl: string | null } {
+  if (url.startsWith('/') || url === '*') return { path: url, hostFromUrl: null };
+  try {
+    const u = new URL(url);
+    return { path: `${u.pathname}${u.search}`, hostFromUrl: u.host };
+  } catch {
+    return { path: url, hostFromUrl: null };
+  }
+}
+
+function headerValues(raw: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]?.toLowerCase() === name) out.push(raw[i + 1] ?? '');
+  return out;
+}
+
+const secsSince = (t0: number) => Math.max(0, (performance.now() - t0) / 1000);
+
+class ProxyFailure extends Error {
+  constructor(
+    readonly kind: 'connect-timeout' | 'response-timeout',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function startHttpListener(o: HttpListenerOptions): Promise<HttpListener> {
+  const agents = new UpstreamAgents();
+  const sockets = new Set<net.Socket>();
+  const tunnels = new Set<net.Socket>();
+  let inFlight = 0;
+  let closing = false;
+  const idleWaiters: (() => void)[] = [];
+  const isReady = o.isReady ?? (() => true);
+  const scheme = o.protocol === 'HTTPS' ? 'https' : 'http';
+  const clientMs = o.timeouts.clientSeconds * 1000;
+  /** The port actually bound (o.port may be 0). */
+  let boundPort = o.port;
+
+  const serverOptions: http.ServerOptions = {
+    maxHeaderSize: o.maxHeaderBytes,
+    // We answer a missing Host ourselves, with the load balancer's page.
+    requireHostHeader: false,
+    headersTimeout: clientMs,
+    // The body is timed between reads instead (below): a 10 GB upload may take long, a stalled one may not.
+    requestTimeout: 0,
+    keepAliveTimeout: o.timeouts.keepaliveSeconds * 1000,
+    // How often Node checks header timeouts; a fraction of the timeout keeps 408 close to it.
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, clientMs / 4)),
+  };
+  const server: http.Server = o.tls
+    ? https.createServer({ ...serverOptions, ...o.tls.serverOptions })
+    : http.createServer(serverOptions);
+  if (o.tls) o.tls.install(server as unknown as tls.Server);
+
+  const doneOne = () => {
+    inFlight--;
+    if (inFlight === 0) for (const w of idleWaiters.splice(0)) w();
+  };
+
+  function writeLog(
+    entry: Omit<AccessLogEntry, 'lbName' | 'listenerName' | 'listenerId' | 'tenantId' | 'topicId' | 'at'>,
+  ): void {
+    o.accessLog?.write({
+      ...entry,
+      at: Date.now(),
+      topicId: null,
+      lbName: o.lbName,
+      listenerName: o.name,
+      listenerId: o.id,
+      tenantId: null,
+    });
+  }
+
+  function tlsFields(socket: net.Socket) {
+    if (!(socket instanceof tls.TLSSocket)) {
+      return { certificateId: null, sslProtocol: null, sslCipher: null, sniDomainName: null };
+    }
+    const servername = (socket as tls.TLSSocket & { servername?: string | false }).servername;
+    return {
+      certificateId: o.tls?.certificateIdFor(socket) ?? null,
+      sslProtocol: socket.getProtocol() ?? null,
+      sslCipher: socket.getCipher()?.standardName ?? null,
+      sniDomainName: typeof servername === 'string' ? servername : null,
+    };
+  }
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    const t0 = performance.now();
+    const clientIp = clientIpOf(req.socket);
+    const clientPort = req.socket.remotePort ?? 0;
+    const attempts: UpstreamAttempt[] = [];
+    const { path, hostFromUrl } = originForm(req.url ?? '/');
+    const hostHeader = hostFromUrl ?? req.headers.host ?? '';
+    let requestBytes = 0;
+    let bodyBytesSent = 0;
+    let answeredBy: 'lb' | 'backend' = 'lb';
+    let routerCode: string | undefined;
+    let pool: PoolBinding | null = null;
+    let member: MemberState | null = null;
+    let finished = false;
+    if (closing || o.timeouts.keepaliveSeconds === 0) res.shouldKeepAlive = false;
+    const headerBytes =
+      req.rawHeaders.reduce((n, h) => n + Buffer.byteLength(h, 'latin1') + 2, 0) +
+      (req.url?.length ?? 0) +
+      16;
+
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      // 499: the client left before the response started (FAQ 1.5, 7.9); it exists only in logs.
+      const status = res.headersSent ? res.statusCode : 499;
+      o.metrics?.response(o.name, status, answeredBy, routerCode);
+      writeLog({
+        clientAddress: clientIp,
+        clientPort,
+        status,
+        method: req.method ?? '-',
+        scheme,
+        host: hostHeader || '-',
+        uri: path,
+        protocol: `HTTP/${req.httpVersion}`,
+        requestLength: headerBytes + requestBytes,
+        bytesSent: res.headersSent ? bodyBytesSent + 200 : 0,
+        bodyBytesSent,
+        requestTime: secsSince(t0),
+        upstream: attempts,
+        userAgent: req.headers['user-agent'] ?? null,
+        referer: req.headers.referer ?? null,
+        xForwardedFor: headerValues(req.rawHeaders, 'x-forwarded-for').join(', ') || null,
+        poolName: pool?.name ?? null,
+        memberName: member?.name ?? null,
+        eipAddress: o.elbIp,
+        eipPort: boundPort,
+        upstreamAddrPriv: attempts.map((a) => a.addr).join(', ') || null,
+        tcpinfoRtt: null,
+        selfDefinedHeader: null,
+        ...tlsFields(req.socket),
+      });
+      doneOne();
+    };
+    res.on('finish', finish);
+    res.on('close', finish);
+
+    const answer = (status: number, opts: LbAnswerOptions = {}) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      answeredBy = 'lb';
+      routerCode = opts.routerCode;
+      sendLbAnswer(res, status, opts);
+    };
+
+    if (!isReady()) return answer(503, { routerCode: RouterCode.configurationLoading, close: true });
+    const verdict = checkRequest(req, { bodyLimit: o.bodyLimit });
+    if (!verdict.ok) return answer(verdict.status, { close: true, reason: verdict.reason });
+    const hasBody = verdict.chunked || (verdict.contentLength ?? 0) > 0;
+    const route = o.router.route(hostWithoutPort(hostHeader), path.split('?', 1)[0] ?? '/');
+    if (!route) return answer(503, { routerCode: RouterCode.defaultPoolEmpty, close: hasBody });
+    pool = route.pool;
+    const binding = route.pool;
+    const emptyCode = route.policy ? RouterCode.policyPoolEmpty : RouterCode.defaultPoolEmpty;
+    const cookies = parseCookieHeader(headerValues(req.rawHeaders, 'cookie'));
+    const exclude = new Set<string>();
+    let lastFailure: 502 | 504 = 502;
+    let bodyStarted = false;
+
+    const tryNext = () => {
+      const pick = binding.runtime.pick({ clientIp, clientPort, cookies, now: Date.now() }, exclude);
+      if (!pick.member) {
+        if (attempts.length > 0) return answer(lastFailure, { close: hasBody });
+        if (pick.reason === 'empty') return answer(503, { routerCode: emptyCode, close: hasBody });
+        return answer(503, { routerCode: RouterCode.allMembersUnavailable, close: hasBody });
+      }
+      const m = pick.member;
+      member = m;
+      exclude.add(m.key);
+      const release = binding.runtime.acquire(m);
+      let released = false;
+      const releaseOnce = () => {
+        if (!released) {
+          released = true;
+          release();
+        }
+      };
+      const attempt: UpstreamAttempt = {
+        status: null,
+        connectTime: null,
+        headerTime: null,
+        responseTime: null,
+        addr: `${m.address}:${m.port}`,
+      };
+      attempts.push(attempt);
+      const ta = performance.now();
+      const headers = requestHeadersForBackend(
+        req.rawHeaders,
+        { clientIp, proto: scheme, listenerPort: boundPort, elbIp: o.elbIp, insert: o.insert },
+        // Node already answered 100 Continue to the client.
+        ['expect'],
+      );
+      if (verdict.contentLength !== null) headers.push('Content-Length', String(verdict.contentLength));
+      else if (verdict.chunked) headers.push('Transfer-Encoding', 'chunked');
+      const up = (binding.protocol === 'HTTPS' ? https : http).request({
+        host: m.address,
+        port: m.port,
+        method: req.method,
+        path,
+        headers,
+        setHost: false,
+        agent: agents.get(binding.protocol, m.address, m.port),
+        ...(binding.protocol === 'HTTPS' ? { servername: net.isIP(m.address) ? undefined : m.address } : {}),
+      });
+      let connected = false;
+      let responded = false;
+      let connectTimer: NodeJS.Timeout | undefined;
+      let responseTimer: NodeJS.Timeout | undefined;
+      let bodyTimer: NodeJS.Timeout | undefined;
+      const clearTimers = () => {
+        clearTimeout(connectTimer);
+        clearTimeout(responseTimer);
+        clearTimeout(bodyTimer);
+      };
+      const onClientGone = () => {
+        if (!res.writableFinished) {
+          clearTimers();
+          up.destroy();
+          releaseOnce();
+        }
+      };
+      res.once('close', onClientGone);
+
+      const onConnected = () => {
+        clearTimeout(connectTimer);
+        connected = true;
+        attempt.connectTime = secsSince(ta);
+        o.metrics?.backendAttempt(binding.name, m.name, 'connected');
+        responseTimer = setTimeout(
+          () =>
+            up.destroy(
+              new ProxyFailure('response-timeout', `no response within ${o.timeouts.memberSeconds} s`),
+            ),
+          o.timeouts.memberSeconds * 1000,
+        );
+        if (!hasBody) {
+          up.end();
+          return;
+        }
+        bodyStarted = true;
+        let total = 0;
+        const armBodyTimer = () => {
+          clearTimeout(bodyTimer);
+          bodyTimer = setTimeout(() => {
+            // FAQ 5.6 request timeout: the client stopped sending its body.
+            up.destroy();
+            answer(408, { close: true, reason: 'client stopped sending the body' });
+          }, clientMs);
+        };
+        armBodyTimer();
+        req.on('data', (chunk: Buffer) => {
+          total += chunk.length;
+          requestBytes += chunk.length;
+          armBodyTimer();
+          if (total > o.bodyLimit) {
+            clearTimers();
+            up.destroy();
+            answer(413, { close: true, reason: `body exceeds ${o.bodyLimit} bytes` });
+            req.destroy();
+          }
+        });
+        req.on('end', () => clearTimeout(bodyTimer));
+        req.pipe(up);
+      };
+
+      up.on('socket', (s: net.Socket) => {
+        if (s.connecting) {
+          connectTimer = setTimeout(
+            () => up.destroy(new ProxyFailure('connect-timeout', `connect to ${attempt.addr} timed out`)),
+            o.timeouts.connectMs,
+          );
+          s.once('connect', onConnected);
+        } else onConnected();
+      });
+
+      up.on('response', (upRes: IncomingMessage) => {
+        responded = true;
+        clearTimeout(responseTimer);
+        attempt.headerTime = secsSince(ta);
+        attempt.status = upRes.statusCode ?? null;
+        answeredBy = 'backend';
+        const out = endToEndHeaders(upRes.rawHeaders);
+        if (binding.appCookieName) {
+          for (const sc of headerValues(upRes.rawHeaders, 'set-cookie')) {
+            const v = setCookieValue(sc, binding.appCookieName);
+            if (v !== undefined) binding.runtime.learnAppCookie(v, m, Date.now());
+          }
+        }
+        if (pick.setCookie) out.push('Set-Cookie', formatSetCookie(pick.setCookie));
+        if (res.headersSent) {
+          // The LB already answered (413/408 race): drop the backend's answer.
+          upRes.resume();
+          return;
+        }
+        res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, out);
+        upRes.on('data', (c: Buffer) => {
+          bodyBytesSent += c.length;
+        });
+        upRes.pipe(res);
+        upRes.on('end', () => {
+          attempt.responseTime = secsSince(ta);
+          releaseOnce();
+        });
+        upRes.on('error', () => {
+          // Reset mid-response (FAQ 1.5 502 case): the status is already sent, so cut the client off.
+          attempt.responseTime = secsSince(ta);
+          releaseOnce();
+          res.destroy();
+        });
+      });
+
+      up.on('error', (err: Error) => {
+        clearTimers();
+        releaseOnce();
+        res.off('close', onClientGone);
+        if (res.writableEnded || res.destroyed) return;
+        if (responded) {
+          res.destroy();
+          return;
+        }
+        const timedOut = err instanceof ProxyFailure;
+        lastFailure = timedOut ? 504 : 502;
+        if (!connected) {
+          o.metrics?.backendAttempt(binding.name, m.name, timedOut ? 'connect-timeout' : 'connect-failed');
+          o.logger.warn('member connection failed', {
+            listener: o.name,
+            member: attempt.addr,
+            error: err.message,
+          });
+          if (!bodyStarted) return tryNext();
+        } else {
+          o.metrics?.backendAttempt(binding.name, m.name, timedOut ? 'response-timeout' : 'failed');
+          // FAQ 5.6: a response timeout tries other members unless the session is sticky;
+          // only a request without a body can be sent twice.
+          if (timedOut && !hasBody && !binding.sticky) {
+            attempt.responseTime = secsSince(ta);
+            return tryNext();
+          }
+        }
+        answer(lastFailure, { close: hasBody });
+      });
+    };
+    tryNext();
+  });
+
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: net.Socket) => {
+    const verdict = classifyParserError(err);
+    const busy = (socket as net.Socket & { _httpMessage?: ServerResponse })._httpMessage;
+    if (!verdict || !socket.writable || busy?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    socket.end(rawLbAnswer(verdict.status));
+    o.metrics?.response(o.name, verdict.status, 'lb');
+    const first = (err.rawPacket?.toString('latin1') ?? '').split('\r\n', 1)[0] ?? '';
+    const [method, target, version] = first.split(' ');
+    writeLog({
+      clientAddress: clientIpOf(socket),
+      clientPort: socket.remotePort ?? null,
+      status: verdict.status,
+      method: method && /^[A-Z]+$/.test(method) ? method : '-',
+      scheme,
+      host: '-',
+      uri: target && target.length < 2048 ? target : '-',
+      protocol: version && /^HTTP\/\d\.\d$/.test(version) ? version : '-',
+      requestLength: err.rawPacket?.length ?? null,
+      bytesSent: null,
+      bodyBytesSent: 0,
+      requestTime: null,
+      upstream: [],
+      userAgent: null,
+      referer: null,
+      xForwardedFor: null,
+      poolName: null,
+      memberName: null,
+      eipAddress: o.elbIp,
+      eipPort: boundPort,
+      upstreamAddrPriv: null,
+      tcpinfoRtt: null,
+      selfDefinedHeader: null,
+      ...tlsFields(socket),
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
+    // WebSocket (FAQ 5.5): forward the upgrade request, then splice raw bytes both ways.
+    const fail = (status: number) => socket.end(rawLbAnswer(status));
+    if (!isReady()) return fail(503);
+    const verdict = checkRequest(req, { bodyLimit: o.bodyLimit });
+    if (!verdict.ok) return fail(verdict.status);
+    const { path, hostFromUrl } = originForm(req.url ?? '/');
+    const route = o.router.route(
+      hostWithoutPort(hostFromUrl ?? req.headers.host),
+      path.split('?', 1)[0] ?? '/',
+    );
+    if (!route) return fail(503);
+    const clientIp = clientIpOf(socket);
+    const exclude = new Set<string>();
+    const cookies = parseCookieHeader(headerValues(req.rawHeaders, 'cookie'));
+    const tryNext = (): void => {
+      const pick = route.pool.runtime.pick(
+        { clientIp, clientPort: socket.remotePort ?? 0, cookies, now: Date.now() },
+        exclude,
+      );
+      if (!pick.member) {
+        fail(exclude.size > 0 ? 502 : 503);
+        return;
+      }
+      const m = pick.member;
+      exclude.add(m.key);
+      const release = route.pool.runtime.acquire(m);
+      const upstream =
+        route.pool.protocol === 'HTTPS'
+          ? tls.connect({ host: m.address, port: m.port, rejectUnauthorized: false })
+          : net.connect({ host: m.address, port: m.port });
+      const timer = setTimeout(() => upstream.destroy(new Error('connect timeout')), o.timeouts.connectMs);
+      let connected = false;
+      upstream.once(route.pool.protocol === 'HTTPS' ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer);
+        connected = true;
+        const headers = requestHeadersForBackend(req.rawHeaders, {
+          clientIp,
+          proto: scheme,
+          listenerPort: boundPort,
+          elbIp: o.elbIp,
+          insert: o.insert,
+        });
+        // Upgrade and Connection are hop-by-hop, but an upgrade must carry them to the backend.
+        headers.push('Connection', 'Upgrade', 'Upgrade', req.headers.upgrade ?? 'websocket');
+        let headText = `${req.method} ${path} HTTP/1.1\r\n`;
+        for (let i = 0; i + 1 < headers.length; i += 2) headText += `${headers[i]}: ${headers[i + 1]}\r\n`;
+        upstream.write(`${headText}\r\n`);
+        if (head.length) upstream.write(head);
+        tunnels.add(socket);
+        socket.pipe(upstream);
+        upstream.pipe(socket);
+      });
+      upstream.on('error', () => {
+        clearTimeout(timer);
+        if (!connected) {
+          release();
+          tryNext();
+          return;
+        }
+        socket.destroy();
+      });
+      upstream.on('close', () => {
+        release();
+        tunnels.delete(socket);
+        socket.destroy();
+      });
+      socket.on('error', () => upstream.destroy());
+      socket.on('close', () => upstream.destroy());
+    };
+    tryNext();
+  });
+
+  // The front socket server: access control (FAQ 1.1), connection counting, and
+  // on HTTPS ports a look at the first byte so plain HTTP gets ELB's 400 (1.5).
+  const front = net.createServer({ pauseOnConnect: true }, (socket) => {
+    const ip = clientIpOf(socket);
+    const access = checkClientAccess(o.ipgroup, ip);
+    if (!access.allowed) {
+      o.metrics?.connectionRefused(o.name, 'access-control');
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    o.metrics?.connectionOpened(o.name);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      o.metrics?.connectionClosed(o.name);
+    });
+    socket.on('error', () => socket.destroy());
+    if (!o.tls) {
+      server.emit('connection', socket);
+      socket.resume();
+      return;
+    }
+    const sniff = setTimeout(() => socket.destroy(), clientMs);
+    socket.once('readable', () => {
+      clearTimeout(sniff);
+      const chunk: Buffer | null = socket.read();
+      if (!chunk) {
+        socket.destroy();
+        return;
+      }
+      socket.unshift(chunk);
+      // 0x16: a TLS handshake record. Anything else is a plain HTTP request on the HTTPS port.
+      if (chunk[0] !== 0x16) {
+        socket.end(rawLbAnswer(400));
+        o.metrics?.response(o.name, 400, 'lb');
+        return;
+      }
+      server.emit('connection', socket);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new LbdError(
+            'LBD_ERR_PORT_IN_USE',
+            `listener "${o.name}" cannot listen on ${o.bindAddress}:${o.port}: the port is in use`,
+            {
+              hint: "stop whatever holds the port, or change the listener's protocol_port",
+              cause: err,
+            },
+          ),
+        );
+      } else if (err.code === 'EACCES') {
+        reject(
+          new LbdError(
+            'LBD_ERR_PERMISSION',
+            `listener "${o.name}" may not listen on ${o.bindAddress}:${o.port}`,
+            {
+              hint: 'ports below 1024 need root or CAP_NET_BIND_SERVICE',
+              cause: err,
+            },
+          ),
+        );
+      } else reject(err);
+    };
+    front.once('error', onError);
+    front.listen({ host: o.bindAddress, port: o.port }, () => {
+      front.off('error', onError);
+      resolve();
+    });
+  });
+  const addr = front.address() as net.AddressInfo;
+  boundPort = addr.port;
+
+  return {
+    name: o.name,
+    protocol: o.protocol,
+    address: addr.address,
+    port: addr.port,
+    tlsServer: o.tls ? (server as unknown as tls.Server) : null,
+    async close({ drain = false, drainMs = 30_000 } = {}) {
+      closing = true;
+      const stopped = new Promise<void>((r) => front.close(() => r()));
+      server.closeIdleConnections();
+      if (drain && inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, drainMs);
+          idleWaiters.push(() => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+      server.closeAllConnections();
+      for (const s of [...sockets, ...tunnels]) s.destroy();
+      agents.destroy();
+      await stopped;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// Request framing checks before anything reaches a backend: the defences
+// against request smuggling (conflicting or malformed Content-Length and
+// Transfer-Encoding, HAProxy's TE/CL matrix) and ELB's own status codes for bad
+// requests (FAQ 1.5: 400, 413, 414, 501). Node's parser (llhttp) already
+// refuses many cases; those reach `classifyParserError`, the rest are checked
+// here on the parsed request, so every case gets a deliberate answer.
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Longest request target we accept. ELB does not publish its limit; 32 KiB sits
+ * well under the 64 KB header limit (FAQ 1.5), so a too-long URI gets 414 and
+ * not the 400 of an oversized header section.
+ */
+export const MAX_URI_BYTES = 32 * 1024;
+
+/** Longest Content-Length we read: 15 digits, far above the 10 GB body limit, safe as a JS number. */
+const MAX_CL_DIGITS = 15;
+
+export type RequestVerdict =
+  | {
+      ok: true;
+      /** Canonical body length (what is forwarded), or null: chunked or no body. */
+      contentLength: number | null;
+      chunked: boolean;
+    }
+  | { ok: false; status: 400 | 413 | 414 | 501; reason: string };
+
+/** Header bytes a header name or value may hold: visible ASCII, space and tab in values. */
+function badByte(s: string, isName: boolean): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7e || c === 0x7f) return true;
+    if (c < 0x20 && (isName || c !== 0x09)) return true;
+    if (isName && c === 0x20) return true;
+  }
+  return false;
+}
+
+function transferCodings(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((t) => t.trim().toLowerCase());
+}
+
+/** The TE rule: only chunked and identity are understood (FAQ 1.5: anything else is 501). */
+export function checkTransferEncoding(values: readonly string[]): RequestVerdict | null {
+  if (values.length === 0) return null;
+  const codings = transferCodings(values);
+  const unknown = codings.filter((c) => c !== 'chunked' && c !== 'identity');
+  if (unknown.length > 0) {
+    return {
+      ok: false,
+      status: 501,
+      reason: `Transfer-Encoding "${unknown.join(', ')}" is not chunked or identity`,
+    };
+  }
+  const chunked = codings.filter((c) => c === 'chunked').length;
+  if (chunked !== 1 || codings.at(-1) !== 'chunked') {
+    return {
+      ok: false,
+      status: 400,
+      reason: `Transfer-Encoding "${values.join(', ')}" must end with one chunked`,
+    };
+  }
+  return { ok: true, contentLength: null, chunked: true };
+}
+
+export function checkRequest(req: IncomingMessage, limits: { bodyLimit: number }): RequestVerdict {
+  if (req.httpVersionMajor !== 1) {
+    return { ok: false, status: 400, reason: `HTTP/${req.httpVersion} on an HTTP/1.x listener` };
+  }
+  const raw = req.rawHeaders;
+  const te: string[] = [];
+  const cl: string[] = [];
+  let hosts = 0;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    const value = raw[i + 1] ?? '';
+    if (badByte(name, true) || badByte(value, false)) {
+      return { ok: false, status: 400, reason: `header "${name}" holds a non-ASCII or control byte` };
+    }
+    const lower = name.toLowerCase();
+    if (lower === 'transfer-encoding') te.push(value);
+    else if (lower === 'content-length') cl.push(value);
+    else if (lower === 'host') hosts++;
+  }
+  // RFC 9112 3.2: exactly one Host in HTTP/1.1; two are a classic routing confusion.
+  if (hosts > 1) return { ok: false, status: 400, reason: 'more than one Host header' };
+  if (hosts === 0 && req.httpVersionMinor >= 1)
+    return { ok: false, status: 400, reason: 'HTTP/1.1 request without Host' };
+  if ((req.url ?? '').length > MAX_URI_BYTES) {
+    return { ok: false, status: 414, reason: `request target longer than ${MAX_URI_BYTES} bytes` };
+  }
+  if (te.length > 0) {
+    // RFC 9112 6.1: Transfer-Encoding in an HTTP/1.0 request means the framing cannot be trusted.
+    if (req.httpVersionMinor === 0)
+      return { ok: false, status: 400, reason: 'Transfer-Encoding in an HTTP/1.0 request' };
+    if (cl.length > 0) return { ok: false, status: 400, reason: 'both Content-Length and Transfer-Encoding' };
+    const verdict = checkTransferEncoding(te);
+    if (verdict) return verdict;
+  }
+  if (cl.length > 1) return { ok: false, status: 400, reason: 'more than one Content-Length' };
+  if (cl.length === 1) {
+    const v = (cl[0] ?? '').trim();
+    if (!/^\d+$/.test(v) || v.length > MAX_CL_DIGITS + 5) {
+      return { ok: false, status: 400, reason: `Content-Length "${v}" is not a decimal number` };
+    }
+    // Leading zeros ("010") are read as decimal and forwarded canonically ("10"),
+    // so no backend can read them as octal or as a different length.
+    const digits = v.replace(/^0+(?=\d)/, '');
+    if (digits.length > MAX_CL_DIGITS)
+      return { ok: false, status: 413, reason: `Content-Length ${v} is too large` };
+    const n = Number(digits);
+    if (n > limits.bodyLimit) {
+      return {
+        ok: false,
+        status: 413,
+        reason: `Content-Length ${n} exceeds the body limit of ${limits.bodyLimit} bytes`,
+      };
+    }
+    return { ok: true, contentLength: n, chunked: false };
+  }
+  return { ok: true, contentLength: null, chunked: false };
+}
+
+/**
+ * What to answer when Node's parser refused the bytes (server 'clientError').
+ * null: nothing to answer (the client went away).
+ */
+export function classifyParserError(
+  err: NodeJS.ErrnoException & { rawPacket?: Buffer },
+): { status: 400 | 408 | 414 | 501; reason: string } | null {
+  const code = err.code ?? '';
+  const raw = err.rawPacket ? err.rawPacket.toString('latin1') : '';
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return { status: 408, reason: 'client did not send the request in time' };
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    const lineEnd = raw.indexOf('\n');
+    const requestLine = lineEnd < 0 ? raw : raw.slice(0, lineEnd);
+    if (requestLine.length > MAX_URI_BYTES) return { status: 414, reason: 'request line too long' };
+    return { status: 400, reason: 'request header section larger than 64 KB' };
+  }
+  if (code === 'HPE_INVALID_TRANSFER_ENCODING') {
+    // llhttp says "invalid" for both a bad coding (501) and a bad combination (400).
+    const te = [...raw.matchAll(/^transfer-encoding:[ \t]*([^\r\n]*)/gim)].map((m) => m[1] ?? '');
+    const verdict = checkTransferEncoding(te);
+    if (verdict && !verdict.ok && verdict.status === 501) return { status: 501, reason: verdict.reason };
+    return { status: 400, reason: `malformed Transfer-Encoding framing (${code})` };
+  }
+  if (code.startsWith('HPE_')) return { status: 400, reason: `malformed request (${code})` };
+  return null;
+}
