@@ -2,9 +2,10 @@
 // typed by NetworkProbeKind, so a kind without a loader fails to compile.
 import type { ProbeLoader } from './registry.js';
 
-export type NetworkProbeKind = 'tcp' | 'http';
+export type NetworkProbeKind = 'tcp' | 'http' | 'tls';
 
 export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = {
   tcp: () => import('./tcp.js').then((m) => m.tcpProbe),
   http: () => import('./http.js').then((m) => m.httpProbe),
+  tls: () => import('./tls.js').then((m) => m.tlsProbe),
 };

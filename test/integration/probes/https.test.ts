@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { httpProbe } from '../../../src/probes/http.js';
+import { type Certificates, makeCertificates } from '../../helpers/certs.js';
+import { localContext } from '../../helpers/net-servers.js';
+
+let dir: string;
+let certs: Certificates;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lbd-https-'));
+  certs = await makeCertificates(dir, [{ name: 'www', sans: ['www.example.com'] }]);
+}, 60_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function serveHttps(): Promise<number> {
+  const server = createServer({ cert: certs.get('www').cert, key: certs.get('www').key }, (req, res) => {
+    res.end(JSON.stringify({ host: req.headers.host, sni: (req.socket as TLSSocket).servername }));
+  });
+  server.on('tlsClientError', () => {});
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  onTestFinished(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return (server.address() as { port: number }).port;
+}
+
+describe('http probe over TLS', () => {
+  it('pins to 127.0.0.1 while sending the URL host as Host and SNI, and times the TLS phase', async () => {
+    const port = await serveHttps();
+    const obs = await httpProbe.run(
+      httpProbe.params.parse({
+        url: `https://www.example.com:${port}/`,
+        connectTo: '127.0.0.1',
+        ca: certs.ca.cert,
+      }),
+      localContext(),
+    );
+    expect(obs.outcome).toBe('pass');
+    expect(JSON.parse(String(obs.data.body))).toEqual({
+      host: `www.example.com:${port}`,
+      sni: 'www.example.com',
+    });
+    expect(obs.data.servername).toBe('www.example.com');
+    expect(typeof (obs.data.timings as { tlsMs?: number }).tlsMs).toBe('number');
+    expect(obs.data.tlsProtocol).toBe('TLSv1.3');
+  });
+
+  it('is an error with kind tls when the certificate is not trusted, unless insecure', async () => {
+    const port = await serveHttps();
+    const params = { url: `https://www.example.com:${port}/`, connectTo: `127.0.0.1:${port}` };
+    const obs = await httpProbe.run(httpProbe.params.parse(params), localContext());
+    expect(obs.outcome).toBe('error');
+    expect((obs.data.error as { kind: string }).kind).toBe('tls');
+    const insecure = await httpProbe.run(
+      httpProbe.params.parse({ ...params, insecure: true }),
+      localContext(),
+    );
+    expect(insecure.outcome).toBe('pass');
+  });
+});
