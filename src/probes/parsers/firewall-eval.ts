@@ -4,7 +4,7 @@
 // naming the rule it does not model. FAQ 2.1/2.2 "Checking the Firewall on the
 // Backend Server". Shared by the iptables-save and nft parsers, which turn
 // their rules into the chains below.
-import ipaddr from 'ipaddr.js';
+import type ipaddr from 'ipaddr.js';
 import { parseCidr } from '../../model/net.js';
 
 export interface Traffic {

@@ -68,10 +68,6 @@ function setItems(tok: string): string[] {
     .filter(Boolean);
 }
 
-function protoIs(p: string, t: Traffic): Tri {
-  return p === t.protocol ? yes : no;
-}
-
 function portMatch(proto: 'tcp' | 'udp' | 'th', value: string, t: Traffic): Tri {
   if (proto !== 'th' && t.protocol !== proto) return no;
   if (t.protocol === 'icmp') return no;
