@@ -1,13 +1,8 @@
 // Option parsing shared by commands. Every bad value is a UsageError (exit 2)
 // that says what was expected.
-import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
+import { isValidIp } from '../model/net.js';
 import type { Target } from '../engine/scope.js';
-
-/** commander helper for repeatable options. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** "5s", "1500ms", "2m", "30" (seconds) → milliseconds. */
 export function parseDuration(text: string, flag: string): number {
@@ -30,7 +25,7 @@ export function parseTarget(text: string): Target {
       'write e.g. --target 127.0.0.1:8080 or --target [::1]:8080',
     );
   }
-  if (text.startsWith('[') && isIP(host) !== 6)
+  if (text.startsWith('[') && !(isValidIp(host) && host.includes(':')))
     throw new UsageError(`--target "${text}": "${host}" is not an IPv6 address`);
   return { host, port, raw: text };
 }
@@ -41,3 +36,4 @@ export function isInteractive(flag: boolean | undefined, env = process.env, stdi
   if (env.CI && env.CI !== 'false' && env.CI !== '0') return false;
   return stdin.isTTY === true;
 }
+export { collect } from './collect.js';

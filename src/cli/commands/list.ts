@@ -1,5 +1,5 @@
 import type { RegisterCommand } from '../types.js';
-import { collect } from '../options.js';
+import { collect } from '../collect.js';
 
 export const registerList: RegisterCommand = (program, setExitCode) => {
   program

@@ -3,7 +3,7 @@
 // 0 pass, 1 fail, 3 error/skip (could not check), 2 bad usage.
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../types.js';
-import { collect } from '../options.js';
+import { collect } from '../collect.js';
 
 interface ProbeFlags {
   target?: string;

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { RegisterCommand } from '../types.js';
-import { collect } from '../options.js';
+import { collect } from '../collect.js';
 
 export interface RunOptions {
   inventory?: string;

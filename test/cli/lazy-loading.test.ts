@@ -1,0 +1,40 @@
+// --version, --help and list must not load network, SSH or prompt modules:
+// they are what makes startup slow (issue 2, "Speed").
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
+
+const REGISTER = fileURLToPath(new URL('../fixtures/module-trace/register.mjs', import.meta.url));
+const HEAVY = [
+  /\/undici\//,
+  /\/node-ssh\//,
+  /\/ssh2\//,
+  /@inquirer/,
+  /\/execa\//,
+  /^node:(net|tls|dgram|http|https)$/,
+  /\/reference\//,
+];
+
+async function modulesLoadedBy(args: string[]): Promise<string[]> {
+  const trace = join(await mkdtemp(join(tmpdir(), 'lbd-trace-')), 'modules.txt');
+  const r = await execa('node', ['--import', REGISTER, BIN, ...args], {
+    env: { LBD_MODULE_TRACE: trace, CI: 'true' },
+    reject: false,
+    stdin: 'ignore',
+  });
+  expect(r.exitCode).toBe(0);
+  return (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
+}
+
+describe('startup loads no heavy modules', () => {
+  it.each([[['--version']], [['--help']], [['list']], [['run', '--help']]])('lbdoctor %j', async (args) => {
+    const loaded = await modulesLoadedBy(args);
+    expect(loaded.some((u) => u.includes('/dist/cli/main.js'))).toBe(true);
+    const heavy = loaded.filter((u) => HEAVY.some((re) => re.test(u)));
+    expect(heavy).toEqual([]);
+  });
+});
