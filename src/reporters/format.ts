@@ -92,3 +92,14 @@ export function unknownFacts(result: RunResult) {
 
 /** A host read this slow is worth a word: usually a shell rc file (.bashrc) doing work on login. */
 export const SLOW_HOST_MS = 2000;
+
+/**
+ * Whether a fix line is a shell command (shown after `$`, in a `sh` block) or
+ * a console step in words ("Compare the health check … with …."). Playbooks
+ * mix both; a sentence starts with a capital letter or ends like one.
+ */
+export function isCommand(fix: string): boolean {
+  const line = fix.trim();
+  if (line.includes('\n')) return /^[a-z0-9_./~-]/.test(line);
+  return /^[a-z0-9_./~-]/.test(line) && !/[.?!:]$/.test(line);
+}

@@ -7,6 +7,7 @@ import {
   faqLabel,
   formatDuration,
   groupBySubject,
+  isCommand,
   subjectLabel,
   unknownFacts,
   verdictSummary,
@@ -63,8 +64,15 @@ function findingDetails(f: Finding, n: number): string[] {
     }
     lines.push('');
   }
-  if (f.fix.length > 0)
-    lines.push('**Fix** (lbdoctor never runs these)', '', ...fenced('sh', f.fix.join('\n')), '');
+  if (f.fix.length > 0) {
+    lines.push('**Fix** (lbdoctor never runs these)', '');
+    const steps = f.fix.filter((x) => !isCommand(x));
+    const commands = f.fix.filter(isCommand);
+    for (const x of steps) lines.push(`- ${mdText(x).replace(/\r?\n/g, ' ')}`);
+    if (steps.length > 0 && commands.length > 0) lines.push('');
+    if (commands.length > 0) lines.push(...fenced('sh', commands.join('\n')));
+    lines.push('');
+  }
   if (f.path.length > 0) lines.push(`Path: ${f.path.map(mdCode).join(' → ')}`, '');
   return lines;
 }

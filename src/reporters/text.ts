@@ -9,6 +9,7 @@ import {
   faqLabel,
   formatDuration,
   groupBySubject,
+  isCommand,
   plural,
   SLOW_HOST_MS,
   subjectLabel,
@@ -57,7 +58,8 @@ function renderFinding(f: Finding, p: Paint): string[] {
   }
   if (f.fix.length > 0) {
     lines.push(`    ${p.label('fix')}`);
-    for (const x of f.fix) lines.push(...bullet(x, `      ${p.code('$')} `, '        '));
+    for (const x of f.fix)
+      lines.push(...bullet(x, isCommand(x) ? `      ${p.code('$')} ` : '      - ', '        '));
   }
   const where = [faqLabel(f.faq), f.path.length > 0 ? `path ${f.path.join(' → ')}` : '']
     .filter(Boolean)

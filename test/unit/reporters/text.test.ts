@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isCommand } from '../../../src/reporters/format.js';
 import { textReporter } from '../../../src/reporters/text.js';
 import { failTwoMembers, inconclusiveUnknownFact, passRun } from '../../fixtures/results.js';
 
@@ -60,5 +61,16 @@ describe('text reporter', () => {
 
   it('colours only when asked', () => {
     expect(textReporter.render(failTwoMembers, { color: true })).toMatch(ANSI);
+  });
+
+  it('prints commands after $ and console steps as bullets', () => {
+    const out = textReporter.render(failTwoMembers, { color: false });
+    expect(out).toContain(
+      '      - Check that the security group of be2 allows 100.125.0.0/16 on port 8080 (console).',
+    );
+    expect(isCommand('ss -ltnp | grep 8080')).toBe(true);
+    expect(isCommand('/usr/sbin/nginx -t')).toBe(true);
+    expect(isCommand('Compare the health check with what the application serves.')).toBe(false);
+    expect(isCommand('open the console:')).toBe(false);
   });
 });
