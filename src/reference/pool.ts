@@ -129,6 +129,11 @@ export class Pool extends EventEmitter implements PoolRuntime {
     // when the deregistration delay runs out.
     if (weight === 0 && layer4Protocols.has(this.config.protocol)) {
       this.disconnectLater(m, 'weight set to 0 (FAQ 6.13)');
+    } else if (weight > 0 && !m.draining) {
+      // Weight back before the delay ran out: its connections may carry on.
+      const pending = this.drainTimers.get(m.key);
+      if (pending) clearTimeout(pending);
+      this.drainTimers.delete(m.key);
     }
   }
 

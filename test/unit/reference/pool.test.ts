@@ -95,6 +95,24 @@ describe('Pool', () => {
     expect(seen).toEqual(['10.0.0.1:80 weight set to 0 (FAQ 6.13)']);
   });
 
+  it('with a deregistration delay, weight 0 disconnects only when the delay ends, unless the weight comes back', () => {
+    vi.useFakeTimers();
+    const p = makePool({ deregistration_delay: 30 });
+    const seen: string[] = [];
+    p.on('disconnect', (m) => seen.push(m.key));
+    p.setWeight('10.0.0.1:80', 0);
+    vi.advanceTimersByTime(29_000);
+    expect(seen).toEqual([]);
+    vi.advanceTimersByTime(1_000);
+    expect(seen).toEqual(['10.0.0.1:80']);
+    p.setWeight('10.0.0.2:80', 0);
+    vi.advanceTimersByTime(10_000);
+    p.setWeight('10.0.0.2:80', 1);
+    vi.advanceTimersByTime(60_000);
+    expect(seen).toEqual(['10.0.0.1:80']);
+    p.close();
+  });
+
   it('drains a removed member for the deregistration delay, then disconnects and forgets it', () => {
     vi.useFakeTimers();
     const p = makePool({ deregistration_delay: 10 });
