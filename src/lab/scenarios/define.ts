@@ -1,0 +1,180 @@
+// Turns a declarative scenario (backends + an inventory with one fault) into
+// a running one: start the backends, write the inventory, validate it with the
+// same loader users' files go through, start the reference LB on it, and wait
+// until health checks have settled into the fault before handing it over.
+import { stringify } from 'yaml';
+import type { z } from 'zod';
+import { LbdError } from '../../errors.js';
+import type { InventoryFile } from '../../model/inventory.js';
+import { parseInventory } from '../../model/load-inventory.js';
+import {
+  type HttpBackend,
+  type HttpBackendOptions,
+  type RunningServer,
+  startHttpBackend,
+  startTcpBackend,
+  startUdpBackend,
+  type TcpBackend,
+  type TcpBackendOptions,
+  type UdpBackend,
+  type UdpBackendOptions,
+} from '../backends/index.js';
+import { freeTcpPort, freeUdpPort } from './free-port.js';
+import { type ReferenceHandle, startLabReference, waitForHealth } from './reference.js';
+import type {
+  LabListener,
+  PreparedScenario,
+  RunningScenario,
+  Scenario,
+  ScenarioStartOptions,
+} from './types.js';
+
+/** An inventory file as a user writes it (defaults may be left out). */
+export type InventoryFileInput = z.input<typeof InventoryFile>;
+type SingleInventoryInput = Extract<InventoryFileInput, { loadbalancer: unknown }>;
+export type PoolInput = NonNullable<SingleInventoryInput['pools']>[number];
+export type MemberInput = NonNullable<PoolInput['members']>[number];
+
+/** What a scenario's build step gets: backends it starts are closed with the scenario. */
+export interface BuildContext {
+  readonly host: string;
+  http(options?: HttpBackendOptions): Promise<HttpBackend>;
+  tcp(options?: TcpBackendOptions): Promise<TcpBackend>;
+  udp(options?: UdpBackendOptions): Promise<UdpBackend>;
+  freeTcpPort(): Promise<number>;
+  freeUdpPort(): Promise<number>;
+  /** A pool member pointing at a backend. */
+  member(backend: RunningServer & { name?: string }, extra?: Partial<MemberInput>): MemberInput;
+}
+
+export interface ScenarioBuild {
+  /** The inventory (single load balancer form); `loadbalancer` and `reference` are filled in when absent. */
+  inventory: Omit<SingleInventoryInput, 'loadbalancer'> & {
+    loadbalancer?: SingleInventoryInput['loadbalancer'];
+  };
+  /** Health every pool's members must have reached before the fault counts as in place. */
+  settle?: Readonly<Record<string, 'healthy' | 'unhealthy'>>;
+}
+
+export type ScenarioDefinition = Omit<Scenario, 'start' | 'prepare'> & {
+  build(ctx: BuildContext): Promise<ScenarioBuild>;
+};
+
+export function defineScenario(def: ScenarioDefinition): Scenario {
+  const { build, ...meta } = def;
+  return {
+    ...meta,
+    prepare: async (options) => {
+      const { prepared } = await prepareScenario(def, options?.host ?? '127.0.0.1');
+      return prepared;
+    },
+    start: (options) => startScenario(def, options ?? {}),
+  };
+}
+
+/** Health checks that settle within a second or two: labs should be quick to start. */
+export const quickHttpCheck = {
+  type: 'HTTP',
+  delay: 1,
+  timeout: 1,
+  max_retries: 1,
+  url_path: '/health',
+} as const;
+
+async function prepareScenario(
+  def: ScenarioDefinition,
+  host: string,
+): Promise<{ prepared: PreparedScenario; settle: ScenarioBuild['settle'] }> {
+  const started: RunningServer[] = [];
+  const track = <T extends RunningServer>(server: T): T => {
+    started.push(server);
+    return server;
+  };
+  const ctx: BuildContext = {
+    host,
+    http: async (o = {}) => track(await startHttpBackend({ host, ...o })),
+    tcp: async (o = {}) => track(await startTcpBackend({ host, ...o })),
+    udp: async (o = {}) => track(await startUdpBackend({ host, ...o })),
+    freeTcpPort: () => freeTcpPort(host),
+    freeUdpPort: () => freeUdpPort(host),
+    member: (backend, extra = {}) => ({
+      ...(backend.name ? { name: backend.name } : {}),
+      address: backend.address,
+      protocol_port: backend.port,
+      ...extra,
+    }),
+  };
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= Promise.all(started.map((s) => s.close())).then(() => undefined);
+    return closing;
+  };
+  try {
+    const built = await def.build(ctx);
+    const file: SingleInventoryInput = {
+      ...built.inventory,
+      loadbalancer: built.inventory.loadbalancer ?? {
+        name: `lab-${def.id}`,
+        type: 'dedicated',
+        vip_address: host,
+      },
+      reference: built.inventory.reference ?? { admin_port: await freeTcpPort(host), admin_address: host },
+    };
+    const inventoryYaml = [
+      `# lbdoctor lab scenario "${def.id}": ${def.title} (FAQ ${def.faq}).`,
+      `# Diagnose: lbdoctor run ${def.playbook} --inventory THIS_FILE (expected conclusion: ${def.conclusion})`,
+      stringify(file),
+    ].join('\n');
+    const inventory = parseInventory(inventoryYaml, `<lab scenario ${def.id}>`);
+    return { prepared: { id: def.id, inventory, inventoryYaml, close }, settle: built.settle };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+async function startScenario(
+  def: ScenarioDefinition,
+  options: ScenarioStartOptions,
+): Promise<RunningScenario> {
+  const { prepared, settle } = await prepareScenario(def, options.host ?? '127.0.0.1');
+  let reference: ReferenceHandle | undefined;
+  try {
+    reference = await startLabReference(prepared.inventory, options.logger);
+    const handle = reference;
+    await waitForHealth(handle, settle ?? {}, options.readyTimeoutMs ?? 15_000, def.id);
+    const listeners: LabListener[] = handle.listeners.map((l) => ({
+      name: l.name,
+      protocol: l.protocol,
+      address: l.address,
+      port: l.port,
+      url: `${l.protocol.toLowerCase()}://${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`,
+    }));
+    let closing: Promise<void> | undefined;
+    return {
+      id: def.id,
+      inventory: prepared.inventory,
+      inventoryYaml: prepared.inventoryYaml,
+      listeners,
+      admin: handle.admin ? { url: handle.admin.url } : null,
+      close() {
+        closing ??= (async () => {
+          await handle.close();
+          await prepared.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await reference?.close().catch(() => {});
+    await prepared.close();
+    if (err instanceof LbdError) throw err;
+    throw new LbdError(
+      'LBD_ERR_INTERNAL',
+      `lab scenario ${def.id} did not start: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}

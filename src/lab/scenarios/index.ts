@@ -1,0 +1,8 @@
+export { findScenario, scenarios } from './registry.js';
+export type {
+  LabListener,
+  RunningScenario,
+  Scenario,
+  ScenarioStartOptions,
+  SymptomRequest,
+} from './types.js';

@@ -1,0 +1,143 @@
+// FAQ 2.1/2.2/2.8 and 1.2: members the health check marks unhealthy while the
+// application itself may well work.
+import { defineScenario, quickHttpCheck } from './define.js';
+
+export const healthPath404 = defineScenario({
+  id: 'health-path-404',
+  title: 'the health check path does not exist on the backend (404), the application works',
+  faq: '2.1, 2.8',
+  playbook: 'unhealthy-backend',
+  conclusion: 'health-check-unexpected-code',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'x-router-code: 50000; the member is unhealthy: HTTP 404 on /health',
+  },
+  async build(ctx) {
+    const app = await ctx.http({ name: 'app1', healthPath: '/health', healthStatus: 404 });
+    return {
+      inventory: {
+        listeners: [
+          {
+            name: 'web',
+            protocol: 'HTTP',
+            protocol_port: await ctx.freeTcpPort(),
+            default_pool_id: 'web-pool',
+          },
+        ],
+        pools: [
+          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
+        ],
+      },
+      settle: { 'web-pool': 'unhealthy' },
+    };
+  },
+});
+
+export const healthCheckNeedsHost = defineScenario({
+  id: 'health-check-needs-host',
+  title: 'the backend answers /health only for Host app.example; the health check sends no domain name',
+  faq: '2.1, 2.2',
+  playbook: 'unhealthy-backend',
+  conclusion: 'health-check-needs-host',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'x-router-code: 50000; /health answers 200 only with Host: app.example',
+  },
+  async build(ctx) {
+    const app = await ctx.http({
+      name: 'app1',
+      rules: [
+        { path: '/health', host: 'app.example', answer: { status: 200 } },
+        { path: '/health', answer: { status: 404, body: 'unknown virtual host\n' } },
+      ],
+    });
+    return {
+      inventory: {
+        listeners: [
+          {
+            name: 'web',
+            protocol: 'HTTP',
+            protocol_port: await ctx.freeTcpPort(),
+            default_pool_id: 'web-pool',
+          },
+        ],
+        pools: [
+          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
+        ],
+      },
+      settle: { 'web-pool': 'unhealthy' },
+    };
+  },
+});
+
+export const portNotListening = defineScenario({
+  id: 'port-not-listening',
+  title: 'nothing listens on the member port, so its health check fails',
+  faq: '2.1, 1.2',
+  playbook: 'unhealthy-backend',
+  conclusion: 'port-not-listening',
+  symptom: { listener: 'web', path: '/', expect: 'x-router-code: 50000; the member refuses connections' },
+  async build(ctx) {
+    const closedPort = await ctx.freeTcpPort();
+    return {
+      inventory: {
+        listeners: [
+          {
+            name: 'web',
+            protocol: 'HTTP',
+            protocol_port: await ctx.freeTcpPort(),
+            default_pool_id: 'web-pool',
+          },
+        ],
+        pools: [
+          {
+            id: 'web-pool',
+            protocol: 'HTTP',
+            healthmonitor: { ...quickHttpCheck, type: 'TCP' },
+            members: [{ name: 'app1', address: ctx.host, protocol_port: closedPort }],
+          },
+        ],
+      },
+      settle: { 'web-pool': 'unhealthy' },
+    };
+  },
+});
+
+export const weightZero = defineScenario({
+  id: 'weight-zero',
+  title: 'the only member is healthy but has weight 0, so it takes no traffic',
+  faq: '1.2, 6.13',
+  playbook: 'backend-unreachable',
+  conclusion: 'weight-zero',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'the load balancer answers itself (no member takes new traffic)',
+  },
+  async build(ctx) {
+    const app = await ctx.http({ name: 'app1', healthPath: '/health' });
+    return {
+      inventory: {
+        listeners: [
+          {
+            name: 'web',
+            protocol: 'HTTP',
+            protocol_port: await ctx.freeTcpPort(),
+            default_pool_id: 'web-pool',
+          },
+        ],
+        pools: [
+          {
+            id: 'web-pool',
+            protocol: 'HTTP',
+            healthmonitor: quickHttpCheck,
+            members: [ctx.member(app, { weight: 0 })],
+          },
+        ],
+      },
+      settle: { 'web-pool': 'healthy' },
+    };
+  },
+});
