@@ -1,6 +1,7 @@
 // The command tree. Each command lives in commands/<name>.ts and loads its
 // heavy modules only when it runs.
 import type { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerList } from './commands/list.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
@@ -31,6 +32,7 @@ Examples:
   lbdoctor run router-code -i inventory.yaml --format json:report.json --format junit:junit.xml
   lbdoctor validate my-playbook.yaml inventory.yaml`,
     );
+  registerDemo(program, setExitCode);
   registerList(program, setExitCode);
   registerShow(program, setExitCode);
   registerRun(program, setExitCode);

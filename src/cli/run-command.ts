@@ -3,9 +3,11 @@
 import { resolve } from 'node:path';
 import { type FailOn, exitCodeFor } from '../engine/exit-code.js';
 import { runPlaybook } from '../engine/engine.js';
-import { parseSetFlags, type Prompter } from '../engine/facts.js';
+import { type FactInputs, parseSetFlags, type Prompter } from '../engine/facts.js';
+import type { RunResult } from '../engine/result.js';
+import type { Playbook } from '../playbook/schema.js';
 import type { Target } from '../engine/scope.js';
-import { InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
 import { loadInventory } from '../model/load-inventory.js';
 import { loadValidated } from '../model/locate.js';
@@ -19,7 +21,7 @@ import { VERSION } from '../version.js';
 import type { RunOptions } from './commands/run.js';
 import { isInteractive, parseDuration, parseTarget } from './options.js';
 import { playbookDirs } from './playbook-dirs.js';
-import { createVantages } from './vantage-setup.js';
+import { createVantages, type VantageOptions } from './vantage-setup.js';
 import { z } from 'zod';
 
 export async function runCommand(id: string, opts: RunOptions): Promise<number> {
@@ -29,8 +31,9 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
   const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline') : undefined;
   const concurrency = Number(opts.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1)
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new UsageError(`--concurrency "${opts.concurrency}" is not a positive whole number`);
+  }
   const target: Target | undefined = opts.target ? parseTarget(opts.target) : undefined;
   const { playbook } = await findPlaybook(id, playbookDirs(opts.playbooks), probeKinds());
   const inventory: Inventory | undefined = opts.inventory ? await loadInventory(opts.inventory) : undefined;
@@ -41,56 +44,84 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
       'give --inventory FILE (see `lbdoctor schema inventory`) or --target host:port',
     );
   }
+  const { exitCode } = await executeRun({
+    playbook,
+    inventory,
+    target,
+    formats,
+    facts: {
+      set,
+      answers,
+      ...(isInteractive(opts.nonInteractive) ? { prompt: await createPrompter() } : {}),
+    },
+    timeoutMs,
+    deadlineMs,
+    concurrency,
+    failOn: opts.failOn as FailOn,
+    ssh: opts,
+  });
+  return exitCode;
+}
 
-  const interactive = isInteractive(opts.nonInteractive);
-  const prompt: Prompter | undefined = interactive ? await createPrompter() : undefined;
+export interface ExecuteRunOptions {
+  playbook: Playbook;
+  inventory: Inventory | undefined;
+  target: Target | undefined;
+  formats: readonly FormatSpec[];
+  facts: FactInputs;
+  timeoutMs: number;
+  deadlineMs?: number | undefined;
+  concurrency: number;
+  failOn: FailOn;
+  ssh: VantageOptions;
+}
+
+/** Walks the playbook with Ctrl-C and --deadline wired, writes every report, returns the exit code. */
+export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunResult; exitCode: number }> {
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('stopped by Ctrl-C'));
   process.once('SIGINT', onSigint);
-  const signals = [controller.signal, ...(deadlineMs ? [AbortSignal.timeout(deadlineMs)] : [])];
-  const signal = AbortSignal.any(signals);
+  const deadline = o.deadlineMs ? AbortSignal.timeout(o.deadlineMs) : undefined;
+  const signal = deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal;
 
   const color = shouldUseColor(process.stdout, process.env);
   const live =
-    process.stderr.isTTY && formats.some((f) => f.name === 'text' && !f.file)
+    process.stderr.isTTY && o.formats.some((f) => f.name === 'text' && !f.file)
       ? (await import('../reporters/live.js')).createLiveRenderer(process.stderr, {
           color: shouldUseColor(process.stderr, process.env),
         })
       : undefined;
 
-  const vantages = await createVantages(inventory, opts, timeoutMs);
+  const vantages = await createVantages(o.inventory, o.ssh, o.timeoutMs, signal);
   try {
     const result = await runPlaybook({
-      playbook,
-      ...(inventory ? { inventory } : {}),
-      ...(target ? { target } : {}),
+      playbook: o.playbook,
+      ...(o.inventory ? { inventory: o.inventory } : {}),
+      ...(o.target ? { target: o.target } : {}),
       loadProbe,
       vantages,
-      facts: { set, answers, ...(prompt ? { prompt } : {}) },
-      timeoutMs,
+      facts: o.facts,
+      timeoutMs: o.timeoutMs,
       signal,
-      concurrency,
+      concurrency: o.concurrency,
       ...(live ? { onEvent: live } : {}),
       toolVersion: VERSION,
     });
-    if (signal.aborted && !controller.signal.aborted) {
+    if (deadline?.aborted && !controller.signal.aborted) {
       result.inconclusive.push({
-        reason: `--deadline ${opts.deadline} reached before every check finished`,
+        reason: `the --deadline of ${Math.round((o.deadlineMs ?? 0) / 1000)} s passed before every check finished`,
         path: [],
-        step: playbook.start,
+        step: o.playbook.start,
       });
     }
+    const secrets = secretsFromInventory(o.inventory ?? { hosts: {} }, process.env);
     await writeReports(
-      formats,
+      o.formats,
       result,
-      {
-        color,
-        graph: toDecisionGraph(playbook),
-        secrets: secretsFromInventory(inventory ?? { hosts: {} }, process.env),
-      },
+      { color, graph: toDecisionGraph(o.playbook), secrets },
       process.stdout,
     );
-    return exitCodeFor(result, opts.failOn as FailOn);
+    return { result, exitCode: exitCodeFor(result, o.failOn) };
   } finally {
     process.removeListener('SIGINT', onSigint);
     await vantages.close();
@@ -105,7 +136,7 @@ async function loadAnswers(file: string): Promise<Record<string, unknown>> {
 }
 
 /** @inquirer/prompts is loaded only when a person can answer. */
-async function createPrompter(): Promise<Prompter> {
+export async function createPrompter(): Promise<Prompter> {
   const { input, select } = await import('@inquirer/prompts');
   const dontKnow = "I don't know";
   return async (q) => {
@@ -132,5 +163,3 @@ async function createPrompter(): Promise<Prompter> {
     }
   };
 }
-
-export { InputError };

@@ -1,0 +1,75 @@
+// `lbdoctor demo`: start a lab scenario (the reference load balancer plus
+// backends with one known FAQ fault), run the playbook that diagnoses it
+// non-interactively, print the diagnosis, tear everything down. It proves the
+// diagnosis: the exit code says whether the expected conclusion was reached.
+import { UsageError } from '../errors.js';
+import { findScenario, scenarios } from '../lab/scenarios/index.js';
+import type { Scenario } from '../lab/scenarios/index.js';
+import { findPlaybook, loadAllPlaybooks } from '../playbook/load.js';
+import { probeKinds } from '../probes/registry.js';
+import { parseFormatSpec } from '../reporters/registry.js';
+import { playbookDirs } from './playbook-dirs.js';
+import { executeRun } from './run-command.js';
+
+export async function demoCommand(opts: {
+  scenario: string;
+  all?: boolean;
+  format?: string[];
+}): Promise<number> {
+  const formats = (opts.format?.length ? opts.format : ['text']).map(parseFormatSpec);
+  const available = new Set(
+    (await loadAllPlaybooks(playbookDirs([]), probeKinds())).map((p) => p.playbook.id),
+  );
+  const runnable = scenarios.filter((s) => available.has(s.playbook));
+  let chosen: Scenario[];
+  if (opts.all) chosen = runnable;
+  else {
+    const s = findScenario(opts.scenario);
+    if (!available.has(s.playbook)) {
+      throw new UsageError(
+        `scenario "${s.id}" is diagnosed by playbook "${s.playbook}", which lbdoctor does not ship yet`,
+        `scenarios the demo can run: ${runnable.map((r) => r.id).join(', ')}`,
+      );
+    }
+    chosen = [s];
+  }
+  let missed = 0;
+  for (const scenario of chosen) {
+    const reached = await demoOne(scenario, formats);
+    if (!reached) missed++;
+  }
+  return missed === 0 ? 0 : 1;
+}
+
+async function demoOne(scenario: Scenario, formats: ReturnType<typeof parseFormatSpec>[]): Promise<boolean> {
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  say(`▶ scenario ${scenario.id}: ${scenario.title} (FAQ ${scenario.faq})`);
+  const { playbook } = await findPlaybook(scenario.playbook, playbookDirs([]), probeKinds());
+  const running = await scenario.start();
+  try {
+    for (const l of running.listeners) say(`  reference load balancer listener ${l.name}: ${l.url}`);
+    say(`  symptom: ${scenario.symptom.expect}`);
+    say(`▶ lbdoctor run ${playbook.id} --non-interactive\n`);
+    const { result } = await executeRun({
+      playbook,
+      inventory: running.inventory,
+      target: undefined,
+      formats,
+      facts: { set: new Map(), answers: {} },
+      timeoutMs: 5000,
+      concurrency: 16,
+      failOn: 'error',
+      ssh: { sshHostKeyCheck: 'strict' },
+    });
+    const codes = result.findings.map((f) => f.conclusion);
+    const reached = codes.includes(scenario.conclusion);
+    say(
+      reached
+        ? `\n✔ lbdoctor reached the conclusion this fault should produce: ${playbook.id}/${scenario.conclusion}`
+        : `\n✘ expected ${playbook.id}/${scenario.conclusion}, got ${codes.join(', ') || 'no conclusion'}`,
+    );
+    return reached;
+  } finally {
+    await running.close();
+  }
+}
