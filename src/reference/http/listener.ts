@@ -20,7 +20,7 @@ import type { MemberState, PoolRuntime, ReferenceLogger } from '../types.js';
 import { formatSetCookie, parseCookieHeader, setCookieValue } from './cookies.js';
 import { endToEndHeaders, type InsertHeaders, requestHeadersForBackend } from './forward-headers.js';
 import { type LbAnswerOptions, RouterCode, rawLbAnswer, sendLbAnswer } from './lb-responses.js';
-import { checkRequest, classifyParserError } from './request-checks.js';
+import { checkRequest, classifyParserError, parserHeaderLimit } from './request-checks.js';
 import { hostWithoutPort, type Router } from './routing.js';
 import { UpstreamAgents } from './upstream-agents.js';
 
@@ -139,7 +139,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
   let boundPort = o.port;
 
   const serverOptions: http.ServerOptions = {
-    maxHeaderSize: o.maxHeaderBytes,
+    maxHeaderSize: parserHeaderLimit(o.maxHeaderBytes),
     // We answer a missing Host ourselves, with the load balancer's page.
     requireHostHeader: false,
     headersTimeout: clientMs,
@@ -255,7 +255,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
     };
 
     if (!isReady()) return answer(503, { routerCode: RouterCode.configurationLoading, close: true });
-    const verdict = checkRequest(req, { bodyLimit: o.bodyLimit });
+    const verdict = checkRequest(req, { bodyLimit: o.bodyLimit, maxHeaderBytes: o.maxHeaderBytes });
     if (!verdict.ok) return answer(verdict.status, { close: true, reason: verdict.reason });
     const hasBody = verdict.chunked || (verdict.contentLength ?? 0) > 0;
     const route = o.router.route(hostWithoutPort(hostHeader), path.split('?', 1)[0] ?? '/');
@@ -455,7 +455,11 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
   });
 
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: net.Socket) => {
-    const verdict = classifyParserError(err);
+    // Node keeps the request target collected so far on the parser (`_url`, not a
+    // public API): the only way to tell a huge URI (414) from huge headers (400)
+    // once the parser overflowed. Without it the answer is 400.
+    const partialUrl = (socket as net.Socket & { parser?: { _url?: unknown } }).parser?._url;
+    const verdict = classifyParserError(err, typeof partialUrl === 'string' ? partialUrl.length : 0);
     const busy = (socket as net.Socket & { _httpMessage?: ServerResponse })._httpMessage;
     if (!verdict || !socket.writable || busy?.headersSent) {
       socket.destroy();
@@ -497,7 +501,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
     // WebSocket (FAQ 5.5): forward the upgrade request, then splice raw bytes both ways.
     const fail = (status: number) => socket.end(rawLbAnswer(status));
     if (!isReady()) return fail(503);
-    const verdict = checkRequest(req, { bodyLimit: o.bodyLimit });
+    const verdict = checkRequest(req, { bodyLimit: o.bodyLimit, maxHeaderBytes: o.maxHeaderBytes });
     if (!verdict.ok) return fail(verdict.status);
     const { path, hostFromUrl } = originForm(req.url ?? '/');
     const route = o.router.route(
@@ -641,6 +645,9 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
   });
   const addr = front.address() as net.AddressInfo;
   boundPort = addr.port;
+  // The HTTP server gets its connections from `front` and never listens itself;
+  // Node starts checking header timeouts (408) on its 'listening' event.
+  server.emit('listening');
 
   return {
     name: o.name,
@@ -662,6 +669,8 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
         });
       }
       server.closeAllConnections();
+      // Stops Node's timeout checks; the server never listened, so the callback's error is expected.
+      server.close(() => {});
       for (const s of [...sockets, ...tunnels]) s.destroy();
       agents.destroy();
       await stopped;

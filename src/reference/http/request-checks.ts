@@ -63,7 +63,19 @@ export function checkTransferEncoding(values: readonly string[]): RequestVerdict
   return { ok: true, contentLength: null, chunked: true };
 }
 
-export function checkRequest(req: IncomingMessage, limits: { bodyLimit: number }): RequestVerdict {
+/**
+ * What Node's parser is given as its limit: the header section limit plus
+ * room for the longest URI we accept, so that each limit can be told apart by
+ * checkRequest (the parser counts the request line and headers together).
+ */
+export function parserHeaderLimit(maxHeaderBytes: number): number {
+  return maxHeaderBytes + MAX_URI_BYTES + 1024;
+}
+
+export function checkRequest(
+  req: IncomingMessage,
+  limits: { bodyLimit: number; maxHeaderBytes?: number },
+): RequestVerdict {
   if (req.httpVersionMajor !== 1) {
     return { ok: false, status: 400, reason: `HTTP/${req.httpVersion} on an HTTP/1.x listener` };
   }
@@ -71,9 +83,11 @@ export function checkRequest(req: IncomingMessage, limits: { bodyLimit: number }
   const te: string[] = [];
   const cl: string[] = [];
   let hosts = 0;
+  let headerBytes = 0;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] ?? '';
     const value = raw[i + 1] ?? '';
+    headerBytes += name.length + value.length + 4;
     if (badByte(name, true) || badByte(value, false)) {
       return { ok: false, status: 400, reason: `header "${name}" holds a non-ASCII or control byte` };
     }
@@ -88,6 +102,13 @@ export function checkRequest(req: IncomingMessage, limits: { bodyLimit: number }
     return { ok: false, status: 400, reason: 'HTTP/1.1 request without Host' };
   if ((req.url ?? '').length > MAX_URI_BYTES) {
     return { ok: false, status: 414, reason: `request target longer than ${MAX_URI_BYTES} bytes` };
+  }
+  if (limits.maxHeaderBytes !== undefined && headerBytes > limits.maxHeaderBytes) {
+    return {
+      ok: false,
+      status: 400,
+      reason: `request header section larger than ${limits.maxHeaderBytes} bytes`,
+    };
   }
   if (te.length > 0) {
     // RFC 9112 6.1: Transfer-Encoding in an HTTP/1.0 request means the framing cannot be trusted.
@@ -127,6 +148,8 @@ export function checkRequest(req: IncomingMessage, limits: { bodyLimit: number }
  */
 export function classifyParserError(
   err: NodeJS.ErrnoException & { rawPacket?: Buffer },
+  /** The part of the request target the parser had collected, when known. */
+  partialUrlLength = 0,
 ): { status: 400 | 408 | 414 | 501; reason: string } | null {
   const code = err.code ?? '';
   const raw = err.rawPacket ? err.rawPacket.toString('latin1') : '';
@@ -135,7 +158,9 @@ export function classifyParserError(
   if (code === 'HPE_HEADER_OVERFLOW') {
     const lineEnd = raw.indexOf('\n');
     const requestLine = lineEnd < 0 ? raw : raw.slice(0, lineEnd);
-    if (requestLine.length > MAX_URI_BYTES) return { status: 414, reason: 'request line too long' };
+    if (requestLine.length > MAX_URI_BYTES || partialUrlLength > MAX_URI_BYTES) {
+      return { status: 414, reason: 'request line too long' };
+    }
     return { status: 400, reason: 'request header section larger than 64 KB' };
   }
   if (code === 'HPE_INVALID_TRANSFER_ENCODING') {
