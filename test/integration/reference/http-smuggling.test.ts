@@ -4,7 +4,7 @@
 // forwarded with framing the proxy rewrote itself. Some are refused by Node's
 // parser (llhttp), the others by request-checks.ts; the test does not care
 // which, only that the answer and what the backend saw are right.
-import http from 'node:http';
+import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LB_PAGE_MARK } from '../../../src/reference/http/lb-responses.js';
 import { backend, type Harness, poolConfig, rawRequest, startHarness } from './http-harness.js';
