@@ -101,3 +101,37 @@ function close(server: net.Server, sockets?: Set<net.Socket>): Promise<void> {
   if ('closeAllConnections' in server) (server as http.Server).closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
+
+/**
+ * A TCP port whose handshakes never complete: a child process listens with
+ * backlog 1 and then blocks its event loop, so it never accepts; once two connections
+ * fill the accept queue the kernel drops further SYNs and a
+ * connect() hangs — a "member that does not answer" on loopback, without
+ * touching the host firewall. The child is killed when the test finishes.
+ */
+export async function blackholePort(): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  const code =
+    "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>{" +
+    "process.stdout.write(String(s.address().port)+'\\n');Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0)})";
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  onTestFinished(() => {
+    child.kill('SIGKILL');
+  });
+  const port = await waitFor<number>(
+    (done) => child.stdout.once('data', (d: Buffer) => done(Number(d.toString().trim()))),
+    5000,
+    'blackhole port',
+  );
+  // Fill the accept queue (backlog 1 holds two; Node reads backlog 0 as "default"):
+  // these handshakes complete in the kernel, later ones cannot.
+  for (let i = 0; i < 2; i++) {
+    const filler = net.connect({ host: '127.0.0.1', port });
+    filler.on('error', () => {});
+    onTestFinished(() => {
+      filler.destroy();
+    });
+    await waitFor<void>((done) => filler.once('connect', () => done()), 5000, 'filler connect');
+  }
+  return port;
+}

@@ -4,7 +4,7 @@ import { Listener as ListenerSchema, Pool as PoolSchema } from '../../../src/mod
 import { startTcpListener } from '../../../src/reference/l4/index.js';
 import type { L4ConnectionEvent } from '../../../src/reference/l4/types.js';
 import { Pool } from '../../../src/reference/pool.js';
-import { closedTcpPort, tcpEcho, waitFor } from './helpers.js';
+import { blackholePort, closedTcpPort, tcpEcho, waitFor } from './helpers.js';
 
 async function lb(
   ports: number[],
@@ -108,6 +108,37 @@ describe('TCP listener', () => {
       opens.some((e) => e.phase === 'open' && e.failedMembers.some((f) => f.startsWith(`127.0.0.1:${dead}`))),
     ).toBe(true);
     expect(pool.members().every((m) => m.activeConnections === 0)).toBe(true);
+  });
+
+  it('gives a member that does not accept within the connect timeout up and tries another (FAQ 1.5, 1.9)', async () => {
+    const silent = await blackholePort();
+    const live = await tcpEcho();
+    const pool = new Pool(
+      PoolSchema.parse({
+        id: 'p',
+        protocol: 'TCP',
+        members: [
+          { address: '127.0.0.1', protocol_port: silent },
+          { address: '127.0.0.1', protocol_port: live.port },
+        ],
+      }),
+      { lbType: 'dedicated' },
+    );
+    const events: L4ConnectionEvent[] = [];
+    const handle = await startTcpListener({
+      listener: ListenerSchema.parse({ name: 't', protocol: 'TCP', protocol_port: 1 }),
+      pool,
+      bindAddress: '127.0.0.1',
+      port: 0,
+      connectTimeoutMs: 300,
+      onConnection: (e) => events.push(e),
+    });
+    onTestFinished(() => handle.close());
+    // Round robin starts with the silent member.
+    expect(await exchange(handle.address.port, 'slow')).toBe('SLOWBYE');
+    const open = events.find((e) => e.phase === 'open');
+    expect(open).toMatchObject({ member: `127.0.0.1:${live.port}` });
+    expect(open?.phase === 'open' && open.failedMembers[0]).toMatch(/no answer within 300 ms/);
   });
 
   it('resets the client when every member refuses', async () => {
