@@ -31,6 +31,7 @@ export function isSecretKey(key: string): boolean {
 // of the line is the credential. `set-cookie` before `cookie` so the longer
 // name wins; `\b` also catches `Proxy-Authorization`.
 const HEADER_LINE = /\b(set-cookie|cookie|authorization)([ \t]*:)[^\r\n]*/gi;
+const HEADER_NAME = /^[A-Za-z0-9_-]+$/;
 // PEM private keys of any flavour (RSA, EC, ENCRYPTED, OPENSSH), also when a
 // truncated capture lost the END line.
 const PEM_PRIVATE_KEY =
@@ -56,7 +57,16 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
 
 function redactValue(value: unknown, extra: readonly string[]): unknown {
   if (typeof value === 'string') return redactText(value, extra);
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, extra));
+  if (Array.isArray(value)) {
+    // Flat name/value lists (Node's rawHeaders: ['Set-Cookie', 'sid=…', …]) and
+    // [name, value] pairs: a value right after a secret header name is a secret.
+    return value.map((v, i) => {
+      const prev: unknown = value[i - 1];
+      const isValueSlot = i % 2 === 1 && typeof v === 'string' && typeof prev === 'string';
+      if (isValueSlot && HEADER_NAME.test(prev) && isSecretKey(prev)) return REDACTED;
+      return redactValue(v, extra);
+    });
+  }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {

@@ -77,6 +77,14 @@ describe('redact', () => {
     // What describes a secret without holding it stays: FAQ 1.11 needs the cookie name.
     expect(json).toContain('SERVERID');
     expect(out.checks[2]!.observation.data.chain).toBe('INPUT');
+    expect(out.checks[2]!.observation.data.rawHeaders).toEqual([
+      'Content-Type',
+      'text/plain',
+      'Set-Cookie',
+      REDACTED,
+      'X-Auth-Token',
+      REDACTED,
+    ]);
     expect(out.facts.find((f) => f.key === 'db_password@host:be1')?.value).toBe(REDACTED);
     expect(out.facts.find((f) => f.key.startsWith('hc_enabled'))?.value).toBe(true);
   });
