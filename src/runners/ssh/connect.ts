@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
 import { ExitCode, InputError, LbdError } from '../../errors.js';
 import { targetUrl, type SshTarget } from './config.js';
+import { onAbort } from './abort.js';
 import type { HostKeyPolicy } from './host-key-policy.js';
 
 export interface SshAuthOptions {
@@ -183,8 +184,7 @@ async function openOne(target: SshTarget, o: ConnectOptions, sock?: Duplex, via?
   const ssh = new NodeSSH();
   const serverHostKey = orderedHostKeyAlgorithms(await o.policy.preferredKeyTypes(target.host, target.port));
   const queue = [...methods];
-  const onAbort = () => ssh.connection?.end();
-  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const stopListening = o.signal ? onAbort(o.signal, () => ssh.connection?.end()) : undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
     const connecting = ssh.connect({
@@ -241,7 +241,7 @@ async function openOne(target: SshTarget, o: ConnectOptions, sock?: Duplex, via?
     throw classify(target, e, tried, o.timeoutMs, via);
   } finally {
     clearTimeout(timer);
-    o.signal?.removeEventListener('abort', onAbort);
+    stopListening?.();
   }
   return ssh;
 }

@@ -5,6 +5,7 @@
 import type { Duplex } from 'node:stream';
 import { DialError } from '../../probes/dialers/local.js';
 import type { Dialer } from '../../probes/types.js';
+import { onAbort } from './abort.js';
 import type { ConnectionSource } from './runner.js';
 
 export function createSshDialer(vantage: string, connect: ConnectionSource): Dialer {
@@ -15,7 +16,7 @@ export function createSshDialer(vantage: string, connect: ConnectionSource): Dia
         throw signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
       const conn = await connect(signal);
       let timer: NodeJS.Timeout | undefined;
-      let onAbort: (() => void) | undefined;
+      let stopListening: (() => void) | undefined;
       const opening = conn.ssh.forwardOut('127.0.0.1', 0, host, port) as Promise<Duplex>;
       try {
         return await Promise.race([
@@ -32,11 +33,11 @@ export function createSshDialer(vantage: string, connect: ConnectionSource): Dia
                 ),
               timeoutMs,
             );
-            onAbort = () =>
+            stopListening = onAbort(signal, () =>
               reject(
                 signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError'),
-              );
-            signal.addEventListener('abort', onAbort, { once: true });
+              ),
+            );
           }),
         ]);
       } catch (e) {
@@ -48,7 +49,7 @@ export function createSshDialer(vantage: string, connect: ConnectionSource): Dia
         throw e;
       } finally {
         clearTimeout(timer);
-        if (onAbort) signal.removeEventListener('abort', onAbort);
+        stopListening?.();
       }
     },
   };

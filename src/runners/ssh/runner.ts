@@ -6,6 +6,7 @@ import { constants } from 'node:os';
 import { ExitCode, LbdError } from '../../errors.js';
 import { shellJoin } from '../quote.js';
 import type { CommandResult, CommandRunner } from '../types.js';
+import { onAbort } from './abort.js';
 import type { SshConnection } from './connect.js';
 
 /** The part of an ssh2 channel used here (ssh2 ships no types). */
@@ -89,11 +90,11 @@ export class SshRunner implements CommandRunner {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        options.signal.removeEventListener('abort', onAbort);
+        stopListening();
         client.off('close', onClose);
         f();
       };
-      const onAbort = () => {
+      const abort = () => {
         channel?.close();
         finish(() => reject(abortError(options.signal)));
       };
@@ -124,7 +125,7 @@ export class SshRunner implements CommandRunner {
           ),
         );
       }, options.timeoutMs);
-      options.signal.addEventListener('abort', onAbort, { once: true });
+      const stopListening = onAbort(options.signal, abort);
       client.once('close', onClose);
       client.exec(command, (e, ch) => {
         if (e) {
