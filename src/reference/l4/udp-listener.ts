@@ -2,7 +2,8 @@
 // datagram of a flow picks a member through the pool (algorithm, stickiness);
 // the flow gets its own socket towards the member (fullNAT, FAQ 4.1) and every
 // reply on it goes back to that client. A flow idle past `keepalive_timeout`
-// (default 300 s, FAQ 5.6) is forgotten; the next datagram starts a new one.
+// (default 300 s, FAQ 5.6) or whose member turns unhealthy is forgotten; the
+// next datagram starts a new one.
 // Datagrams from clients refused by access control are dropped, as ELB drops
 // them (FAQ 1.1 "Blocked Packets").
 import dgram from 'node:dgram';
@@ -41,6 +42,13 @@ export async function startUdpListener(opts: L4ListenerOptions): Promise<L4Liste
     for (const f of [...flows.values()]) if (f.member === member) f.end(`member-disconnected: ${reason}`);
   };
   pool?.on('disconnect', onDisconnect);
+  // A flow has no handshake to protect: once its member is unhealthy the next
+  // datagram should be balanced to a healthy one (FAQ 2.1: no traffic to an
+  // unhealthy member), so the flow is forgotten now.
+  const onHealth = (member: MemberState, healthy: boolean) => {
+    if (!healthy) for (const f of [...flows.values()]) if (f.member === member) f.end('member unhealthy');
+  };
+  pool?.on('health', onHealth);
 
   const refuse = (
     clientIp: string,
@@ -176,6 +184,7 @@ export async function startUdpListener(opts: L4ListenerOptions): Promise<L4Liste
     close: () =>
       new Promise<void>((resolve) => {
         pool?.off('disconnect', onDisconnect);
+        pool?.off('health', onHealth);
         for (const f of [...flows.values()]) f.end('listener-closed');
         server.close(() => resolve());
       }),

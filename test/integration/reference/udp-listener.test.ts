@@ -112,6 +112,18 @@ describe('UDP listener', () => {
     expect(events.find((e) => e.phase === 'close')).toMatchObject({ reason: 'member port unreachable' });
   });
 
+  it('moves a flow to a healthy member once its member is marked unhealthy', async () => {
+    const a = await udpServer(tagged('a'));
+    const b = await udpServer(tagged('b'));
+    const { port, pool, events } = await lb([a.port, b.port]);
+    const c = await client();
+    const first = (await ask(c, port, 'x')).split(':')[0];
+    const firstKey = `127.0.0.1:${first === 'a' ? a.port : b.port}`;
+    pool.setHealth(firstKey, false, 'test');
+    expect(events.at(-1)).toMatchObject({ phase: 'close', reason: 'member unhealthy' });
+    expect((await ask(c, port, 'y')).split(':')[0]).not.toBe(first);
+  });
+
   it('drops datagrams from a blacklisted client', async () => {
     const a = await udpServer(tagged('a'));
     const { port, events } = await lb([a.port], { ipgroup: { type: 'black', ip_list: ['127.0.0.1'] } });
