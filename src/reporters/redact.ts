@@ -38,8 +38,11 @@ const PEM_PRIVATE_KEY =
   /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 // scheme://user:password@host — keep the user (useful to debug), drop the password.
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/]*):([^\s@/]+)@/gi;
-// key=value in query strings, command lines and config dumps.
-const KEY_VALUE = /\b(pass(?:word|wd)?|secret|token|access_token|api[_-]?key)=([^&\s"']+)/gi;
+// key=value and key: value in query strings, command lines and config dumps
+// (`--password=pw`, `?token=…&`, `"api_key": "…"`, `db_password: …`). A key
+// that continues (`password_env:`, `token_count=`) is a different key.
+const KEY_VALUE =
+  /(?<![A-Za-z])(pass(?:word|wd)|secret|token|api[_-]?key|private[_-]?key)(["']?)([ \t]*[:=][ \t]*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s,;&"'}]+)/gi;
 
 /** Removes every secret pattern (and the extra literal secrets) from one string. */
 export function redactText(text: string, extraSecrets: readonly string[] = []): string {
@@ -52,7 +55,10 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
     .replace(PEM_PRIVATE_KEY, REDACTED)
     .replace(HEADER_LINE, (_m, name: string, colon: string) => `${name}${colon} ${REDACTED}`)
     .replace(URL_USERINFO, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`)
-    .replace(KEY_VALUE, (_m, key: string) => `${key}=${REDACTED}`);
+    .replace(KEY_VALUE, (_m, key: string, quote: string, sep: string, value: string) => {
+      const q = value.startsWith('"') || value.startsWith("'") ? value[0] : '';
+      return `${key}${quote}${sep}${q}${REDACTED}${q}`;
+    });
 }
 
 function redactValue(value: unknown, extra: readonly string[]): unknown {

@@ -33,10 +33,15 @@ describe('redactText', () => {
     expect(redactText('ssh://root@h:22')).toBe('ssh://root@h:22');
   });
   it('masks key=value secrets and literal extra secrets', () => {
+    expect(redactText('health check pass: 200 OK')).toBe('health check pass: 200 OK');
     expect(redactText('a?token=abc&x=1 --password=pw')).toBe(
       `a?token=${REDACTED}&x=1 --password=${REDACTED}`,
     );
     expect(redactText('login as bob/xyzzy now', ['xyzzy', ''])).toBe(`login as bob/${REDACTED} now`);
+    expect(redactText('{"password": "p\\"w", "user": "u"}')).toBe(`{"password": "${REDACTED}", "user": "u"}`);
+    expect(redactText("db_password: hunter2\npassword_env: PW_VAR\ntoken_count=3\napi-key='k'")).toBe(
+      `db_password: ${REDACTED}\npassword_env: PW_VAR\ntoken_count=3\napi-key='${REDACTED}'`,
+    );
   });
 });
 
