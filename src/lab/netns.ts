@@ -108,6 +108,14 @@ export async function labSupport(): Promise<LabSupport> {
   if (unshare.exitCode !== 0) {
     return { ok: false, reason: `\`unshare --mount\` does not work here: ${String(unshare.stderr).trim()}` };
   }
+  // The no-way-out rule is an nftables table: without nftables the lab would not be isolated.
+  const nft = await execa('nft', ['list', 'tables'], { reject: false, timeout: 10_000 });
+  if (nft.exitCode !== 0) {
+    return {
+      ok: false,
+      reason: `nftables does not work here (needed to isolate the lab): ${String(nft.stderr || nft.message).trim()}`,
+    };
+  }
   return { ok: true };
 }
 

@@ -339,6 +339,27 @@ describe.skipIf(why !== undefined)('SSH runner on lab hosts', () => {
     }
   }, 30_000);
 
+  it('closes every connection when the run signal aborts (Ctrl-C), later reads fail cleanly', async () => {
+    const stop = new AbortController();
+    const p = provider({ be10: url('be10') }, { signal: stop.signal });
+    const v = await p.forHost('be10', signal);
+    const before = await lab!.hosts.be10!.exec(['ss', '-Htn', 'state', 'established', '( sport = :22 )']);
+    expect(before.stdout.trim()).not.toBe('');
+    stop.abort(new Error('stopped by Ctrl-C'));
+    const e = await rejection(v.host.read([{ id: 'loadavg' }], signal));
+    expect(e.code).toMatch(/^LBD_ERR_SSH_/);
+    // sshd sees the connection go away (polled: closing is asynchronous on its side).
+    let after = 'not read';
+    for (let i = 0; i < 40 && after !== ''; i++) {
+      after = (
+        await lab!.hosts.be10!.exec(['ss', '-Htn', 'state', 'established', '( sport = :22 )'])
+      ).stdout.trim();
+      if (after !== '') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(after).toBe('');
+    await p.close();
+  }, 30_000);
+
   it('reads ten hosts in parallel through one provider with bounded concurrency', async () => {
     const p = provider(Object.fromEntries(BACKENDS.map((n) => [n, url(n)])), { concurrency: 3 });
     try {

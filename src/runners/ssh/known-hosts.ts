@@ -132,9 +132,7 @@ export function verifyHostKey(
   presented: Buffer,
 ): HostKeyVerdict {
   const forHost = entries.filter((e) => hostFieldMatches(e.hostField, host, port));
-  const revoked = entries.find(
-    (e) => e.marker === 'revoked' && e.key.equals(presented) && (e.hostField === '*' || forHost.includes(e)),
-  );
+  const revoked = forHost.find((e) => e.marker === 'revoked' && e.key.equals(presented));
   if (revoked) return { status: 'revoked', entry: revoked };
   const plain = forHost.filter((e) => e.marker === undefined);
   const match = plain.find((e) => e.key.equals(presented));

@@ -3,6 +3,7 @@
 // worked on at once (p-limit). A failed connection is remembered, so an
 // unreachable host costs one timeout per run, not one per probe.
 import pLimit, { type LimitFunction } from 'p-limit';
+import { ExitCode, LbdError } from '../../errors.js';
 import { type SshTarget, targetUrl } from './config.js';
 import {
   type ConnectOptions,
@@ -39,6 +40,17 @@ export function createSshPool(options: SshPoolOptions): SshPool {
   return {
     limit,
     connection(target, auth, signal) {
+      if (closed) {
+        return Promise.reject(
+          new LbdError(
+            'LBD_ERR_SSH_UNREACHABLE',
+            `SSH to ${targetUrl(target)}: connections were closed (run stopped)`,
+            {
+              exitCode: ExitCode.couldNotCheck,
+            },
+          ),
+        );
+      }
       const k = key(target);
       const existing = open.get(k);
       if (existing) {
@@ -55,9 +67,11 @@ export function createSshPool(options: SshPoolOptions): SshPool {
         timeoutMs: options.timeoutMs,
         ...(signal ? { signal } : {}),
       };
-      const p = limit(() => {
-        if (closed) throw new Error('the SSH pool is closed');
-        return openSshConnection(target, o);
+      const p = limit(async () => {
+        const c = await openSshConnection(target, o);
+        // Closed while we were connecting: do not leak the new connection.
+        if (closed) c.close();
+        return c;
       });
       open.set(k, p);
       // Aborted attempts are not remembered: a later caller may try again.
