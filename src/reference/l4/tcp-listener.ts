@@ -8,6 +8,9 @@
 //  - Bytes are spliced both ways; a FIN travels as a FIN, an RST as an RST.
 //  - Idle past `keepalive_timeout` (default 300 s) → RST to both sides (FAQ 1.4, 5.6).
 //  - The pool's 'disconnect' (weight 0 / removal, FAQ 6.13) resets the member's connections.
+//  - A client refused by access control, or arriving when no member can take
+//    it, gets an RST. ELB drops such packets (FAQ 1.1); here the kernel has
+//    already completed the handshake, so a reset is the nearest equivalent.
 import net from 'node:net';
 import { ElbDefaults } from '../../model/inventory.js';
 import { listenError } from './listen-error.js';
@@ -39,6 +42,7 @@ export async function startTcpListener(opts: L4ListenerOptions): Promise<L4Liste
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (client) => {
     const clientIp = plainAddress(client.remoteAddress);
     const clientPort = client.remotePort ?? 0;
+    client.setNoDelay(true);
     client.on('error', () => {});
     const refuse = (
       reason: 'access-denied' | 'no-pool' | 'empty' | 'unavailable' | 'all-members-failed',
