@@ -10,7 +10,9 @@ export const hostParam = z
   .max(253)
   .refine((h) => !/[\s/?#@]/.test(h), {
     message: 'host must be a name or an IP address (no scheme, path or user)',
-  });
+  })
+  // Never a leading dash: hosts reach the argv of tools like ping, where it would read as an option.
+  .refine((h) => !h.startsWith('-'), { message: 'host must not start with "-"' });
 
 export const portParam = z.number().int('port must be an integer').min(1).max(65535);
 

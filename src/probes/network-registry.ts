@@ -2,11 +2,12 @@
 // typed by NetworkProbeKind, so a kind without a loader fails to compile.
 import type { ProbeLoader } from './registry.js';
 
-export type NetworkProbeKind = 'tcp' | 'http' | 'tls' | 'udp';
+export type NetworkProbeKind = 'tcp' | 'http' | 'tls' | 'udp' | 'ping';
 
 export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = {
   tcp: () => import('./tcp.js').then((m) => m.tcpProbe),
   http: () => import('./http.js').then((m) => m.httpProbe),
   tls: () => import('./tls.js').then((m) => m.tlsProbe),
   udp: () => import('./udp.js').then((m) => m.udpProbe),
+  ping: () => import('./ping.js').then((m) => m.pingProbe),
 };
