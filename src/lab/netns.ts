@@ -80,13 +80,37 @@ const MASKED_FILES = ['/root/.bashrc', '/root/.profile', '/root/.bash_profile', 
 
 /**
  * argv that runs `argv` inside namespace `ns` in a private mount namespace with
- * root's shell start-up files bind-mounted over by /dev/null. The namespace and
- * argv are positional parameters of a fixed script: nothing is interpolated.
+ * root's shell start-up files bind-mounted over by /dev/null, plus any extra
+ * `binds` ([source, target]: seen only by this process tree, e.g. a lab-only
+ * /etc/shadow). Everything is a positional parameter of a fixed script:
+ * nothing is interpolated.
  */
-export function maskedNetnsArgv(ns: string, argv: readonly string[]): string[] {
+export function maskedNetnsArgv(
+  ns: string,
+  argv: readonly string[],
+  binds: ReadonlyArray<readonly [string, string]> = [],
+): string[] {
   const masks = MASKED_FILES.map((f) => `[ -e ${f} ] && mount --bind /dev/null ${f};`).join(' ');
-  const script = `${masks} ns="$1"; shift; exec ip netns exec "$ns" "$@"`;
-  return ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'lbd-netns', ns, ...argv];
+  const script = [
+    masks,
+    'ns="$1"; n="$2"; shift 2;',
+    'while [ "$n" -gt 0 ]; do mount --bind "$1" "$2" || exit 125; shift 2; n=$((n - 1)); done;',
+    'exec ip netns exec "$ns" "$@"',
+  ].join(' ');
+  return [
+    'unshare',
+    '--mount',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    script,
+    'lbd-netns',
+    ns,
+    String(binds.length),
+    ...binds.flat(),
+    ...argv,
+  ];
 }
 
 export async function labSupport(): Promise<LabSupport> {

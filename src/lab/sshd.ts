@@ -34,6 +34,12 @@ export interface StartSshdOptions {
    */
   detached?: boolean;
   timeoutMs?: number;
+  /**
+   * Also accept this password for root (for password-auth tests). The host's
+   * /etc/shadow is never touched: sshd sees a copy, bind-mounted in its own
+   * mount namespace, whose root entry has this password.
+   */
+  rootPassword?: string;
 }
 
 const SSHD = '/usr/sbin/sshd';
@@ -69,6 +75,23 @@ export function labClientKey(lab: Lab): Promise<{ path: string; publicKey: strin
   return key;
 }
 
+/** A copy of /etc/shadow whose root entry has `password` (SHA-512 crypt from openssl). */
+async function labShadow(dir: string, password: string): Promise<string> {
+  const hash = await execa('openssl', ['passwd', '-6', '-stdin'], { input: password, timeout: 10_000 });
+  const lines = (await readFile('/etc/shadow', 'utf8')).split('\n');
+  const fields = (lines.find((l) => l.startsWith('root:')) ?? 'root::19000:0:99999:7:::').split(':');
+  fields[1] = hash.stdout.trim();
+  const shadow = join(dir, 'shadow');
+  await writeFile(
+    shadow,
+    `${[fields.join(':'), ...lines.filter((l) => !l.startsWith('root:'))].join('\n')}`,
+    {
+      mode: 0o600,
+    },
+  );
+  return shadow;
+}
+
 /**
  * sshd_config for OpenSSH 9.2 (Debian 12): no PAM (root logs in by key only),
  * StrictModes off because the per-run files live under /tmp, forwarding on
@@ -76,6 +99,7 @@ export function labClientKey(lab: Lab): Promise<{ path: string; publicKey: strin
  * MaxSessions/MaxStartups are raised so benches can open many channels.
  */
 function sshdConfig(o: {
+  password: boolean;
   address: string;
   port: number;
   hostKey: string;
@@ -87,9 +111,9 @@ function sshdConfig(o: {
     `HostKey ${o.hostKey}`,
     `PidFile ${o.pidFile}`,
     `AuthorizedKeysFile ${o.authorizedKeys}`,
-    'PermitRootLogin prohibit-password',
+    `PermitRootLogin ${o.password ? 'yes' : 'prohibit-password'}`,
     'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
+    `PasswordAuthentication ${o.password ? 'yes' : 'no'}`,
     'KbdInteractiveAuthentication no',
     'UsePAM no',
     'StrictModes no',
@@ -155,9 +179,15 @@ export async function startLabSshd(
   await writeFile(authorizedKeys, `${client.publicKey}\n`, { mode: 0o600 });
   const config = join(dir, 'sshd_config');
   const pidFile = join(dir, 'sshd.pid');
-  await writeFile(config, sshdConfig({ address: host.address, port, hostKey, authorizedKeys, pidFile }));
+  const password = options.rootPassword !== undefined;
+  await writeFile(
+    config,
+    sshdConfig({ password, address: host.address, port, hostKey, authorizedKeys, pidFile }),
+  );
+  const binds: Array<[string, string]> = [];
+  if (password) binds.push([await labShadow(dir, options.rootPassword!), '/etc/shadow']);
 
-  const [cmd, ...args] = maskedNetnsArgv(host.ns, [SSHD, '-D', '-e', '-f', config]);
+  const [cmd, ...args] = maskedNetnsArgv(host.ns, [SSHD, '-D', '-e', '-f', config], binds);
   const child = spawn(cmd!, args, {
     stdio: options.detached ? 'ignore' : ['ignore', 'ignore', 'pipe'],
     detached: options.detached ?? false,

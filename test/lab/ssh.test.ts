@@ -23,6 +23,7 @@ if (why) console.warn(`skipping lab SSH tests: ${why}`);
 
 const BACKENDS = ['be1', 'be2', 'be3', 'be4', 'be5', 'be6', 'be7', 'be8', 'be9', 'be10'];
 const TIMEOUT = 10_000;
+const PASSWORD = `pw-${Math.random().toString(36).slice(2)}`;
 
 function inventory(
   hosts: Record<string, string>,
@@ -54,12 +55,13 @@ describe.skipIf(why !== undefined)('SSH runner on lab hosts', () => {
   const signal = new AbortController().signal;
 
   beforeAll(async () => {
-    lab = await createLab({ hosts: ['jump', 'nossh', ...BACKENDS] });
+    lab = await createLab({ hosts: ['jump', 'nossh', 'pw', ...BACKENDS] });
     await Promise.all(
       ['jump', ...BACKENDS].map(async (n) => {
         sshd[n] = await startLabSshd(lab!, lab!.hosts[n]!);
       }),
     );
+    sshd.pw = await startLabSshd(lab, lab.hosts.pw!, { rootPassword: PASSWORD });
     knownHosts = join(lab.dir, 'known_hosts');
     await writeFile(
       knownHosts,
@@ -359,6 +361,55 @@ describe.skipIf(why !== undefined)('SSH runner on lab hosts', () => {
     expect(after).toBe('');
     await p.close();
   }, 30_000);
+
+  it('logs in with a password only from the named environment variable or the prompt', async () => {
+    const env = `LBD_TEST_PW_${process.pid}`;
+    const hosts = { pw: url('pw') };
+    const stranger = join(lab!.dir, 'stranger_pw_key');
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', stranger]);
+    const base = { identityFile: stranger };
+    const unset = provider(hosts, base, { password_env: env });
+    try {
+      const e = await rejection(unset.forHost('pw', signal));
+      expect(e.code).toBe('LBD_ERR_INPUT');
+      expect(e.message).toContain(env);
+    } finally {
+      await unset.close();
+    }
+    process.env[env] = PASSWORD;
+    const fromEnv = provider(hosts, base, { password_env: env });
+    try {
+      const v = await fromEnv.forHost('pw', signal);
+      const [addr] = await v.host.read([{ id: 'ip-addr' }], signal);
+      expect(addr!.stdout).toContain(lab!.hosts.pw!.address);
+    } finally {
+      await fromEnv.close();
+      delete process.env[env];
+    }
+    const prompts: string[] = [];
+    const prompted = provider(hosts, {
+      ...base,
+      promptPassword: async (q) => {
+        prompts.push(q);
+        return PASSWORD;
+      },
+    });
+    try {
+      await prompted.forHost('pw', signal);
+      expect(prompts).toEqual([`Password for root@${lab!.hosts.pw!.address}: `]);
+    } finally {
+      await prompted.close();
+    }
+    const wrong = provider(hosts, { ...base, promptPassword: async () => 'not-the-password' });
+    try {
+      const e = await rejection(wrong.forHost('pw', signal));
+      expect(e.code).toBe('LBD_ERR_SSH_AUTH');
+      expect(e.message).toContain('password (prompt)');
+      expect(e.message).not.toContain('not-the-password');
+    } finally {
+      await wrong.close();
+    }
+  }, 60_000);
 
   it('reads ten hosts in parallel through one provider with bounded concurrency', async () => {
     const p = provider(Object.fromEntries(BACKENDS.map((n) => [n, url(n)])), { concurrency: 3 });
