@@ -59,6 +59,7 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
     concurrency,
     failOn: opts.failOn as FailOn,
     ssh: opts,
+    ...(opts.verbose ? { verbose: true } : {}),
   });
   return exitCode;
 }
@@ -74,6 +75,7 @@ export interface ExecuteRunOptions {
   concurrency: number;
   failOn: FailOn;
   ssh: VantageOptions;
+  verbose?: boolean;
 }
 
 /** Walks the playbook with Ctrl-C and --deadline wired, writes every report, returns the exit code. */

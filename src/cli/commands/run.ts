@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
+import { reporterHelp } from '../../reporters/registry.js';
 
 export interface RunOptions {
   inventory?: string;
@@ -21,6 +22,7 @@ export interface RunOptions {
   sshHostKeyCheck: string;
   identity?: string;
   debug?: boolean;
+  verbose?: boolean;
 }
 
 export const registerRun: RegisterCommand = (program, setExitCode) => {
@@ -47,9 +49,10 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
     )
     .option(
       '-f, --format <name[:file]>',
-      'report format, repeatable: text, json, junit, markdown; NAME:FILE writes a file',
+      `report format, repeatable; NAME:FILE writes a file:\n${reporterHelp()}`,
       collect,
     )
+    .option('-v, --verbose', 'list every check in the text report, passed ones too')
     .addOption(
       new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level')
         .choices(['error', 'warn', 'info', 'inconclusive'])
