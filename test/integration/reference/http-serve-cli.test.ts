@@ -1,0 +1,123 @@
+// `lbdoctor reference serve` as a user runs it: a child process on the built
+// CLI (run `npm run build` first), logs on stderr, SIGTERM drains the request
+// in flight and exits 0 (FAQ 5.2).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseElbAccessLog } from '../../../src/accesslog/parse.js';
+import { backend, closedPort, get } from './http-harness.js';
+
+const bin = resolve(import.meta.dirname, '../../../bin/lbdoctor.js');
+const built = existsSync(resolve(import.meta.dirname, '../../../dist/cli/main.js'));
+if (!built) console.warn('skipping `reference serve` CLI tests: dist/ is missing; run `npm run build` first');
+
+function waitForLine(child: ChildProcess, re: RegExp, ms = 15_000): Promise<RegExpExecArray> {
+  return new Promise((resolvePromise, reject) => {
+    let seen = '';
+    const t = setTimeout(
+      () => reject(new Error(`no line matching ${re} within ${ms} ms; stderr so far:\n${seen}`)),
+      ms,
+    );
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      const m = re.exec(seen);
+      if (m) {
+        clearTimeout(t);
+        child.stderr?.off('data', onData);
+        resolvePromise(m);
+      }
+    };
+    child.stderr?.on('data', onData);
+  });
+}
+
+describe.skipIf(!built)('lbdoctor reference serve', () => {
+  it('serves the inventory, writes access logs, and drains on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lbd-serve-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    let finishSlow: () => void = () => {};
+    let slowArrived: () => void = () => {};
+    const arrived = new Promise<void>((r) => {
+      slowArrived = r;
+    });
+    const be = await backend((req, res) => {
+      if (req.url === '/slow') {
+        finishSlow = () => res.end('slow done');
+        slowArrived();
+        return;
+      }
+      res.end('fast');
+    });
+    onTestFinished(be.close);
+    const port = await closedPort();
+    const inventory = join(dir, 'inventory.yaml');
+    const accessLog = join(dir, 'access.log');
+    await writeFile(
+      inventory,
+      `loadbalancer: { name: lb-cli, type: dedicated }
+listeners: [{ name: web, protocol: HTTP, protocol_port: ${port}, default_pool_id: p }]
+pools: [{ id: p, protocol: HTTP, members: [{ name: be, address: 127.0.0.1, protocol_port: ${be.port} }] }]
+`,
+    );
+    const child = spawn(
+      process.execPath,
+      [bin, 'reference', 'serve', '--config', inventory, '--admin-port', '0', '--access-log', accessLog],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const listening = await waitForLine(child, /listener web \(HTTP\) on 127\.0\.0\.1:(\d+)/);
+    expect(Number(listening[1])).toBe(port);
+    const ready = await waitForLine(child, /ready: 1 listener\(s\), admin (http:\/\/\S+)/);
+    const status = (await (await fetch(`${ready[1]}/status`)).json()) as { listeners: { name: string }[] };
+    expect(status.listeners.map((l) => l.name)).toEqual(['web']);
+
+    expect((await get(port, '/fast')).body).toBe('fast');
+    const slow = get(port, '/slow');
+    await arrived;
+    child.kill('SIGTERM');
+    await waitForLine(child, /SIGTERM: draining/);
+    finishSlow();
+    const r = await slow;
+    expect([r.status, r.body]).toEqual([200, 'slow done']);
+    expect(await exited).toBe(0);
+    const log = parseElbAccessLog(await readFile(accessLog, 'utf8'), accessLog);
+    expect(log.errors).toEqual([]);
+    expect(log.records.map((x) => [x.uri, x.status])).toEqual([
+      ['/fast', 200],
+      ['/slow', 200],
+    ]);
+  });
+
+  it('exits 2 with located problems for an inventory the reference LB cannot run', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lbd-serve-bad-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const inventory = join(dir, 'bad.yaml');
+    await writeFile(
+      inventory,
+      `loadbalancer: { name: lb, type: shared }
+listeners: [{ name: web, protocol: HTTP, protocol_port: 8080, default_pool_id: p }]
+pools: [{ id: p, protocol: TCP }]
+`,
+    );
+    const child = spawn(process.execPath, [bin, 'reference', 'serve', '--config', inventory], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(2);
+    expect(stderr).toContain('LBD_ERR_INPUT');
+    expect(stderr).toContain('listeners[0].default_pool_id');
+    expect(stderr).toContain('5-4');
+  });
+});
