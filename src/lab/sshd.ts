@@ -168,7 +168,7 @@ export async function startLabSshd(
   options: StartSshdOptions = {},
 ): Promise<LabSshd> {
   const port = options.port ?? 22;
-  const dir = join(lab.dir, `sshd-${host.name}`);
+  const dir = join(lab.dir, `sshd-${host.name}${port === 22 ? '' : `-${port}`}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   // sshd refuses to start without its privilege separation directory.
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });

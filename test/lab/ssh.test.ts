@@ -193,6 +193,34 @@ describe.skipIf(why !== undefined)('SSH runner on lab hosts', () => {
     }
   }, 30_000);
 
+  it('keeps ports apart: accept-new records [host]:port, and a port-22 entry does not vouch for it', async () => {
+    const other = await startLabSshd(lab!, lab!.hosts.be3!, { port: 2222 });
+    try {
+      const reach = { be3: `ssh://root@${lab!.hosts.be3!.address}:2222` };
+      const plain = join(lab!.dir, 'known_hosts_port');
+      // be3's port-22 key is known; the sshd on 2222 has another key and another name.
+      await writeFile(plain, `${sshd.be3!.knownHostsLine}\n`);
+      const strict = provider(reach, { knownHostsFile: plain });
+      try {
+        const e = await rejection(strict.forHost('be3', signal));
+        expect(e.message).toContain('not known');
+        expect(e.message).toContain(other.hostKeyFingerprint);
+      } finally {
+        await strict.close();
+      }
+      const learn = provider(reach, { knownHostsFile: plain, hostKeyCheck: 'accept-new' });
+      try {
+        await learn.forHost('be3', signal);
+      } finally {
+        await learn.close();
+      }
+      expect(await readFile(plain, 'utf8')).toBe(`${sshd.be3!.knownHostsLine}\n${other.knownHostsLine}\n`);
+      expect(other.knownHostsLine.startsWith(`[${lab!.hosts.be3!.address}]:2222 `)).toBe(true);
+    } finally {
+      await other.stop();
+    }
+  }, 30_000);
+
   it('accepts a hashed known_hosts entry (ssh-keygen -H)', async () => {
     const file = join(lab!.dir, 'known_hosts_hashed');
     await writeFile(file, `${sshd.be4!.knownHostsLine}\n`);
