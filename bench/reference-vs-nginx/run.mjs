@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// wrk against the reference LB, nginx and HAProxy, each on the same single
+// core, each proxying to the same backend, with the same connections and
+// duration, in one run. Prints req/s, latency percentiles and the
+// reference/nginx ratio against the goals (>= 0.5x nginx req/s, p99 <= 10 ms).
+//
+//   npm run build && node bench/reference-vs-nginx/run.mjs [--duration 10s] [--connections 50] [--threads 2]
+//
+// Layout on a 2-CPU machine: the backend (a static nginx) and wrk share CPU 0;
+// the proxy under test runs alone on CPU 1 (`taskset -c 1`) with one
+// worker/thread/process. With one CPU everything shares it and the numbers
+// only compare the proxies with each other.
+import { parseArgs } from 'node:util';
+import {
+  fmt,
+  freePort,
+  haproxyConfig,
+  has,
+  nginxConfig,
+  parseWrk,
+  referenceInventory,
+  run,
+  scratchDir,
+  startProcess,
+  startReferenceLb,
+  waitForPort,
+  writeFile,
+} from '../lib.mjs';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10s' },
+    connections: { type: 'string', default: '50' },
+    threads: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '3s' },
+  },
+});
+
+const LB_CPU = 1;
+const LOAD_CPU = 0;
+
+for (const tool of ['wrk', 'nginx']) {
+  if (!has(tool)) {
+    console.error(
+      `bench: ${tool} is not installed (Debian: apt-get install ${tool === 'nginx' ? 'nginx-light' : tool})`,
+    );
+    process.exitCode = 2;
+  }
+}
+if (process.exitCode) process.exit();
+
+const { dir, cleanup } = scratchDir('rvn');
+const running = [];
+const stopAll = async () => {
+  for (const p of running.reverse()) await p.stop();
+  cleanup();
+};
+process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+async function wrk(url) {
+  const args = [`-t${values.threads}`, `-c${values.connections}`, `-d${values.duration}`, '--latency', url];
+  await run('wrk', [`-t${values.threads}`, `-c${values.connections}`, `-d${values.warmup}`, url], {
+    cpu: LOAD_CPU,
+  });
+  return parseWrk(await run('wrk', args, { cpu: LOAD_CPU }));
+}
+
+async function bench(name, start, port) {
+  const proc = await start();
+  running.push(proc);
+  try {
+    await waitForPort(port).catch((err) => {
+      throw new Error(`${name}: ${err.message}\n${proc.output?.() ?? ''}`);
+    });
+    const result = await wrk(`http://127.0.0.1:${port}/`);
+    return { name, ...result };
+  } finally {
+    await proc.stop();
+    running.splice(running.indexOf(proc), 1);
+  }
+}
+
+try {
+  const backendPort = await freePort();
+  const backendConf = writeFile(`${dir}/backend.conf`, nginxConfig({ dir, listenPort: backendPort }));
+  const backend = startProcess('backend', 'nginx', ['-p', dir, '-c', backendConf, '-e', 'stderr'], {
+    cpu: LOAD_CPU,
+  });
+  running.push(backend);
+  await waitForPort(backendPort);
+
+  const results = [];
+  results.push(await bench('backend direct', async () => ({ stop: async () => {} }), backendPort));
+
+  const refPort = await freePort();
+  const inventory = writeFile(
+    `${dir}/inventory.yaml`,
+    referenceInventory({
+      listenPort: refPort,
+      adminPort: await freePort(),
+      members: [{ name: 'be', port: backendPort }],
+    }),
+  );
+  results.push(
+    await bench('reference LB', () => startReferenceLb(inventory, refPort, { cpu: LB_CPU }), refPort),
+  );
+
+  const nginxPort = await freePort();
+  const nginxConf = writeFile(
+    `${dir}/proxy.conf`,
+    nginxConfig({ dir, listenPort: nginxPort, upstreamPort: backendPort }),
+  );
+  results.push(
+    await bench(
+      'nginx',
+      async () =>
+        startProcess('nginx', 'nginx', ['-p', dir, '-c', nginxConf, '-e', 'stderr'], { cpu: LB_CPU }),
+      nginxPort,
+    ),
+  );
+
+  if (has('haproxy')) {
+    const haPort = await freePort();
+    const haConf = writeFile(
+      `${dir}/haproxy.cfg`,
+      haproxyConfig({ listenPort: haPort, upstreamPort: backendPort }),
+    );
+    results.push(
+      await bench(
+        'haproxy',
+        async () => startProcess('haproxy', 'haproxy', ['-f', haConf, '-db'], { cpu: LB_CPU }),
+        haPort,
+      ),
+    );
+  } else {
+    console.log('haproxy not installed: skipped');
+  }
+
+  console.log(
+    `\nwrk -t${values.threads} -c${values.connections} -d${values.duration} --latency (after a ${values.warmup} warm-up), proxies on CPU ${LB_CPU}, backend+wrk on CPU ${LOAD_CPU}\n`,
+  );
+  console.log('proxy            req/s      p50 ms   p90 ms   p99 ms   non-2xx  socket errors');
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(15)} ${fmt(r.rps).padStart(8)}   ${fmt(r.p50, 2).padStart(6)}   ${fmt(r.p90, 2).padStart(6)}   ${fmt(r.p99, 2).padStart(6)}   ${String(r.non2xx).padStart(7)}  ${r.socketErrors}`,
+    );
+  }
+  const ref = results.find((r) => r.name === 'reference LB');
+  const ngx = results.find((r) => r.name === 'nginx');
+  const ha = results.find((r) => r.name === 'haproxy');
+  const ratio = ref.rps / ngx.rps;
+  console.log(
+    `\nreference / nginx req/s: ${fmt(ratio, 2)}x (goal >= 0.50x: ${ratio >= 0.5 ? 'met' : 'missed'})`,
+  );
+  if (ha) console.log(`reference / haproxy req/s: ${fmt(ref.rps / ha.rps, 2)}x`);
+  console.log(`reference p99: ${fmt(ref.p99, 2)} ms (goal <= 10 ms: ${ref.p99 <= 10 ? 'met' : 'missed'})`);
+  console.log(JSON.stringify({ bench: 'reference-vs-nginx', ...values, results }));
+} finally {
+  await stopAll();
+}
