@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LbdError } from '../../src/errors.js';
-import { createLab, type Lab, labSupport } from '../../src/lab/netns.js';
+import { createLab, type Lab, labSupport, sweepStaleLabs } from '../../src/lab/netns.js';
 import { type LabSshd, startLabSshd } from '../../src/lab/sshd.js';
 import type { Inventory } from '../../src/model/inventory.js';
 import { classifyDialError } from '../../src/probes/dialers/local.js';
@@ -55,6 +55,8 @@ describe.skipIf(why !== undefined)('SSH runner on lab hosts', () => {
   const signal = new AbortController().signal;
 
   beforeAll(async () => {
+    // Leftovers of a run that was killed before its afterAll (only labs whose owner process is gone).
+    await sweepStaleLabs();
     lab = await createLab({ hosts: ['jump', 'nossh', 'pw', ...BACKENDS] });
     await Promise.all(
       ['jump', ...BACKENDS].map(async (n) => {
