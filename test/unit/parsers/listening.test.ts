@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseListening } from '../../../src/probes/parsers/listening.js';
+import { type ListeningSocket, parseListening } from '../../../src/probes/parsers/listening.js';
 import { fixture } from './fixture.js';
 
 describe('parseListening', () => {
@@ -48,8 +48,7 @@ describe('parseListening', () => {
   });
 
   it('gives netstat -ltnup the same answer as ss', () => {
-    const strip = (x: { recvQ?: number; sendQ?: number }[]) =>
-      x.map(({ recvQ: _r, sendQ: _s, ...rest }) => rest);
+    const strip = (x: ListeningSocket[]) => x.map(({ recvQ: _r, sendQ: _s, ...rest }) => rest);
     const fromSs = strip(parseListening(fixture('netns-ss-ltnup.txt')));
     const fromNetstat = strip(parseListening(fixture('netns-netstat-ltnup.txt')));
     const key = (x: { protocol: string; port: number }) => `${x.protocol}:${x.port}`;

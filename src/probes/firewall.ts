@@ -1,0 +1,122 @@
+// firewall: would the host firewall accept a new connection from the load
+// balancer's range to this port? FAQ 2.1/2.2 "Checking the Firewall on the
+// Backend Server". Reads iptables-save and nft; walks the input path; answers
+// accepted (pass), dropped/rejected with the rule (fail), or cannot tell with
+// the rule it does not model (error).
+import { z } from 'zod';
+import {
+  cidrParam,
+  couldNotCheck,
+  findSection,
+  interfaceName,
+  ipParam,
+  portNumber,
+  rawOf,
+  SHARED_LB_RANGE,
+  sectionProblem,
+} from './host-probe-support.js';
+import { combineVerdicts, type Verdict } from './parsers/firewall-eval.js';
+import { evaluateIptables, iptablesNftTables, parseIptablesSave } from './parsers/iptables.js';
+import { evaluateNft, parseNftRuleset } from './parsers/nft.js';
+import type { HostProbe, Observation } from './types.js';
+
+export const firewallParams = z
+  .object({
+    /** Where the traffic comes from: 100.125.0.0/16 for shared load balancers, the LB subnet for dedicated ones. */
+    source: cidrParam.default(SHARED_LB_RANGE),
+    port: portNumber.optional(),
+    protocol: z.enum(['tcp', 'udp', 'icmp']).default('tcp'),
+    destination: ipParam.optional(),
+    interface: interfaceName.optional(),
+  })
+  .strict()
+  .refine((p) => p.protocol === 'icmp' || p.port !== undefined, {
+    message: 'port is required for tcp and udp',
+    path: ['port'],
+  });
+export type FirewallParams = z.infer<typeof firewallParams>;
+
+const NOT_INSTALLED = 127;
+
+export const firewallProbe: HostProbe<FirewallParams> = {
+  kind: 'firewall',
+  needs: 'host',
+  summary:
+    'host firewall (iptables/nft): is traffic from a range to port/protocol accepted, dropped or rejected?',
+  params: firewallParams,
+  sections: () => [{ id: 'iptables-save' }, { id: 'nft-ruleset' }],
+  evaluate(p, outputs): Observation {
+    const ipt = findSection(outputs, { id: 'iptables-save' });
+    const nft = findSection(outputs, { id: 'nft-ruleset' });
+    const raw = rawOf(ipt, nft);
+    const traffic = {
+      source: p.source,
+      protocol: p.protocol,
+      port: p.port ?? 0,
+      ...(p.destination ? { destination: p.destination } : {}),
+      ...(p.interface ? { inInterface: p.interface } : {}),
+    };
+    const what = `${p.protocol}${p.port ? `/${p.port}` : ''} from ${p.source}`;
+    const unreadable: string[] = [];
+    const verdicts: Verdict[] = [];
+    let skipTables: string[] = [];
+    const iptProblem = sectionProblem(ipt, 'iptables-save');
+    if (!iptProblem) {
+      const save = parseIptablesSave(ipt!.stdout);
+      skipTables = iptablesNftTables(save);
+      const v = evaluateIptables(save, traffic);
+      if (v) verdicts.push({ ...v, chain: `iptables filter ${v.chain}` });
+    } else if (ipt?.exitCode !== NOT_INSTALLED) unreadable.push(iptProblem);
+    const nftProblem = sectionProblem(nft, 'nft list ruleset');
+    if (!nftProblem) {
+      const v = evaluateNft(parseNftRuleset(nft!.stdout), traffic, { skipTables });
+      if (v) verdicts.push({ ...v, chain: `nft ${v.chain}` });
+    } else if (nft?.exitCode !== NOT_INSTALLED) unreadable.push(nftProblem);
+    if (ipt?.exitCode === NOT_INSTALLED && nft?.exitCode === NOT_INSTALLED) {
+      return couldNotCheck('neither iptables-save nor nft is installed, so the rules cannot be read', raw);
+    }
+    const v = combineVerdicts(verdicts);
+    const rule = v?.rule ? `${v.rule.text} (${v.chain}, line ${v.rule.line})` : undefined;
+    const data = {
+      traffic,
+      verdict: v?.verdict ?? 'accept',
+      chain: v?.chain ?? null,
+      rule: v?.rule?.text ?? null,
+      partial: v && 'partial' in v ? Boolean(v.partial) : false,
+      unreadable,
+    };
+    if (v && (v.verdict === 'drop' || v.verdict === 'reject')) {
+      const how = v.verdict === 'drop' ? 'dropped' : 'rejected';
+      const by = rule ?? `the ${v.chain} chain policy`;
+      return {
+        outcome: 'fail',
+        summary: `${what} is ${v.partial ? `${how} for part of the range` : how} by ${by}`,
+        data,
+        expected: 'accepted',
+        actual: how,
+        durationMs: 0,
+        raw,
+      };
+    }
+    if (unreadable.length) return couldNotCheck(unreadable.join('; '), raw, data);
+    if (v?.verdict === 'unknown') {
+      return {
+        ...couldNotCheck(
+          `cannot tell whether ${what} is accepted: ${v.reason}${rule ? ` — rule: ${rule}` : ''}`,
+          raw,
+          data,
+        ),
+        actual: 'cannot tell',
+      };
+    }
+    return {
+      outcome: 'pass',
+      summary: `${what} is accepted${rule ? ` by ${rule}` : v ? ` (${v.chain} policy)` : ' (no input filtering rules)'}`,
+      data,
+      expected: 'accepted',
+      actual: 'accepted',
+      durationMs: 0,
+      raw,
+    };
+  },
+};

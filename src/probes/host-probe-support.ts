@@ -1,0 +1,65 @@
+// Shared pieces of the host probes: finding a probe's section in the batched
+// read, turning an unreadable section into an `error` observation (never a
+// `fail`: "could not check" is not a finding), and parameter schemas.
+import { z } from 'zod';
+import { isValidCidr, isValidIp } from '../model/net.js';
+import { sectionKey } from '../runners/commands.js';
+import type { Observation, SectionOutput, SectionRequest } from './types.js';
+
+export function findSection(
+  outputs: readonly SectionOutput[],
+  request: SectionRequest,
+): SectionOutput | undefined {
+  const key = sectionKey(request);
+  return outputs.find((o) => sectionKey(o) === key);
+}
+
+/** Why a section cannot be used, or undefined when it can. `okCodes` are exit codes that still carry an answer. */
+export function sectionProblem(
+  out: SectionOutput | undefined,
+  what: string,
+  okCodes: readonly number[] = [0],
+): string | undefined {
+  if (!out) return `${what}: not part of the host read`;
+  if (okCodes.includes(out.exitCode)) return undefined;
+  const detail = out.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
+  if (out.exitCode === 127)
+    return `${what}: the command is not installed on this host${detail ? ` (${detail})` : ''}`;
+  if (out.exitCode === -1) return `${what}: ${detail || 'no output from the host'}`;
+  return `${what}: exit code ${out.exitCode}${detail ? `: ${detail}` : ''}`;
+}
+
+/** An `error` observation: the probe could not check, and says why. */
+export function couldNotCheck(reason: string, raw?: string, data: Record<string, unknown> = {}): Observation {
+  return {
+    outcome: 'error',
+    summary: `could not check: ${reason}`,
+    reason,
+    data,
+    durationMs: 0,
+    ...(raw ? { raw } : {}),
+  };
+}
+
+/** Evidence text of the sections an observation used. */
+export function rawOf(...outs: (SectionOutput | undefined)[]): string {
+  return outs
+    .filter((o): o is SectionOutput => o !== undefined)
+    .map(
+      (o) =>
+        `$ ${[o.id, ...o.args].join(' ')}  (exit ${o.exitCode})\n${o.stdout}${o.stderr ? `[stderr]\n${o.stderr}` : ''}`,
+    )
+    .join('\n');
+}
+
+export const cidrParam = z
+  .string()
+  .trim()
+  .refine(isValidCidr, { message: 'expected an IP address or CIDR such as 100.125.0.0/16' });
+export const ipParam = z.string().trim().refine(isValidIp, { message: 'expected an IP address' });
+export const portNumber = z.number().int('port must be an integer').min(1).max(65535);
+export const interfaceName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:@-]{1,32}$/, 'expected an interface name such as eth0');
+/** The shared load balancers' health-check and proxy range (FAQ 2.2, 3.9). */
+export const SHARED_LB_RANGE = '100.125.0.0/16';

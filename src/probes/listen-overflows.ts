@@ -1,0 +1,59 @@
+// listen-overflows: has an accept queue overflowed? When an application
+// accepts too slowly (or somaxconn is small) the kernel drops SYNs, and the
+// load balancer sees connect timeouts: health checks fail and clients get 504s.
+import { z } from 'zod';
+import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
+import { parseNetCounters } from './parsers/net-counters.js';
+import { parseSysctl } from './parsers/sysctl.js';
+import type { HostProbe } from './types.js';
+
+export const listenOverflowsParams = z
+  .object({
+    /** Highest acceptable ListenOverflows/ListenDrops (counters since boot). */
+    max: z.number().int().min(0).default(0),
+  })
+  .strict();
+export type ListenOverflowsParams = z.infer<typeof listenOverflowsParams>;
+
+const KEYS = ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog'];
+
+export const listenOverflowsProbe: HostProbe<ListenOverflowsParams> = {
+  kind: 'listen-overflows',
+  needs: 'host',
+  summary: 'accept-queue overflows (TcpExt ListenOverflows/ListenDrops) and the backlog limits',
+  params: listenOverflowsParams,
+  sections: () => [{ id: 'net-counters' }, { id: 'sysctl', args: KEYS }],
+  evaluate(p, outputs) {
+    const counters = findSection(outputs, { id: 'net-counters' });
+    const sys = findSection(outputs, { id: 'sysctl', args: KEYS });
+    const raw = rawOf(counters, sys);
+    const problem = sectionProblem(counters, '/proc/net/netstat');
+    if (problem) return couldNotCheck(problem, raw);
+    const c = parseNetCounters(counters!.stdout);
+    const overflows = c['TcpExt:ListenOverflows'];
+    const drops = c['TcpExt:ListenDrops'];
+    if (overflows === undefined && drops === undefined)
+      return couldNotCheck('no ListenOverflows/ListenDrops counters in the output', raw);
+    const limits = sys ? parseSysctl(sys.stdout) : {};
+    const data = {
+      listenOverflows: overflows ?? null,
+      listenDrops: drops ?? null,
+      somaxconn: limits[KEYS[0]!] ?? null,
+      tcpMaxSynBacklog: limits[KEYS[1]!] ?? null,
+    };
+    const actual = `ListenOverflows ${overflows ?? '?'}, ListenDrops ${drops ?? '?'} since boot (somaxconn ${data.somaxconn ?? '?'})`;
+    const expected = `at most ${p.max}`;
+    if ((overflows ?? 0) > p.max || (drops ?? 0) > p.max) {
+      return {
+        outcome: 'fail',
+        summary: `${actual}: an application accepts connections too slowly or its backlog is too small; the load balancer sees connect timeouts`,
+        data,
+        expected,
+        actual,
+        durationMs: 0,
+        raw,
+      };
+    }
+    return { outcome: 'pass', summary: actual, data, expected, actual, durationMs: 0, raw };
+  },
+};

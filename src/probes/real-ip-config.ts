@@ -1,0 +1,133 @@
+// real-ip-config: does the web server take the client address from
+// X-Forwarded-For, trusting only the load balancer's range? FAQ 3.9 (nginx
+// set_real_ip_from/real_ip_header, Apache RemoteIPHeader/RemoteIPInternalProxy,
+// Tomcat RemoteIpValve or an AccessLogValve logging %{X-Forwarded-For}i).
+import { z } from 'zod';
+import type { SectionRequest } from './types.js';
+import {
+  cidrParam,
+  couldNotCheck,
+  findSection,
+  rawOf,
+  SHARED_LB_RANGE,
+  sectionProblem,
+} from './host-probe-support.js';
+import {
+  parseApacheRealIp,
+  parseNginxRealIp,
+  parseTomcatRealIp,
+  proxyRangeTrusted,
+  type RealIpConfig,
+} from './parsers/real-ip.js';
+import type { HostProbe } from './types.js';
+
+const configPath = z
+  .string()
+  .regex(/^(\/[A-Za-z0-9_@%+=,:~.-]+)+$/, 'expected an absolute path such as /etc/nginx/nginx.conf');
+
+export const realIpConfigParams = z
+  .object({
+    server: z.enum(['nginx', 'apache', 'tomcat']),
+    /** Config file; nginx without it reads `nginx -T`, Apache defaults to /etc/httpd/conf/httpd.conf. */
+    path: configPath.optional(),
+    /** The load balancer's range: 100.125.0.0/16 for shared, the LB subnet for dedicated. */
+    proxy: cidrParam.default(SHARED_LB_RANGE),
+    header: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/)
+      .default('X-Forwarded-For'),
+  })
+  .strict()
+  .refine((p) => p.server !== 'tomcat' || p.path !== undefined, {
+    message: 'Tomcat needs the path of server.xml, e.g. /usr/tomcat/tomcat8/conf/server.xml',
+    path: ['path'],
+  });
+export type RealIpConfigParams = z.infer<typeof realIpConfigParams>;
+
+function request(p: RealIpConfigParams): SectionRequest {
+  if (p.server === 'nginx' && !p.path) return { id: 'nginx-config' };
+  return { id: 'file', args: [p.path ?? '/etc/httpd/conf/httpd.conf'] };
+}
+
+function parse(p: RealIpConfigParams, text: string, file: string): RealIpConfig {
+  if (p.server === 'nginx') return parseNginxRealIp(text);
+  if (p.server === 'apache') return parseApacheRealIp(text, file);
+  return parseTomcatRealIp(text, file);
+}
+
+export const realIpConfigProbe: HostProbe<RealIpConfigParams> = {
+  kind: 'real-ip-config',
+  needs: 'host',
+  summary:
+    'web server takes the client IP from X-Forwarded-For, trusting the LB range (nginx/Apache/Tomcat, FAQ 3.9)',
+  params: realIpConfigParams,
+  sections: (p) => [request(p)],
+  evaluate(p, outputs) {
+    const req = request(p);
+    const out = findSection(outputs, req);
+    const file = req.args?.[0] ?? 'nginx -T';
+    const problem = sectionProblem(out, file);
+    if (problem) return couldNotCheck(problem, rawOf(out));
+    let config: RealIpConfig;
+    try {
+      config = parse(p, out!.stdout, file);
+    } catch (err) {
+      return couldNotCheck(`${file} cannot be read: ${(err as Error).message}`, rawOf(out));
+    }
+    const trusted = proxyRangeTrusted(config, p.proxy);
+    const headerOk = config.header?.toLowerCase() === p.header.toLowerCase();
+    const data = { config, proxyTrusted: trusted.r, headerOk };
+    const raw = rawOf(out);
+    const expected = `client IP from ${p.header}, trusting ${p.proxy}`;
+    const actual = config.header
+      ? `header ${config.header}, trusting ${config.trustedRegex ? `/${config.trustedRegex.pattern}/${config.trustedRegex.isDefault ? ' (default)' : ''}` : config.trusted.join(' ') || 'nothing'}`
+      : 'no real-IP header configured';
+    if (p.server === 'tomcat' && !config.header && config.logsForwardedFor) {
+      return {
+        outcome: 'pass',
+        summary: `Tomcat's access log records ${p.header} (FAQ 3.9); the application still sees the load balancer address`,
+        data,
+        expected,
+        actual: 'AccessLogValve logs X-Forwarded-For',
+        durationMs: 0,
+        raw,
+      };
+    }
+    if (p.server === 'apache' && config.header && config.moduleLoaded === false) {
+      return {
+        outcome: 'fail',
+        summary: `RemoteIPHeader is set but mod_remoteip is not loaded in ${file}`,
+        data,
+        expected,
+        actual,
+        durationMs: 0,
+        raw,
+      };
+    }
+    if (!headerOk) {
+      return {
+        outcome: 'fail',
+        summary: `${p.server} does not take the client IP from ${p.header} (${actual}): logs and the application see the load balancer address (FAQ 3.9)`,
+        data,
+        expected,
+        actual,
+        durationMs: 0,
+        raw,
+      };
+    }
+    if (trusted.r === 'unknown')
+      return couldNotCheck(`cannot tell whether ${p.proxy} is trusted: ${trusted.why}`, raw, data);
+    if (trusted.r !== 'yes') {
+      return {
+        outcome: 'fail',
+        summary: `${p.server} reads ${config.header} but does not trust ${trusted.r === 'partial' ? 'all of ' : ''}${p.proxy}, so the header is ignored for requests from the load balancer (FAQ 3.9)`,
+        data,
+        expected,
+        actual,
+        durationMs: 0,
+        raw,
+      };
+    }
+    return { outcome: 'pass', summary: `${p.server}: ${actual}`, data, expected, actual, durationMs: 0, raw };
+  },
+};
