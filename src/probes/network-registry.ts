@@ -2,7 +2,7 @@
 // typed by NetworkProbeKind, so a kind without a loader fails to compile.
 import type { ProbeLoader } from './registry.js';
 
-export type NetworkProbeKind = 'tcp' | 'http' | 'tls' | 'udp' | 'ping';
+export type NetworkProbeKind = 'tcp' | 'http' | 'tls' | 'udp' | 'ping' | 'websocket';
 
 export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = {
   tcp: () => import('./tcp.js').then((m) => m.tcpProbe),
@@ -10,4 +10,5 @@ export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = 
   tls: () => import('./tls.js').then((m) => m.tlsProbe),
   udp: () => import('./udp.js').then((m) => m.udpProbe),
   ping: () => import('./ping.js').then((m) => m.pingProbe),
+  websocket: () => import('./websocket.js').then((m) => m.websocketProbe),
 };
