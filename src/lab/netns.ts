@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { LbdError } from '../errors.js';
-import { cidrContains } from '../model/net.js';
+import { cidrContains, isValidCidr } from '../model/net.js';
 
 export type LabSupport = { ok: true } | { ok: false; reason: string };
 
@@ -239,6 +239,15 @@ export async function createLab(options: CreateLabOptions): Promise<Lab> {
   }
   if (new Set(names).size !== names.length) throw new LbdError('LBD_ERR_USAGE', 'lab: host names repeat');
 
+  if (options.subnet !== undefined && !/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.0\/24$/.test(options.subnet)) {
+    throw new LbdError(
+      'LBD_ERR_USAGE',
+      `lab: subnet "${options.subnet}" is not an IPv4 /24 like 10.77.3.0/24`,
+    );
+  }
+  if (options.subnet !== undefined && !isValidCidr(options.subnet)) {
+    throw new LbdError('LBD_ERR_USAGE', `lab: subnet "${options.subnet}" is not a valid CIDR`);
+  }
   const id = randomBytes(3).toString('hex');
   const subnet = options.subnet ?? (await pickSubnet());
   const bridge = `lbd${id}`;

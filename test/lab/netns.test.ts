@@ -50,6 +50,12 @@ describe.skipIf(!support.ok)('lab network namespaces', () => {
     expect(r.exitCode).toBe(3);
   });
 
+  it('refuses a subnet that is not an IPv4 /24', async () => {
+    await expect(createLab({ hosts: ['x1'], subnet: '10.1.0.0/16' })).rejects.toThrow(/not an IPv4 \/24/);
+    await expect(createLab({ hosts: ['x1'], subnet: '10.1.300.0/24' })).rejects.toThrow(/not a valid CIDR/);
+    await expect(createLab({ hosts: ['Bad_Name'] })).rejects.toThrow(/not valid/);
+  });
+
   it('tears down everything, twice without complaint, and sweeps nothing live', async () => {
     const other = await createLab({ hosts: ['x1'] });
     expect(await sweepStaleLabs()).not.toContain(other.id);
