@@ -262,14 +262,24 @@ class Run {
       kind: 'checklist',
       ...(subject ? { subject } : {}),
     });
-    const results = await Promise.all(
-      step.items.map(
-        async (item) =>
-          [item, await this.runProbe(id, item.id, item, item.vantage ?? step.vantage, w, subject)] as const,
-      ),
-    );
-    for (const [item, obs] of results) {
-      w.steps[`${id}.${item.id}`] = obs;
+    // `each: members` runs the items once per member of this walk's scope, as FAQ check tables do per backend.
+    const scopes = step.each ? expand(step.each, w.scope, this.opts.inventory, this.opts.target) : [w.scope];
+    if (step.each && scopes.length === 0) {
+      const why = this.opts.inventory
+        ? `the inventory has no ${step.each} to check here`
+        : `no inventory, so the ${step.each} could not be checked one by one (give --inventory)`;
+      this.stop({ ...w, path: [...w.path, id] }, id, why, subject);
+    }
+    const runs = scopes.flatMap((scope) => {
+      const sw: Walk = { ...w, scope: { ...w.scope, ...scope } };
+      const itemSubject = subjectOf(sw.scope, this.opts.target);
+      return step.items.map(async (item) => {
+        const obs = await this.runProbe(id, item.id, item, item.vantage ?? step.vantage, sw, itemSubject);
+        return { item, obs, sw, itemSubject };
+      });
+    });
+    for (const { item, obs, sw, itemSubject } of await Promise.all(runs)) {
+      if (!step.each) w.steps[`${id}.${item.id}`] = obs;
       if (obs.outcome === 'fail') {
         const conclusion = this.pb.steps[item.conclude];
         if (conclusion?.kind === 'conclude') {
@@ -277,7 +287,7 @@ class Run {
           this.conclude(
             item.conclude,
             conclusion,
-            { ...w, path: [...w.path, `${id}.${item.id}`, item.conclude] },
+            { ...sw, path: [...w.path, `${id}.${item.id}`, item.conclude] },
             { item: obs },
           );
         }
@@ -286,7 +296,7 @@ class Run {
           reason: `${item.title}: could not check: ${obs.reason ?? obs.summary}`,
           path: [...w.path, `${id}.${item.id}`],
           step: id,
-          ...(subject ? { subject } : {}),
+          ...(itemSubject ? { subject: itemSubject } : {}),
         });
       }
     }

@@ -108,6 +108,8 @@ export const ChecklistStep = z
     /** Vantage for items that do not name one. */
     vantage: VantageName.default('local'),
     items: z.array(ChecklistItem).min(1),
+    /** Run the items once per member of the walk's scope (concurrently); each failure names its member. */
+    each: z.enum(['members']).optional(),
     /** Where the walk goes after every item ran (a conclusion for "all passed", say). */
     next: stepId,
   })

@@ -83,7 +83,8 @@ export function checkPlaybookGraph(
     colour.set(id, 1);
     for (const to of next.get(id) ?? []) {
       if (!ids.has(to)) continue;
-      if (colour.get(to) === 1) loopAt.push([...trail, id, to].slice(Math.max(0, trail.indexOf(to))).join(' → '));
+      if (colour.get(to) === 1)
+        loopAt.push([...trail, id, to].slice(Math.max(0, trail.indexOf(to))).join(' → '));
       else if (!colour.has(to)) visit(to, [...trail, id]);
     }
     colour.set(id, 2);

@@ -365,3 +365,64 @@ steps:
     expect(r.verdict).toBe('inconclusive');
   });
 });
+
+describe('engine: checklist per member (each: members)', () => {
+  const playbook = pb(`
+id: each
+title: t
+faq: ["1.6"]
+start: req
+steps:
+  req:
+    kind: probe
+    title: request
+    probe: http
+    foreach: listeners
+    where: {path: listener.protocol, equals: HTTP}
+    with: {}
+    default: members
+  members:
+    kind: checklist
+    title: each member
+    each: members
+    items:
+      - {id: hc, title: health, probe: tcp, with: {host: "{{ member.address }}"}, conclude: bad-member}
+    next: done
+  bad-member: {kind: conclude, title: "{{ member.name }} fails", severity: error, cause: "{{ item.summary }}"}
+  done: {kind: conclude, title: "{{ listener.name }} done", severity: info, cause: ok}
+`);
+
+  it('runs the items once per member of the listener, then continues the listener walk once', async () => {
+    const calls: Record<string, unknown>[] = [];
+    const http = fakeNetworkProbe('http', () => ({ outcome: 'pass' }));
+    const tcp = fakeNetworkProbe('tcp', (p) => ({ outcome: p.host === '10.0.1.2' ? 'fail' : 'pass' }), calls);
+    const r = await runPlaybook({
+      ...base,
+      playbook,
+      inventory,
+      loadProbe: registryOf(http, tcp),
+      vantages: fakeVantages().provider,
+    });
+    expect(calls.map((c) => c.host).sort()).toEqual(['10.0.1.1', '10.0.1.2', '10.0.1.3']);
+    expect(r.findings.map((f) => `${f.subject?.kind}:${f.subject?.name}:${f.conclusion}`)).toEqual([
+      'member:be2:bad-member',
+      'listener:web:done',
+    ]);
+  });
+
+  it('without an inventory there are no members: said, not silently passed', async () => {
+    const http = fakeNetworkProbe('http', () => ({ outcome: 'pass' }));
+    const r = await runPlaybook({
+      ...base,
+      playbook,
+      target: { host: '127.0.0.1', port: 80, raw: '127.0.0.1:80' },
+      loadProbe: registryOf(
+        http,
+        fakeNetworkProbe('tcp', () => ({ outcome: 'pass' })),
+      ),
+      vantages: fakeVantages().provider,
+    });
+    expect(r.findings.map((f) => f.conclusion)).toEqual(['done']);
+    expect(r.inconclusive[0]!.reason).toContain('no inventory');
+  });
+});

@@ -1,0 +1,60 @@
+// elb-health: "would ELB mark this member healthy?" — runs the reference load
+// balancer's own health check (src/reference/health) once against a real
+// member with the pool's health-monitor settings, so the doctor and the
+// reference LB can never disagree about what a check means (FAQ 2.1–2.8).
+import { z } from 'zod';
+import { HealthMonitor } from '../model/inventory.js';
+import { hostParam, portParam } from './network-params.js';
+import type { NetworkProbe, Observation } from './types.js';
+
+export const elbHealthParams = z
+  .object({
+    address: hostParam,
+    port: portParam,
+    /** The pool's healthmonitor as the inventory has it; absent: the check is disabled. */
+    monitor: HealthMonitor.partial().passthrough().nullish(),
+    lbType: z.enum(['shared', 'dedicated']).default('shared'),
+    weight: z.number().int().min(0).optional(),
+    /** More than one to catch a flapping member (spaced by the monitor's delay). */
+    attempts: z.number().int().min(1).max(10).default(1),
+  })
+  .strict();
+export type ElbHealthParams = z.infer<typeof elbHealthParams>;
+
+export const elbHealthProbe: NetworkProbe<ElbHealthParams> = {
+  kind: 'elb-health',
+  summary:
+    "run ELB's health check (the reference LB's code) once against a member and say why it passes or fails",
+  needs: 'network',
+  params: elbHealthParams,
+  async run(p, ctx): Promise<Observation> {
+    const started = performance.now();
+    if (ctx.dialer.vantage !== 'local') {
+      // The checker opens its own sockets (and runs ping for UDP); it cannot ride an SSH tunnel.
+      return {
+        outcome: 'skip',
+        summary: 'elb-health runs from this machine only',
+        reason: `vantage ${ctx.dialer.vantage} is not local`,
+        data: {},
+        durationMs: 0,
+      };
+    }
+    const { explainMemberHealth } = await import('../reference/health/index.js');
+    const monitor = p.monitor ? HealthMonitor.parse(p.monitor) : p.monitor;
+    const ex = await explainMemberHealth({
+      member: { address: p.address, port: p.port, ...(p.weight !== undefined ? { weight: p.weight } : {}) },
+      monitor,
+      lbType: p.lbType,
+      signal: ctx.signal,
+      attempts: p.attempts,
+    });
+    const where = `${ex.target.type ?? 'no'} health check on ${ex.target.address}:${ex.target.port}`;
+    return {
+      outcome: ex.outcome,
+      summary: `${where}: ${ex.reason}`,
+      ...(ex.outcome === 'error' ? { reason: ex.reason } : {}),
+      data: { healthy: ex.healthy, reason: ex.reason, target: ex.target, checks: ex.checks },
+      durationMs: performance.now() - started,
+    };
+  },
+};
