@@ -2,7 +2,7 @@
 // typed by NetworkProbeKind, so a kind without a loader fails to compile.
 import type { ProbeLoader } from './registry.js';
 
-export type NetworkProbeKind = 'tcp' | 'http' | 'tls' | 'udp' | 'ping' | 'websocket';
+export type NetworkProbeKind = 'tcp' | 'http' | 'tls' | 'udp' | 'ping' | 'websocket' | 'elb-health';
 
 export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = {
   tcp: () => import('./tcp.js').then((m) => m.tcpProbe),
@@ -11,4 +11,5 @@ export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = 
   udp: () => import('./udp.js').then((m) => m.udpProbe),
   ping: () => import('./ping.js').then((m) => m.pingProbe),
   websocket: () => import('./websocket.js').then((m) => m.websocketProbe),
+  'elb-health': () => import('./elb-health.js').then((m) => m.elbHealthProbe),
 };
