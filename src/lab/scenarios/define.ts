@@ -2,6 +2,9 @@
 // a running one: start the backends, write the inventory, validate it with the
 // same loader users' files go through, start the reference LB on it, and wait
 // until health checks have settled into the fault before handing it over.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { z } from 'zod';
 import { LbdError } from '../../errors.js';
@@ -38,6 +41,8 @@ export type MemberInput = NonNullable<PoolInput['members']>[number];
 /** What a scenario's build step gets: backends it starts are closed with the scenario. */
 export interface BuildContext {
   readonly host: string;
+  /** A private directory (access logs and the like), removed when the scenario closes. */
+  readonly workDir: string;
   http(options?: HttpBackendOptions): Promise<HttpBackend>;
   tcp(options?: TcpBackendOptions): Promise<TcpBackend>;
   udp(options?: UdpBackendOptions): Promise<UdpBackend>;
@@ -54,6 +59,8 @@ export interface ScenarioBuild {
   };
   /** Health every pool's members must have reached before the fault counts as in place. */
   settle?: Readonly<Record<string, 'healthy' | 'unhealthy'>>;
+  /** Traffic that leaves the evidence of the fault behind (e.g. 499 lines in the access log), run once it is up. */
+  warmUp?: (listeners: readonly LabListener[]) => Promise<void>;
 }
 
 export type ScenarioDefinition = Omit<Scenario, 'start' | 'prepare'> & {
@@ -84,14 +91,16 @@ export const quickHttpCheck = {
 async function prepareScenario(
   def: ScenarioDefinition,
   host: string,
-): Promise<{ prepared: PreparedScenario; settle: ScenarioBuild['settle'] }> {
+): Promise<{ prepared: PreparedScenario; built: ScenarioBuild }> {
   const started: RunningServer[] = [];
+  const workDir = await mkdtemp(join(tmpdir(), `lbdoctor-lab-${def.id}-`));
   const track = <T extends RunningServer>(server: T): T => {
     started.push(server);
     return server;
   };
   const ctx: BuildContext = {
     host,
+    workDir,
     http: async (o = {}) => track(await startHttpBackend({ host, ...o })),
     tcp: async (o = {}) => track(await startTcpBackend({ host, ...o })),
     udp: async (o = {}) => track(await startUdpBackend({ host, ...o })),
@@ -106,7 +115,9 @@ async function prepareScenario(
   };
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= Promise.all(started.map((s) => s.close())).then(() => undefined);
+    closing ??= Promise.all(started.map((s) => s.close())).then(() =>
+      rm(workDir, { recursive: true, force: true }),
+    );
     return closing;
   };
   try {
@@ -118,7 +129,7 @@ async function prepareScenario(
         type: 'dedicated',
         vip_address: host,
       },
-      reference: built.inventory.reference ?? { admin_port: await freeTcpPort(host), admin_address: host },
+      reference: { admin_port: await freeTcpPort(host), admin_address: host, ...built.inventory.reference },
     };
     const inventoryYaml = [
       `# lbdoctor lab scenario "${def.id}": ${def.title} (FAQ ${def.faq}).`,
@@ -126,7 +137,7 @@ async function prepareScenario(
       stringify(file),
     ].join('\n');
     const inventory = parseInventory(inventoryYaml, `<lab scenario ${def.id}>`);
-    return { prepared: { id: def.id, inventory, inventoryYaml, close }, settle: built.settle };
+    return { prepared: { id: def.id, inventory, inventoryYaml, close }, built };
   } catch (err) {
     await close();
     throw err;
@@ -137,12 +148,12 @@ async function startScenario(
   def: ScenarioDefinition,
   options: ScenarioStartOptions,
 ): Promise<RunningScenario> {
-  const { prepared, settle } = await prepareScenario(def, options.host ?? '127.0.0.1');
+  const { prepared, built } = await prepareScenario(def, options.host ?? '127.0.0.1');
   let reference: ReferenceHandle | undefined;
   try {
     reference = await startLabReference(prepared.inventory, options.logger);
     const handle = reference;
-    await waitForHealth(handle, settle ?? {}, options.readyTimeoutMs ?? 15_000, def.id);
+    await waitForHealth(handle, built.settle ?? {}, options.readyTimeoutMs ?? 15_000, def.id);
     const listeners: LabListener[] = handle.listeners.map((l) => ({
       name: l.name,
       protocol: l.protocol,
@@ -150,6 +161,7 @@ async function startScenario(
       port: l.port,
       url: `${l.protocol.toLowerCase()}://${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`,
     }));
+    await built.warmUp?.(listeners);
     let closing: Promise<void> | undefined;
     return {
       id: def.id,

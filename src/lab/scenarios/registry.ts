@@ -2,6 +2,7 @@
 // stable: `lbdoctor lab up --scenario ID`, the demo and tests name them.
 import { distance } from 'fastest-levenshtein';
 import { UsageError } from '../../errors.js';
+import { slowUpstream499 } from './client-499.js';
 import {
   appCookieMissing,
   sourceIpHash,
@@ -45,6 +46,7 @@ export const scenarios: readonly Scenario[] = [
   stickyCookie,
   appCookieMissing,
   udpPortClosed,
+  slowUpstream499,
 ];
 
 /** The scenario with this id; a UsageError naming the closest id otherwise. */

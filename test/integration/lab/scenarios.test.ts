@@ -2,8 +2,10 @@
 // fault to a plain HTTP client: the code, the x-router-code header, or which
 // member answered.
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { parseElbAccessLog } from '../../../src/accesslog/parse.js';
 import { findScenario, type RunningScenario } from '../../../src/lab/scenarios/index.js';
 
 interface Answer {
@@ -127,6 +129,16 @@ describe('lab scenarios through the reference LB', { timeout: 30_000 }, () => {
     expect(new Set(await backendsSeen(url, 6, { cookie }))).toEqual(
       new Set([String(first.headers['x-backend'])]),
     );
+  });
+
+  it('slow-upstream-499: the access log the inventory names holds 499 lines', async () => {
+    const { running } = await up('slow-upstream-499');
+    const file = running.inventory.reference?.access_log;
+    expect(file).toBeTruthy();
+    const { records } = parseElbAccessLog(readFileSync(String(file), 'utf8'));
+    const gaveUp = records.filter((r) => r.status === 499);
+    expect(gaveUp.length).toBeGreaterThanOrEqual(4);
+    expect(records.some((r) => r.status === 200)).toBe(true);
   });
 
   it('udp-port-closed: the member is unhealthy and datagrams get no answer', async () => {
