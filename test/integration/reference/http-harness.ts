@@ -240,3 +240,42 @@ export function get(
     req.end(body);
   });
 }
+
+/**
+ * A port whose SYNs go unanswered, so connecting times out: a socket that
+ * listens with backlog 0 and never accepts (perl, from Debian's essential
+ * perl-base, because Node always accepts), its one queue slot taken by a
+ * filler connection. Linux then drops further SYNs.
+ */
+export async function blackholePort(): Promise<{ port: number; close: Cleanup }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(
+    'perl',
+    [
+      '-MSocket',
+      '-e',
+      // The builtin listen(): IO::Socket would turn a backlog of 0 into 5.
+      'socket(S, PF_INET, SOCK_STREAM, 0) or die $!; bind(S, pack_sockaddr_in(0, inet_aton("127.0.0.1"))) or die $!; listen(S, 0) or die $!; ($p) = unpack_sockaddr_in(getsockname(S)); $|=1; print "$p\\n"; <STDIN>;',
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('perl listener did not start')), 5000);
+    child.once('error', reject);
+    child.stdout.once('data', (d: Buffer) => {
+      clearTimeout(t);
+      resolve(Number(d.toString().trim()));
+    });
+  });
+  const filler = net.connect(port, '127.0.0.1');
+  filler.on('error', () => {});
+  await new Promise<void>((r) => filler.once('connect', () => r()));
+  return {
+    port,
+    close: async () => {
+      filler.destroy();
+      child.stdin.end();
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
