@@ -94,7 +94,13 @@ export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunRes
         })
       : undefined;
 
-  const vantages = await createVantages(o.inventory, o.ssh, o.timeoutMs, signal);
+  const vantages = await createVantages(
+    o.inventory,
+    o.ssh,
+    o.timeoutMs,
+    signal,
+    o.facts.prompt !== undefined,
+  );
   try {
     const result = await runPlaybook({
       playbook: o.playbook,

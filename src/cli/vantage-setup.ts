@@ -16,6 +16,7 @@ export async function createVantages(
   opts: VantageOptions,
   timeoutMs: number,
   signal?: AbortSignal,
+  interactive = false,
 ): Promise<VantageProvider> {
   if (opts.fromEvidence) return evidenceVantages(opts.fromEvidence);
   if (!inventory) {
@@ -38,6 +39,8 @@ export async function createVantages(
     concurrency: 16,
     timeoutMs: Math.max(timeoutMs, 10_000),
     ...(signal ? { signal } : {}),
+    // Passwords only ever come from a prompt (or password_env): never a flag.
+    ...(interactive ? { promptPassword: askPassword } : {}),
   });
   if (!opts.saveEvidence) return provider;
   return savingEvidence(provider, opts.saveEvidence);
@@ -94,4 +97,9 @@ async function evidenceVantages(dir: string): Promise<VantageProvider> {
     forHost: (name) => make(name),
     close: async () => {},
   };
+}
+
+async function askPassword(prompt: string): Promise<string> {
+  const { password } = await import('@inquirer/prompts');
+  return password({ message: prompt, mask: true });
 }
