@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { localDialer } from '../probes/dialers/local.js';
 import { loadProbe } from '../probes/registry.js';
 import type { Observation, Probe, ProbeContext } from '../probes/types.js';
-import type { VantageProvider } from '../runners/types.js';
+import type { Inventory } from '../model/inventory.js';
+import type { Vantage, VantageProvider } from '../runners/types.js';
 import { parseDuration } from './options.js';
 import { buildProbeParams } from './probe-params.js';
 
@@ -21,6 +22,11 @@ export interface ProbeCommandFlags {
   timeout: string;
   format: string;
   host?: string;
+  inventory?: string;
+  knownHosts?: string;
+  sshConfig?: string;
+  sshHostKeyCheck?: string;
+  identity?: string;
 }
 
 export const OUTCOME_EXIT: Record<Observation['outcome'], number> = { pass: 0, fail: 1, error: 3, skip: 3 };
@@ -51,18 +57,48 @@ async function readCa(path: string | undefined): Promise<string | undefined> {
 }
 
 /**
- * Remote vantages come from src/runners/vantages.ts (SSH). It is loaded by
- * path so this command works, for local vantages, in builds without it.
+ * `--host`: a host of `--inventory` by name, else an SSH reach written inline
+ * (`ssh://user@host:port` or a ~/.ssh/config alias), which becomes a
+ * one-host inventory so every SSH rule (known_hosts, config, keys) applies.
  */
-async function remoteVantages(): Promise<{ create(): VantageProvider } | undefined> {
-  const specifier = '../runners/vantages.js';
+async function remoteVantage(
+  flags: ProbeCommandFlags,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ provider: VantageProvider; vantage: Vantage }> {
+  const host = flags.host!;
+  let inventory: Inventory;
+  if (flags.inventory) {
+    const { loadInventory } = await import('../model/load-inventory.js');
+    inventory = await loadInventory(flags.inventory);
+  } else {
+    inventory = { loadbalancers: [], hosts: {}, client: null, certificates: [], reference: null };
+  }
+  if (!Object.hasOwn(inventory.hosts, host)) {
+    if (/\s/.test(host) || host.startsWith('-')) {
+      throw new UsageError(
+        `--host "${host}" is not an SSH reach`,
+        'write e.g. --host ssh://root@10.0.0.5:22',
+      );
+    }
+    inventory = { ...inventory, hosts: { ...inventory.hosts, [host]: { ssh: host } } };
+  }
+  const { createVantages } = await import('./vantage-setup.js');
+  const provider = await createVantages(
+    inventory,
+    {
+      ...(flags.knownHosts ? { knownHosts: flags.knownHosts } : {}),
+      ...(flags.sshConfig ? { sshConfig: flags.sshConfig } : {}),
+      ...(flags.identity ? { identity: flags.identity } : {}),
+      sshHostKeyCheck: flags.sshHostKeyCheck === 'accept-new' ? 'accept-new' : 'strict',
+    } as Parameters<typeof createVantages>[1],
+    timeoutMs,
+    signal,
+  );
   try {
-    const mod = (await import(specifier)) as Record<string, unknown>;
-    const factory = mod.createVantageProvider;
-    if (typeof factory !== 'function') return undefined;
-    return { create: () => (factory as (o: object) => VantageProvider)({}) };
+    return { provider, vantage: await provider.forHost(host, signal) };
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    await provider.close();
     throw err;
   }
 }
@@ -95,17 +131,15 @@ export async function runProbeCommand(kind: string, flags: ProbeCommandFlags): P
   let provider: VantageProvider | undefined;
   try {
     let ctx: ProbeContext;
-    if (flags.host !== undefined) {
-      const remote = await remoteVantages();
-      if (!remote) {
-        throw new UsageError(
-          `--host ${flags.host}: remote vantages are not available in this build`,
-          'run the probe without --host (from this machine)',
-        );
-      }
-      provider = remote.create();
-      const vantage = await provider.forHost(flags.host, controller.signal);
-      ctx = { signal: controller.signal, timeoutMs, dialer: vantage.dialer, host: vantage.host };
+    if (flags.host !== undefined && flags.host !== 'local') {
+      const remote = await remoteVantage(flags, timeoutMs, controller.signal);
+      provider = remote.provider;
+      ctx = {
+        signal: controller.signal,
+        timeoutMs,
+        dialer: remote.vantage.dialer,
+        host: remote.vantage.host,
+      };
     } else {
       ctx = { signal: controller.signal, timeoutMs, dialer: localDialer };
       if (probe.needs === 'host') ctx.host = await localHostReader(timeoutMs);

@@ -1,7 +1,7 @@
 // `lbdoctor probe <kind>`: one probe, ad hoc, from this machine (or, for a
 // remote vantage, through an SSH host). Exit codes follow the report contract:
 // 0 pass, 1 fail, 3 error/skip (could not check), 2 bad usage.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
 
@@ -16,6 +16,11 @@ interface ProbeFlags {
   timeout: string;
   format: string;
   host?: string;
+  inventory?: string;
+  knownHosts?: string;
+  sshConfig?: string;
+  sshHostKeyCheck?: string;
+  identity?: string;
 }
 
 export const registerProbe: RegisterCommand = (program: Command, setExitCode) => {
@@ -37,7 +42,25 @@ export const registerProbe: RegisterCommand = (program: Command, setExitCode) =>
     .option('--ca <file>', 'tls/http: a PEM CA file to trust')
     .option('--timeout <duration>', "per-probe timeout (5s is ELB's connect timeout, FAQ 1.5)", '5s')
     .option('--format <format>', 'text or json', 'text')
-    .option('--host <vantage>', 'probe from this host: ssh://user@host[:port] or an inventory host name')
+    .option(
+      '--host <vantage>',
+      'probe from this host: ssh://user@host[:port], a ~/.ssh/config alias, or a host of --inventory',
+    )
+    .option('-i, --inventory <file>', 'inventory whose hosts section says how to reach --host')
+    .option(
+      '--known-hosts <file>',
+      'known_hosts file to verify SSH host keys against (default ~/.ssh/known_hosts)',
+    )
+    .option('--ssh-config <file>', 'ssh config file (default ~/.ssh/config)')
+    .addOption(
+      new Option(
+        '--ssh-host-key-check <mode>',
+        'unknown SSH host keys: refuse (strict) or record them (accept-new)',
+      )
+        .choices(['strict', 'accept-new'])
+        .default('strict'),
+    )
+    .option('--identity <file>', 'SSH private key (default: the agent, then ~/.ssh/config IdentityFile)')
     .addHelpText(
       'after',
       '\nExit codes: 0 pass, 1 fail, 2 bad usage, 3 could not check (error or skip).\n' +
@@ -45,7 +68,8 @@ export const registerProbe: RegisterCommand = (program: Command, setExitCode) =>
         '  lbdoctor probe tcp --target 10.0.0.5:80\n' +
         '  lbdoctor probe http --url http://www.example.com/health --with connectTo=10.0.0.5 --expect-status 200\n' +
         '  lbdoctor probe tls --target 10.0.0.5:443 --servername www.example.com\n' +
-        '  lbdoctor probe udp --target 10.0.0.5:53 --with burst=200 --with intervalMs=5\n',
+        '  lbdoctor probe udp --target 10.0.0.5:53 --with burst=200 --with intervalMs=5\n' +
+        '  lbdoctor probe tcp --host ssh://root@10.0.0.12 --target 127.0.0.1:8080   (from a backend)\n',
     )
     .action(async (kind: string, flags: ProbeFlags) => {
       const { runProbeCommand } = await import('../probe-run.js');
