@@ -14,6 +14,7 @@ const hostile = [
   '; rm -rf /tmp/nothing-here',
   '$(id)',
   '`id`',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} is the hostile value under test
   '${HOME}',
   '$HOME',
   'line1\nline2',
