@@ -14,24 +14,36 @@ const bin = resolve(import.meta.dirname, '../../../bin/lbdoctor.js');
 const built = existsSync(resolve(import.meta.dirname, '../../../dist/cli/main.js'));
 if (!built) console.warn('skipping `reference serve` CLI tests: dist/ is missing; run `npm run build` first');
 
-function waitForLine(child: ChildProcess, re: RegExp, ms = 15_000): Promise<RegExpExecArray> {
-  return new Promise((resolvePromise, reject) => {
-    let seen = '';
-    const t = setTimeout(
-      () => reject(new Error(`no line matching ${re} within ${ms} ms; stderr so far:\n${seen}`)),
-      ms,
-    );
-    const onData = (d: Buffer) => {
-      seen += d.toString();
-      const m = re.exec(seen);
-      if (m) {
-        clearTimeout(t);
-        child.stderr?.off('data', onData);
-        resolvePromise(m);
-      }
-    };
-    child.stderr?.on('data', onData);
+/** Collects a child's stderr from the start, so no line is missed between two waits. */
+function stderrOf(child: ChildProcess) {
+  let text = '';
+  const waiters = new Set<() => void>();
+  child.stderr?.on('data', (d: Buffer) => {
+    text += d.toString();
+    for (const w of waiters) w();
   });
+  return {
+    waitFor(re: RegExp, ms = 15_000): Promise<RegExpExecArray> {
+      return new Promise((resolvePromise, reject) => {
+        const check = () => {
+          const m = re.exec(text);
+          if (!m) return false;
+          waiters.delete(onData);
+          clearTimeout(t);
+          resolvePromise(m);
+          return true;
+        };
+        const onData = () => {
+          check();
+        };
+        const t = setTimeout(() => {
+          waiters.delete(onData);
+          reject(new Error(`no line matching ${re} within ${ms} ms; stderr so far:\n${text}`));
+        }, ms);
+        if (!check()) waiters.add(onData);
+      });
+    },
+  };
 }
 
 describe.skipIf(!built)('lbdoctor reference serve', () => {
@@ -73,9 +85,10 @@ pools: [{ id: p, protocol: HTTP, members: [{ name: be, address: 127.0.0.1, proto
       if (child.exitCode === null) child.kill('SIGKILL');
     });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const listening = await waitForLine(child, /listener web \(HTTP\) on 127\.0\.0\.1:(\d+)/);
+    const stderr = stderrOf(child);
+    const listening = await stderr.waitFor(/listener web \(HTTP\) on 127\.0\.0\.1:(\d+)/);
     expect(Number(listening[1])).toBe(port);
-    const ready = await waitForLine(child, /ready: 1 listener\(s\), admin (http:\/\/\S+)/);
+    const ready = await stderr.waitFor(/ready: 1 listener\(s\), admin (http:\/\/\S+)/);
     const status = (await (await fetch(`${ready[1]}/status`)).json()) as { listeners: { name: string }[] };
     expect(status.listeners.map((l) => l.name)).toEqual(['web']);
 
@@ -83,7 +96,7 @@ pools: [{ id: p, protocol: HTTP, members: [{ name: be, address: 127.0.0.1, proto
     const slow = get(port, '/slow');
     await arrived;
     child.kill('SIGTERM');
-    await waitForLine(child, /SIGTERM: draining/);
+    await stderr.waitFor(/SIGTERM: draining/);
     finishSlow();
     const r = await slow;
     expect([r.status, r.body]).toEqual([200, 'slow done']);
