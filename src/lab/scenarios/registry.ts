@@ -20,6 +20,7 @@ import {
   wrongBackendPort,
 } from './gateway-errors.js';
 import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
+import { tcpIdleReset } from './tcp-idle.js';
 import type { Scenario } from './types.js';
 import { udpPortClosed } from './udp.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
@@ -47,6 +48,7 @@ export const scenarios: readonly Scenario[] = [
   appCookieMissing,
   udpPortClosed,
   slowUpstream499,
+  tcpIdleReset,
 ];
 
 /** The scenario with this id; a UsageError naming the closest id otherwise. */

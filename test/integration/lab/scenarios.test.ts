@@ -4,6 +4,7 @@
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseElbAccessLog } from '../../../src/accesslog/parse.js';
 import { findScenario, type RunningScenario } from '../../../src/lab/scenarios/index.js';
@@ -139,6 +140,30 @@ describe('lab scenarios through the reference LB', { timeout: 30_000 }, () => {
     const gaveUp = records.filter((r) => r.status === 499);
     expect(gaveUp.length).toBeGreaterThanOrEqual(4);
     expect(records.some((r) => r.status === 200)).toBe(true);
+  });
+
+  it('tcp-idle-reset: the TCP listener echoes, then resets the connection once it has been idle', async () => {
+    const { running } = await up('tcp-idle-reset');
+    const listener = running.listeners[0];
+    expect(listener?.protocol).toBe('TCP');
+    const seen = await new Promise<{ data: string; ending: string }>((resolve) => {
+      const socket = connect(listener?.port ?? 0, listener?.address);
+      let data = '';
+      // The idle timeout is 10 s; give up well after it.
+      const timer = setTimeout(() => done('still open'), 25_000);
+      const done = (ending: string) => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve({ data, ending });
+      };
+      socket.on('connect', () => socket.write('ping'));
+      socket.on('data', (d) => {
+        data += d.toString();
+      });
+      socket.on('end', () => done('end'));
+      socket.on('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+    });
+    expect(seen).toEqual({ data: 'ping', ending: 'ECONNRESET' });
   });
 
   it('udp-port-closed: the member is unhealthy and datagrams get no answer', async () => {
