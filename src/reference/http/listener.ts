@@ -202,10 +202,13 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
     let member: MemberState | null = null;
     let finished = false;
     if (closing || o.timeouts.keepaliveSeconds === 0) res.shouldKeepAlive = false;
-    const headerBytes =
-      req.rawHeaders.reduce((n, h) => n + Buffer.byteLength(h, 'latin1') + 2, 0) +
-      (req.url?.length ?? 0) +
-      16;
+    // $request_length: the request line and header section as received (canonical spacing), plus the body.
+    let headerBytes = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n\r\n`.length;
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      headerBytes += Buffer.byteLength(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`, 'latin1');
+    }
+    // $bytes_sent: what this response put on the client connection, headers included.
+    const writtenBefore = req.socket.bytesWritten;
 
     const finish = () => {
       if (finished) return;
@@ -223,7 +226,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
         uri: path,
         protocol: `HTTP/${req.httpVersion}`,
         requestLength: headerBytes + requestBytes,
-        bytesSent: res.headersSent ? bodyBytesSent + 200 : 0,
+        bytesSent: Math.max(0, req.socket.bytesWritten - writtenBefore),
         bodyBytesSent,
         requestTime: secsSince(t0),
         upstream: attempts,

@@ -180,6 +180,54 @@ describe('HTTP proxy', () => {
     expect(line.upstream[0]?.connectTime).not.toBeNull();
   });
 
+  it('on a response timeout tries another member for a request without a body, but not for a sticky pool (FAQ 5.6)', async () => {
+    const hang = await rawBackend(() => {});
+    onTestFinished(hang.close);
+    const be = await echo();
+    onTestFinished(be.close);
+    const t = { keepaliveSeconds: 60, clientSeconds: 60, memberSeconds: 1, connectMs: 5000 };
+    const h = await startHarness({
+      pools: [poolConfig('p1', [hang.port, be.port])],
+      listener: { timeouts: t },
+    });
+    onTestFinished(h.close);
+    // Round robin starts at m0 (the hanging one) for one of two requests.
+    const statuses = [(await get(h.port, '/a')).status, (await get(h.port, '/b')).status];
+    expect(statuses).toEqual([200, 200]);
+    const retried = h.log.map((l) => parseElbAccessLogLine(l)).find((l) => l.upstream.length === 2);
+    expect(retried?.upstream.map((u) => u.status)).toEqual([null, 200]);
+    // A POST with a body cannot be sent twice: 504.
+    const post = await get(h.port, '/c', {}, 'body');
+    const post2 = await get(h.port, '/d', {}, 'body');
+    expect([post.status, post2.status].sort()).toEqual([200, 504]);
+
+    const sticky = await startHarness({
+      pools: [
+        poolConfig('p2', [hang.port], {
+          session_persistence: { type: 'HTTP_COOKIE', persistence_timeout: 20 },
+        }),
+      ],
+      listener: { timeouts: t },
+    });
+    onTestFinished(sticky.close);
+    expect((await get(sticky.port, '/')).status).toBe(504);
+  });
+
+  it('logs request_length and bytes_sent as the bytes on the client connection', async () => {
+    const be = await backend((_req, res) => res.end('0123456789'));
+    onTestFinished(be.close);
+    const h = await startHarness({ pools: [poolConfig('p1', [be.port])] });
+    onTestFinished(h.close);
+    const request = 'GET /len HTTP/1.1\r\nHost: a\r\nUser-Agent: t\r\nConnection: close\r\n\r\n';
+    const r = await rawRequest(h.port, request);
+    expect(r.status).toBe(200);
+    const line = parseElbAccessLogLine(h.log[0] ?? '');
+    expect(line.requestLength).toBe(request.length);
+    expect(line.bytesSent).toBe(Buffer.byteLength(r.raw, 'latin1'));
+    expect(line.bodyBytesSent).toBe(10);
+    expect(line.userAgent).toBe('t');
+  });
+
   it('sets x-router-code 40000 / 40001 / 50000 / 50001 as FAQ 1.6 says', async () => {
     const be = await echo();
     onTestFinished(be.close);
