@@ -1,0 +1,407 @@
+// Host probes evaluated on captured outputs (pure: no host involved), including
+// the ways a read can fail: not installed, permission denied, cut off.
+import { describe, expect, it } from 'vitest';
+import { accessLogTailProbe } from '../../../src/probes/access-log-tail.js';
+import { conntrackProbe } from '../../../src/probes/conntrack.js';
+import { ephemeralPortsProbe } from '../../../src/probes/ephemeral-ports.js';
+import { firewallProbe } from '../../../src/probes/firewall.js';
+import { hostsDenyProbe } from '../../../src/probes/hosts-deny.js';
+import { icmpSettingsProbe } from '../../../src/probes/icmp-settings.js';
+import { interfaceAddressProbe } from '../../../src/probes/interface-address.js';
+import { kernelModuleProbe } from '../../../src/probes/kernel-module.js';
+import { listenOverflowsProbe } from '../../../src/probes/listen-overflows.js';
+import { listeningProbe } from '../../../src/probes/listening.js';
+import { loadProbe } from '../../../src/probes/load.js';
+import { realIpConfigProbe } from '../../../src/probes/real-ip-config.js';
+import { routeProbe } from '../../../src/probes/route.js';
+import { sysctlProbe } from '../../../src/probes/sysctl.js';
+import type { HostProbe, Observation, SectionOutput } from '../../../src/probes/types.js';
+import { fixture } from '../parsers/fixture.js';
+
+type Out = Partial<SectionOutput> & { stdout?: string };
+
+/** Answers each section the probe asks for from a table keyed by section id (and first arg for `file`). */
+function run<P>(probe: HostProbe<P>, params: unknown, table: Record<string, Out>): Observation {
+  const p = probe.params.parse(params);
+  const outputs = probe.sections(p).map((s): SectionOutput => {
+    const row = table[s.id === 'file' ? `file ${s.args?.[0]}` : s.id];
+    return {
+      id: s.id,
+      args: s.args ?? [],
+      exitCode: row ? (row.exitCode ?? 0) : -1,
+      stdout: row?.stdout ?? '',
+      stderr: row?.stderr ?? (row ? '' : 'lbdoctor: this section did not run'),
+    };
+  });
+  return probe.evaluate(p, outputs);
+}
+
+const notInstalled: Out = { exitCode: 127, stderr: 'lbdoctor: not installed on this host: nft\n' };
+
+describe('route', () => {
+  it('passes via the gateway, fails off it (FAQ 2.1 figures 2-5/2-6), works from route -n', () => {
+    expect(
+      run(
+        routeProbe,
+        { gateway: '192.168.2.1' },
+        { 'ip-route': { stdout: fixture('ip-route.centos-faq.txt') } },
+      ).outcome,
+    ).toBe('pass');
+    const bad = run(
+      routeProbe,
+      { gateway: '192.168.0.1' },
+      { 'ip-route': { stdout: fixture('netns-route-n.txt') } },
+    );
+    expect(bad).toMatchObject({ outcome: 'fail', actual: 'default via 192.168.0.134 dev eth0' });
+    expect(
+      run(routeProbe, { subnet: '192.168.0.0/24' }, { 'ip-route': { stdout: fixture('netns-ip-route.txt') } })
+        .outcome,
+    ).toBe('pass');
+    expect(
+      run(routeProbe, { interface: 'eth1' }, { 'ip-route': { stdout: fixture('netns-ip-route.txt') } })
+        .outcome,
+    ).toBe('fail');
+  });
+
+  it('is an error, never a fail, when ip is missing or the read was cut off', () => {
+    const missing = run(
+      routeProbe,
+      {},
+      { 'ip-route': { exitCode: 127, stderr: 'lbdoctor: not installed on this host: ip, route\n' } },
+    );
+    expect(missing.outcome).toBe('error');
+    expect(missing.reason).toContain('not installed');
+    expect(run(routeProbe, {}, {}).outcome).toBe('error');
+  });
+});
+
+describe('icmp-settings (FAQ 2.4)', () => {
+  const sys = (t: string) => ({ sysctl: { stdout: t } });
+  it('fails on the default ratemask, passes on 6160, fails when ping is ignored', () => {
+    expect(run(icmpSettingsProbe, {}, sys(fixture('sysctl.debian.txt'))).outcome).toBe('fail');
+    const ns = run(icmpSettingsProbe, {}, sys(fixture('netns-sysctl.txt')));
+    expect(ns.outcome).toBe('fail');
+    expect(ns.summary).toContain('icmp_echo_ignore_all = 1');
+    expect(ns.summary).not.toContain('rate limited');
+    expect(run(icmpSettingsProbe, { echo: false }, sys(fixture('netns-sysctl.txt'))).outcome).toBe('pass');
+    expect(
+      run(icmpSettingsProbe, { portUnreachable: false }, sys(fixture('sysctl.debian.txt'))).outcome,
+    ).toBe('pass');
+    // icmp_ratelimit 0 turns rate limiting off whatever the mask.
+    const off =
+      'net.ipv4.icmp_echo_ignore_all = 0\nnet.ipv4.icmp_ratelimit = 0\nnet.ipv4.icmp_ratemask = 6168\n';
+    expect(run(icmpSettingsProbe, {}, sys(off)).outcome).toBe('pass');
+  });
+});
+
+describe('sysctl', () => {
+  it('compares expected values, port ranges included', () => {
+    const t = { sysctl: { stdout: fixture('netns-sysctl.txt') } };
+    expect(
+      run(
+        sysctlProbe,
+        { keys: ['net.core.somaxconn'], expect: { 'net.ipv4.ip_local_port_range': '32768 60999' } },
+        t,
+      ).outcome,
+    ).toBe('pass');
+    expect(
+      run(sysctlProbe, { keys: ['net.core.somaxconn'], expect: { 'net.core.somaxconn': 4096 } }, t),
+    ).toMatchObject({
+      outcome: 'fail',
+      actual: 'net.core.somaxconn = 4',
+    });
+    expect(() => sysctlProbe.params.parse({ keys: ['net.core.somaxconn; reboot'] })).toThrow();
+  });
+});
+
+describe('listening', () => {
+  const ss = { listening: { stdout: fixture('netns-ss-ltnup.txt') } };
+  it('tells not listening, loopback-only, wrong address and listening apart', () => {
+    expect(run(listeningProbe, { port: 9090 }, ss).outcome).toBe('pass');
+    expect(run(listeningProbe, { port: 8443, address: '192.168.0.242' }, ss).outcome).toBe('pass');
+    expect(run(listeningProbe, { port: 5353, protocol: 'udp' }, ss).outcome).toBe('pass');
+    const loop = run(listeningProbe, { port: 8081 }, ss);
+    expect(loop.outcome).toBe('fail');
+    expect(loop.summary).toContain('loopback only (127.0.0.1:8081 (python3/15393))');
+    const none = run(listeningProbe, { port: 8080 }, ss);
+    expect(none.summary).toBe('nothing listens on tcp/8080 (listening tcp ports: 8081, 8443, 9090)');
+    expect(
+      run(listeningProbe, { port: 8080 }, { listening: { stdout: fixture('netstat-anlp.faq.txt') } }).outcome,
+    ).toBe('fail');
+  });
+});
+
+describe('firewall', () => {
+  const ipt = { stdout: fixture('netns-iptables-save.txt') };
+  const nft = { stdout: fixture('netns-nft-ruleset.txt') };
+  it('fails with the rule that drops the LB range; iptables-nft tables are not counted twice', () => {
+    const obs = run(firewallProbe, { port: 8080 }, { 'iptables-save': ipt, 'nft-ruleset': nft });
+    expect(obs.outcome).toBe('fail');
+    expect(obs.summary).toBe(
+      'tcp/8080 from 100.125.0.0/16 is dropped by -A LB-CHECKS -s 100.125.0.0/16 -p tcp -m tcp --dport 8080 -j DROP (iptables filter LB-CHECKS, line 14)',
+    );
+    expect(run(firewallProbe, { port: 80 }, { 'iptables-save': ipt, 'nft-ruleset': nft }).outcome).toBe(
+      'pass',
+    );
+    expect(run(firewallProbe, { port: 9050 }, { 'iptables-save': ipt, 'nft-ruleset': nft }).actual).toBe(
+      'rejected',
+    );
+  });
+
+  it('a policy drop is named as such', () => {
+    const obs = run(
+      firewallProbe,
+      { port: 5353, protocol: 'udp' },
+      { 'iptables-save': ipt, 'nft-ruleset': notInstalled },
+    );
+    expect(obs.summary).toContain('dropped by the iptables filter INPUT chain policy');
+  });
+
+  it('cannot tell (error with the rule) for an unmodelled match', () => {
+    const obs = run(
+      firewallProbe,
+      { port: 8080 },
+      { 'iptables-save': { stdout: fixture('iptables-save-c.legacy.txt') }, 'nft-ruleset': notInstalled },
+    );
+    expect(obs.outcome).toBe('error');
+    expect(obs.reason).toContain('-m recent --rcheck');
+  });
+
+  it('permission denied is an error; a drop seen in the readable half still fails', () => {
+    const denied = {
+      exitCode: 1,
+      stderr:
+        'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)\n',
+    };
+    const obs = run(
+      firewallProbe,
+      { port: 443 },
+      { 'iptables-save': denied, 'nft-ruleset': { stdout: fixture('nft-ruleset.debian-default.txt') } },
+    );
+    expect(obs.outcome).toBe('error');
+    expect(obs.reason).toContain('Permission denied');
+    expect(
+      run(
+        firewallProbe,
+        { port: 9999 },
+        { 'iptables-save': denied, 'nft-ruleset': { stdout: fixture('nft-ruleset.debian-default.txt') } },
+      ).outcome,
+    ).toBe('fail');
+    expect(
+      run(firewallProbe, { port: 80 }, { 'iptables-save': notInstalled, 'nft-ruleset': notInstalled })
+        .outcome,
+    ).toBe('error');
+  });
+
+  it('no rules at all: accepted', () => {
+    expect(
+      run(firewallProbe, { port: 80 }, { 'iptables-save': { stdout: '' }, 'nft-ruleset': { stdout: '' } }),
+    ).toMatchObject({
+      outcome: 'pass',
+      summary: 'tcp/80 from 100.125.0.0/16 is accepted (no input filtering rules)',
+    });
+  });
+
+  it('validates its parameters', () => {
+    expect(() => firewallProbe.params.parse({ port: 80, source: '100.125.0.0/33' })).toThrow();
+    expect(() => firewallProbe.params.parse({ protocol: 'tcp' })).toThrow(/port is required/);
+    expect(firewallProbe.params.parse({ protocol: 'icmp' })).toMatchObject({ source: '100.125.0.0/16' });
+  });
+});
+
+describe('hosts-deny', () => {
+  it('fails on a deny entry, treats missing files as empty, errors on unreadable ones', () => {
+    const t = {
+      'file /etc/hosts.allow': { exitCode: 1, stderr: 'cat: /etc/hosts.allow: No such file or directory\n' },
+      'file /etc/hosts.deny': { stdout: fixture('netns-hosts.deny.txt') },
+    };
+    const obs = run(hostsDenyProbe, {}, t);
+    expect(obs.outcome).toBe('fail');
+    expect(obs.summary).toBe(
+      '100.125.0.0/16 for sshd is denied by /etc/hosts.deny:2 "sshd: 100.125. : deny"',
+    );
+    expect(run(hostsDenyProbe, { client: '172.16.0.0/12' }, t).outcome).toBe('pass');
+    const unreadable = {
+      ...t,
+      'file /etc/hosts.deny': { exitCode: 1, stderr: 'cat: /etc/hosts.deny: Permission denied\n' },
+    };
+    expect(run(hostsDenyProbe, {}, unreadable).outcome).toBe('error');
+  });
+});
+
+describe('load, ephemeral ports, overflows, conntrack, modules', () => {
+  it('load', () => {
+    const t = {
+      loadavg: { stdout: '7.92 6.10 5.33 3/200 999\n' },
+      cpus: { stdout: '2\n' },
+      meminfo: { stdout: fixture('meminfo.centos6.txt') },
+    };
+    const obs = run(loadProbe, {}, t);
+    expect(obs.outcome).toBe('fail');
+    expect(obs.summary).toContain('load 7.92 is 3.96 per CPU on 2 CPU(s)');
+    expect(run(loadProbe, { maxLoadPerCpu: 4 }, t).outcome).toBe('pass');
+  });
+
+  it('ephemeral-ports', () => {
+    const t = {
+      sockstat: { stdout: fixture('netns-sockstat.txt') },
+      sysctl: { stdout: 'net.ipv4.ip_local_port_range = 40000\t40049\nnet.ipv4.tcp_tw_reuse = 2\n' },
+    };
+    expect(run(ephemeralPortsProbe, {}, t)).toMatchObject({
+      outcome: 'fail',
+      data: { timeWait: 30, share: 0.6 },
+    });
+    expect(run(ephemeralPortsProbe, { maxTimeWaitShare: 0.9 }, t).outcome).toBe('pass');
+  });
+
+  it('listen-overflows from /proc/net/netstat or netstat -s', () => {
+    const sys = { stdout: fixture('netns-sysctl.txt') };
+    const obs = run(
+      listenOverflowsProbe,
+      {},
+      { 'net-counters': { stdout: fixture('netns-proc-net-netstat.txt') }, sysctl: sys },
+    );
+    expect(obs).toMatchObject({
+      outcome: 'fail',
+      data: { listenOverflows: 70, listenDrops: 70, somaxconn: '4' },
+    });
+    expect(
+      run(
+        listenOverflowsProbe,
+        { max: 2000 },
+        { 'net-counters': { stdout: fixture('netstat-s.centos7.txt') }, sysctl: sys },
+      ).outcome,
+    ).toBe('pass');
+    expect(
+      run(listenOverflowsProbe, {}, { 'net-counters': { stdout: 'nothing\n' }, sysctl: sys }).outcome,
+    ).toBe('error');
+  });
+
+  it('conntrack', () => {
+    const sys = {
+      stdout: 'net.netfilter.nf_conntrack_count = 10\nnet.netfilter.nf_conntrack_max = 262144\n',
+    };
+    expect(
+      run(
+        conntrackProbe,
+        {},
+        { 'conntrack-stats': { stdout: fixture('conntrack-S.centos7.txt') }, sysctl: sys },
+      ),
+    ).toMatchObject({
+      outcome: 'fail',
+      summary: 'connection tracking loses connections: 22 insert failures, 22 drops',
+    });
+    expect(
+      run(
+        conntrackProbe,
+        {},
+        { 'conntrack-stats': { stdout: fixture('netns-proc-nf_conntrack.txt') }, sysctl: sys },
+      ).outcome,
+    ).toBe('pass');
+    const full = {
+      stdout: 'net.netfilter.nf_conntrack_count = 260000\nnet.netfilter.nf_conntrack_max = 262144\n',
+    };
+    expect(
+      run(
+        conntrackProbe,
+        {},
+        { 'conntrack-stats': { stdout: fixture('netns-conntrack-S.txt') }, sysctl: full },
+      ).summary,
+    ).toContain('99.2% full');
+    const notLoaded = {
+      exitCode: 1,
+      stderr: 'cat: /proc/net/stat/nf_conntrack: No such file or directory\n',
+    };
+    expect(
+      run(conntrackProbe, {}, { 'conntrack-stats': notLoaded, sysctl: { exitCode: 255, stdout: '' } })
+        .outcome,
+    ).toBe('skip');
+  });
+
+  it('kernel-module (TOA, FAQ 3.9)', () => {
+    const t = { modules: { stdout: fixture('proc-modules.centos.txt') } };
+    expect(run(kernelModuleProbe, {}, t).outcome).toBe('pass');
+    expect(run(kernelModuleProbe, { name: 'nf-nat' }, t).outcome).toBe('fail');
+    expect(run(kernelModuleProbe, { name: 'virtio_net', expect: 'absent' }, t).outcome).toBe('fail');
+  });
+});
+
+describe('interface-address', () => {
+  it('finds the member address on its NIC, refuses a tentative one', () => {
+    const t = { 'ip-addr': { stdout: fixture('ip-addr.centos7.txt') } };
+    expect(run(interfaceAddressProbe, { address: '192.168.2.124', interface: 'eth0' }, t).outcome).toBe(
+      'pass',
+    );
+    expect(run(interfaceAddressProbe, { address: '192.168.2.99' }, t).outcome).toBe('fail');
+    const tentative = { 'ip-addr': { stdout: fixture('netns-ip-addr.txt') } };
+    expect(run(interfaceAddressProbe, { address: 'fe80::b0fb:30ff:fe63:a615' }, tentative).summary).toContain(
+      'tentative',
+    );
+  });
+});
+
+describe('real-ip-config (FAQ 3.9)', () => {
+  it('nginx -T without real-IP settings fails; the FAQ snippet passes', () => {
+    expect(
+      run(
+        realIpConfigProbe,
+        { server: 'nginx' },
+        { 'nginx-config': { stdout: fixture('nginx-T.debian.txt') } },
+      ).outcome,
+    ).toBe('fail');
+    expect(
+      run(
+        realIpConfigProbe,
+        { server: 'nginx', path: '/etc/nginx/nginx.conf' },
+        { 'file /etc/nginx/nginx.conf': { stdout: fixture('nginx-realip.faq.conf') } },
+      ).outcome,
+    ).toBe('pass');
+    const dedicated = run(
+      realIpConfigProbe,
+      { server: 'nginx', path: '/etc/nginx/nginx.conf', proxy: '192.168.1.0/24' },
+      { 'file /etc/nginx/nginx.conf': { stdout: fixture('nginx-realip.faq.conf') } },
+    );
+    expect(dedicated.outcome).toBe('fail');
+    expect(dedicated.summary).toContain('does not trust 192.168.1.0/24');
+  });
+
+  it('Apache and Tomcat', () => {
+    expect(
+      run(
+        realIpConfigProbe,
+        { server: 'apache' },
+        { 'file /etc/httpd/conf/httpd.conf': { stdout: fixture('httpd-remoteip.faq.conf') } },
+      ).outcome,
+    ).toBe('pass');
+    const tomcat = run(
+      realIpConfigProbe,
+      { server: 'tomcat', path: '/usr/tomcat/tomcat8/conf/server.xml' },
+      { 'file /usr/tomcat/tomcat8/conf/server.xml': { stdout: fixture('tomcat-server.faq.xml') } },
+    );
+    expect(tomcat.outcome).toBe('pass');
+    expect(tomcat.actual).toBe('AccessLogValve logs X-Forwarded-For');
+    expect(() => realIpConfigProbe.params.parse({ server: 'tomcat' })).toThrow(/server\.xml/);
+  });
+});
+
+describe('access-log-tail', () => {
+  it('parses ELB-format lines (shared/elb-access-log.md) and counts statuses', () => {
+    const obs = run(
+      accessLogTailProbe,
+      { path: '/var/log/elb/access.log' },
+      { 'log-tail': { stdout: fixture('elb-access.log') } },
+    );
+    expect(obs.outcome).toBe('pass');
+    expect(obs.data).toMatchObject({ format: 'elb', statuses: { 200: 1, 499: 1 }, unreadableLines: 0 });
+    expect(obs.summary).toContain('2 ELB access-log line(s)');
+  });
+
+  it('keeps non-ELB lines raw', () => {
+    const obs = run(
+      accessLogTailProbe,
+      { path: '/var/log/nginx/access.log', lines: 2 },
+      { 'log-tail': { stdout: 'a\nb\n' } },
+    );
+    expect(obs).toMatchObject({ outcome: 'pass', data: { format: 'raw', lines: ['a', 'b'] } });
+  });
+});
