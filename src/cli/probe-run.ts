@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { localDialer } from '../probes/dialers/local.js';
 import { loadProbe } from '../probes/registry.js';
 import type { Observation, Probe, ProbeContext } from '../probes/types.js';
+import type { RunResult } from '../engine/result.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Vantage, VantageProvider } from '../runners/types.js';
 import { parseDuration } from './options.js';
@@ -147,7 +148,7 @@ export async function runProbeCommand(kind: string, flags: ProbeCommandFlags): P
     const started = performance.now();
     const observation = await runOne(probe, params, ctx);
     observation.durationMs ||= performance.now() - started;
-    print(kind, ctx.dialer.vantage, params, observation, flags.format);
+    await print(kind, ctx.dialer.vantage, params, observation, flags.format);
     return OUTCOME_EXIT[observation.outcome];
   } finally {
     process.off('SIGINT', onSigint);
@@ -196,25 +197,40 @@ export async function runOne(
   }
 }
 
-function print(kind: string, vantage: string, params: unknown, o: Observation, format: string): void {
+async function print(
+  kind: string,
+  vantage: string,
+  params: unknown,
+  o: Observation,
+  format: string,
+): Promise<void> {
+  // Secrets never reach the terminal (DESIGN: cookies, Authorization, keys): the
+  // reporters' redaction covers set-cookie headers, cookie parameters and raw heads.
+  const { redact } = await import('../reporters/redact.js');
+  const payload = { kind, vantage, params: abbreviatePem(params), observation: o };
+  const { facts: _facts, ...clean } = redact({
+    ...payload,
+    facts: [],
+  } as unknown as RunResult) as unknown as typeof payload & {
+    facts: unknown;
+  };
   if (format === 'json') {
-    process.stdout.write(
-      `${JSON.stringify({ kind, vantage, params: redactParams(params), observation: o }, null, 2)}\n`,
-    );
+    process.stdout.write(`${JSON.stringify(clean, null, 2)}\n`);
     return;
   }
-  const lines = [`${o.outcome.toUpperCase()}  ${kind}: ${o.summary}`];
-  if (o.reason && o.reason !== o.summary) lines.push(`  reason: ${o.reason}`);
-  if (o.expected !== undefined) lines.push(`  expected: ${o.expected}`);
-  if (o.actual !== undefined) lines.push(`  actual: ${o.actual}`);
-  for (const [k, v] of Object.entries(o.data)) {
+  const r = clean.observation;
+  const lines = [`${r.outcome.toUpperCase()}  ${kind}: ${r.summary}`];
+  if (r.reason && r.reason !== r.summary) lines.push(`  reason: ${r.reason}`);
+  if (r.expected !== undefined) lines.push(`  expected: ${r.expected}`);
+  if (r.actual !== undefined) lines.push(`  actual: ${r.actual}`);
+  for (const [k, v] of Object.entries(r.data)) {
     if (v === undefined || k === 'body') continue;
     lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
-  if (typeof o.data.body === 'string' && o.data.body.length > 0) {
+  if (typeof r.data.body === 'string' && r.data.body.length > 0) {
     lines.push(
       '  body:',
-      ...o.data.body
+      ...r.data.body
         .split('\n')
         .slice(0, 20)
         .map((l) => `    ${l}`),
@@ -223,20 +239,10 @@ function print(kind: string, vantage: string, params: unknown, o: Observation, f
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** Cookies and credentials given as parameters are not echoed back (DESIGN: secrets never printed). */
-function redactParams(params: unknown): unknown {
+/** A CA bundle given as a parameter is summarised, not echoed. */
+function abbreviatePem(params: unknown): unknown {
   if (params === null || typeof params !== 'object') return params;
   const out: Record<string, unknown> = { ...(params as Record<string, unknown>) };
-  if (out.cookies && typeof out.cookies === 'object') {
-    out.cookies = Object.fromEntries(Object.keys(out.cookies).map((k) => [k, '<redacted>']));
-  }
-  if (out.headers && typeof out.headers === 'object') {
-    out.headers = Object.fromEntries(
-      Object.entries(out.headers as Record<string, string>).map(([k, v]) =>
-        /^(authorization|cookie|proxy-authorization)$/i.test(k) ? [k, '<redacted>'] : [k, v],
-      ),
-    );
-  }
   if (typeof out.ca === 'string') out.ca = `<PEM, ${out.ca.length} bytes>`;
   return out;
 }

@@ -63,6 +63,31 @@ describe('lbdoctor probe', () => {
     expect(obs.data.routerCode).toBe('50000');
   });
 
+  it('never prints cookies: set-cookie values and cookie parameters are redacted in both formats', async () => {
+    const { port } = await listenTcp((socket) =>
+      socket.once('data', () =>
+        socket.end(
+          'HTTP/1.1 200 OK\r\nSet-Cookie: SERVERID=s3cr3t-from-server; Path=/\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok',
+        ),
+      ),
+    );
+    for (const format of ['json', 'text']) {
+      const r = await lbdoctor([
+        'probe',
+        'http',
+        '--target',
+        `127.0.0.1:${port}`,
+        '--with',
+        'cookies={"sid":"s3cr3t-from-user"}',
+        '--format',
+        format,
+      ]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).not.toContain('s3cr3t');
+      expect(r.stdout).toContain('[REDACTED]');
+    }
+  });
+
   it.each([
     [['probe', 'tcp', '--target', '127.0.0.1:99999'], /not host:port/],
     [['probe', 'tcp', '--target', 'just-a-host'], /not host:port/],
