@@ -14,7 +14,7 @@ import { loadInventory } from '../../../src/model/load-inventory.js';
 import { LB_PAGE_MARK } from '../../../src/reference/http/lb-responses.js';
 import { startReference } from '../../../src/reference/server.js';
 import { type Certificates, makeCertificates } from '../../helpers/certs.js';
-import { backend, rawRequest } from './http-harness.js';
+import { backend, rawBackend, rawRequest } from './http-harness.js';
 
 let dir: string;
 let certs: Certificates;
@@ -140,6 +140,26 @@ function httpsGet(
   });
 }
 
+/** A WebSocket-ish backend: answers the upgrade with 101 and the X-Forwarded-Proto it saw, then echoes. */
+function rawBackendForWs() {
+  return rawBackend((s) => {
+    let head = '';
+    s.on('data', (d: Buffer) => {
+      if (!head.includes('\r\n\r\n')) {
+        head += d.toString();
+        if (head.includes('\r\n\r\n')) {
+          const proto = /x-forwarded-proto: ([^\r\n]*)/i.exec(head)?.[1] ?? '';
+          s.write(
+            `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Proto: ${proto}\r\n\r\n`,
+          );
+        }
+        return;
+      }
+      s.write(`echo:${d.toString()}`);
+    });
+  });
+}
+
 describe('HTTPS listener', () => {
   it('terminates TLS with the default certificate, proxies, and logs certificate, protocol and SNI', async () => {
     const { port, lines } = await start();
@@ -235,6 +255,31 @@ describe('HTTPS listener', () => {
     const noSni = await handshake(port);
     expect(noSni.fingerprint).toBe(after.fingerprint);
     noSni.socket.destroy();
+  });
+
+  it('passes encrypted WebSocket (wss) through an HTTPS listener (FAQ 5.5)', async () => {
+    const ws = await rawBackendForWs();
+    onTestFinished(ws.close);
+    const { port } = await start({ poolPort: ws.port });
+    const hello = await handshake(port, { servername: 'default.test' });
+    const out = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      const t = setTimeout(() => reject(new Error(`no echo; got ${JSON.stringify(buf)}`)), 5000);
+      hello.socket.on('data', (d: Buffer) => {
+        buf += d.toString();
+        if (buf.includes('\r\n\r\n') && !buf.includes('echo:')) hello.socket.write('ping');
+        if (buf.includes('echo:ping')) {
+          clearTimeout(t);
+          resolve(buf);
+        }
+      });
+      hello.socket.write(
+        'GET /ws HTTP/1.1\r\nHost: default.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+    });
+    hello.socket.destroy();
+    expect(out).toMatch(/^HTTP\/1\.1 101 /);
+    expect(out).toContain('X-Proto: https');
   });
 
   it('speaks HTTPS to the backends when the pool protocol is HTTPS (FAQ 3.6)', async () => {
