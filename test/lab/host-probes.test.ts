@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, type Lab, type LabHost, labSupport } from '../../src/lab/netns.js';
 import { type HostProbeKind, hostProbes } from '../../src/probes/host-registry.js';
 import type { HostProbe, Observation } from '../../src/probes/types.js';
-import { createBatchReader } from '../../src/runners/batch.js';
+import { createBatchReader, createEvidenceReader, saveEvidence } from '../../src/runners/batch.js';
 import { NetnsRunner } from '../../src/runners/local.js';
 
 const support = await labSupport();
@@ -319,5 +319,50 @@ describe.skipIf(!support.ok)('host probes in a lab namespace', () => {
       expect(obs.outcome).toBe('error');
       expect(obs.reason).toContain('/proc/modules');
     }
+  }, 30_000);
+
+  it('one batched read for every host probe; saved evidence replays offline to the same observations', async () => {
+    const plan: [HostProbeKind, unknown][] = [
+      ['route', { gateway: lab!.gateway }],
+      ['icmp-settings', {}],
+      ['firewall', { port: 8080 }],
+      ['hosts-deny', {}],
+      ['listening', { port: 22 }],
+      ['listen-overflows', {}],
+      ['ephemeral-ports', {}],
+      ['load', {}],
+      ['conntrack', {}],
+      ['kernel-module', {}],
+    ];
+    const probes = await Promise.all(
+      plan.map(async ([k, params]) => {
+        const p = (await hostProbes[k]()) as HostProbe<unknown>;
+        return { p, params: p.params.parse(params) };
+      }),
+    );
+    let calls = 0;
+    const runner = new NetnsRunner(be.ns);
+    const counting = {
+      name: runner.name,
+      run: (argv: readonly string[], o: Parameters<NetnsRunner['run']>[1]) => {
+        calls++;
+        return runner.run(argv, o);
+      },
+    };
+    const reader = createBatchReader(counting, { host: be.name, timeoutMs: 20_000 });
+    const live = await reader.read(
+      probes.flatMap(({ p, params }) => p.sections(params)),
+      AbortSignal.timeout(20_000),
+    );
+    expect(calls).toBe(1);
+    const evidenceDir = join(lab!.dir, 'evidence');
+    await saveEvidence(evidenceDir, be.name, reader.raw);
+    const replay = await createEvidenceReader(evidenceDir, be.name);
+    const offline = await replay.read(
+      probes.flatMap(({ p, params }) => p.sections(params)),
+      AbortSignal.timeout(5_000),
+    );
+    expect(offline).toEqual(live);
+    for (const { p, params } of probes) expect(p.evaluate(params, offline)).toEqual(p.evaluate(params, live));
   }, 30_000);
 });
