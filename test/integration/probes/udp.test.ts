@@ -65,6 +65,19 @@ describe('udp probe', () => {
     expect(obs.outcome).toBe('pass');
   });
 
+  it('burst mode in a tight loop still counts every unreachable (send-callback path included)', async () => {
+    const obs = await run({
+      host: '127.0.0.1',
+      port: await closedUdpPort(),
+      burst: 50,
+      intervalMs: 0,
+      waitMs: 100,
+    });
+    expect(obs.data.state).toBe('closed');
+    expect(obs.data.sent).toBe(50);
+    expect(obs.data.unreachable).toBe(50);
+  });
+
   it('burst mode counts replies from an open port', async () => {
     const { port } = await bindUdp((s, msg, p, a) => s.send(msg, p, a));
     const obs = await run({ host: '127.0.0.1', port, burst: 10, intervalMs: 1, waitMs: 100 });
