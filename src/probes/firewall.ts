@@ -60,9 +60,12 @@ export const firewallProbe: HostProbe<FirewallParams> = {
     const unreadable: string[] = [];
     const verdicts: Verdict[] = [];
     let skipTables: string[] = [];
-    const iptProblem = sectionProblem(ipt, 'iptables-save');
+    // Legacy iptables without the filter table loaded has no rules to read: the same as an empty table.
+    const noTable =
+      ipt && ipt.exitCode !== 0 && /Table does not exist|can't initialize iptables table/i.test(ipt.stderr);
+    const iptProblem = noTable ? undefined : sectionProblem(ipt, 'iptables-save');
     if (!iptProblem) {
-      const save = parseIptablesSave(ipt!.stdout);
+      const save = parseIptablesSave(noTable ? '' : ipt!.stdout);
       skipTables = iptablesNftTables(save);
       const v = evaluateIptables(save, traffic);
       if (v) verdicts.push({ ...v, chain: `iptables filter ${v.chain}` });

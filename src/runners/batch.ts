@@ -251,7 +251,11 @@ export function createBatchReader(
     },
     records,
     read(requests, signal) {
-      for (const r of requests) resolveSection(r); // bad arguments are bad input: throw before touching the host
+      try {
+        for (const r of requests) resolveSection(r); // bad arguments are bad input: refuse before touching the host
+      } catch (err) {
+        return Promise.reject(err);
+      }
       const run = queue.then(() => readMissing(requests, signal));
       queue = run.catch(() => undefined);
       return run.then(() => answer(cache, requests, 'lbdoctor: section missing from the batched read'));

@@ -198,6 +198,17 @@ function parseRule(
         add(() => ctStateMatch(v));
         break;
       }
+      case '--tcp-flags': {
+        const mask = arg().split(',');
+        const comp = arg().split(',');
+        // "--tcp-flags FIN,SYN,RST,ACK SYN" is --syn spelled out: the first packet of a new connection.
+        const syn =
+          mask.includes('SYN') && mask.includes('ACK') && comp.includes('SYN') && !comp.includes('ACK');
+        add((t) =>
+          t.protocol !== 'tcp' ? no : syn ? yes : unknown(`--tcp-flags ${mask.join(',')} ${comp.join(',')}`),
+        );
+        break;
+      }
       case '--syn':
         add((t) => (t.protocol === 'tcp' ? yes : no));
         break;

@@ -82,6 +82,14 @@ describe('iptables-save, legacy variants', () => {
     expect(evaluateIptables(save, tcp(80, '100.125.1.0/24'))!.verdict).toBe('accept');
   });
 
+  it('reads --tcp-flags spelled as --syn', () => {
+    const save = parseIptablesSave(
+      '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 8080 --tcp-flags FIN,SYN,RST,ACK SYN -j DROP\n-A INPUT -p tcp -m tcp --tcp-flags SYN,ACK ACK -j DROP\nCOMMIT\n',
+    );
+    expect(evaluateIptables(save, tcp(8080))).toMatchObject({ verdict: 'drop', rule: { line: 3 } });
+    expect(evaluateIptables(save, tcp(80))!.verdict).toBe('unknown');
+  });
+
   it('has no answer without a filter table', () => {
     expect(evaluateIptables(parseIptablesSave(''), tcp(80))).toBeUndefined();
   });

@@ -193,6 +193,16 @@ describe('firewall', () => {
     ).toBe('error');
   });
 
+  it('legacy iptables without a filter table counts as no rules', () => {
+    const noTable = {
+      exitCode: 1,
+      stderr: 'iptables-save v1.4.21: Table does not exist (do you need to insmod?)\n',
+    };
+    expect(
+      run(firewallProbe, { port: 80 }, { 'iptables-save': noTable, 'nft-ruleset': notInstalled }).outcome,
+    ).toBe('pass');
+  });
+
   it('no rules at all: accepted', () => {
     expect(
       run(firewallProbe, { port: 80 }, { 'iptables-save': { stdout: '' }, 'nft-ruleset': { stdout: '' } }),

@@ -50,6 +50,13 @@ describe('buildBatchScript', () => {
     expect(a.script).toContain("'sysctl' 'net.core.somaxconn'");
   });
 
+  it('a reader refuses bad reads with a rejected promise, before running anything', async () => {
+    const never: CommandRunner = { name: 'never', run: () => Promise.reject(new Error('must not run')) };
+    await expect(
+      createBatchReader(never, { host: 'x' }).read([{ id: 'rm', args: ['-rf', '/'] }], signal()),
+    ).rejects.toThrow(InputError);
+  });
+
   it('refuses reads that are not on the allow-list or have bad arguments', () => {
     expect(() => buildBatchScript([{ id: 'rm' }])).toThrow(InputError);
     expect(() => buildBatchScript([{ id: 'file', args: ['/etc/shadow'] }])).toThrow(InputError);
