@@ -378,6 +378,10 @@ async function scanVersions(params: TlsParams, ctx: ProbeContext): Promise<Obser
         data: { host: params.host, port: params.port, layer: 'tcp', state: a.dial.state, versions },
         durationMs: performance.now() - started,
       };
+    } else if (a.handshake.code === 'ERR_SSL_NO_PROTOCOLS_AVAILABLE') {
+      // This machine's OpenSSL cannot offer the version: nothing was asked of the server.
+      versions[v] = 'not-tried';
+      details[v] = { reason: "this vantage's OpenSSL cannot offer it" };
     } else {
       versions[v] = 'rejected';
       details[v] = {

@@ -176,6 +176,19 @@ describe('tls probe', () => {
     expect(obs.data.state).toBe('refused');
   });
 
+  it('scan mode can ask for legacy versions (TLS 1.0/1.1) the default security level refuses', async () => {
+    const port = await serve({
+      cert: certs.get('good').cert,
+      key: certs.get('good').key,
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.1',
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+    });
+    const obs = await run({ host: '127.0.0.1', port, scan: true });
+    expect(obs.data.accepted).toEqual(['TLSv1', 'TLSv1.1']);
+    expect(obs.data.versions).toMatchObject({ 'TLSv1.2': 'rejected', 'TLSv1.3': 'rejected' });
+  });
+
   it('scan mode lists which protocol versions the server accepts', async () => {
     const port = await serve({
       cert: certs.get('good').cert,
