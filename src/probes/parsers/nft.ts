@@ -107,15 +107,18 @@ function parseRule(line: string): { matches: Match[]; target: Target } {
         add(false, () => unknown(`address range ${v} is not modelled`));
         continue;
       }
+      // An ip6 match never matches IPv4 traffic (and the reverse), negated or not.
+      const otherFamily = (t: Traffic) => t.source.includes(':') !== (family === 'ip6');
+      const maybeNeg = (r: Tri) => (neg ? negate(r) : r);
       if (next === 'saddr') {
-        add(neg, (t) => (t.source.includes(':') !== (family === 'ip6') ? no : cidrRelation(items, t.source)));
+        add(false, (t) => (otherFamily(t) ? no : maybeNeg(cidrRelation(items, t.source))));
       } else {
-        add(neg, (t) =>
-          t.destination === undefined
-            ? unknown(`depends on the destination address (${v}); pass the destination to decide`)
-            : t.destination.includes(':') !== (family === 'ip6')
-              ? no
-              : cidrRelation(items, t.destination),
+        add(false, (t) =>
+          otherFamily(t)
+            ? no
+            : t.destination === undefined
+              ? unknown(`depends on the destination address (${v}); pass the destination to decide`)
+              : maybeNeg(cidrRelation(items, t.destination)),
         );
       }
     } else if ((tok === 'tcp' || tok === 'udp' || tok === 'th') && next === 'dport') {
@@ -133,7 +136,7 @@ function parseRule(line: string): { matches: Match[]; target: Target } {
       add(neg, (t) =>
         items.includes(t.protocol)
           ? yes
-          : items.every((x) => /^[a-z]+$/.test(x))
+          : items.every((x) => /^[a-z][a-z0-9-]*$/.test(x))
             ? no
             : unknown(`l4proto ${v}`),
       );
@@ -158,10 +161,35 @@ function parseRule(line: string): { matches: Match[]; target: Target } {
         const rs = items.map((x) => interfaceMatch(x, t));
         return rs.find((r) => r.r === 'yes') ?? rs.find((r) => r.r === 'unknown') ?? no;
       });
+    } else if (tok === 'ct' && next === 'state' && tokens[i + 2] === 'vmap') {
+      // "ct state vmap { established : accept, invalid : drop }": only the entry for new connections matters.
+      const map = tokens[i + 3] ?? '';
+      i += 3;
+      const entry = setItems(map)
+        .map((e) => e.split(':').map((x) => x.trim()))
+        .find(([states]) => states!.split(/[\s,]+/).includes('new'));
+      if (!entry) {
+        matches.push(() => no);
+      } else {
+        const verdict = entry[1]!.split(/\s+/);
+        target =
+          verdict[0] === 'jump' || verdict[0] === 'goto'
+            ? { type: verdict[0], chain: verdict[1] ?? '' }
+            : ['accept', 'drop', 'reject', 'return', 'continue'].includes(verdict[0]!)
+              ? { type: verdict[0] as 'accept' }
+              : { type: 'unknown', name: entry[1]! };
+        break;
+      }
     } else if (tok === 'ct' && next === 'state') {
       i++;
       const { neg, v } = value();
       add(neg, () => ctStateMatch(setItems(v).flatMap((s) => s.split(','))));
+    } else if (tok === 'ct' && next === 'status') {
+      i++;
+      const { neg, v } = value();
+      // A connection from the load balancer straight to this host is not NATed here.
+      const items = setItems(v).flatMap((s) => s.split(','));
+      add(neg, () => (items.every((x) => x === 'dnat' || x === 'snat') ? no : unknown(`ct status ${v}`)));
     } else if ((tok === 'icmp' && next === 'type') || (tok === 'icmpv6' && next === 'type')) {
       i++;
       const { neg, v } = value();

@@ -146,6 +146,40 @@ describe('nft list ruleset', () => {
     expect((ping as { reason: string }).reason).toContain('limit rate');
   });
 
+  it('walks a firewalld (CentOS/RHEL 8+) ruleset: zones, goto, ct status, ip6 rules, final reject', () => {
+    const rs = parseNftRuleset(fixture('nft-ruleset.firewalld.txt'));
+    expect(rs.inputChains.map((c) => [c.chain, c.priority])).toEqual([['filter_INPUT', 10]]);
+    expect(evaluateNft(rs, tcp(8080, '100.125.1.0/24'))).toMatchObject({
+      verdict: 'accept',
+      rule: { text: 'tcp dport 8080 ct state { new, untracked } accept' },
+    });
+    // A deny rule in the zone covers a quarter of the shared range.
+    expect(evaluateNft(rs, tcp(8080))).toMatchObject({
+      verdict: 'drop',
+      partial: true,
+      rule: { text: 'ip saddr 100.125.64.0/18 drop' },
+    });
+    expect(evaluateNft(rs, tcp(9000, '10.0.0.0/8'))).toMatchObject({
+      verdict: 'reject',
+      rule: { text: 'reject with icmpx admin-prohibited' },
+    });
+    expect(evaluateNft(rs, { source: '10.0.0.0/8', protocol: 'udp', port: 546 })!.verdict).toBe('reject');
+    expect(evaluateNft(rs, { source: '10.0.0.0/8', protocol: 'icmp', port: 0 })!.verdict).toBe('accept');
+  });
+
+  it('reads ct state vmaps', () => {
+    const text =
+      'table inet t {\n\tchain input {\n\t\ttype filter hook input priority 0; policy drop;\n\t\tct state vmap { established : accept, related : accept, invalid : drop }\n\t\ttcp dport 80 accept\n\t}\n}\n';
+    const rs = parseNftRuleset(text);
+    expect(evaluateNft(rs, tcp(80))!.verdict).toBe('accept');
+    expect(evaluateNft(rs, tcp(81))!.verdict).toBe('drop');
+    const withNew = parseNftRuleset(text.replace('invalid : drop', 'new : drop'));
+    expect(evaluateNft(withNew, tcp(80))).toMatchObject({
+      verdict: 'drop',
+      rule: { text: expect.stringContaining('vmap') },
+    });
+  });
+
   it('has no answer when nothing filters input', () => {
     expect(evaluateNft(parseNftRuleset(''), tcp(80))).toBeUndefined();
   });
