@@ -3,11 +3,12 @@
 // playbooks; the error kinds keep "the backend reset the connection" apart
 // from "it sent garbage" and "it never answered" — three different 502/504
 // causes in FAQ 1.5.
-import { isIP } from 'node:net';
+import { isIP, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Client } from 'undici';
 import { z } from 'zod';
+import { tapIncoming } from './dialers/flowing.js';
 import { classifyDialError, type DialFailure, describeDialFailure, dialTimingsOf } from './dialers/local.js';
 import {
   formatStatusRanges,
@@ -246,14 +247,16 @@ async function runHttp(params: HttpParams, ctx: ProbeContext): Promise<Observati
         if (dt?.dnsMs !== undefined) timings.dnsMs = ms(dt.dnsMs);
         timings.connectMs = ms(dt?.connectMs ?? performance.now() - t0);
         if (dt?.address) peer.address = dt.address;
+        // Local sockets go to undici as they are; any other stream (an SSH channel) is read eagerly.
+        const socket = stream instanceof Socket ? stream : tapIncoming(stream, 0).stream;
         if (!https) {
           readyAt = performance.now();
-          callback(null, stream);
+          callback(null, socket);
           return;
         }
         const tStart = performance.now();
         const tls = tlsConnect({
-          socket: stream,
+          socket,
           ...(servername ? { servername } : {}),
           ALPNProtocols: ['http/1.1'],
           rejectUnauthorized: !params.insecure,

@@ -5,46 +5,6 @@
 // probe reads it off the wire; in TLS 1.3 it is encrypted and the probe asks
 // again with TLS 1.2 when the server allows it.
 import { X509Certificate } from 'node:crypto';
-import { Duplex } from 'node:stream';
-
-/** A Duplex that passes everything through and keeps a copy of what it read (bounded). */
-export function tapIncoming(inner: Duplex, limit = 256 * 1024): { stream: Duplex; received: () => Buffer } {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const outer = new Duplex({
-    read() {
-      inner.resume();
-    },
-    write(chunk: Buffer, _enc, cb) {
-      inner.write(chunk, cb);
-    },
-    final(cb) {
-      inner.end();
-      cb();
-    },
-    destroy(err, cb) {
-      inner.destroy();
-      cb(err);
-    },
-  });
-  inner.on('data', (chunk: Buffer) => {
-    if (size < limit) {
-      chunks.push(chunk);
-      size += chunk.length;
-    }
-    if (!outer.push(chunk)) inner.pause();
-  });
-  let eof = false;
-  const end = (): void => {
-    if (eof || outer.destroyed) return;
-    eof = true;
-    outer.push(null);
-  };
-  inner.on('end', end);
-  inner.on('close', end);
-  inner.on('error', (err) => outer.destroy(err));
-  return { stream: outer, received: () => Buffer.concat(chunks) };
-}
 
 /**
  * The DER certificates of a TLS ≤1.2 server flight's Certificate message, in

@@ -23,8 +23,8 @@ import {
   isSelfSigned,
   parsePemBundle,
   presentedCertificates,
-  tapIncoming,
 } from './tls-chain.js';
+import { tapIncoming } from './dialers/flowing.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;

@@ -73,7 +73,10 @@ describe.skipIf(why !== undefined)('lbdoctor probe --host ssh://…', () => {
         lab!.hosts.be1!.ns,
         process.execPath,
         '-e',
-        "require('http').createServer((q,s)=>{s.setHeader('x-router-code','50000');s.writeHead(503);s.end('down')}).listen(18080,'127.0.0.1',()=>console.log('up'))",
+        [
+          "require('net').createServer((c)=>{c.on('error',()=>{});c.once('data',()=>c.end('HTTX/1.1 200 OK\\r\\n\\r\\n'))}).listen(18081,'127.0.0.1');",
+          "require('http').createServer((q,s)=>{s.setHeader('x-router-code','50000');s.writeHead(503);s.end('down')}).listen(18080,'127.0.0.1',()=>console.log('up'))",
+        ].join(''),
       ],
       { reject: false, timeout: 60_000 },
     );
@@ -88,6 +91,10 @@ describe.skipIf(why !== undefined)('lbdoctor probe --host ssh://…', () => {
       expect(obs.data.status).toBe(503);
       expect(obs.data.routerCode).toBe('50000');
       expect(obs.data.body).toBe('down');
+      // A malformed answer stays malformed through SSH (not "closed": the channel is read eagerly).
+      const bad = await probe(['http', '--target', '127.0.0.1:18081']);
+      expect(bad.exitCode, bad.stderr).toBe(3);
+      expect(JSON.parse(bad.stdout).observation.data.error.kind).toBe('malformed-response');
     } finally {
       server.kill();
     }
