@@ -48,11 +48,12 @@ export function sendLbAnswer(res: ServerResponse, status: number, opts: LbAnswer
 }
 
 /** The same answer as raw bytes, for sockets whose request never parsed (clientError, plain HTTP on TLS). */
-export function rawLbAnswer(status: number): string {
+export function rawLbAnswer(status: number, routerCode?: RouterCode): string {
   const body = lbPage(status);
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
     'content-type: text/html\r\n' +
+    (routerCode ? `x-router-code: ${routerCode}\r\n` : '') +
     `content-length: ${Buffer.byteLength(body)}\r\n` +
     'connection: close\r\n\r\n' +
     body

@@ -173,18 +173,32 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
     });
   }
 
-  function tlsFields(socket: net.Socket) {
-    if (!(socket instanceof tls.TLSSocket)) {
-      return { certificateId: null, sslProtocol: null, sslCipher: null, sniDomainName: null };
-    }
+  interface TlsLogFields {
+    certificateId: string | null;
+    sslProtocol: string | null;
+    sslCipher: string | null;
+    sniDomainName: string | null;
+  }
+  const noTls: TlsLogFields = {
+    certificateId: null,
+    sslProtocol: null,
+    sslCipher: null,
+    sniDomainName: null,
+  };
+  // Read once when the handshake completes: asking a TLS socket for its
+  // certificate after it closed crashes Node 20 (a native null pointer), and
+  // access-log lines are often written on close (499).
+  const tlsInfo = new WeakMap<net.Socket, TlsLogFields>();
+  server.on('secureConnection', (socket: tls.TLSSocket) => {
     const servername = (socket as tls.TLSSocket & { servername?: string | false }).servername;
-    return {
+    tlsInfo.set(socket, {
       certificateId: o.tls?.certificateIdFor(socket) ?? null,
       sslProtocol: socket.getProtocol() ?? null,
       sslCipher: socket.getCipher()?.standardName ?? null,
       sniDomainName: typeof servername === 'string' ? servername : null,
-    };
-  }
+    });
+  });
+  const tlsFields = (socket: net.Socket): TlsLogFields => tlsInfo.get(socket) ?? noTls;
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
@@ -501,32 +515,89 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
-    // WebSocket (FAQ 5.5): forward the upgrade request, then splice raw bytes both ways.
-    const fail = (status: number) => socket.end(rawLbAnswer(status));
-    if (!isReady()) return fail(503);
+    // WebSocket (FAQ 5.5): forward the upgrade request, then splice raw bytes
+    // both ways; the backend's own answer (101 or not) passes through as is.
+    const t0 = performance.now();
+    const clientIp = clientIpOf(socket);
+    const attempts: UpstreamAttempt[] = [];
+    const { path, hostFromUrl } = originForm(req.url ?? '/');
+    const host = hostFromUrl ?? req.headers.host ?? '';
+    let status = 0;
+    let bytesUp = 0;
+    let bytesDown = 0;
+    let poolName: string | null = null;
+    let memberName: string | null = null;
+    let logged = false;
+    const log = () => {
+      if (logged) return;
+      logged = true;
+      o.metrics?.response(o.name, status || 499, attempts.some((a) => a.status !== null) ? 'backend' : 'lb');
+      writeLog({
+        clientAddress: clientIp,
+        clientPort: socket.remotePort ?? null,
+        status: status || 499,
+        method: req.method ?? 'GET',
+        scheme,
+        host: host || '-',
+        uri: path,
+        protocol: `HTTP/${req.httpVersion}`,
+        requestLength: bytesUp,
+        bytesSent: bytesDown,
+        bodyBytesSent: bytesDown,
+        requestTime: secsSince(t0),
+        upstream: attempts,
+        userAgent: req.headers['user-agent'] ?? null,
+        referer: req.headers.referer ?? null,
+        xForwardedFor: headerValues(req.rawHeaders, 'x-forwarded-for').join(', ') || null,
+        poolName,
+        memberName,
+        eipAddress: o.elbIp,
+        eipPort: boundPort,
+        upstreamAddrPriv: attempts.map((a) => a.addr).join(', ') || null,
+        tcpinfoRtt: null,
+        selfDefinedHeader: null,
+        ...tlsFields(socket),
+      });
+    };
+    const fail = (code: number, routerCode?: RouterCode) => {
+      status = code;
+      socket.end(rawLbAnswer(code, routerCode));
+      log();
+    };
+    if (!isReady()) return fail(503, RouterCode.configurationLoading);
     const verdict = checkRequest(req, { bodyLimit: o.bodyLimit, maxHeaderBytes: o.maxHeaderBytes });
     if (!verdict.ok) return fail(verdict.status);
-    const { path, hostFromUrl } = originForm(req.url ?? '/');
-    const route = o.router.route(
-      hostWithoutPort(hostFromUrl ?? req.headers.host),
-      path.split('?', 1)[0] ?? '/',
-    );
-    if (!route) return fail(503);
-    const clientIp = clientIpOf(socket);
+    const route = o.router.route(hostWithoutPort(host), path.split('?', 1)[0] ?? '/');
+    if (!route) return fail(503, RouterCode.defaultPoolEmpty);
+    poolName = route.pool.name;
     const exclude = new Set<string>();
     const cookies = parseCookieHeader(headerValues(req.rawHeaders, 'cookie'));
+    socket.on('error', () => socket.destroy());
     const tryNext = (): void => {
       const pick = route.pool.runtime.pick(
         { clientIp, clientPort: socket.remotePort ?? 0, cookies, now: Date.now() },
         exclude,
       );
       if (!pick.member) {
-        fail(exclude.size > 0 ? 502 : 503);
+        if (attempts.length > 0) fail(502);
+        else if (pick.reason === 'empty')
+          fail(503, route.policy ? RouterCode.policyPoolEmpty : RouterCode.defaultPoolEmpty);
+        else fail(503, RouterCode.allMembersUnavailable);
         return;
       }
       const m = pick.member;
+      memberName = m.name;
       exclude.add(m.key);
       const release = route.pool.runtime.acquire(m);
+      const attempt: UpstreamAttempt = {
+        status: null,
+        connectTime: null,
+        headerTime: null,
+        responseTime: null,
+        addr: `${m.address}:${m.port}`,
+      };
+      attempts.push(attempt);
+      const ta = performance.now();
       const upstream =
         route.pool.protocol === 'HTTPS'
           ? tls.connect({ host: m.address, port: m.port, rejectUnauthorized: false })
@@ -536,6 +607,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
       upstream.once(route.pool.protocol === 'HTTPS' ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         connected = true;
+        attempt.connectTime = secsSince(ta);
         const headers = requestHeadersForBackend(req.rawHeaders, {
           clientIp,
           proto: scheme,
@@ -550,25 +622,48 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
         upstream.write(`${headText}\r\n`);
         if (head.length) upstream.write(head);
         tunnels.add(socket);
+        upstream.once('data', (first: Buffer) => {
+          // The backend's status line, for the access log and metrics.
+          const code = /^HTTP\/1\.[01] (\d{3})/.exec(first.toString('latin1', 0, 16))?.[1];
+          attempt.headerTime = secsSince(ta);
+          attempt.status = code ? Number(code) : null;
+          status = attempt.status ?? 502;
+        });
+        upstream.on('data', (d: Buffer) => {
+          bytesDown += d.length;
+        });
+        socket.on('data', (d: Buffer) => {
+          bytesUp += d.length;
+        });
         socket.pipe(upstream);
         upstream.pipe(socket);
       });
       upstream.on('error', () => {
         clearTimeout(timer);
         if (!connected) {
-          release();
-          tryNext();
+          o.metrics?.backendAttempt(route.pool.name, m.name, 'connect-failed');
+          upstream.destroy();
           return;
         }
         socket.destroy();
       });
-      upstream.on('close', () => {
+      upstream.once('close', () => {
+        clearTimeout(timer);
         release();
+        if (!connected) {
+          // FAQ 1.9: a member that cannot be reached is skipped for the next one.
+          if (!socket.destroyed) tryNext();
+          return;
+        }
+        attempt.responseTime = secsSince(ta);
         tunnels.delete(socket);
         socket.destroy();
+        log();
       });
-      socket.on('error', () => upstream.destroy());
-      socket.on('close', () => upstream.destroy());
+      socket.once('close', () => {
+        upstream.destroy();
+        log();
+      });
     };
     tryNext();
   });

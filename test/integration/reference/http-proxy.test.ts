@@ -148,6 +148,27 @@ describe('HTTP proxy', () => {
     }
   });
 
+  it('answers 502 for a response with smuggling-prone framing or invalid header bytes (FAQ 1.5)', async () => {
+    const bad = [
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!',
+      'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello',
+      'HTTP/1.1 200 OK\r\nX-Bad: a\x01b\r\nContent-Length: 0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nX-Bad : a\r\nContent-Length: 0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+    ];
+    for (const response of bad) {
+      const be = await rawBackend((s) => s.once('data', () => s.end(Buffer.from(response, 'latin1'))));
+      onTestFinished(be.close);
+      const h = await startHarness({ pools: [poolConfig('p1', [be.port])] });
+      onTestFinished(h.close);
+      const r = await rawRequest(h.port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+      // A bad chunk arrives after the status line went out: the client is cut off instead.
+      if (response.includes('zz')) expect(r.closed).toBe(true);
+      else expect([response, r.status]).toEqual([response, 502]);
+    }
+  });
+
   it('cuts the client off when the backend resets mid-response (status already sent)', async () => {
     const mid = await rawBackend((s) =>
       s.once('data', () => {
@@ -412,6 +433,19 @@ describe('HTTP proxy', () => {
     });
     expect(out).toMatch(/^HTTP\/1\.1 101 /);
     expect(out).toContain('X-Seen-XFF: 127.0.0.1');
+    // One access-log line per tunnel, written when it closes.
+    for (let i = 0; i < 100 && h.log.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    const line = parseElbAccessLogLine(h.log[0] ?? '');
+    expect([line.status, line.uri, line.upstream[0]?.status]).toEqual([101, '/chat', 101]);
+    expect(line.bytesSent).toBeGreaterThan(0);
+
+    const empty = await startHarness({ pools: [poolConfig('none', [])] });
+    onTestFinished(empty.close);
+    const refused = await rawRequest(
+      empty.port,
+      'GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+    );
+    expect([refused.status, refused.headers['x-router-code']]).toEqual([503, '40000']);
   });
 
   it('logs 499 when the client leaves before the response', async () => {
