@@ -113,10 +113,12 @@ export const pingProbe: NetworkProbe<PingParams> = {
   params: pingParams,
   async run(params, ctx) {
     const started = performance.now();
-    const vantage = ctx.host ? ctx.host.host : ctx.dialer.vantage;
+    // This machine pings with its own ping; a remote vantage through its host reader (SSH).
+    const remote = ctx.host !== undefined && ctx.dialer.vantage !== 'local';
+    const vantage = remote ? ctx.host!.host : ctx.dialer.vantage;
     let run: PingRun;
     try {
-      run = ctx.host ? await pingThroughHost(params, ctx) : await pingLocally(params, ctx);
+      run = remote ? await pingThroughHost(params, ctx) : await pingLocally(params, ctx);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       return {

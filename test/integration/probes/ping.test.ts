@@ -3,13 +3,18 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { pingProbe } from '../../../src/probes/ping.js';
-import type { HostReader, SectionRequest } from '../../../src/probes/types.js';
+import type { Dialer, HostReader, SectionRequest } from '../../../src/probes/types.js';
 import { localContext } from '../../helpers/net-servers.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/ping/${name}`, import.meta.url), 'utf8');
 const hasPing = (await execa('ping', ['-V'], { reject: false })).exitCode === 0;
 if (!hasPing) console.warn('skipping local ping tests: ping (iputils-ping) is not installed');
+
+const sshDialer: Dialer = {
+  vantage: 'ssh://root@10.231.77.1:22',
+  connect: () => Promise.reject(new Error('unused')),
+};
 
 /** A host reader answering from captured output, recording what it was asked. */
 function capturedHost(stdout: string, exitCode: number, asked: SectionRequest[]): HostReader {
@@ -39,9 +44,21 @@ describe('ping probe', () => {
     expect(obs.data.verdict).toBe('unknown-host');
   });
 
-  it("runs through the vantage's host reader when there is one", async () => {
+  it.skipIf(!hasPing)('pings locally from the local vantage even when it has a host reader', async () => {
     const asked: SectionRequest[] = [];
-    const ctx = { ...localContext(), host: capturedHost(fixture('iputils-loss.txt'), 1, asked) };
+    const ctx = { ...localContext(), host: capturedHost('', 0, asked) };
+    const obs = await pingProbe.run(pingProbe.params.parse({ host: '127.0.0.1', count: 1 }), ctx);
+    expect(asked).toEqual([]);
+    expect(obs.outcome).toBe('pass');
+  });
+
+  it("runs through a remote vantage's host reader", async () => {
+    const asked: SectionRequest[] = [];
+    const ctx = {
+      ...localContext(),
+      dialer: sshDialer,
+      host: capturedHost(fixture('iputils-loss.txt'), 1, asked),
+    };
     const obs = await pingProbe.run(
       pingProbe.params.parse({ host: '10.231.77.2', count: 3, waitSeconds: 1 }),
       ctx,
@@ -59,6 +76,7 @@ describe('ping probe', () => {
     };
     const obs = await pingProbe.run(pingProbe.params.parse({ host: '10.0.0.1' }), {
       ...localContext(),
+      dialer: sshDialer,
       host,
     });
     expect(obs.outcome).toBe('error');
