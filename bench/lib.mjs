@@ -302,3 +302,32 @@ export async function ensureFileLimit(limit) {
   process.exitCode = code;
   return true;
 }
+
+/** CPU seconds (user + system) used so far by `pid` and its descendants (nginx's workers), from /proc. */
+export function cpuSecondsTree(pid) {
+  const parent = new Map();
+  const ticks = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state ppid … utime(14) stime(15).
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(entry), Number(rest[1]));
+      ticks.set(Number(entry), Number(rest[11]) + Number(rest[12]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  for (const [p, t] of ticks) {
+    for (let q = p; q; q = parent.get(q) ?? 0) {
+      if (q === pid) {
+        total += t;
+        break;
+      }
+    }
+  }
+  // USER_HZ is 100 on every Linux architecture Node runs on.
+  return total / 100;
+}

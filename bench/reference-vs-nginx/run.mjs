@@ -12,6 +12,7 @@
 // only compare the proxies with each other.
 import { parseArgs } from 'node:util';
 import {
+  cpuSecondsTree,
   fmt,
   freePort,
   haproxyConfig,
@@ -57,12 +58,16 @@ const stopAll = async () => {
 };
 process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
-async function wrk(url) {
+/** wrk after a warm-up; also the proxy's own CPU time per request, which other load on the machine disturbs less than req/s. */
+async function wrk(url, pid) {
   const args = [`-t${values.threads}`, `-c${values.connections}`, `-d${values.duration}`, '--latency', url];
   await run('wrk', [`-t${values.threads}`, `-c${values.connections}`, `-d${values.warmup}`, url], {
     cpu: LOAD_CPU,
   });
-  return parseWrk(await run('wrk', args, { cpu: LOAD_CPU }));
+  const cpuBefore = pid ? cpuSecondsTree(pid) : Number.NaN;
+  const result = parseWrk(await run('wrk', args, { cpu: LOAD_CPU }));
+  const cpu = pid ? cpuSecondsTree(pid) - cpuBefore : Number.NaN;
+  return { ...result, cpuSeconds: cpu, cpuUsPerRequest: (cpu / result.requests) * 1e6 };
 }
 
 async function bench(name, start, port) {
@@ -72,7 +77,7 @@ async function bench(name, start, port) {
     await waitForPort(port).catch((err) => {
       throw new Error(`${name}: ${err.message}\n${proc.output?.() ?? ''}`);
     });
-    const result = await wrk(`http://127.0.0.1:${port}/`);
+    const result = await wrk(`http://127.0.0.1:${port}/`, proc.pid);
     return { name, ...result };
   } finally {
     await proc.stop();
@@ -139,10 +144,12 @@ try {
   console.log(
     `\nwrk -t${values.threads} -c${values.connections} -d${values.duration} --latency (after a ${values.warmup} warm-up), proxies on CPU ${LB_CPU}, backend+wrk on CPU ${LOAD_CPU}\n`,
   );
-  console.log('proxy            req/s      p50 ms   p90 ms   p99 ms   non-2xx  socket errors');
+  console.log(
+    'proxy            req/s      p50 ms   p90 ms   p99 ms   non-2xx  socket errors   proxy CPU µs/request',
+  );
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(15)} ${fmt(r.rps).padStart(8)}   ${fmt(r.p50, 2).padStart(6)}   ${fmt(r.p90, 2).padStart(6)}   ${fmt(r.p99, 2).padStart(6)}   ${String(r.non2xx).padStart(7)}  ${r.socketErrors}`,
+      `${r.name.padEnd(15)} ${fmt(r.rps).padStart(8)}   ${fmt(r.p50, 2).padStart(6)}   ${fmt(r.p90, 2).padStart(6)}   ${fmt(r.p99, 2).padStart(6)}   ${String(r.non2xx).padStart(7)}  ${String(r.socketErrors).padStart(13)}   ${fmt(r.cpuUsPerRequest, 1).padStart(8)}`,
     );
   }
   const ref = results.find((r) => r.name === 'reference LB');
@@ -153,6 +160,10 @@ try {
     `\nreference / nginx req/s: ${fmt(ratio, 2)}x (goal >= 0.50x: ${ratio >= 0.5 ? 'met' : 'missed'})`,
   );
   if (ha) console.log(`reference / haproxy req/s: ${fmt(ref.rps / ha.rps, 2)}x`);
+  console.log(
+    `CPU per request: reference ${fmt(ref.cpuUsPerRequest, 1)} µs, nginx ${fmt(ngx.cpuUsPerRequest, 1)} µs` +
+      ` (${fmt(ref.cpuUsPerRequest / ngx.cpuUsPerRequest, 1)}x); one core's ceiling for the reference ≈ ${fmt(1e6 / ref.cpuUsPerRequest)} req/s`,
+  );
   console.log(`reference p99: ${fmt(ref.p99, 2)} ms (goal <= 10 ms: ${ref.p99 <= 10 ? 'met' : 'missed'})`);
   console.log(JSON.stringify({ bench: 'reference-vs-nginx', ...values, results }));
 } finally {
