@@ -44,9 +44,15 @@ export const firewallProbe: HostProbe<FirewallParams> = {
   summary:
     'host firewall (iptables/nft): is traffic from a range to port/protocol accepted, dropped or rejected?',
   params: firewallParams,
-  sections: () => [{ id: 'iptables-save' }, { id: 'nft-ruleset' }],
+  // IPv6 sources are filtered by ip6tables, not iptables.
+  sections: (p) => [
+    { id: p.source.includes(':') ? 'ip6tables-save' : 'iptables-save' },
+    { id: 'nft-ruleset' },
+  ],
   evaluate(p, outputs): Observation {
-    const ipt = findSection(outputs, { id: 'iptables-save' });
+    const v6 = p.source.includes(':');
+    const tool = v6 ? 'ip6tables-save' : 'iptables-save';
+    const ipt = findSection(outputs, { id: tool });
     const nft = findSection(outputs, { id: 'nft-ruleset' });
     const raw = rawOf(ipt, nft);
     const traffic = {
@@ -63,12 +69,12 @@ export const firewallProbe: HostProbe<FirewallParams> = {
     // Legacy iptables without the filter table loaded has no rules to read: the same as an empty table.
     const noTable =
       ipt && ipt.exitCode !== 0 && /Table does not exist|can't initialize iptables table/i.test(ipt.stderr);
-    const iptProblem = noTable ? undefined : sectionProblem(ipt, 'iptables-save');
+    const iptProblem = noTable ? undefined : sectionProblem(ipt, tool);
     if (!iptProblem) {
       const save = parseIptablesSave(noTable ? '' : ipt!.stdout);
-      skipTables = iptablesNftTables(save);
+      skipTables = iptablesNftTables(save, v6 ? 'ip6' : 'ip');
       const v = evaluateIptables(save, traffic);
-      if (v) verdicts.push({ ...v, chain: `iptables filter ${v.chain}` });
+      if (v) verdicts.push({ ...v, chain: `${v6 ? 'ip6tables' : 'iptables'} filter ${v.chain}` });
     } else if (ipt?.exitCode !== NOT_INSTALLED) unreadable.push(iptProblem);
     const nftProblem = sectionProblem(nft, 'nft list ruleset');
     if (!nftProblem) {
@@ -76,7 +82,7 @@ export const firewallProbe: HostProbe<FirewallParams> = {
       if (v) verdicts.push({ ...v, chain: `nft ${v.chain}` });
     } else if (nft?.exitCode !== NOT_INSTALLED) unreadable.push(nftProblem);
     if (ipt?.exitCode === NOT_INSTALLED && nft?.exitCode === NOT_INSTALLED) {
-      return couldNotCheck('neither iptables-save nor nft is installed, so the rules cannot be read', raw);
+      return couldNotCheck(`neither ${tool} nor nft is installed, so the rules cannot be read`, raw);
     }
     const v = combineVerdicts(verdicts);
     const rule = v?.rule ? `${v.rule.text} (${v.chain}, line ${v.rule.line})` : undefined;

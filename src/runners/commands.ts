@@ -127,6 +127,12 @@ export const SECTIONS = {
     args: [],
     commands: () => [['iptables-save', '-t', 'filter']],
   }),
+  'ip6tables-save': section({
+    id: 'ip6tables-save',
+    summary: 'IPv6 filter table rules (ip6tables-save -t filter)',
+    args: [],
+    commands: () => [['ip6tables-save', '-t', 'filter']],
+  }),
   'nft-ruleset': section({
     id: 'nft-ruleset',
     summary: 'nftables ruleset (nft list ruleset)',

@@ -310,7 +310,7 @@ export function evaluateIptables(save: IptablesSave, traffic: Traffic): Verdict 
   return evaluateChains(filter.chains, 'INPUT', traffic);
 }
 
-/** Tables iptables-nft owns: when iptables-save reads nf_tables, nft shows them too (as `table ip filter`). */
-export function iptablesNftTables(save: IptablesSave): string[] {
-  return save.backend === 'nf_tables' ? [...save.tables.keys()].map((t) => `ip ${t}`) : [];
+/** Tables iptables-nft owns: when iptables-save reads nf_tables, nft shows them too (`table ip filter`, `table ip6 filter`). */
+export function iptablesNftTables(save: IptablesSave, family: 'ip' | 'ip6' = 'ip'): string[] {
+  return save.backend === 'nf_tables' ? [...save.tables.keys()].map((t) => `${family} ${t}`) : [];
 }
