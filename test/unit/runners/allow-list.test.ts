@@ -50,6 +50,7 @@ const cases: Record<HostProbeKind, unknown[]> = {
   firewall: [
     { port: 8080 },
     { source: '10.0.0.0/8', port: 53, protocol: 'udp' },
+    { source: '2001:db8::/32', port: 443 },
     ...evil.map((e) => ({ source: e, port: 80 })),
   ],
   'hosts-deny': [{}, { client: '100.125.1.1', daemon: 'sshd' }, ...evil.map((e) => ({ daemon: e }))],
