@@ -150,6 +150,8 @@ function classifyRequestError(
   const base = { ...(code ? { code } : {}), message };
   if (e?.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR')
     return { kind: 'aborted', ...base };
+  // A run's deadline (AbortSignal.timeout) reads as the timeout of the phase it cut short.
+  if (e?.name === 'TimeoutError') return { kind: gotHead ? 'body-timeout' : 'response-timeout', ...base };
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'response-timeout', ...base };
   if (code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'body-timeout', ...base };
   if (

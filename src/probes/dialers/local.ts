@@ -59,6 +59,7 @@ export function classifyDialError(err: unknown): DialFailure {
     e?.phase === 'dns' ? 'dns' : e?.phase === 'connect' ? 'connect' : undefined;
   const base = { ...(code ? { code } : {}), ...(phase ? { phase } : {}), message };
   if (e?.name === 'AbortError' || code === 'ABORT_ERR') return { state: 'aborted', ...base };
+  if (e?.name === 'TimeoutError') return { state: 'timeout', ...base };
   if (phase === 'dns' || (code && DNS_CODES.has(code))) return { state: 'dns-error', ...base };
   if (code && REFUSED_CODES.has(code)) return { state: 'refused', ...base };
   if (code && TIMEOUT_CODES.has(code)) return { state: 'timeout', ...base };
@@ -123,7 +124,9 @@ export function recordDialTimings(stream: Duplex, t: DialTimings): void {
 
 function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  // Keep the reason: AbortSignal.timeout() (a run's deadline) aborts with a TimeoutError.
+  if (reason instanceof Error && (reason.name === 'AbortError' || reason.name === 'TimeoutError'))
+    return reason;
   return new DOMException('the operation was aborted', 'AbortError');
 }
 

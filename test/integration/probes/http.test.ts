@@ -159,6 +159,17 @@ describe('http probe', () => {
     expect((obs.data.timings as { connectMs?: number }).connectMs).toBeTypeOf('number');
   });
 
+  it("reads a run's deadline (AbortSignal.timeout) during the wait as a response timeout", async () => {
+    const { port } = await listenTcp(() => {});
+    const signal = AbortSignal.timeout(300);
+    const obs = await httpProbe.run(httpProbe.params.parse({ host: '127.0.0.1', port }), {
+      ...localContext(),
+      signal,
+    });
+    expect(obs.outcome).toBe('error');
+    expect((obs.data.error as { kind: string }).kind).toBe('response-timeout');
+  });
+
   it('rejects parameters that do not make a request', () => {
     expect(httpProbe.params.safeParse({}).success).toBe(false);
     expect(httpProbe.params.safeParse({ url: 'ftp://x/' }).success).toBe(false);

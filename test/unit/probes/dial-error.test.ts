@@ -15,6 +15,7 @@ describe('classifyDialError', () => {
     [new DialError('ETIMEOUT', 'dns', 'resolving x timed out'), 'dns-error'],
     [errno('ECONNRESET'), 'reset'],
     [new DOMException('aborted', 'AbortError'), 'aborted'],
+    [new DOMException('deadline', 'TimeoutError'), 'timeout'],
     // ssh2 forwardOut failures carry the remote strerror as text only.
     [new Error('(SSH) Channel open failure: Connection refused'), 'refused'],
     [new Error('(SSH) Channel open failure: No route to host'), 'unreachable'],
