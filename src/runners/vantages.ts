@@ -93,9 +93,13 @@ function reachOf(
   return { target, auth };
 }
 
-function timedReader(reader: HostReader, timings: MutableTimings): HostReader {
+function timedReader(reader: HostReader, timings: MutableTimings): HostReader & { readonly raw?: string } {
   return {
     host: reader.host,
+    // --save-evidence reads the batch reader's raw text through this wrapper.
+    get raw() {
+      return (reader as { raw?: string }).raw;
+    },
     async read(requests: readonly SectionRequest[], signal: AbortSignal) {
       const started = performance.now();
       try {
