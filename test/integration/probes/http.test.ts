@@ -112,6 +112,25 @@ describe('http probe', () => {
     expect((obs.data.error as { kind: string }).kind).toBe('reset-before-response');
   });
 
+  it('is an error with kind reset-before-response when the RST comes while the request body is still going out', async () => {
+    const { port } = await listenTcp((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    const obs = await run({ host: '127.0.0.1', port, method: 'POST', body: 'x'.repeat(4 * 1024 * 1024) });
+    expect(obs.outcome).toBe('error');
+    expect((obs.data.error as { kind: string }).kind).toBe('reset-before-response');
+  });
+
+  it('puts a slow first byte in firstByteMs, not in connectMs', async () => {
+    const port = await listenHttp((_req, res) => {
+      setTimeout(() => res.end('late'), 250);
+    });
+    const obs = await run({ host: '127.0.0.1', port });
+    expect(obs.outcome).toBe('pass');
+    const t = obs.data.timings as { connectMs: number; firstByteMs: number; totalMs: number };
+    // Lower bounds only: the server cannot answer before its own delay.
+    expect(t.firstByteMs).toBeGreaterThanOrEqual(240);
+    expect(t.totalMs).toBeGreaterThanOrEqual(t.firstByteMs);
+  });
+
   it('is an error with kind closed-before-response when the server closes without answering', async () => {
     const { port } = await listenTcp((socket) => socket.once('data', () => socket.end()));
     const obs = await run({ host: '127.0.0.1', port });
