@@ -278,7 +278,8 @@ class Run {
         return { item, obs, sw, itemSubject };
       });
     });
-    for (const { item, obs, sw, itemSubject } of await Promise.all(runs)) {
+    const done = await Promise.all(runs);
+    for (const { item, obs, sw, itemSubject } of done) {
       if (!step.each) w.steps[`${id}.${item.id}`] = obs;
       if (obs.outcome === 'fail') {
         const conclusion = this.pb.steps[item.conclude];
@@ -300,6 +301,9 @@ class Run {
         });
       }
     }
+    // Nothing could be checked (host unreachable, auth failed): the walk stops here, inconclusive,
+    // rather than going on to a conclusion that would read as "checked and fine".
+    if (done.length > 0 && done.every((d) => d.obs.outcome === 'error')) return;
     await this.walk(step.next, w);
   }
 
