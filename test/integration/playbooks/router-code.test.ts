@@ -4,12 +4,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPlaybook } from '../../../src/engine/engine.js';
 import { exitCodeFor } from '../../../src/engine/exit-code.js';
 import { parseInventory } from '../../../src/model/load-inventory.js';
-import { BUNDLED_PLAYBOOKS, findPlaybook } from '../../../src/playbook/load.js';
-import { loadProbe, probeKinds } from '../../../src/probes/registry.js';
-import { createLocalVantage } from '../../../src/runners/local-vantage.js';
+import { diagnose } from '../../helpers/diagnose.js';
 
 const servers: Server[] = [];
 const ports: Record<string, number> = {};
@@ -34,23 +31,8 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
-async function diagnose(port: number) {
-  const { playbook } = await findPlaybook('router-code', [BUNDLED_PLAYBOOKS], probeKinds());
-  const local = createLocalVantage();
-  return runPlaybook({
-    playbook,
-    target: { host: '127.0.0.1', port, raw: `127.0.0.1:${port}` },
-    loadProbe,
-    vantages: {
-      local: () => local,
-      forHost: () => Promise.reject(new Error('no ssh')),
-      close: async () => {},
-    },
-    facts: { set: new Map(), answers: {} },
-    timeoutMs: 5000,
-    toolVersion: 'test',
-  });
-}
+const diagnosePort = (port: number) =>
+  diagnose('router-code', { target: { host: '127.0.0.1', port, raw: `127.0.0.1:${port}` } });
 
 describe('router-code against real servers', () => {
   it.each([
@@ -61,7 +43,7 @@ describe('router-code against real servers', () => {
     ['12345', 'unknown-router-code', 'warn'],
     ['backend', 'backend-answered', 'info'],
   ])('%s → %s', async (server, conclusion, severity) => {
-    const result = await diagnose(ports[server]!);
+    const result = await diagnosePort(ports[server]!);
     expect(result.findings.map((f) => f.code)).toEqual([`router-code/${conclusion}`]);
     expect(result.findings[0]!.severity).toBe(severity);
     expect(result.findings[0]!.evidence.join('\n')).toContain(
@@ -75,7 +57,7 @@ describe('router-code against real servers', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const result = await diagnose(port);
+    const result = await diagnosePort(port);
     expect(result.findings).toEqual([]);
     expect(result.inconclusive[0]!.reason).toMatch(/refused/);
     expect(exitCodeFor(result, 'error')).toBe(3);
@@ -91,21 +73,7 @@ listeners:
 pools:
   - {id: shop-pool, protocol: HTTP, members: []}
 `);
-    const { playbook } = await findPlaybook('router-code', [BUNDLED_PLAYBOOKS], probeKinds());
-    const local = createLocalVantage();
-    const result = await runPlaybook({
-      playbook,
-      inventory,
-      loadProbe,
-      vantages: {
-        local: () => local,
-        forHost: () => Promise.reject(new Error('no ssh')),
-        close: async () => {},
-      },
-      facts: { set: new Map(), answers: {} },
-      timeoutMs: 5000,
-      toolVersion: 'test',
-    });
+    const result = await diagnose('router-code', { inventory });
     const byListener = Object.fromEntries(result.findings.map((f) => [f.subject?.name, f.conclusion]));
     expect(byListener).toEqual({ shop: 'default-pool-empty', api: 'backend-answered' });
     const shop = result.findings.find((f) => f.subject?.name === 'shop')!;
