@@ -32,5 +32,8 @@ export interface CommandResult {
 export interface CommandRunner {
   /** "local", "ssh://root@10.0.0.2:22", "netns:lbd-ab12-be1". */
   readonly name: string;
-  run(argv: readonly string[], options: { input?: string; signal: AbortSignal; timeoutMs: number }): Promise<CommandResult>;
+  run(
+    argv: readonly string[],
+    options: { input?: string; signal: AbortSignal; timeoutMs: number },
+  ): Promise<CommandResult>;
 }
