@@ -5,6 +5,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LbdError } from '../errors.js';
+import type { Certificate } from '../model/inventory.js';
 import type { ReferenceMetrics } from './metrics.js';
 import type { Pool } from './pool.js';
 import type { RunningListener } from './server.js';
@@ -23,6 +24,8 @@ export interface AdminOptions {
   pools: ReadonlyMap<string, Pool>;
   metrics: ReferenceMetrics;
   inventorySource: string | undefined;
+  /** The inventory's certificates, which a swap may name by id. */
+  certificates: readonly Certificate[];
   logger: ReferenceLogger;
 }
 
@@ -145,24 +148,37 @@ export async function startAdmin(o: AdminOptions): Promise<AdminServer> {
       const body = parseJson(await readBody(req));
       const cert = body.certificate;
       const key = body.private_key;
-      if (typeof cert !== 'string' || typeof key !== 'string') {
+      const byId = typeof body.certificate_id === 'string' ? body.certificate_id : undefined;
+      if (byId === undefined && (typeof cert !== 'string' || typeof key !== 'string')) {
         throw new HttpProblem(
           400,
-          'expected {"certificate": PEM or path, "private_key": PEM or path, "id"?: string}',
+          'expected {"certificate_id": id from the inventory} or {"certificate": PEM or path, "private_key": PEM or path, "id"?: string}',
         );
       }
-      const id = typeof body.id === 'string' ? body.id : l.tls.current().defaultId;
+      const id = byId ?? (typeof body.id === 'string' ? body.id : l.tls.current().defaultId);
       try {
-        const loaded =
-          isPemText(cert) && isPemText(key)
-            ? fromPem(id, cert, key, null)
-            : loadCertificate({ id, type: 'server', certificate: cert, private_key: key }, o.inventorySource);
+        let loaded: ReturnType<typeof fromPem>;
+        if (byId !== undefined) {
+          const c = o.certificates.find((x) => x.id === byId);
+          if (!c) throw new HttpProblem(404, `no certificate "${byId}" in the inventory`);
+          loaded = loadCertificate(c, o.inventorySource);
+        } else {
+          const [certText, keyText] = [String(cert), String(key)];
+          loaded =
+            isPemText(certText) && isPemText(keyText)
+              ? fromPem(id, certText, keyText, null)
+              : loadCertificate(
+                  { id, type: 'server', certificate: certText, private_key: keyText },
+                  o.inventorySource,
+                );
+        }
         l.tls.replace(loaded);
         o.logger.info(`listener ${l.info.name}: certificate ${id} replaced (new connections only, FAQ 7.3)`, {
           listener: l.info.name,
         });
         return json(200, l.tls.current());
       } catch (err) {
+        if (err instanceof HttpProblem) throw err;
         throw new HttpProblem(400, err instanceof Error ? err.message : String(err));
       }
     }

@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import { InputError, type Problem } from '../errors.js';
 import type { Inventory, ListenerProtocol, LoadBalancer } from '../model/inventory.js';
 import { explainStickiness, stickinessAllowed } from './balancers/stickiness-rules.js';
-import { loadCertificate } from './tls/certificates.js';
+import { loadCaBundle, loadCertificate } from './tls/certificates.js';
 import { TLS_POLICIES, tlsPolicy } from './tls/policies.js';
 
 /** FAQ 5.7: backend protocols each frontend protocol may use. */
@@ -37,20 +37,25 @@ export function validateReferenceConfig(inv: Inventory): void {
   const poolOwners = new Map<string, number>();
   const certProblems = new Map<string, string>();
 
-  const checkCert = (id: string): string | undefined => {
-    if (certProblems.has(id)) return certProblems.get(id);
+  const checkCert = (id: string, asCa = false): string | undefined => {
+    const cacheKey = `${asCa ? 'ca' : 'server'}:${id}`;
+    if (certProblems.has(cacheKey)) return certProblems.get(cacheKey);
     const c = inv.certificates.find((x) => x.id === id);
     let problem: string | undefined;
     if (c) {
       try {
-        const loaded = loadCertificate(c, inv.source);
-        tls.createSecureContext({ cert: loaded.cert, key: loaded.key });
+        if (asCa) {
+          tls.createSecureContext({ ca: loadCaBundle(c, inv.source) });
+        } else {
+          const loaded = loadCertificate(c, inv.source);
+          tls.createSecureContext({ cert: loaded.cert, key: loaded.key });
+        }
       } catch (err) {
         const p = err instanceof InputError ? err.problems[0]?.message : undefined;
         problem = `${err instanceof Error ? err.message : String(err)}${p ? `: ${p}` : ''}`;
       }
     }
-    certProblems.set(id, problem ?? '');
+    certProblems.set(cacheKey, problem ?? '');
     return problem;
   };
 
@@ -154,6 +159,16 @@ export function validateReferenceConfig(inv: Inventory): void {
             : []),
           ...l.sni_container_refs.map((id, k) => ({ id, field: where(`sni_container_refs[${k}]`) })),
         ];
+        if (l.client_ca_tls_container_ref) {
+          const problem = checkCert(l.client_ca_tls_container_ref, true);
+          if (problem) {
+            problems.push({
+              ...file,
+              field: where('client_ca_tls_container_ref'),
+              message: `CA certificate "${l.client_ca_tls_container_ref}" cannot be used: ${problem}`,
+            });
+          }
+        }
         for (const ref of refs) {
           const problem = checkCert(ref.id);
           if (problem)

@@ -15,7 +15,7 @@ import { Router } from './http/routing.js';
 import { type L4ListenerHandle, startTcpListener, startUdpListener } from './l4/index.js';
 import { ReferenceMetrics } from './metrics.js';
 import { Pool } from './pool.js';
-import { loadCertificate } from './tls/certificates.js';
+import { loadCaBundle, loadCertificate } from './tls/certificates.js';
 import { createListenerTls, type ManagedListenerTls } from './tls/listener-tls.js';
 import { tlsPolicy } from './tls/policies.js';
 import type { PoolRuntime, ReferenceLogger } from './types.js';
@@ -148,6 +148,7 @@ export async function startReference(
       pools,
       metrics,
       inventorySource: inventory.source,
+      certificates: inventory.certificates,
       logger,
     });
     for (const c of checkers) c.start();
@@ -223,6 +224,11 @@ export async function startReference(
         if (!c) throw new LbdError('LBD_ERR_INPUT', `listener "${l.name}": no certificate "${id}"`);
         return loadCertificate(c, inventory.source);
       };
+      const caBundle = (id: string) => {
+        const c = inventory.certificates.find((x) => x.id === id);
+        if (!c) throw new LbdError('LBD_ERR_INPUT', `listener "${l.name}": no certificate "${id}"`);
+        return loadCaBundle(c, inventory.source);
+      };
       const policy = tlsPolicy(l.tls_ciphers_policy);
       if (!policy)
         throw new LbdError(
@@ -235,6 +241,7 @@ export async function startReference(
         // FAQ 7.1: shared load balancers match the longest suffix; dedicated ones follow sni_match_algo.
         algo: entry.loadbalancer.type === 'shared' ? 'longest_suffix' : l.sni_match_algo,
         policy,
+        ...(l.client_ca_tls_container_ref ? { clientCa: caBundle(l.client_ca_tls_container_ref) } : {}),
       });
     }
     const h = await startHttpListener({

@@ -95,3 +95,19 @@ export function fromPem(id: string, cert: string, key: string, domain: string | 
     notAfter: new Date(x509.validTo),
   };
 }
+
+/**
+ * A CA bundle for client-certificate checks (`client_ca_tls_container_ref`,
+ * mutual TLS, FAQ 1.12 cause 3): certificate PEM only, no key.
+ */
+export function loadCaBundle(c: Certificate, inventorySource: string | undefined): string {
+  const pem = readPem(c.certificate, inventorySource, 'certificate', c.id);
+  try {
+    new X509Certificate(pem);
+  } catch (err) {
+    throw new InputError(`certificate "${c.id}" is not a PEM CA certificate (FAQ 7.4)`, [
+      { field: 'certificate', message: (err as Error).message },
+    ]);
+  }
+  return pem;
+}

@@ -19,8 +19,10 @@ export function createListenerTls(opts: {
   sniCerts: readonly LoadedCertificate[];
   algo: SniMatchAlgo;
   policy: TlsPolicy;
+  /** CA bundle: when set, clients must present a certificate it signed (mutual TLS). */
+  clientCa?: string;
 }): ManagedListenerTls {
-  const policyOptions = secureOptionsFor(opts.policy);
+  const policyOptions = { ...secureOptionsFor(opts.policy), ...(opts.clientCa ? { ca: opts.clientCa } : {}) };
   const contextFor = (c: LoadedCertificate) =>
     tls.createSecureContext({ cert: c.cert, key: c.key, ...policyOptions, honorCipherOrder: true });
   let defaultCert = opts.defaultCert;
@@ -38,6 +40,7 @@ export function createListenerTls(opts: {
       key: defaultCert.key,
       ...policyOptions,
       honorCipherOrder: true,
+      ...(opts.clientCa ? { requestCert: true, rejectUnauthorized: true } : {}),
       SNICallback(servername, cb) {
         const hit = selectSniCertificate(servername, sni, opts.algo);
         cb(null, hit ? hit.context : defaultContext);

@@ -28,6 +28,8 @@ beforeAll(async () => {
     { name: 'exact', sans: ['b.com'] },
     { name: 'next', sans: ['default.test'], keyType: 'ec' },
     { name: 'backend', sans: ['127.0.0.1'] },
+    { name: 'client', sans: ['client.test'] },
+    { name: 'stranger', sans: ['client.test'], selfSigned: true },
   ]);
   be = await backend((req, res) => {
     res.setHeader('x-proto', String(req.headers['x-forwarded-proto']));
@@ -41,7 +43,14 @@ afterAll(async () => {
 });
 
 async function inventory(
-  opts: { lbType?: string; algo?: string; policy?: string; poolProtocol?: string; poolPort?: number } = {},
+  opts: {
+    lbType?: string;
+    algo?: string;
+    policy?: string;
+    poolProtocol?: string;
+    poolPort?: number;
+    mutual?: boolean;
+  } = {},
 ) {
   const file = join(dir, `inv-${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(
@@ -51,6 +60,7 @@ certificates:
   - { id: cert-default, certificate: default.crt, private_key: default.key }
   - { id: cert-wild, certificate: wild.crt, private_key: wild.key }
   - { id: cert-exact, certificate: ${join(dir, 'exact.crt')}, private_key: ${join(dir, 'exact.key')} }
+  - { id: client-ca, type: client, certificate: ca.crt }
 listeners:
   - name: tls
     protocol: HTTPS
@@ -59,7 +69,7 @@ listeners:
     default_tls_container_ref: cert-default
     sni_container_refs: [cert-wild, cert-exact]
     sni_match_algo: ${opts.algo ?? 'wildcard'}
-${opts.policy ? `    tls_ciphers_policy: ${opts.policy}\n` : ''}pools:
+${opts.policy ? `    tls_ciphers_policy: ${opts.policy}\n` : ''}${opts.mutual ? '    client_ca_tls_container_ref: client-ca\n' : ''}pools:
   - id: web
     protocol: ${opts.poolProtocol ?? 'HTTP'}
     members: [{ name: be, address: 127.0.0.1, protocol_port: ${opts.poolPort ?? be.port} }]
@@ -255,6 +265,20 @@ describe('HTTPS listener', () => {
     const noSni = await handshake(port);
     expect(noSni.fingerprint).toBe(after.fingerprint);
     noSni.socket.destroy();
+    // Back to a certificate the inventory names.
+    const back = await fetch(`${h.admin.url}/listeners/tls/certificate`, {
+      method: 'POST',
+      body: JSON.stringify({ certificate_id: 'cert-default' }),
+    });
+    expect(back.status).toBe(200);
+    const again = await handshake(port, { servername: 'default.test' });
+    expect(again.fingerprint).toBe(before.fingerprint);
+    again.socket.destroy();
+    const unknown = await fetch(`${h.admin.url}/listeners/tls/certificate`, {
+      method: 'POST',
+      body: JSON.stringify({ certificate_id: 'nope' }),
+    });
+    expect(unknown.status).toBe(404);
   });
 
   it('passes encrypted WebSocket (wss) through an HTTPS listener (FAQ 5.5)', async () => {
@@ -280,6 +304,34 @@ describe('HTTPS listener', () => {
     hello.socket.destroy();
     expect(out).toMatch(/^HTTP\/1\.1 101 /);
     expect(out).toContain('X-Proto: https');
+  });
+
+  it("asks for a client certificate signed by the listener's client CA (mutual TLS, FAQ 1.12 cause 3)", async () => {
+    const { port } = await start({ mutual: true });
+    const withCert = (name?: string) =>
+      new Promise<string>((resolve) => {
+        const opts: tls.ConnectionOptions = {
+          host: '127.0.0.1',
+          port,
+          servername: 'default.test',
+          ca: certs.ca.cert,
+          ...(name ? { cert: certs.get(name).cert, key: certs.get(name).key } : {}),
+        };
+        const s = tls.connect(opts, () =>
+          s.write('GET / HTTP/1.1\r\nHost: default.test\r\nConnection: close\r\n\r\n'),
+        );
+        let buf = '';
+        s.setTimeout(5000, () => s.destroy());
+        s.on('data', (d: Buffer) => {
+          buf += d.toString();
+        });
+        s.on('error', (e: Error) => resolve(`error: ${e.message}`));
+        s.on('close', () => resolve(buf));
+      });
+    expect(await withCert('client')).toMatch(/^HTTP\/1\.1 200/);
+    // TLS 1.2 (the default tls-1-0 policy) refuses in the handshake: alert 40.
+    expect(await withCert()).toMatch(/^error: .*(certificate|handshake failure)/i);
+    expect(await withCert('stranger')).toMatch(/^error: /);
   });
 
   it('speaks HTTPS to the backends when the pool protocol is HTTPS (FAQ 3.6)', async () => {
