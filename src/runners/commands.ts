@@ -81,6 +81,18 @@ const lineCountRule: ArgRule = {
   test: (v) => /^[1-9][0-9]{0,5}$/.test(v) && Number(v) <= 100000,
 };
 
+const pingHostRule: ArgRule = {
+  name: 'host',
+  expected: 'an IP address or host name (letters, digits, ".", ":", "-", "_"; not starting with "-")',
+  test: (v) => /^[A-Za-z0-9_.:][A-Za-z0-9_.:-]{0,252}$/.test(v),
+};
+
+const smallCountRule = (name: string, max: number): ArgRule => ({
+  name,
+  expected: `a whole number from 1 to ${max}`,
+  test: (v) => /^[1-9][0-9]?$/.test(v) && Number(v) <= max,
+});
+
 function section(spec: SectionSpec): SectionSpec {
   return spec;
 }
@@ -150,6 +162,13 @@ export const SECTIONS = {
     summary: 'the effective nginx configuration (nginx -T; reads, changes nothing)',
     args: [],
     commands: () => [['nginx', '-T']],
+  }),
+  // ICMP echo from the host itself (FAQ 2.4: UDP health checks ping first). Sends a few echo requests; changes nothing.
+  ping: section({
+    id: 'ping',
+    summary: 'ICMP echo from this host (ping -c COUNT -W WAIT -n HOST)',
+    args: [pingHostRule, smallCountRule('count', 20), smallCountRule('wait', 30)],
+    commands: ([host, count, wait]) => [['ping', '-c', count!, '-W', wait!, '-n', host!]],
   }),
   'log-tail': section({
     id: 'log-tail',
