@@ -143,6 +143,36 @@ describe('reference admin port', () => {
     expect((await fetch(`${h.admin.url}/nothing`)).status).toBe(404);
   });
 
+  it('counts TCP listener connections, and an aborted signal closes everything', async () => {
+    const be = await backend((_req, res) => res.end('up'));
+    onTestFinished(be.close);
+    const inv = parseInventory(`
+loadbalancer: { name: lb-l4, type: dedicated }
+listeners: [{ name: raw, protocol: TCP, protocol_port: 81, default_pool_id: tcp }]
+pools: [{ id: tcp, protocol: TCP, members: [{ name: t1, address: 127.0.0.1, protocol_port: ${be.port} }] }]
+`);
+    const abort = new AbortController();
+    const h = await startReference(inv, { anyPort: true, signal: abort.signal });
+    onTestFinished(() => h.close());
+    const port = h.listeners[0]?.port ?? 0;
+    expect((await get(port, '/through-tcp')).body).toBe('up');
+    await waitFor('the TCP connection to be counted', async () =>
+      h.metrics.get('lbdoctor_connections_total', { listener: 'raw' }) === 1 ? true : undefined,
+    );
+    abort.abort();
+    await waitFor('the listener to close', async () => {
+      const refused = await new Promise<boolean>((resolve) => {
+        const s = net.connect(port, '127.0.0.1');
+        s.on('connect', () => {
+          s.destroy();
+          resolve(false);
+        });
+        s.on('error', () => resolve(true));
+      });
+      return refused ? true : undefined;
+    });
+  });
+
   it('names the listener and port when a port is in use', async () => {
     const holder = net.createServer();
     await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
