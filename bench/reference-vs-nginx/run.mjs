@@ -10,6 +10,7 @@
 // the proxy under test runs alone on CPU 1 (`taskset -c 1`) with one
 // worker/thread/process. With one CPU everything shares it and the numbers
 // only compare the proxies with each other.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   cpuSecondsTree,
@@ -37,6 +38,7 @@ const { values } = parseArgs({
   },
 });
 
+const minimalProxy = join(import.meta.dirname, 'minimal-node-proxy.mjs');
 const LB_CPU = 1;
 const LOAD_CPU = 0;
 
@@ -124,6 +126,26 @@ try {
     ),
   );
 
+  // Floors: the least a Node proxy does per request, with node:http (as the reference LB) and with undici.
+  for (const mode of ['http', 'undici']) {
+    const floorPort = await freePort();
+    results.push(
+      await bench(
+        `node ${mode} floor`,
+        async () =>
+          startProcess(
+            `node-${mode}`,
+            process.execPath,
+            [minimalProxy, mode, String(floorPort), String(backendPort)],
+            {
+              cpu: LB_CPU,
+            },
+          ),
+        floorPort,
+      ),
+    );
+  }
+
   if (has('haproxy')) {
     const haPort = await freePort();
     const haConf = writeFile(
@@ -145,11 +167,11 @@ try {
     `\nwrk -t${values.threads} -c${values.connections} -d${values.duration} --latency (after a ${values.warmup} warm-up), proxies on CPU ${LB_CPU}, backend+wrk on CPU ${LOAD_CPU}\n`,
   );
   console.log(
-    'proxy            req/s      p50 ms   p90 ms   p99 ms   non-2xx  socket errors   proxy CPU µs/request',
+    'proxy               req/s      p50 ms   p90 ms   p99 ms   non-2xx  socket errors   proxy CPU µs/request',
   );
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(15)} ${fmt(r.rps).padStart(8)}   ${fmt(r.p50, 2).padStart(6)}   ${fmt(r.p90, 2).padStart(6)}   ${fmt(r.p99, 2).padStart(6)}   ${String(r.non2xx).padStart(7)}  ${String(r.socketErrors).padStart(13)}   ${fmt(r.cpuUsPerRequest, 1).padStart(8)}`,
+      `${r.name.padEnd(18)} ${fmt(r.rps).padStart(8)}   ${fmt(r.p50, 2).padStart(6)}   ${fmt(r.p90, 2).padStart(6)}   ${fmt(r.p99, 2).padStart(6)}   ${String(r.non2xx).padStart(7)}  ${String(r.socketErrors).padStart(13)}   ${fmt(r.cpuUsPerRequest, 1).padStart(8)}`,
     );
   }
   const ref = results.find((r) => r.name === 'reference LB');
@@ -164,6 +186,12 @@ try {
     `CPU per request: reference ${fmt(ref.cpuUsPerRequest, 1)} µs, nginx ${fmt(ngx.cpuUsPerRequest, 1)} µs` +
       ` (${fmt(ref.cpuUsPerRequest / ngx.cpuUsPerRequest, 1)}x); one core's ceiling for the reference ≈ ${fmt(1e6 / ref.cpuUsPerRequest)} req/s`,
   );
+  const floor = results.find((r) => r.name === 'node http floor');
+  if (floor) {
+    console.log(
+      `reference CPU per request vs a bare node:http proxy: ${fmt(ref.cpuUsPerRequest / floor.cpuUsPerRequest, 2)}x (the LB's own work on top of Node's HTTP stack)`,
+    );
+  }
   console.log(`reference p99: ${fmt(ref.p99, 2)} ms (goal <= 10 ms: ${ref.p99 <= 10 ? 'met' : 'missed'})`);
   console.log(JSON.stringify({ bench: 'reference-vs-nginx', ...values, results }));
 } finally {
