@@ -2,6 +2,7 @@
 // remote vantage, through an SSH host). Exit codes follow the report contract:
 // 0 pass, 1 fail, 3 error/skip (could not check), 2 bad usage.
 import { type Command, Option } from 'commander';
+import { addSshOptions } from '../ssh-options.js';
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
 
@@ -24,43 +25,31 @@ interface ProbeFlags {
 }
 
 export const registerProbe: RegisterCommand = (program: Command, setExitCode) => {
-  program
-    .command('probe <kind>')
-    .description(
-      'run one probe ad hoc (tcp, http, tls, udp, ping, websocket, and host probes) and print what it saw',
-    )
-    .option('--target <host:port>', 'where to probe (a host alone for ping)')
-    .option(
-      '--with <key=value>',
-      'a probe parameter, as in a playbook\'s "with:" (repeatable; JSON values allowed)',
-      collect,
-    )
-    .option('--url <url>', 'http/websocket: the URL to request')
-    .option('--header <name: value>', 'http/websocket: a request header (repeatable)', collect)
-    .option('--servername <name>', 'tls/http: the SNI name to send')
-    .option('--expect-status <codes>', 'http: statuses that pass, e.g. 200 or 2xx or 200-299,401')
-    .option('--ca <file>', 'tls/http: a PEM CA file to trust')
-    .option('--timeout <duration>', "per-probe timeout (5s is ELB's connect timeout, FAQ 1.5)", '5s')
-    .option('--format <format>', 'text or json', 'text')
-    .option(
-      '--host <vantage>',
-      'probe from this host: ssh://user@host[:port], a ~/.ssh/config alias, or a host of --inventory',
-    )
-    .option('-i, --inventory <file>', 'inventory whose hosts section says how to reach --host')
-    .option(
-      '--known-hosts <file>',
-      'known_hosts file to verify SSH host keys against (default ~/.ssh/known_hosts)',
-    )
-    .option('--ssh-config <file>', 'ssh config file (default ~/.ssh/config)')
-    .addOption(
-      new Option(
-        '--ssh-host-key-check <mode>',
-        'unknown SSH host keys: refuse (strict) or record them (accept-new)',
+  addSshOptions(
+    program
+      .command('probe <kind>')
+      .description(
+        'run one probe ad hoc (tcp, http, tls, udp, ping, websocket, and host probes) and print what it saw',
       )
-        .choices(['strict', 'accept-new'])
-        .default('strict'),
-    )
-    .option('--identity <file>', 'SSH private key (default: the agent, then ~/.ssh/config IdentityFile)')
+      .option('--target <host:port>', 'where to probe (a host alone for ping)')
+      .option(
+        '--with <key=value>',
+        'a probe parameter, as in a playbook\'s "with:" (repeatable; JSON values allowed)',
+        collect,
+      )
+      .option('--url <url>', 'http/websocket: the URL to request')
+      .option('--header <name: value>', 'http/websocket: a request header (repeatable)', collect)
+      .option('--servername <name>', 'tls/http: the SNI name to send')
+      .option('--expect-status <codes>', 'http: statuses that pass, e.g. 200 or 2xx or 200-299,401')
+      .option('--ca <file>', 'tls/http: a PEM CA file to trust')
+      .option('--timeout <duration>', "per-probe timeout (5s is ELB's connect timeout, FAQ 1.5)", '5s')
+      .option('--format <format>', 'text or json', 'text')
+      .option(
+        '--host <vantage>',
+        'probe from this host: ssh://user@host[:port], a ~/.ssh/config alias, or a host of --inventory',
+      )
+      .option('-i, --inventory <file>', 'inventory whose hosts section says how to reach --host'),
+  )
     .addHelpText(
       'after',
       '\nExit codes: 0 pass, 1 fail, 2 bad usage, 3 could not check (error or skip).\n' +

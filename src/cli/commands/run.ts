@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { addSshOptions } from '../ssh-options.js';
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
 import { reporterHelp } from '../../reporters/registry.js';
@@ -26,58 +27,46 @@ export interface RunOptions {
 }
 
 export const registerRun: RegisterCommand = (program, setExitCode) => {
-  program
-    .command('run <playbook>')
-    .description('run a playbook and print a diagnosis: cause, evidence, fix, FAQ section')
-    .option(
-      '-i, --inventory <file>',
-      'inventory (YAML/JSON) describing the load balancer, listeners, pools, members, SSH reach',
-    )
-    .option(
-      '-t, --target <host:port>',
-      'a listener to test when there is no inventory (or to pick one listener of it)',
-    )
-    .option(
-      '--set <fact=value>',
-      'answer a console question up front (repeatable): --set health_check_enabled=true',
-      collect,
-    )
-    .option('--answers <file>', 'YAML/JSON file of fact: value answers')
-    .option(
-      '--non-interactive',
-      'never prompt (implied when stdin is not a TTY or CI is set); unanswered questions take their unknown branch',
-    )
-    .option(
-      '-f, --format <name[:file]>',
-      `report format, repeatable; NAME:FILE writes a file:\n${reporterHelp()}`,
-      collect,
-    )
-    .option('-v, --verbose', 'list every check in the text report, passed ones too')
-    .addOption(
-      new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level')
-        .choices(['error', 'warn', 'info', 'inconclusive'])
-        .default('error'),
-    )
-    .option('--timeout <duration>', 'per-probe timeout', '5s')
-    .option('--deadline <duration>', 'stop the whole run after this long and report what was found')
-    .option('--concurrency <n>', 'probes running at once', '16')
-    .option('--playbooks <dir>', 'also load playbooks from this folder (repeatable)', collect)
-    .option('--save-evidence <dir>', "write each host's raw batched read to this folder")
-    .option('--from-evidence <dir>', 're-run offline on evidence saved by --save-evidence (no SSH)')
-    .option(
-      '--known-hosts <file>',
-      'known_hosts file to verify SSH host keys against (default ~/.ssh/known_hosts)',
-    )
-    .option('--ssh-config <file>', 'ssh config file (default ~/.ssh/config)')
-    .addOption(
-      new Option(
-        '--ssh-host-key-check <mode>',
-        'unknown SSH host keys: refuse (strict) or record them (accept-new)',
+  addSshOptions(
+    program
+      .command('run <playbook>')
+      .description('run a playbook and print a diagnosis: cause, evidence, fix, FAQ section')
+      .option(
+        '-i, --inventory <file>',
+        'inventory (YAML/JSON) describing the load balancer, listeners, pools, members, SSH reach',
       )
-        .choices(['strict', 'accept-new'])
-        .default('strict'),
-    )
-    .option('--identity <file>', 'SSH private key (default: the agent, then ~/.ssh/config IdentityFile)')
+      .option(
+        '-t, --target <host:port>',
+        'a listener to test when there is no inventory (or to pick one listener of it)',
+      )
+      .option(
+        '--set <fact=value>',
+        'answer a console question up front (repeatable): --set health_check_enabled=true',
+        collect,
+      )
+      .option('--answers <file>', 'YAML/JSON file of fact: value answers')
+      .option(
+        '--non-interactive',
+        'never prompt (implied when stdin is not a TTY or CI is set); unanswered questions take their unknown branch',
+      )
+      .option(
+        '-f, --format <name[:file]>',
+        `report format, repeatable; NAME:FILE writes a file:\n${reporterHelp()}`,
+        collect,
+      )
+      .option('-v, --verbose', 'list every check in the text report, passed ones too')
+      .addOption(
+        new Option('--fail-on <level>', 'exit 1 when a finding is at or above this level')
+          .choices(['error', 'warn', 'info', 'inconclusive'])
+          .default('error'),
+      )
+      .option('--timeout <duration>', 'per-probe timeout', '5s')
+      .option('--deadline <duration>', 'stop the whole run after this long and report what was found')
+      .option('--concurrency <n>', 'probes running at once', '16')
+      .option('--playbooks <dir>', 'also load playbooks from this folder (repeatable)', collect)
+      .option('--save-evidence <dir>', "write each host's raw batched read to this folder")
+      .option('--from-evidence <dir>', 're-run offline on evidence saved by --save-evidence (no SSH)'),
+  )
     .addHelpText(
       'after',
       `
