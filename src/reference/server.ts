@@ -286,7 +286,8 @@ export async function startReference(
     closed ??= closeAll(drain);
     return closed;
   };
-  opts.signal?.addEventListener('abort', () => void close(false), { once: true });
+  if (opts.signal?.aborted) await close(false);
+  else opts.signal?.addEventListener('abort', () => void close(false), { once: true });
 
   return {
     listeners: running.map((r) => r.info),
