@@ -18,7 +18,11 @@ export function probeKinds(): string[] {
 export async function loadProbe(kind: string): Promise<Probe<any>> {
   const loader = probeLoaders[kind];
   if (!loader) {
-    throw new UsageError(`unknown probe "${kind}"`, `known probes: ${probeKinds().join(', ')}`, 'LBD_ERR_UNKNOWN_PROBE');
+    throw new UsageError(
+      `unknown probe "${kind}"`,
+      `known probes: ${probeKinds().join(', ')}`,
+      'LBD_ERR_UNKNOWN_PROBE',
+    );
   }
   return loader();
 }
