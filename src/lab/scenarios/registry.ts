@@ -21,6 +21,7 @@ import {
 } from './gateway-errors.js';
 import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
 import { tcpIdleReset } from './tcp-idle.js';
+import { tlsExpiredCertificate, tlsHostnameMismatch } from './tls.js';
 import type { Scenario } from './types.js';
 import { udpPortClosed } from './udp.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
@@ -49,6 +50,8 @@ export const scenarios: readonly Scenario[] = [
   udpPortClosed,
   slowUpstream499,
   tcpIdleReset,
+  tlsExpiredCertificate,
+  tlsHostnameMismatch,
 ];
 
 /** The scenario with this id; a UsageError naming the closest id otherwise. */

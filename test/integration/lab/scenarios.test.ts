@@ -4,6 +4,7 @@
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseElbAccessLog } from '../../../src/accesslog/parse.js';
@@ -165,6 +166,44 @@ describe('lab scenarios through the reference LB', { timeout: 30_000 }, () => {
     });
     expect(seen).toEqual({ data: 'ping', ending: 'ECONNRESET' });
   });
+
+  it.each([
+    ['tls-expired-certificate', 'CERT_HAS_EXPIRED'],
+    ['tls-hostname-mismatch', 'ERR_TLS_CERT_ALTNAME_INVALID'],
+  ])(
+    '%s: a client trusting the lab CA fails with %s; one that checks nothing reaches the backend',
+    async (id, code) => {
+      const { running } = await up(id);
+      const listener = running.listeners[0];
+      const caFile = running.inventory.certificates.find((c) => c.id === 'lab-ca')?.certificate;
+      expect(listener?.protocol).toBe('HTTPS');
+      const ca = readFileSync(String(caFile));
+      const tlsGet = (verify: boolean) =>
+        new Promise<string>((resolve, reject) => {
+          const req = httpsRequest(
+            {
+              host: listener?.address,
+              port: listener?.port,
+              path: '/',
+              servername: 'www.lab.example',
+              headers: { host: 'www.lab.example' },
+              ca,
+              rejectUnauthorized: verify,
+              agent: false,
+              signal: AbortSignal.timeout(10_000),
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(String(res.headers['x-backend'])));
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        });
+      await expect(tlsGet(true)).rejects.toMatchObject({ code });
+      expect(await tlsGet(false)).toBe('app1');
+    },
+  );
 
   it('udp-port-closed: the member is unhealthy and datagrams get no answer', async () => {
     const { running } = await up('udp-port-closed');
