@@ -125,6 +125,37 @@ const cases: Case[] = [
     raw: req('POST / HTTP/1.1\nHost: a\nTransfer-Encoding: chunked, chunked\n', '0\r\n\r\n'),
     status: 400,
   },
+  // The HAProxy 1.x desync (CVE-2019-18277 era): CL and TE with leftover bytes after the last chunk.
+  {
+    name: 'CL 6 + TE: chunked with a smuggled byte',
+    raw: req('POST / HTTP/1.1\nHost: a\nContent-Length: 6\nTransfer-Encoding: chunked\n', '0\r\n\r\nX'),
+    status: 400,
+  },
+  // Two framings present is answered first (400), whatever the coding says.
+  {
+    name: 'TE: chunkedx with CL',
+    raw: req('POST / HTTP/1.1\nHost: a\nTransfer-Encoding: chunkedx\nContent-Length: 5\n', 'hello'),
+    status: 400,
+  },
+  {
+    name: 'TE: ",chunked" (empty coding)',
+    raw: req('POST / HTTP/1.1\nHost: a\nTransfer-Encoding: ,chunked\n', '0\r\n\r\n'),
+    status: 501,
+  },
+  {
+    name: 'TE with an empty value',
+    raw: req('POST / HTTP/1.1\nHost: a\nTransfer-Encoding:\n', 'hello'),
+    status: 501,
+  },
+  {
+    name: 'TE: " chunked " (spaces) is forwarded as chunked',
+    raw: req(
+      'POST / HTTP/1.1\nHost: a\nTransfer-Encoding:  chunked \nConnection: close\n',
+      '3\r\nabc\r\n0\r\n\r\n',
+    ),
+    status: 200,
+    forwarded: { body: 'abc', te: 'chunked' },
+  },
   // FAQ 1.5: a coding other than chunked/identity is 501.
   { name: 'TE: gzip', raw: req('POST / HTTP/1.1\nHost: a\nTransfer-Encoding: gzip\n', 'hello'), status: 501 },
   {
