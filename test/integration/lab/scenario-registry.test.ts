@@ -44,7 +44,7 @@ function tcpAnswers(host: string, port: number): Promise<boolean> {
   });
 }
 
-describe('lab scenario registry', () => {
+describe('lab scenario registry', { timeout: 20_000 }, () => {
   it('has unique kebab-case ids, known playbooks and kebab-case conclusions', () => {
     const ids = scenarios.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
