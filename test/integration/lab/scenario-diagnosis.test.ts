@@ -1,18 +1,21 @@
 // The contract between scenarios and playbooks: pointed at a scenario's
 // inventory, `lbdoctor run <playbook>` reaches the scenario's conclusion.
-// Covers the playbooks that exist with every conclusion id agreed on; more join
-// as their playbooks land. Needs `npm run build` (npm test does it).
+// Covers every scenario of every shipped playbook; more join as playbooks land. Needs `npm run build` (npm test does it).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { scenarios } from '../../../src/lab/scenarios/index.js';
+import { BUNDLED_PLAYBOOKS, loadAllPlaybooks } from '../../../src/playbook/load.js';
+import { probeKinds } from '../../../src/probes/registry.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const bin = join(root, 'bin', 'lbdoctor.js');
-/** Playbooks whose conclusion ids the scenarios already match. */
-const diagnosed = new Set(['router-code']);
+/** Every playbook lbdoctor ships: each of its scenarios must be diagnosed. */
+const diagnosed = new Set(
+  (await loadAllPlaybooks([BUNDLED_PLAYBOOKS], probeKinds())).map((p) => p.playbook.id),
+);
 let dir: string;
 
 function runPlaybook(

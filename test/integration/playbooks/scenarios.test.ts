@@ -1,6 +1,6 @@
-// Every lab scenario whose playbook ships is reproduced on the reference load
-// balancer and diagnosed: lbdoctor must reach exactly the conclusion the fault
-// was built to produce (DESIGN.md "Testing").
+// Scenarios and playbooks agree: every shipped playbook has a reproduced fault
+// (test/integration/lab/scenario-diagnosis.test.ts runs each through the CLI),
+// and the router-code member check says why ELB drops each member.
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../../src/lab/scenarios/index.js';
 import { BUNDLED_PLAYBOOKS, loadAllPlaybooks } from '../../../src/playbook/load.js';
@@ -18,16 +18,6 @@ describe('scenarios reproduced and diagnosed', () => {
         runnable.map((s) => s.playbook),
         id,
       ).toContain(id);
-  });
-
-  it.each(runnable.map((s) => [s.id, s] as const))('%s', async (_id, scenario) => {
-    const running = await scenario.start();
-    try {
-      const result = await diagnose(scenario.playbook, { inventory: running.inventory });
-      expect(result.findings.map((f) => f.conclusion)).toContain(scenario.conclusion);
-    } finally {
-      await running.close();
-    }
   });
 
   it('all-members-down: the per-member check says why ELB marks each member unhealthy', async () => {
