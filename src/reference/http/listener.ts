@@ -670,7 +670,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
 
   // The front socket server: access control (FAQ 1.1), connection counting, and
   // on HTTPS ports a look at the first byte so plain HTTP gets ELB's 400 (1.5).
-  const front = net.createServer({ pauseOnConnect: true }, (socket) => {
+  const front = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => {
     const ip = clientIpOf(socket);
     const access = checkClientAccess(o.ipgroup, ip);
     if (!access.allowed) {

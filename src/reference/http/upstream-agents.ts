@@ -14,8 +14,8 @@ export class UpstreamAgents {
       // ELB does not verify backend certificates (FAQ 3.6): encryption, not identity.
       a =
         protocol === 'HTTPS'
-          ? new https.Agent({ keepAlive: true, scheduling: 'lifo', rejectUnauthorized: false })
-          : new http.Agent({ keepAlive: true, scheduling: 'lifo' });
+          ? new https.Agent({ keepAlive: true, scheduling: 'lifo', noDelay: true, rejectUnauthorized: false })
+          : new http.Agent({ keepAlive: true, scheduling: 'lifo', noDelay: true });
       this.agents.set(k, a);
     }
     return a;
