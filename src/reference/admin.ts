@@ -68,6 +68,7 @@ export function statusTree(listeners: readonly RunningListener[], pools: Readonl
   return {
     listeners: listeners.map((l) => ({
       ...l.info,
+      active_connections: l.http?.activeConnections() ?? l.l4?.active() ?? 0,
       ...(l.tls ? { tls: l.tls.current() } : {}),
       pools: l.poolIds.flatMap((id) => {
         const p = pools.get(id);

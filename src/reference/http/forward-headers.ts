@@ -46,24 +46,28 @@ export interface InsertHeaders {
   xForwardedElbIp: boolean;
   xForwardedPort: boolean;
   xForwardedHost: boolean;
+  /** The client's source port; off unless asked for, as in the ELB API. */
+  xForwardedForPort: boolean;
 }
 
 export function insertHeadersFrom(
   setting: Readonly<Record<string, boolean>> | null | undefined,
 ): InsertHeaders {
-  const get = (k: string) => {
+  const get = (k: string, fallback = true) => {
     const hit = Object.entries(setting ?? {}).find(([name]) => name.toLowerCase() === k);
-    return hit ? hit[1] : true;
+    return hit ? hit[1] : fallback;
   };
   return {
     xForwardedElbIp: get('x-forwarded-elb-ip'),
     xForwardedPort: get('x-forwarded-port'),
     xForwardedHost: get('x-forwarded-host'),
+    xForwardedForPort: get('x-forwarded-for-port', false),
   };
 }
 
 export interface ForwardContext {
   clientIp: string;
+  clientPort: number;
   /** `http` or `https`: the listener's protocol. */
   proto: 'http' | 'https';
   listenerPort: number;
@@ -78,6 +82,7 @@ const OURS = new Set([
   'x-forwarded-port',
   'x-forwarded-host',
   'x-forwarded-elb-ip',
+  'x-forwarded-for-port',
 ]);
 
 /**
@@ -105,5 +110,6 @@ export function requestHeadersForBackend(
   if (ctx.insert.xForwardedPort) out.push('X-Forwarded-Port', String(ctx.listenerPort));
   if (ctx.insert.xForwardedHost && host !== undefined) out.push('X-Forwarded-Host', host);
   if (ctx.insert.xForwardedElbIp && ctx.elbIp) out.push('X-Forwarded-ELB-IP', ctx.elbIp);
+  if (ctx.insert.xForwardedForPort) out.push('X-Forwarded-For-Port', String(ctx.clientPort));
   return out;
 }

@@ -88,6 +88,8 @@ export interface HttpListener {
   readonly port: number;
   /** The TLS server, for certificate swaps. */
   readonly tlsServer: tls.Server | null;
+  /** Client connections open now. */
+  activeConnections(): number;
   /** Stops accepting; with drain, lets in-flight requests finish (bounded by `drainMs`). */
   close(opts?: { drain?: boolean; drainMs?: number }): Promise<void>;
 }
@@ -314,7 +316,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
       const ta = performance.now();
       const headers = requestHeadersForBackend(
         req.rawHeaders,
-        { clientIp, proto: scheme, listenerPort: boundPort, elbIp: o.elbIp, insert: o.insert },
+        { clientIp, clientPort, proto: scheme, listenerPort: boundPort, elbIp: o.elbIp, insert: o.insert },
         // Node already answered 100 Continue to the client.
         ['expect'],
       );
@@ -610,6 +612,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
         attempt.connectTime = secsSince(ta);
         const headers = requestHeadersForBackend(req.rawHeaders, {
           clientIp,
+          clientPort: socket.remotePort ?? 0,
           proto: scheme,
           listenerPort: boundPort,
           elbIp: o.elbIp,
@@ -753,6 +756,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
     address: addr.address,
     port: addr.port,
     tlsServer: o.tls ? (server as unknown as tls.Server) : null,
+    activeConnections: () => sockets.size,
     async close({ drain = false, drainMs = 30_000 } = {}) {
       closing = true;
       const stopped = new Promise<void>((r) => front.close(() => r()));

@@ -31,6 +31,7 @@ interface Status {
     name: string;
     protocol: string;
     port: number;
+    active_connections: number;
     pools: { id: string; members: StatusMember[] }[];
   }[];
 }
@@ -89,6 +90,8 @@ describe('reference admin port', () => {
     ]);
     expect(members[1]?.reason).not.toBe('');
     expect(s.listeners[1]?.pools[0]?.id).toBe('tcp');
+    // Nothing is connected to the listeners while only health checks run.
+    expect(s.listeners.map((l) => l.active_connections)).toEqual([0, 0]);
   });
 
   it('exports Prometheus metrics: LB codes apart from backend codes, unhealthy members, health checks', async () => {

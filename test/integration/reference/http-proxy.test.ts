@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseElbAccessLogLine } from '../../../src/accesslog/parse.js';
+import { insertHeadersFrom } from '../../../src/reference/http/forward-headers.js';
 import { LB_PAGE_MARK } from '../../../src/reference/http/lb-responses.js';
 import {
   backend,
@@ -71,6 +72,28 @@ describe('HTTP proxy', () => {
     expect(r.headers['keep-alive']).toBe('timeout=60');
     expect(r.headers['x-end']).toBe('e2e');
     expect(r.headers['x-router-code']).toBeUndefined();
+  });
+
+  it('honours insert_headers: X-Forwarded-Host off, X-Forwarded-For-Port on', async () => {
+    const be = await backend((req, res) =>
+      res.end(JSON.stringify({ headers: req.headers, peer: req.socket.remotePort })),
+    );
+    onTestFinished(be.close);
+    const h = await startHarness({
+      pools: [poolConfig('p1', [be.port])],
+      listener: { insert: insertHeadersFrom({ 'X-Forwarded-Host': false, 'X-Forwarded-For-Port': true }) },
+    });
+    onTestFinished(h.close);
+    const r = await rawRequest(
+      h.port,
+      'GET / HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For-Port: 1\r\nConnection: close\r\n\r\n',
+    );
+    const seen = JSON.parse(r.body.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, '')) as {
+      headers: Record<string, string>;
+    };
+    expect(seen.headers['x-forwarded-host']).toBeUndefined();
+    const line = parseElbAccessLogLine(h.log[0] ?? '');
+    expect(seen.headers['x-forwarded-for-port']).toBe(String(line.clientPort));
   });
 
   it('streams a chunked upload and forwards a canonical Content-Length', async () => {
