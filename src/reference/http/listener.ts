@@ -202,7 +202,7 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
   });
   const tlsFields = (socket: net.Socket): TlsLogFields => tlsInfo.get(socket) ?? noTls;
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     const t0 = performance.now();
     const clientIp = clientIpOf(req.socket);
@@ -471,6 +471,15 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
       });
     };
     tryNext();
+  };
+  server.on('request', onRequest);
+  // Expect: 100-continue — say "go on" only to a request the load balancer will
+  // accept; one it refuses (413 for a declared body over the limit, …) is
+  // answered at once, before the client sends the body.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const verdict = checkRequest(req, { bodyLimit: o.bodyLimit, maxHeaderBytes: o.maxHeaderBytes });
+    if (verdict.ok && isReady()) res.writeContinue();
+    onRequest(req, res);
   });
 
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: net.Socket) => {

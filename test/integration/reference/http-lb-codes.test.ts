@@ -74,6 +74,36 @@ describe('load balancer status codes', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('answers Expect: 100-continue with 413 at once for a body over the limit, with 100 otherwise', async () => {
+    const { h, reached } = await setup({ bodyLimit: 100 });
+    const refused = await rawRequest(
+      h.port,
+      'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\nExpect: 100-continue\r\n\r\n',
+    );
+    expect(refused.status).toBe(413);
+    expect(refused.raw).not.toContain('100 Continue');
+    expect(reached()).toBe(0);
+    const go = await new Promise<string>((resolve, reject) => {
+      const s = net.connect(h.port, '127.0.0.1');
+      let buf = '';
+      const t = setTimeout(() => reject(new Error(`stuck: ${buf}`)), 5000);
+      s.setEncoding('latin1');
+      s.on('data', (d: string) => {
+        buf += d;
+        if (buf.startsWith('HTTP/1.1 100') && !buf.includes('backend-ok') && buf.endsWith('\r\n\r\n'))
+          s.write('12345');
+        if (buf.includes('backend-ok')) {
+          clearTimeout(t);
+          s.destroy();
+          resolve(buf);
+        }
+      });
+      s.write('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n');
+    });
+    expect(go).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    expect(reached()).toBe(1);
+  });
+
   it('408 when the client is too slow with its headers or its body (client_timeout)', async () => {
     const { h, reached } = await setup({ timeouts: timeouts({ clientSeconds: 1 }) });
     const slowHead = await rawRequest(h.port, 'GET / HTTP/1.1\r\nHost: a\r\n', {
