@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// Thin shim: everything lives in the compiled CLI, which is the one place that exits.
-import { main } from '../dist/cli/main.js';
+// Thin shim: everything lives in the compiled CLI (src/cli/main.ts sets the exit code).
+import module from 'node:module';
 
-main(process.argv);
+// Node 22.1+ caches compiled code between runs (faster --help); a no-op on Node 20.
+module.enableCompileCache?.();
+
+const { main } = await import('../dist/cli/main.js');
+await main(process.argv);
