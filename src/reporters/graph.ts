@@ -134,7 +134,7 @@ const dotShape: Record<GraphNode['kind'], string> = {
 };
 const dotFill: Record<string, string> = { error: '#fde2e1', warn: '#fff4d6', info: '#e3f0fb' };
 
-export function toDot(
+export function toGraphviz(
   graph: DecisionGraph,
   visited?: readonly string[],
   paths?: readonly (readonly string[])[],

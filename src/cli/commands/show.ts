@@ -21,9 +21,9 @@ export const registerShow: RegisterCommand = (program, setExitCode) => {
         ]);
       const { playbook: pb, file } = await findPlaybook(id, playbookDirs(opts.playbooks), probeKinds());
       if (opts.graph) {
-        const { toMermaid, toDot } = await import('../../reporters/graph.js');
+        const { toMermaid, toGraphviz } = await import('../../reporters/graph.js');
         const graph = toDecisionGraph(pb);
-        process.stdout.write(`${opts.graph === 'mermaid' ? toMermaid(graph) : toDot(graph)}\n`);
+        process.stdout.write(`${opts.graph === 'mermaid' ? toMermaid(graph) : toGraphviz(graph)}\n`);
         setExitCode(0);
         return;
       }

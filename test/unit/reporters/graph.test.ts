@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { DecisionGraph } from '../../../src/playbook/graph-types.js';
-import { dotString, mermaidLabel, takenEdges, toDot, toMermaid } from '../../../src/reporters/graph.js';
+import { dotString, mermaidLabel, takenEdges, toGraphviz, toMermaid } from '../../../src/reporters/graph.js';
 import { unhealthyGraph } from '../../fixtures/results.js';
 
 const awkward: DecisionGraph = {
@@ -76,9 +76,9 @@ describe('takenEdges', () => {
   });
 });
 
-describe('toDot', () => {
+describe('toGraphviz', () => {
   it('quotes ids and labels and marks the path', () => {
-    const out = toDot(awkward, ['end', 'a-b'], [['end', 'a-b']]);
+    const out = toGraphviz(awkward, ['end', 'a-b'], [['end', 'a-b']]);
     expect(out.startsWith('digraph "we\\"ird id" {')).toBe(true);
     expect(out).toContain('label="A \\"quoted\\" \\\\ title"');
     expect(out).toContain(
@@ -93,12 +93,12 @@ describe('toDot', () => {
   const hasDot = spawnSync('dot', ['-V']).status === 0;
   it.runIf(hasDot)('is accepted by Graphviz', () => {
     for (const g of [awkward, unhealthyGraph]) {
-      const svg = execFileSync('dot', ['-Tsvg'], { input: toDot(g, ['end']), timeout: 10_000 }).toString();
+      const svg = execFileSync('dot', ['-Tsvg'], { input: toGraphviz(g, ['end']), timeout: 10_000 }).toString();
       expect(svg).toContain('<svg');
     }
   });
   if (!hasDot)
-    console.log('toDot: Graphviz `dot` not installed (apt-get install graphviz); syntax check skipped');
+    console.log('toGraphviz: Graphviz `dot` not installed (apt-get install graphviz); syntax check skipped');
 });
 
 describe('mermaidLabel', () => {
