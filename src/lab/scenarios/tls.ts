@@ -1,9 +1,8 @@
 // FAQ 1.12 and 7.1–7.3: TLS failures a client meets on an HTTPS listener.
 // Certificates come from a private lab CA written next to the scenario's
-// other files (`lab-ca.crt`), so a client that trusts it sees exactly one
+// other files (`ca.crt`), so a client that trusts it sees exactly one
 // problem: an expired certificate, or one for another host name.
-import { join } from 'node:path';
-import { makeLabCa, makeLabLeaf } from '../lab-certificates.js';
+import { makeCertificates } from '../certificates.js';
 import { type BuildContext, defineScenario, quickHttpCheck, type ScenarioBuild } from './define.js';
 
 /** The host name clients ask for (SNI and Host). */
@@ -14,8 +13,10 @@ async function httpsScenario(
   leaf: { dnsNames: string[]; expired?: boolean },
 ): Promise<ScenarioBuild> {
   const app = await ctx.http({ name: 'app1', healthPath: '/health' });
-  const ca = await makeLabCa(ctx.workDir);
-  const cert = await makeLabLeaf(ctx.workDir, ca, { name: 'listener', ...leaf });
+  const made = await makeCertificates(ctx.workDir, [
+    { name: 'listener', sans: leaf.dnsNames, keyType: 'ec', ...(leaf.expired ? { expired: true } : {}) },
+  ]);
+  const cert = made.get('listener');
   return {
     inventory: {
       listeners: [
@@ -32,7 +33,7 @@ async function httpsScenario(
       ],
       certificates: [
         { id: 'listener-cert', type: 'server', certificate: cert.certPath, private_key: cert.keyPath },
-        { id: 'lab-ca', type: 'client', certificate: join(ctx.workDir, 'lab-ca.crt') },
+        { id: 'lab-ca', type: 'client', certificate: made.ca.certPath },
       ],
     },
     settle: { 'web-pool': 'healthy' },
