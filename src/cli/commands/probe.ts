@@ -1,7 +1,7 @@
 // `lbdoctor probe <kind>`: one probe, ad hoc, from this machine (or, for a
 // remote vantage, through an SSH host). Exit codes follow the report contract:
 // 0 pass, 1 fail, 3 error/skip (could not check), 2 bad usage.
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { addSshOptions } from '../ssh-options.js';
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';

@@ -93,7 +93,10 @@ describe('toGraphviz', () => {
   const hasDot = spawnSync('dot', ['-V']).status === 0;
   it.runIf(hasDot)('is accepted by Graphviz', () => {
     for (const g of [awkward, unhealthyGraph]) {
-      const svg = execFileSync('dot', ['-Tsvg'], { input: toGraphviz(g, ['end']), timeout: 10_000 }).toString();
+      const svg = execFileSync('dot', ['-Tsvg'], {
+        input: toGraphviz(g, ['end']),
+        timeout: 10_000,
+      }).toString();
       expect(svg).toContain('<svg');
     }
   });
