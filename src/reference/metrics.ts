@@ -12,21 +12,48 @@ function key(labels: Labels): string {
     .join('\u0000');
 }
 
+interface Series {
+  readonly labels: Labels;
+  value: number;
+}
+
 class Family {
-  readonly values = new Map<string, { labels: Labels; value: number }>();
+  readonly values = new Map<string, Series>();
   constructor(
     readonly name: string,
     readonly help: string,
     readonly type: 'counter' | 'gauge',
   ) {}
-  add(labels: Labels, by: number): void {
+  /** The series for these labels, created at 0; callers on the request path keep it (no key per request). */
+  series(labels: Labels): Series {
     const k = key(labels);
-    const cur = this.values.get(k);
-    if (cur) cur.value += by;
-    else this.values.set(k, { labels, value: by });
+    let cur = this.values.get(k);
+    if (!cur) {
+      cur = { labels, value: 0 };
+      this.values.set(k, cur);
+    }
+    return cur;
+  }
+  add(labels: Labels, by: number): void {
+    this.series(labels).value += by;
   }
   set(labels: Labels, value: number): void {
-    this.values.set(key(labels), { labels, value });
+    // Updated in place, so series kept by callers stay the ones rendered.
+    this.series(labels).value = value;
+  }
+}
+
+/** Series looked up by a cheap positional key (label values joined), filled on first use. */
+class SeriesCache {
+  private readonly byValues = new Map<string, Series>();
+  constructor(private readonly family: Family) {}
+  get(cacheKey: string, labels: () => Labels): Series {
+    let s = this.byValues.get(cacheKey);
+    if (!s) {
+      s = this.family.series(labels());
+      this.byValues.set(cacheKey, s);
+    }
+    return s;
   }
 }
 
@@ -48,22 +75,36 @@ export class ReferenceMetrics {
     return f;
   }
 
+  // The per-request counters keep their series (FAQ 7.8 codes by listener,
+  // attempts by member): building and sorting a label key on every request
+  // was a measurable part of the reference LB's CPU per request.
+  private readonly hot = new Map<string, SeriesCache>();
+
+  private cache(name: string, help: string, type: 'counter' | 'gauge'): SeriesCache {
+    let c = this.hot.get(name);
+    if (!c) {
+      c = new SeriesCache(this.family(name, help, type));
+      this.hot.set(name, c);
+    }
+    return c;
+  }
+
   connectionOpened(listener: string): void {
-    this.family('lbdoctor_active_connections', 'Client connections open on a listener.', 'gauge').add(
-      { listener },
-      1,
-    );
-    this.family('lbdoctor_connections_total', 'Client connections accepted by a listener.', 'counter').add(
-      { listener },
-      1,
-    );
+    this.cache('lbdoctor_active_connections', 'Client connections open on a listener.', 'gauge').get(
+      listener,
+      () => ({ listener }),
+    ).value += 1;
+    this.cache('lbdoctor_connections_total', 'Client connections accepted by a listener.', 'counter').get(
+      listener,
+      () => ({ listener }),
+    ).value += 1;
   }
 
   connectionClosed(listener: string): void {
-    this.family('lbdoctor_active_connections', 'Client connections open on a listener.', 'gauge').add(
-      { listener },
-      -1,
-    );
+    this.cache('lbdoctor_active_connections', 'Client connections open on a listener.', 'gauge').get(
+      listener,
+      () => ({ listener }),
+    ).value -= 1;
   }
 
   connectionRefused(listener: string, reason: string): void {
@@ -76,19 +117,24 @@ export class ReferenceMetrics {
 
   /** One answered request: `source` lb when the load balancer produced the status itself (FAQ 7.8). */
   response(listener: string, code: number, source: 'lb' | 'backend', routerCode?: string): void {
-    this.family(
+    this.cache(
       'lbdoctor_http_responses_total',
       'Layer-7 responses by status code and who produced it.',
       'counter',
-    ).add({ listener, code: String(code), source, ...(routerCode ? { router_code: routerCode } : {}) }, 1);
+    ).get(`${listener}\u0000${code}\u0000${source}\u0000${routerCode ?? ''}`, () => ({
+      listener,
+      code: String(code),
+      source,
+      ...(routerCode ? { router_code: routerCode } : {}),
+    })).value += 1;
   }
 
   /** An attempt at a backend (several per request when it retried, FAQ 1.9). */
   backendAttempt(pool: string, member: string, outcome: string): void {
-    this.family('lbdoctor_backend_attempts_total', 'Attempts at a backend by outcome.', 'counter').add(
-      { pool, member, outcome },
-      1,
-    );
+    this.cache('lbdoctor_backend_attempts_total', 'Attempts at a backend by outcome.', 'counter').get(
+      `${pool}\u0000${member}\u0000${outcome}`,
+      () => ({ pool, member, outcome }),
+    ).value += 1;
   }
 
   healthCheck(pool: string, member: string, ok: boolean): void {

@@ -212,7 +212,8 @@ describe.skipIf(!support.ok)('host probes in a lab namespace', () => {
     const loop = await probe('listening', { port: 8080 });
     expect(loop.outcome).toBe('fail');
     expect(loop.summary).toContain('loopback only');
-    expect(loop.summary).toMatch(/127\.0\.0\.1:8080 \(node\/\d+\)/);
+    // The process name is what the kernel reports: "node" on Node 20/22, "MainThread" on Node 24.
+    expect(loop.summary).toMatch(/127\.0\.0\.1:8080 \([\w.-]+\/\d+\)/);
     const wrongPort = await probe('listening', { port: 80 });
     expect(wrongPort.summary).toMatch(/listening tcp ports: 8080, 8081/);
     expect((await probe('listening', { port: 8081, address: be.address })).outcome).toBe('pass');

@@ -14,11 +14,14 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
 ]);
 
-/** Names of the headers that must not cross the proxy: the fixed list plus those named in Connection. */
-function hopByHopNames(raw: readonly string[]): Set<string> {
-  const names = new Set(HOP_BY_HOP);
+/** Header names listed in Connection (RFC 9110 7.6.1), lower case; null when there is no Connection header. */
+function connectionTokens(raw: readonly string[]): Set<string> | null {
+  let names: Set<string> | null = null;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (raw[i]?.toLowerCase() === 'connection') {
+    const name = raw[i] ?? '';
+    // Length first: most names are not 10 characters long, and lower-casing each one allocates.
+    if (name.length === 10 && name.toLowerCase() === 'connection') {
+      names ??= new Set();
       for (const t of (raw[i + 1] ?? '').split(',')) {
         const n = t.trim().toLowerCase();
         if (n) names.add(n);
@@ -28,14 +31,17 @@ function hopByHopNames(raw: readonly string[]): Set<string> {
   return names;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** Flat [name, value, name, value…] without hop-by-hop headers (and without `drop`), case and order kept. */
-export function endToEndHeaders(raw: readonly string[], drop: ReadonlySet<string> = new Set()): string[] {
-  const skip = hopByHopNames(raw);
+export function endToEndHeaders(raw: readonly string[], drop: ReadonlySet<string> = NONE): string[] {
+  // The fixed hop-by-hop list and `drop` are shared sets; only a Connection header adds names per message.
+  const named = connectionTokens(raw);
   const out: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] ?? '';
     const lower = name.toLowerCase();
-    if (skip.has(lower) || drop.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || drop.has(lower) || named?.has(lower)) continue;
     out.push(name, raw[i + 1] ?? '');
   }
   return out;
@@ -85,6 +91,18 @@ const OURS = new Set([
   'x-forwarded-for-port',
 ]);
 
+/** What requestHeadersForBackend drops, per `extraDrop` list: built once, not per request. */
+const dropSets = new Map<string, ReadonlySet<string>>();
+function dropSetFor(extraDrop: readonly string[]): ReadonlySet<string> {
+  const k = extraDrop.join('\u0000');
+  let set = dropSets.get(k);
+  if (!set) {
+    set = new Set([...OURS, 'x-forwarded-for', 'content-length', ...extraDrop]);
+    dropSets.set(k, set);
+  }
+  return set;
+}
+
 /**
  * Request headers for the backend. X-Forwarded-For keeps what earlier proxies
  * wrote and appends the client (FAQ 3.9: the first address is the client's);
@@ -96,15 +114,26 @@ export function requestHeadersForBackend(
   ctx: ForwardContext,
   extraDrop: readonly string[] = [],
 ): string[] {
-  const xff: string[] = [];
+  // One pass: the client's X-Forwarded-For and Host are read while the rest is filtered.
+  const named = connectionTokens(raw);
+  const drop = dropSetFor(extraDrop);
+  const out: string[] = [];
+  let xff = '';
   let host: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const lower = raw[i]?.toLowerCase();
-    if (lower === 'x-forwarded-for') xff.push(raw[i + 1] ?? '');
-    else if (lower === 'host' && host === undefined) host = raw[i + 1];
+    const name = raw[i] ?? '';
+    const value = raw[i + 1] ?? '';
+    const lower = name.toLowerCase();
+    if (lower === 'x-forwarded-for') {
+      const v = value.trim();
+      if (v) xff = xff ? `${xff}, ${v}` : v;
+      continue;
+    }
+    if (lower === 'host' && host === undefined) host = value;
+    if (HOP_BY_HOP.has(lower) || drop.has(lower) || named?.has(lower)) continue;
+    out.push(name, value);
   }
-  const out = endToEndHeaders(raw, new Set([...OURS, 'x-forwarded-for', 'content-length', ...extraDrop]));
-  out.push('X-Forwarded-For', [...xff.map((v) => v.trim()).filter(Boolean), ctx.clientIp].join(', '));
+  out.push('X-Forwarded-For', xff ? `${xff}, ${ctx.clientIp}` : ctx.clientIp);
   out.push('X-Real-IP', ctx.clientIp);
   out.push('X-Forwarded-Proto', ctx.proto);
   if (ctx.insert.xForwardedPort) out.push('X-Forwarded-Port', String(ctx.listenerPort));
