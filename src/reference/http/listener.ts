@@ -8,6 +8,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { PassThrough } from 'node:stream';
 import tls from 'node:tls';
 import type { UpstreamAttempt } from '../../accesslog/elb-line.js';
 import type { AccessLogEntry } from '../../accesslog/format.js';
@@ -128,7 +129,7 @@ class ProxyFailure extends Error {
 }
 
 export async function startHttpListener(o: HttpListenerOptions): Promise<HttpListener> {
-  const agents = new UpstreamAgents();
+  const agents = new UpstreamAgents(o.timeouts.connectMs);
   const sockets = new Set<net.Socket>();
   const tunnels = new Set<net.Socket>();
   let inFlight = 0;
@@ -280,6 +281,9 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
     if (!isReady()) return answer(503, { routerCode: RouterCode.configurationLoading, close: true });
     const verdict = checkRequest(req, { bodyLimit: o.bodyLimit, maxHeaderBytes: o.maxHeaderBytes });
     if (!verdict.ok) return answer(verdict.status, { close: true, reason: verdict.reason });
+    // `OPTIONS *` (asterisk form): undici sends only paths that start with "/", and nginx,
+    // on which ELB's layer 7 is built, answers 400 to this form itself.
+    if (path === '*') return answer(400, { close: true, reason: 'asterisk-form request target' });
     const hasBody = verdict.chunked || (verdict.contentLength ?? 0) > 0;
     const route = o.router.route(hostWithoutPort(hostHeader), path.split('?', 1)[0] ?? '/');
     if (!route) return answer(503, { routerCode: RouterCode.defaultPoolEmpty, close: hasBody });
@@ -324,61 +328,65 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
         // Node already answered 100 Continue to the client.
         ['expect'],
       );
+      // undici frames the body itself: this Content-Length, or chunked when there is none.
       if (verdict.contentLength !== null) headers.push('Content-Length', String(verdict.contentLength));
-      else if (verdict.chunked) headers.push('Transfer-Encoding', 'chunked');
-      const up = (binding.protocol === 'HTTPS' ? https : http).request({
-        host: m.address,
-        port: m.port,
-        method: req.method,
-        path,
-        headers,
-        setHost: false,
-        agent: agents.get(binding.protocol, m.address, m.port),
-        ...(binding.protocol === 'HTTPS' ? { servername: net.isIP(m.address) ? undefined : m.address } : {}),
-      });
+      // The body reaches undici through a stream of its own: undici would send a Content-Length
+      // for a chunked body that already arrived whole, and destroying a request body it was
+      // given detaches the client's socket from `req` (which the access log still reads).
+      const body = hasBody ? new PassThrough() : null;
       let connected = false;
       let responded = false;
-      let connectTimer: NodeJS.Timeout | undefined;
+      /** The backend's answer arrived after the load balancer answered (413/408 race): dropped. */
+      let dropped = false;
+      let abort: ((err?: Error) => void) | null = null;
+      let abortWhenConnected = false;
+      /** Stops the exchange with the member; before the connection exists, as soon as it does. */
+      const cancel = (err?: Error) => {
+        if (abort) abort(err);
+        else abortWhenConnected = true;
+      };
+      let resumeUpstream: (() => void) | null = null;
+      const onDrain = () => resumeUpstream?.();
       let responseTimer: NodeJS.Timeout | undefined;
       let bodyTimer: NodeJS.Timeout | undefined;
       const clearTimers = () => {
-        clearTimeout(connectTimer);
         clearTimeout(responseTimer);
         clearTimeout(bodyTimer);
       };
       const onClientGone = () => {
         if (!res.writableFinished) {
           clearTimers();
-          up.destroy();
+          cancel();
           releaseOnce();
         }
       };
       res.once('close', onClientGone);
 
-      const onConnected = () => {
-        clearTimeout(connectTimer);
+      const onConnected = (abortFn: (err?: Error) => void) => {
+        abort = abortFn;
+        if (abortWhenConnected) {
+          abortFn();
+          return;
+        }
+        if (connected) return;
         connected = true;
         attempt.connectTime = secsSince(ta);
         o.metrics?.backendAttempt(binding.name, m.name, 'connected');
         responseTimer = setTimeout(
           () =>
-            up.destroy(
-              new ProxyFailure('response-timeout', `no response within ${o.timeouts.memberSeconds} s`),
-            ),
+            cancel(new ProxyFailure('response-timeout', `no response within ${o.timeouts.memberSeconds} s`)),
           o.timeouts.memberSeconds * 1000,
         );
-        if (!hasBody) {
-          up.end();
-          return;
-        }
+        if (!hasBody) return;
+        // undici starts reading the body right after this callback.
         bodyStarted = true;
         let total = 0;
         const armBodyTimer = () => {
           clearTimeout(bodyTimer);
           bodyTimer = setTimeout(() => {
             // FAQ 5.6 request timeout: the client stopped sending its body.
-            up.destroy();
             answer(408, { close: true, reason: 'client stopped sending the body' });
+            cancel();
           }, clientMs);
         };
         armBodyTimer();
@@ -388,87 +396,36 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
           armBodyTimer();
           if (total > o.bodyLimit) {
             clearTimers();
-            up.destroy();
             answer(413, { close: true, reason: `body exceeds ${o.bodyLimit} bytes` });
+            cancel();
             req.destroy();
           }
         });
         req.on('end', () => clearTimeout(bodyTimer));
-        req.pipe(up);
+        // Only now, with the byte count above in place, does the body start to flow.
+        if (body) req.pipe(body);
       };
 
-      up.on('socket', (s: net.Socket) => {
-        if (s.connecting) {
-          connectTimer = setTimeout(
-            () => up.destroy(new ProxyFailure('connect-timeout', `connect to ${attempt.addr} timed out`)),
-            o.timeouts.connectMs,
-          );
-          s.once('connect', onConnected);
-        } else onConnected();
-      });
-
-      up.on('response', (upRes: IncomingMessage) => {
-        responded = true;
-        clearTimeout(responseTimer);
-        attempt.headerTime = secsSince(ta);
-        attempt.status = upRes.statusCode ?? null;
-        answeredBy = 'backend';
-        const out = endToEndHeaders(upRes.rawHeaders);
-        if (binding.appCookieName) {
-          for (const sc of headerValues(upRes.rawHeaders, 'set-cookie')) {
-            const v = setCookieValue(sc, binding.appCookieName);
-            if (v !== undefined) binding.runtime.learnAppCookie(v, m, Date.now());
-          }
-        }
-        if (pick.setCookie) out.push('Set-Cookie', formatSetCookie(pick.setCookie));
-        if (res.headersSent) {
-          // The LB already answered (413/408 race): drop the backend's answer.
-          upRes.resume();
-          return;
-        }
-        res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, out);
-        // What pipe() does, with the one 'data' listener that also counts bytes: pipe's
-        // half-dozen listeners per response were a visible share of the CPU per request.
-        // A client that leaves destroys `up` (onClientGone), which ends this stream too.
-        const resume = () => upRes.resume();
-        upRes.on('data', (c: Buffer) => {
-          bodyBytesSent += c.length;
-          if (res.destroyed) return;
-          if (!res.write(c)) {
-            upRes.pause();
-            res.once('drain', resume);
-          }
-        });
-        upRes.on('end', () => {
-          res.end();
-          attempt.responseTime = secsSince(ta);
-          releaseOnce();
-        });
-        upRes.on('error', () => {
-          // Reset mid-response (FAQ 1.5 502 case): the status is already sent, so cut the client off.
-          attempt.responseTime = secsSince(ta);
-          releaseOnce();
-          res.destroy();
-        });
-      });
-
-      up.on('error', (err: Error) => {
+      const onFailed = (err: Error) => {
         clearTimers();
         releaseOnce();
         res.off('close', onClientGone);
-        if (res.writableEnded || res.destroyed) return;
         if (responded) {
+          // Reset mid-response (FAQ 1.5 502 case): the status is already sent, so cut the client off.
+          attempt.responseTime = secsSince(ta);
           res.destroy();
           return;
         }
-        const timedOut = err instanceof ProxyFailure;
+        if (res.writableEnded || res.destroyed) return;
+        const code = (err as NodeJS.ErrnoException).code;
+        const timedOut = err instanceof ProxyFailure || code === 'UND_ERR_CONNECT_TIMEOUT';
         lastFailure = timedOut ? 504 : 502;
         if (!connected) {
           o.metrics?.backendAttempt(binding.name, m.name, timedOut ? 'connect-timeout' : 'connect-failed');
           o.logger.warn('member connection failed', {
             listener: o.name,
             member: attempt.addr,
-            error: err.message,
+            error: code === 'UND_ERR_CONNECT_TIMEOUT' ? `connect to ${attempt.addr} timed out` : err.message,
           });
           if (!bodyStarted) return tryNext();
         } else {
@@ -481,7 +438,66 @@ export async function startHttpListener(o: HttpListenerOptions): Promise<HttpLis
           }
         }
         answer(lastFailure, { close: hasBody });
-      });
+      };
+
+      // undici's handler callbacks (connect, headers, data, complete, error): the
+      // response streams to the client as it arrives, paused while the client is slow.
+      agents.get(binding.protocol, m.address, m.port).dispatch(
+        { method: req.method ?? 'GET', path, headers, body },
+        {
+          onConnect: onConnected,
+          onHeaders: (statusCode: number, raw: Buffer[], resume: () => void, statusText: string) => {
+            // 1xx informational answers stay between the load balancer and the member.
+            if (statusCode < 200) return true;
+            responded = true;
+            clearTimeout(responseTimer);
+            attempt.headerTime = secsSince(ta);
+            attempt.status = statusCode;
+            answeredBy = 'backend';
+            const rawHeaders: string[] = new Array(raw.length);
+            for (let i = 0; i < raw.length; i++) rawHeaders[i] = raw[i]?.toString('latin1') ?? '';
+            const out = endToEndHeaders(rawHeaders);
+            if (binding.appCookieName) {
+              for (const sc of headerValues(rawHeaders, 'set-cookie')) {
+                const v = setCookieValue(sc, binding.appCookieName);
+                if (v !== undefined) binding.runtime.learnAppCookie(v, m, Date.now());
+              }
+            }
+            if (pick.setCookie) out.push('Set-Cookie', formatSetCookie(pick.setCookie));
+            if (res.headersSent) {
+              // The LB already answered (413/408 race): drop the backend's answer.
+              dropped = true;
+              return true;
+            }
+            try {
+              res.writeHead(statusCode, statusText, out);
+            } catch (err) {
+              // Node refused to send these headers (a byte its parser let through): as a
+              // malformed response, not one that started (undici hands the error to onFailed).
+              responded = false;
+              attempt.status = null;
+              answeredBy = 'lb';
+              throw err;
+            }
+            resumeUpstream = resume;
+            return true;
+          },
+          onData: (chunk: Buffer) => {
+            if (dropped) return true;
+            bodyBytesSent += chunk.length;
+            if (res.destroyed) return true;
+            if (res.write(chunk)) return true;
+            res.once('drain', onDrain);
+            return false;
+          },
+          onComplete: () => {
+            if (!dropped) res.end();
+            attempt.responseTime = secsSince(ta);
+            releaseOnce();
+          },
+          onError: onFailed,
+        },
+      );
     };
     tryNext();
   };
