@@ -1,7 +1,7 @@
 // The one place that decides the exit code. Commands are plain async functions
 // returning an exit code; libraries throw LbdError; anything else is a bug
 // (reported without a stack trace unless --debug, so bad input never shows one).
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './commander.js';
 import { ExitCode, formatProblem, LbdError } from '../errors.js';
 import { registerCommands } from './program.js';
 

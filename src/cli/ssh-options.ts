@@ -1,5 +1,6 @@
 // The SSH options `run` and `probe` share, defined once.
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { Option } from './commander.js';
 
 export interface SshFlags {
   knownHosts?: string;

@@ -2,12 +2,9 @@
 // `--format` help and its errors are generated from it. Each reporter module is
 // imported only when used, so `lbdoctor --help` never loads chalk or the XML
 // builder.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import type { RunResult } from '../engine/result.js';
 import { LbdError, UsageError } from '../errors.js';
-import { redact } from './redact.js';
 import type { ReportContext, Reporter } from './types.js';
 
 interface ReporterEntry {
@@ -96,7 +93,7 @@ export async function renderReport(
   result: RunResult,
   ctx: ReportContext,
 ): Promise<string> {
-  const reporter = await loadReporter(name);
+  const [reporter, { redact }] = await Promise.all([loadReporter(name), import('./redact.js')]);
   const clean = redact(result, { extraSecrets: ctx.secrets ?? [] });
   return reporter.render(clean, ctx);
 }
@@ -128,6 +125,10 @@ export async function writeReports(
       continue;
     }
     const text = await renderReport(spec.name, result, { ...ctx, color: false });
+    const [{ mkdir, writeFile }, { dirname }] = await Promise.all([
+      import('node:fs/promises'),
+      import('node:path'),
+    ]);
     try {
       await mkdir(dirname(spec.file), { recursive: true });
       await writeFile(spec.file, text, 'utf8');

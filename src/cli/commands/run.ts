@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { Option } from '../commander.js';
 import { addSshOptions } from '../ssh-options.js';
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
