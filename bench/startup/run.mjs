@@ -24,12 +24,20 @@ function once(args) {
 
 for (const [, args] of cases) once(args); // warm the file cache (and Node's compile cache where it has one)
 const times = cases.map(() => []);
-for (let i = 0; i < rounds; i++) cases.forEach(([, args], k) => times[k].push(once(args)));
+for (let i = 0; i < rounds; i++) {
+  cases.forEach(([, args], k) => {
+    times[k].push(once(args));
+  });
+}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const medians = times.map(median);
 console.log(`startup, ${rounds} interleaved rounds, ${process.version}`);
 cases.forEach(([name], k) => {
   const m = medians[k];
-  console.log(`  ${name.padEnd(20)} median ${m.toFixed(1).padStart(6)} ms  min ${Math.min(...times[k]).toFixed(1).padStart(6)} ms  ${(m / medians[0]).toFixed(2)}×`);
+  console.log(
+    `  ${name.padEnd(20)} median ${m.toFixed(1).padStart(6)} ms  min ${Math.min(...times[k])
+      .toFixed(1)
+      .padStart(6)} ms  ${(m / medians[0]).toFixed(2)}×`,
+  );
 });
 console.log(`--help / node -e 0 = ${(medians[1] / medians[0]).toFixed(2)} (goal ≤ 1.5)`);
