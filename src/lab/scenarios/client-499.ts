@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { parseElbAccessLog } from '../../accesslog/parse.js';
 import { LbdError } from '../../errors.js';
-import { defineScenario, quickHttpCheck } from './define.js';
+import { defineScenario, quickHttpCheck, webListener } from './define.js';
 
 const IMPATIENT_CLIENTS = 4;
 
@@ -45,14 +45,7 @@ export const slowUpstream499 = defineScenario({
     const accessLog = join(ctx.workDir, 'access.log');
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
         ],

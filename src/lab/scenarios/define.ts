@@ -80,6 +80,16 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
 }
 
 /** Health checks that settle within a second or two: labs should be quick to start. */
+/** The listener most scenarios put in front of their pool: HTTP "web" on a free port, to "web-pool". */
+export async function webListener(ctx: Pick<BuildContext, 'freeTcpPort'>) {
+  return {
+    name: 'web',
+    protocol: 'HTTP',
+    protocol_port: await ctx.freeTcpPort(),
+    default_pool_id: 'web-pool',
+  } as const;
+}
+
 export const quickHttpCheck = {
   type: 'HTTP',
   delay: 1,

@@ -1,6 +1,6 @@
 // FAQ 1.8 and 1.11: traffic that is uneven or not sticky for reasons in the
 // configuration. Backends put their name in `x-backend` so a client can count.
-import { defineScenario, quickHttpCheck } from './define.js';
+import { defineScenario, quickHttpCheck, webListener } from './define.js';
 
 export const unevenWeights = defineScenario({
   id: 'uneven-weights',
@@ -18,14 +18,7 @@ export const unevenWeights = defineScenario({
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           {
             id: 'web-pool',
@@ -53,14 +46,7 @@ export const sourceIpHash = defineScenario({
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           {
             id: 'web-pool',
@@ -96,14 +82,7 @@ export const stickinessOff = defineScenario({
     });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           {
             id: 'web-pool',
@@ -135,14 +114,7 @@ export const stickyCookie = defineScenario({
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           {
             id: 'web-pool',
@@ -174,14 +146,7 @@ export const appCookieMissing = defineScenario({
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           {
             id: 'web-pool',

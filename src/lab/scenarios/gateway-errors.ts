@@ -3,7 +3,7 @@
 // without one (members then count as healthy, FAQ 2.1) or with a check the
 // faulty backend still passes — as in the field, where the check path is fine
 // and the application path is not.
-import { defineScenario, quickHttpCheck } from './define.js';
+import { defineScenario, quickHttpCheck, webListener } from './define.js';
 
 export const wrongBackendPort = defineScenario({
   id: 'wrong-backend-port',
@@ -18,14 +18,7 @@ export const wrongBackendPort = defineScenario({
     const wrongPort = await ctx.freeTcpPort();
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           {
             id: 'web-pool',
@@ -50,14 +43,7 @@ export const backendResetOnConnect = defineScenario({
     const app = await ctx.http({ name: 'app1', onConnect: 'reset' });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           {
             id: 'web-pool',
@@ -86,14 +72,7 @@ export const backendResetMidResponse = defineScenario({
     });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
         ],
@@ -118,14 +97,7 @@ export const malformedResponse = defineScenario({
     });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
         ],
@@ -146,14 +118,7 @@ export const invalidResponseHeader = defineScenario({
     const app = await ctx.http({ name: 'app1', healthPath: '/health', default: { fault: 'invalid-header' } });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
         ],
@@ -209,14 +174,7 @@ export const keepaliveRace = defineScenario({
     const app = await ctx.http({ name: 'app1', healthPath: '/health', keepAliveTimeoutMs: 1000 });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
         ],

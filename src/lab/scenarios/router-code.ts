@@ -1,7 +1,7 @@
 // FAQ 1.6: the x-router-code header ELB adds when it cannot hand a request to
 // any backend. Each scenario leaves exactly one reason for it; `healthy` is the
 // control where the backend answers and no header appears.
-import { defineScenario, quickHttpCheck } from './define.js';
+import { defineScenario, quickHttpCheck, webListener } from './define.js';
 
 export const emptyPool = defineScenario({
   id: 'empty-pool',
@@ -13,14 +13,7 @@ export const emptyPool = defineScenario({
   async build(ctx) {
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [{ id: 'web-pool', protocol: 'HTTP', members: [] }],
       },
     };
@@ -44,14 +37,7 @@ export const policyPoolEmpty = defineScenario({
     const app = await ctx.http({ name: 'app1', healthPath: '/health' });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
           { id: 'api-pool', protocol: 'HTTP', members: [] },
@@ -83,14 +69,7 @@ export const allMembersDown = defineScenario({
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health', healthStatus: 503 });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           {
             id: 'web-pool',
@@ -116,14 +95,7 @@ export const healthy = defineScenario({
     const app = await ctx.http({ name: 'app1', healthPath: '/health' });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
         ],

@@ -1,6 +1,6 @@
 // FAQ 2.1/2.2/2.8 and 1.2: members the health check marks unhealthy while the
 // application itself may well work.
-import { defineScenario, quickHttpCheck } from './define.js';
+import { defineScenario, quickHttpCheck, webListener } from './define.js';
 
 export const healthPath404 = defineScenario({
   id: 'health-path-404',
@@ -17,14 +17,7 @@ export const healthPath404 = defineScenario({
     const app = await ctx.http({ name: 'app1', healthPath: '/health', healthStatus: 404 });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
         ],
@@ -55,14 +48,7 @@ export const healthCheckNeedsHost = defineScenario({
     });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
         ],
@@ -83,14 +69,7 @@ export const portNotListening = defineScenario({
     const closedPort = await ctx.freeTcpPort();
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           {
             id: 'web-pool',
@@ -120,14 +99,7 @@ export const weightZero = defineScenario({
     const app = await ctx.http({ name: 'app1', healthPath: '/health' });
     return {
       inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'HTTP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
+        listeners: [await webListener(ctx)],
         pools: [
           {
             id: 'web-pool',
