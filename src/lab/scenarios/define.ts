@@ -98,6 +98,25 @@ export const quickHttpCheck = {
   url_path: '/health',
 } as const;
 
+/**
+ * The most common scenario shape: the "web" listener in front of "web-pool"
+ * (quick HTTP health check on /health), started once every member is healthy.
+ * `pool` adds or overrides pool fields (algorithm, stickiness, …).
+ */
+export async function healthyWebPool(
+  ctx: Pick<BuildContext, 'freeTcpPort'>,
+  members: MemberInput[],
+  pool: Partial<PoolInput> = {},
+): Promise<ScenarioBuild> {
+  return {
+    inventory: {
+      listeners: [await webListener(ctx)],
+      pools: [{ id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members, ...pool }],
+    },
+    settle: { 'web-pool': 'healthy' },
+  };
+}
+
 async function prepareScenario(
   def: ScenarioDefinition,
   host: string,

@@ -1,6 +1,6 @@
 // FAQ 1.8 and 1.11: traffic that is uneven or not sticky for reasons in the
 // configuration. Backends put their name in `x-backend` so a client can count.
-import { defineScenario, quickHttpCheck, webListener } from './define.js';
+import { defineScenario, healthyWebPool } from './define.js';
 
 export const unevenWeights = defineScenario({
   id: 'uneven-weights',
@@ -16,21 +16,9 @@ export const unevenWeights = defineScenario({
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'HTTP',
-            lb_algorithm: 'ROUND_ROBIN',
-            healthmonitor: quickHttpCheck,
-            members: [ctx.member(be1, { weight: 3 }), ctx.member(be2, { weight: 1 })],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(be1, { weight: 3 }), ctx.member(be2, { weight: 1 })], {
+      lb_algorithm: 'ROUND_ROBIN',
+    });
   },
 });
 
@@ -44,21 +32,7 @@ export const sourceIpHash = defineScenario({
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'HTTP',
-            lb_algorithm: 'SOURCE_IP',
-            healthmonitor: quickHttpCheck,
-            members: [ctx.member(be1), ctx.member(be2)],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], { lb_algorithm: 'SOURCE_IP' });
   },
 });
 
@@ -80,20 +54,7 @@ export const stickinessOff = defineScenario({
       healthPath: '/health',
       default: { setCookie: 'APPSESSION=be2; Path=/' },
     });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'HTTP',
-            healthmonitor: quickHttpCheck,
-            members: [ctx.member(be1), ctx.member(be2)],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
   },
 });
 
@@ -112,21 +73,9 @@ export const stickyCookie = defineScenario({
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'HTTP',
-            session_persistence: { type: 'HTTP_COOKIE' },
-            healthmonitor: quickHttpCheck,
-            members: [ctx.member(be1), ctx.member(be2)],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], {
+      session_persistence: { type: 'HTTP_COOKIE' },
+    });
   },
 });
 
@@ -144,20 +93,8 @@ export const appCookieMissing = defineScenario({
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'HTTP',
-            session_persistence: { type: 'APP_COOKIE', cookie_name: 'JSESSIONID' },
-            healthmonitor: quickHttpCheck,
-            members: [ctx.member(be1), ctx.member(be2)],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], {
+      session_persistence: { type: 'APP_COOKIE', cookie_name: 'JSESSIONID' },
+    });
   },
 });

@@ -3,7 +3,7 @@
 // without one (members then count as healthy, FAQ 2.1) or with a check the
 // faulty backend still passes — as in the field, where the check path is fine
 // and the application path is not.
-import { defineScenario, quickHttpCheck, webListener } from './define.js';
+import { defineScenario, quickHttpCheck, webListener, healthyWebPool } from './define.js';
 
 export const wrongBackendPort = defineScenario({
   id: 'wrong-backend-port',
@@ -70,15 +70,7 @@ export const backendResetMidResponse = defineScenario({
       healthPath: '/health',
       default: { fault: 'reset-mid-response' },
     });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(app)]);
   },
 });
 
@@ -95,15 +87,7 @@ export const malformedResponse = defineScenario({
       healthPath: '/health',
       default: { fault: 'malformed-status' },
     });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(app)]);
   },
 });
 
@@ -116,15 +100,7 @@ export const invalidResponseHeader = defineScenario({
   symptom: { listener: 'web', path: '/', expect: '502 from the load balancer (invalid header)' },
   async build(ctx) {
     const app = await ctx.http({ name: 'app1', healthPath: '/health', default: { fault: 'invalid-header' } });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(app)]);
   },
 });
 
@@ -172,14 +148,6 @@ export const keepaliveRace = defineScenario({
   },
   async build(ctx) {
     const app = await ctx.http({ name: 'app1', healthPath: '/health', keepAliveTimeoutMs: 1000 });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(app)]);
   },
 });

@@ -1,7 +1,7 @@
 // FAQ 1.6: the x-router-code header ELB adds when it cannot hand a request to
 // any backend. Each scenario leaves exactly one reason for it; `healthy` is the
 // control where the backend answers and no header appears.
-import { defineScenario, quickHttpCheck, webListener } from './define.js';
+import { defineScenario, quickHttpCheck, webListener, healthyWebPool } from './define.js';
 
 export const emptyPool = defineScenario({
   id: 'empty-pool',
@@ -93,14 +93,6 @@ export const healthy = defineScenario({
   symptom: { listener: 'web', path: '/', expect: '200 from the backend, no x-router-code' },
   async build(ctx) {
     const app = await ctx.http({ name: 'app1', healthPath: '/health' });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(app)]);
   },
 });

@@ -1,6 +1,6 @@
 // FAQ 2.1/2.2/2.8 and 1.2: members the health check marks unhealthy while the
 // application itself may well work.
-import { defineScenario, quickHttpCheck, webListener } from './define.js';
+import { defineScenario, quickHttpCheck, webListener, healthyWebPool } from './define.js';
 
 export const healthPath404 = defineScenario({
   id: 'health-path-404',
@@ -97,19 +97,6 @@ export const weightZero = defineScenario({
   },
   async build(ctx) {
     const app = await ctx.http({ name: 'app1', healthPath: '/health' });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'HTTP',
-            healthmonitor: quickHttpCheck,
-            members: [ctx.member(app, { weight: 0 })],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(app, { weight: 0 })]);
   },
 });
