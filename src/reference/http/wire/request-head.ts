@@ -1,0 +1,168 @@
+// Syntax of a request head (RFC 9112 3, 5) for the raw-socket HTTP listener.
+// This is the first half of the request-smuggling defence: every line is cut
+// exactly where RFC 9112 says, and anything two parsers could read two ways
+// (space before the colon, obs-fold, bare LF, a request line with extra parts)
+// is refused here with a 400 (FAQ 1.5). The meaning of the headers
+// (Content-Length, Transfer-Encoding, Host, control bytes in values) is
+// checkRequest's job, on the head this returns.
+
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HT = 0x09;
+const COLON = 0x3a;
+
+/** RFC 9110 5.6.2 tchar: "!#$%&'*+-.^_`|~" DIGIT ALPHA. One table lookup per byte. */
+export const TCHAR: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (const c of "!#$%&'*+-.^_`|~") t[c.charCodeAt(0)] = 1;
+  for (let c = 0x30; c <= 0x39; c++) t[c] = 1;
+  for (let c = 0x41; c <= 0x5a; c++) t[c] = 1;
+  for (let c = 0x61; c <= 0x7a; c++) t[c] = 1;
+  return t;
+})();
+
+/** Node's Buffer has a direct latin1 slicer (what toString('latin1') dispatches to); @types/node does not declare it. */
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+export function latin1(buf: Buffer, start: number, end: number): string {
+  return (buf as Latin1Buffer).latin1Slice(start, end);
+}
+
+export interface RequestHead {
+  method: string; // token chars only (RFC 9110 tchar)
+  target: string; // as received (latin1)
+  versionMajor: number; // digits of HTTP/x.y
+  versionMinor: number;
+  /** Flat [name, value, name, value, …]: names as received (case kept), values with leading/trailing SP/HT trimmed. latin1 strings. */
+  rawHeaders: string[];
+  /** Bytes of the head, CRLF CRLF included (end - start). */
+  headBytes: number;
+}
+
+export type ParseResult<T> = { ok: true; head: T } | { ok: false; reason: string };
+
+/** True when buf[at, at+8) is "HTTP/d.d". */
+export function isHttpVersion(buf: Buffer, at: number): boolean {
+  return (
+    buf[at] === 0x48 && // H
+    buf[at + 1] === 0x54 && // T
+    buf[at + 2] === 0x54 && // T
+    buf[at + 3] === 0x50 && // P
+    buf[at + 4] === 0x2f && // /
+    isDigit(buf[at + 5]) &&
+    buf[at + 6] === 0x2e && // .
+    isDigit(buf[at + 7])
+  );
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
+}
+
+/** Index of the CR of the CRLF ending the line that starts at `from`, or a reason when the line has no proper end before `end`. */
+export function lineEnd(buf: Buffer, from: number, end: number): number | string {
+  const lf = buf.indexOf(LF, from);
+  if (lf === -1 || lf >= end) return 'head does not end in CRLF';
+  if (lf === from || buf[lf - 1] !== CR) return 'bare LF line ending';
+  return lf - 1;
+}
+
+/**
+ * Field lines from `pos` up to and including the empty line that ends them at `end` (RFC 9112 5).
+ * Pushes name, value pairs to `out`. `strictValues`: refuse control bytes other than HT in values
+ * (responses, trailers); requests keep them so checkRequest can answer with its own reason.
+ * Returns null or the reason the section is malformed.
+ */
+export function parseFieldLines(
+  buf: Buffer,
+  pos: number,
+  end: number,
+  out: string[],
+  strictValues: boolean,
+): string | null {
+  let p = pos;
+  for (;;) {
+    if (p >= end) return 'head does not end in an empty line';
+    const first = buf[p];
+    if (first === CR) {
+      // The empty line: it must be the last thing in the head.
+      if (buf[p + 1] !== LF) return 'bare CR in header section';
+      return p + 2 === end ? null : 'bytes after the end of the header section';
+    }
+    // RFC 9112 5.2: obs-fold is obsolete; a proxy may reject it, and we do, since a
+    // folded Transfer-Encoding is read differently by different parsers.
+    if (first === SP || first === HT) return 'obs-fold in header section';
+    const cr = lineEnd(buf, p, end);
+    if (typeof cr === 'string') return cr;
+    let i = p;
+    while (i < cr && TCHAR[buf[i]!] === 1) i++;
+    const c = buf[i];
+    if (i === cr) return `header line without a colon: "${latin1(buf, p, cr)}"`;
+    if (c !== COLON) {
+      // RFC 9112 5.1: no whitespace between name and colon; a server must reject it (400).
+      if (c === SP || c === HT) return `space before the colon in header "${latin1(buf, p, i + 1)}"`;
+      return `invalid character in header name "${latin1(buf, p, i + 1)}"`;
+    }
+    if (i === p) return 'empty header name';
+    let vs = i + 1;
+    let ve = cr;
+    while (vs < ve && (buf[vs] === SP || buf[vs] === HT)) vs++;
+    while (ve > vs && (buf[ve - 1] === SP || buf[ve - 1] === HT)) ve--;
+    if (strictValues) {
+      for (let k = vs; k < ve; k++) {
+        const b = buf[k]!;
+        if ((b < SP && b !== HT) || b === 0x7f) {
+          return `control byte 0x${b.toString(16).padStart(2, '0')} in header "${latin1(buf, p, i)}"`;
+        }
+      }
+    }
+    out.push(latin1(buf, p, i), latin1(buf, vs, ve));
+    p = cr + 2;
+  }
+}
+
+/** Parses buf[start, end) where end is findHeadEnd's result. Syntax only (semantic checks are checkRequest's):
+ *  request line = method SP target SP HTTP/d.d exactly (one SP each, no extra parts, target non-empty without
+ *  CTL (< 0x21 or 0x7f) bytes); header line = field-name ":" OWS value OWS, name a non-empty token (so a space or tab
+ *  before the colon is an error: "Transfer-Encoding : chunked" → error); a line starting with SP/HT (obs-fold) is an error;
+ *  a line without ':' is an error. Values keep every other byte as is (checkRequest rejects control/non-ASCII bytes later with its own reason). */
+export function parseRequestHead(buf: Buffer, start: number, end: number): ParseResult<RequestHead> {
+  const cr = lineEnd(buf, start, end);
+  if (typeof cr === 'string') return { ok: false, reason: cr };
+  // RFC 9112 3: request-line = method SP request-target SP HTTP-version, single spaces.
+  let i = start;
+  while (i < cr && TCHAR[buf[i]!] === 1) i++;
+  if (i === start || buf[i] !== SP) return { ok: false, reason: 'malformed request line (method)' };
+  const methodEnd = i;
+  const targetStart = ++i;
+  for (; i < cr; i++) {
+    const b = buf[i]!;
+    if (b <= SP || b === 0x7f) break;
+  }
+  if (i === targetStart) return { ok: false, reason: 'malformed request line (empty target)' };
+  if (buf[i] !== SP) {
+    return {
+      ok: false,
+      reason: i === cr ? 'malformed request line (no version)' : 'control byte in request target',
+    };
+  }
+  const targetEnd = i;
+  // What follows the second SP is exactly HTTP/d.d, then the line end: no third part, no trailing space.
+  if (cr - (i + 1) !== 8 || !isHttpVersion(buf, i + 1)) {
+    return { ok: false, reason: 'malformed request line (version)' };
+  }
+  const rawHeaders: string[] = [];
+  const err = parseFieldLines(buf, cr + 2, end, rawHeaders, false);
+  if (err !== null) return { ok: false, reason: err };
+  return {
+    ok: true,
+    head: {
+      method: latin1(buf, start, methodEnd),
+      target: latin1(buf, targetStart, targetEnd),
+      versionMajor: buf[i + 6]! - 0x30,
+      versionMinor: buf[i + 8]! - 0x30,
+      rawHeaders,
+      headBytes: end - start,
+    },
+  };
+}
