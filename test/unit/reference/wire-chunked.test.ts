@@ -13,7 +13,7 @@ interface Run {
 }
 
 /** Feeds `parts` in order, as a connection would (each part its own buffer), stopping when done or failed. */
-function feed(parts: Buffer[], opts?: { maxTrailerBytes?: number }): Run {
+function feed(parts: Buffer[], opts?: ConstructorParameters<typeof ChunkedDecoder>[0]): Run {
   const d = new ChunkedDecoder(opts);
   const out: Buffer[] = [];
   let consumed = 0;
@@ -33,7 +33,7 @@ function feed(parts: Buffer[], opts?: { maxTrailerBytes?: number }): Run {
   };
 }
 
-const whole = (s: string, opts?: { maxTrailerBytes?: number }) => feed([b(s)], opts);
+const whole = (s: string, opts?: ConstructorParameters<typeof ChunkedDecoder>[0]) => feed([b(s)], opts);
 
 function byteByByte(buf: Buffer): Buffer[] {
   return [...buf].map((c) => Buffer.from([c]));
@@ -200,6 +200,25 @@ describe('ChunkedDecoder: errors', () => {
       }
     });
   }
+
+  it('refuses a chunk extension longer than maxChunkExtBytes (whitespace included), accepts one at the limit', () => {
+    const ext = `;${'a'.repeat(9)}`; // 10 bytes
+    expect(whole(`1${ext}\r\nx\r\n0\r\n\r\n`, { maxChunkExtBytes: 10 })).toMatchObject({
+      done: true,
+      payload: 'x',
+    });
+    expect(whole(`1${ext}\r\nx\r\n0\r\n\r\n`, { maxChunkExtBytes: 9 }).error).toBe(
+      'chunk extension too long',
+    );
+    expect(whole(`1 ${ext}\r\nx\r\n0\r\n\r\n`, { maxChunkExtBytes: 10 }).error).toBe(
+      'chunk extension too long',
+    );
+    // The default (16 KiB) stops an endless extension however it arrives.
+    expect(feed(byteByByte(b(`1;${'a'.repeat(17 * 1024)}`))).error).toBe('chunk extension too long');
+    // The limit is per size line, not per message.
+    const many = `${'1;aaaaaaaa\r\nx\r\n'.repeat(4)}0;aaaaaaaa\r\n\r\n`;
+    expect(whole(many, { maxChunkExtBytes: 9 })).toMatchObject({ done: true, payload: 'xxxx' });
+  });
 
   it('15 hex digits are accepted as a size', () => {
     const d = new ChunkedDecoder();

@@ -55,13 +55,20 @@ export class ChunkedDecoder {
   private remaining = 0;
   private trailerBytes = 0;
   private readonly maxTrailerBytes: number;
+  private readonly maxChunkExtBytes: number;
+  private extBytes = 0;
   private trailerParts: Buffer[] = [];
   private sawTrailerField = false;
   private _error: string | null = null;
   private _payloadBytes = 0;
 
-  constructor(opts?: { maxTrailerBytes?: number /* default 64 KiB */ }) {
+  constructor(opts?: {
+    maxTrailerBytes?: number /* default 64 KiB */;
+    /** Longest chunk extension (after the size) on one size line; default 16 KiB, Node's limit since CVE-2024-22019. */
+    maxChunkExtBytes?: number;
+  }) {
     this.maxTrailerBytes = opts?.maxTrailerBytes ?? 64 * 1024;
+    this.maxChunkExtBytes = opts?.maxChunkExtBytes ?? 16 * 1024;
   }
 
   /** last-chunk and trailer section (and its final CRLF) consumed */
@@ -137,19 +144,26 @@ export class ChunkedDecoder {
             }
             this.remaining = this.remaining * 16 + h;
           } else if (c === CR) this.state = State.SizeLf;
-          else if (c === SEMI) this.state = State.Ext;
-          else if (c === SP || c === HT) this.state = State.SizeBws;
-          else this.fail(c === LF ? 'chunk line ending in bare LF' : 'invalid chunk size');
+          else if (c === SEMI) {
+            this.extBytes = 1; // the ';' or the first BWS byte counts
+            this.state = State.Ext;
+          } else if (c === SP || c === HT) {
+            this.extBytes = 1; // the ';' or the first BWS byte counts
+            this.state = State.SizeBws;
+          } else this.fail(c === LF ? 'chunk line ending in bare LF' : 'invalid chunk size');
           break;
         }
         case State.SizeBws:
           // RFC 9112 7.1.1: BWS is only allowed before the ';' of an extension.
-          if (c === SEMI) this.state = State.Ext;
-          else if (c !== SP && c !== HT) this.fail('invalid chunk size');
+          if (c !== SEMI && c !== SP && c !== HT) this.fail('invalid chunk size');
+          else if (++this.extBytes > this.maxChunkExtBytes) this.fail('chunk extension too long');
+          else if (c === SEMI) this.state = State.Ext;
           break;
         case State.Ext:
-          // Extensions are not understood, only passed over; their bytes must still be sane.
+          // Extensions are not understood, only passed over; their bytes must still be sane, and
+          // bounded, or a peer could keep a connection busy on one endless size line.
           if (c === CR) this.state = State.SizeLf;
+          else if (++this.extBytes > this.maxChunkExtBytes) this.fail('chunk extension too long');
           else if (c === LF) this.fail('chunk line ending in bare LF');
           else if (isCtl(c)) this.fail('control byte in chunk extension');
           break;

@@ -59,6 +59,15 @@ function isDigit(c: number | undefined): boolean {
   return c !== undefined && c >= 0x30 && c <= 0x39;
 }
 
+/** At most 64 bytes of a header name (token bytes, safe to log). */
+function shortName(buf: Buffer, start: number, end: number): string {
+  return latin1(buf, start, Math.min(end, start + 64));
+}
+
+function hex(c: number): string {
+  return `0x${c.toString(16).padStart(2, '0')}`;
+}
+
 /** Index of the CR of the CRLF ending the line that starts at `from`, or a reason when the line has no proper end before `end`. */
 export function lineEnd(buf: Buffer, from: number, end: number): number | string {
   const lf = buf.indexOf(LF, from);
@@ -97,11 +106,13 @@ export function parseFieldLines(
     let i = p;
     while (i < cr && TCHAR[buf[i]!] === 1) i++;
     const c = buf[i];
-    if (i === cr) return `header line without a colon: "${latin1(buf, p, cr)}"`;
+    // Reasons name the header (token bytes only, cut short) and never quote a value: they go to access logs.
+    if (i === cr) return `header line without a colon ("${shortName(buf, p, i)}…")`;
     if (c !== COLON) {
       // RFC 9112 5.1: no whitespace between name and colon; a server must reject it (400).
-      if (c === SP || c === HT) return `space before the colon in header "${latin1(buf, p, i + 1)}"`;
-      return `invalid character in header name "${latin1(buf, p, i + 1)}"`;
+      if (c === SP || c === HT)
+        return `space before the colon in header "${shortName(buf, p, i)}${c === SP ? ' ' : '\\t'}"`;
+      return `invalid byte ${hex(c!)} in header name "${shortName(buf, p, i)}"`;
     }
     if (i === p) return 'empty header name';
     let vs = i + 1;
@@ -112,7 +123,7 @@ export function parseFieldLines(
       for (let k = vs; k < ve; k++) {
         const b = buf[k]!;
         if ((b < SP && b !== HT) || b === 0x7f) {
-          return `control byte 0x${b.toString(16).padStart(2, '0')} in header "${latin1(buf, p, i)}"`;
+          return `control byte ${hex(b)} in header "${shortName(buf, p, i)}"`;
         }
       }
     }

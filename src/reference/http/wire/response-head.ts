@@ -79,8 +79,8 @@ function listElements(value: string, into: string[]): void {
 
 /** RFC 9112 6.3 for a response to `requestMethod`. Errors (→ 502): Content-Length and Transfer-Encoding together;
  *  several Content-Length values that differ (identical duplicates, also "5, 5", are accepted); a Content-Length that is
- *  not 1*DIGIT or above Number.MAX_SAFE_INTEGER. Transfer-Encoding whose last coding is chunked → chunked; other
- *  Transfer-Encoding → close. */
+ *  not 1*DIGIT or above Number.MAX_SAFE_INTEGER; Transfer-Encoding in an HTTP/1.0 response (RFC 9112 6.1).
+ *  Transfer-Encoding whose last coding is chunked → chunked; other Transfer-Encoding → close. */
 export function responseFraming(head: ResponseHead, requestMethod: string): BodyFraming | { error: string } {
   const s = head.status;
   // RFC 9112 6.3 rule 1: these never have a body, whatever their headers say.
@@ -103,6 +103,9 @@ export function responseFraming(head: ResponseHead, requestMethod: string): Body
   }
   // RFC 9112 6.3 rule 3: both present is a smuggling attempt or a broken backend; a proxy must not forward it.
   if (te !== null && cl !== null) return { error: 'response has both Content-Length and Transfer-Encoding' };
+  // RFC 9112 6.1: Transfer-Encoding in an HTTP/1.0 message means its framing is faulty (it may come from
+  // an HTTP/1.0 hop that did not decode it); no reading of the body can be trusted.
+  if (te !== null && head.versionMinor === 0) return { error: 'Transfer-Encoding in an HTTP/1.0 response' };
   if (te !== null) {
     // Rule 4: chunked last → chunked; otherwise the body runs until the backend closes.
     return te.length > 0 && te[te.length - 1]!.toLowerCase() === 'chunked' ? CHUNKED : CLOSE;
