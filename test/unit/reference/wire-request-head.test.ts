@@ -59,6 +59,14 @@ describe('findHeadEnd', () => {
     expect(findHeadEnd(b('GET / HTTP/1.1\r\n\r\n\n'), 0)).toBe(18);
   });
 
+  it('does not take leading empty lines for an end, whatever the starting offset', () => {
+    expect(findHeadEnd(b('\r\n\r\n'), 0)).toBe(-1);
+    expect(findHeadEnd(b('\r\n\r\n\r\nGET'), 0)).toBe(-1);
+    const buf = b('\r\n\r\nGET / HTTP/1.1\r\n\r\n');
+    expect(findHeadEnd(buf, -1)).toBe(buf.length);
+    expect(findHeadEnd(buf, 1)).toBe(buf.length);
+  });
+
   it('does not take CR LF LF or CR CR LF for an end', () => {
     expect(findHeadEnd(b('GET / HTTP/1.1\r\r\n'), 0)).toBe(-1);
     expect(findHeadEnd(b('GET / HTTP/1.1\r\n\n'), 0)).toBe('bare-lf');

@@ -9,7 +9,8 @@ const LF = 0x0a;
 /** Where a message head ends in `buf`: the index just past the first CRLF CRLF, searching from `from`
  *  (the caller passes the previous buffer length - 3 so a growing buffer is not rescanned).
  *  'bare-lf': a LF not preceded by CR was seen before the end (RFC 9112 allows rejecting it; we do: 400).
- *  -1: not complete yet. */
+ *  -1: not complete yet.
+ *  Leading empty lines (see leadingEmptyLines) are never taken for the end, whatever `from` is. */
 export function findHeadEnd(buf: Buffer, from: number): number | 'bare-lf' {
   // Every LF is looked at exactly once: the byte before it decides bare-lf, the
   // three before it decide the end. Starting up to 3 bytes back (the caller's
@@ -17,7 +18,10 @@ export function findHeadEnd(buf: Buffer, from: number): number | 'bare-lf' {
   let i = buf.indexOf(LF, Math.max(from, 0));
   while (i !== -1) {
     if (i === 0 || buf[i - 1] !== CR) return 'bare-lf';
-    if (i >= 3 && buf[i - 2] === LF && buf[i - 3] === CR) return i + 1;
+    if (i >= 3 && buf[i - 2] === LF && buf[i - 3] === CR) {
+      // "\r\n\r\n" made only of leading empty lines is not a head (RFC 9112 2.2): keep looking.
+      if (leadingEmptyLines(buf) < i + 1) return i + 1;
+    }
     i = buf.indexOf(LF, i + 1);
   }
   return -1;

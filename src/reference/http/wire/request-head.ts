@@ -41,93 +41,85 @@ export interface RequestHead {
 
 export type ParseResult<T> = { ok: true; head: T } | { ok: false; reason: string };
 
-/** True when buf[at, at+8) is "HTTP/d.d". */
-export function isHttpVersion(buf: Buffer, at: number): boolean {
+/** True when s[at, at+8) is "HTTP/d.d". */
+export function isHttpVersion(s: string, at: number): boolean {
   return (
-    buf[at] === 0x48 && // H
-    buf[at + 1] === 0x54 && // T
-    buf[at + 2] === 0x54 && // T
-    buf[at + 3] === 0x50 && // P
-    buf[at + 4] === 0x2f && // /
-    isDigit(buf[at + 5]) &&
-    buf[at + 6] === 0x2e && // .
-    isDigit(buf[at + 7])
+    s.startsWith('HTTP/', at) &&
+    isDigit(s.charCodeAt(at + 5)) &&
+    s.charCodeAt(at + 6) === 0x2e &&
+    isDigit(s.charCodeAt(at + 7))
   );
 }
 
-function isDigit(c: number | undefined): boolean {
-  return c !== undefined && c >= 0x30 && c <= 0x39;
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
-/** At most 64 bytes of a header name (token bytes, safe to log). */
-function shortName(buf: Buffer, start: number, end: number): string {
-  return latin1(buf, start, Math.min(end, start + 64));
+/** At most 64 chars of a header name (token bytes, safe to log). */
+function shortName(s: string, start: number, end: number): string {
+  return s.slice(start, Math.min(end, start + 64));
 }
 
 function hex(c: number): string {
   return `0x${c.toString(16).padStart(2, '0')}`;
 }
 
-/** Index of the CR of the CRLF ending the line that starts at `from`, or a reason when the line has no proper end before `end`. */
-export function lineEnd(buf: Buffer, from: number, end: number): number | string {
-  const lf = buf.indexOf(LF, from);
-  if (lf === -1 || lf >= end) return 'head does not end in CRLF';
-  if (lf === from || buf[lf - 1] !== CR) return 'bare LF line ending';
+/** Index of the CR of the CRLF ending the line that starts at `from`, or a reason when the line has no proper end. */
+export function lineEnd(s: string, from: number): number | string {
+  const lf = s.indexOf('\n', from);
+  if (lf === -1) return 'head does not end in CRLF';
+  if (lf === from || s.charCodeAt(lf - 1) !== CR) return 'bare LF line ending';
   return lf - 1;
 }
 
 /**
- * Field lines from `pos` up to and including the empty line that ends them at `end` (RFC 9112 5).
- * Pushes name, value pairs to `out`. `strictValues`: refuse control bytes other than HT in values
- * (responses, trailers); requests keep them so checkRequest can answer with its own reason.
- * Returns null or the reason the section is malformed.
+ * Field lines of the head `s` (one latin1 char per byte) from `pos` up to and including the empty line
+ * that must end `s` (RFC 9112 5). Pushes name, value pairs to `out`. `strictValues`: refuse control
+ * bytes other than HT in values (responses); requests keep them so checkRequest can answer with its
+ * own reason. Returns null or the reason the section is malformed.
  */
-export function parseFieldLines(
-  buf: Buffer,
-  pos: number,
-  end: number,
-  out: string[],
-  strictValues: boolean,
-): string | null {
+export function parseFieldLines(s: string, pos: number, out: string[], strictValues: boolean): string | null {
+  const end = s.length;
   let p = pos;
   for (;;) {
     if (p >= end) return 'head does not end in an empty line';
-    const first = buf[p];
+    const first = s.charCodeAt(p);
     if (first === CR) {
       // The empty line: it must be the last thing in the head.
-      if (buf[p + 1] !== LF) return 'bare CR in header section';
+      if (s.charCodeAt(p + 1) !== LF) return 'bare CR in header section';
       return p + 2 === end ? null : 'bytes after the end of the header section';
     }
     // RFC 9112 5.2: obs-fold is obsolete; a proxy may reject it, and we do, since a
     // folded Transfer-Encoding is read differently by different parsers.
     if (first === SP || first === HT) return 'obs-fold in header section';
-    const cr = lineEnd(buf, p, end);
+    const cr = lineEnd(s, p);
     if (typeof cr === 'string') return cr;
     let i = p;
-    while (i < cr && TCHAR[buf[i]!] === 1) i++;
-    const c = buf[i];
+    while (i < cr && TCHAR[s.charCodeAt(i)] === 1) i++;
+    const c = s.charCodeAt(i);
     // Reasons name the header (token bytes only, cut short) and never quote a value: they go to access logs.
-    if (i === cr) return `header line without a colon ("${shortName(buf, p, i)}…")`;
+    if (i === cr) return `header line without a colon ("${shortName(s, p, i)}…")`;
     if (c !== COLON) {
       // RFC 9112 5.1: no whitespace between name and colon; a server must reject it (400).
       if (c === SP || c === HT)
-        return `space before the colon in header "${shortName(buf, p, i)}${c === SP ? ' ' : '\\t'}"`;
-      return `invalid byte ${hex(c!)} in header name "${shortName(buf, p, i)}"`;
+        return `space before the colon in header "${shortName(s, p, i)}${c === SP ? ' ' : '\\t'}"`;
+      return `invalid byte ${hex(c)} in header name "${shortName(s, p, i)}"`;
     }
     if (i === p) return 'empty header name';
     let vs = i + 1;
     let ve = cr;
-    while (vs < ve && (buf[vs] === SP || buf[vs] === HT)) vs++;
-    while (ve > vs && (buf[ve - 1] === SP || buf[ve - 1] === HT)) ve--;
+    let b = s.charCodeAt(vs);
+    while (vs < ve && (b === SP || b === HT)) b = s.charCodeAt(++vs);
+    b = s.charCodeAt(ve - 1);
+    while (ve > vs && (b === SP || b === HT)) b = s.charCodeAt(--ve - 1);
     if (strictValues) {
       for (let k = vs; k < ve; k++) {
-        const b = buf[k]!;
-        if ((b < SP && b !== HT) || b === 0x7f) {
-          return `control byte ${hex(b)} in header "${shortName(buf, p, i)}"`;
-        }
+        const v = s.charCodeAt(k);
+        if ((v < SP && v !== HT) || v === 0x7f)
+          return `control byte ${hex(v)} in header "${shortName(s, p, i)}"`;
       }
     }
-    out.push(latin1(buf, p, i), latin1(buf, vs, ve));
+    out.push(s.slice(p, i), s.slice(vs, ve));
     p = cr + 2;
   }
 }
@@ -138,20 +130,23 @@ export function parseFieldLines(
  *  before the colon is an error: "Transfer-Encoding : chunked" → error); a line starting with SP/HT (obs-fold) is an error;
  *  a line without ':' is an error. Values keep every other byte as is (checkRequest rejects control/non-ASCII bytes later with its own reason). */
 export function parseRequestHead(buf: Buffer, start: number, end: number): ParseResult<RequestHead> {
-  const cr = lineEnd(buf, start, end);
+  // One native call turns the head into a string (one char per byte); everything after runs in JIT code,
+  // cheaper than a native indexOf/slice per line.
+  const s = latin1(buf, start, end);
+  const cr = lineEnd(s, 0);
   if (typeof cr === 'string') return { ok: false, reason: cr };
   // RFC 9112 3: request-line = method SP request-target SP HTTP-version, single spaces.
-  let i = start;
-  while (i < cr && TCHAR[buf[i]!] === 1) i++;
-  if (i === start || buf[i] !== SP) return { ok: false, reason: 'malformed request line (method)' };
+  let i = 0;
+  while (i < cr && TCHAR[s.charCodeAt(i)] === 1) i++;
+  if (i === 0 || s.charCodeAt(i) !== SP) return { ok: false, reason: 'malformed request line (method)' };
   const methodEnd = i;
   const targetStart = ++i;
   for (; i < cr; i++) {
-    const b = buf[i]!;
-    if (b <= SP || b === 0x7f) break;
+    const c = s.charCodeAt(i);
+    if (c <= SP || c === 0x7f) break;
   }
   if (i === targetStart) return { ok: false, reason: 'malformed request line (empty target)' };
-  if (buf[i] !== SP) {
+  if (s.charCodeAt(i) !== SP) {
     return {
       ok: false,
       reason: i === cr ? 'malformed request line (no version)' : 'control byte in request target',
@@ -159,19 +154,19 @@ export function parseRequestHead(buf: Buffer, start: number, end: number): Parse
   }
   const targetEnd = i;
   // What follows the second SP is exactly HTTP/d.d, then the line end: no third part, no trailing space.
-  if (cr - (i + 1) !== 8 || !isHttpVersion(buf, i + 1)) {
+  if (cr - (i + 1) !== 8 || !isHttpVersion(s, i + 1)) {
     return { ok: false, reason: 'malformed request line (version)' };
   }
   const rawHeaders: string[] = [];
-  const err = parseFieldLines(buf, cr + 2, end, rawHeaders, false);
+  const err = parseFieldLines(s, cr + 2, rawHeaders, false);
   if (err !== null) return { ok: false, reason: err };
   return {
     ok: true,
     head: {
-      method: latin1(buf, start, methodEnd),
-      target: latin1(buf, targetStart, targetEnd),
-      versionMajor: buf[i + 6]! - 0x30,
-      versionMinor: buf[i + 8]! - 0x30,
+      method: s.slice(0, methodEnd),
+      target: s.slice(targetStart, targetEnd),
+      versionMajor: s.charCodeAt(i + 6) - 0x30,
+      versionMinor: s.charCodeAt(i + 8) - 0x30,
       rawHeaders,
       headBytes: end - start,
     },

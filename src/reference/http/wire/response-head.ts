@@ -22,35 +22,37 @@ export interface ResponseHead {
  *  (obs-text 0x80-0xff allowed, as Node's writeHead allows it); obs-fold, bare CR, missing colon → error. Any error means the
  *  caller answers the client 502 (FAQ 1.5: malformed response). */
 export function parseResponseHead(buf: Buffer, start: number, end: number): ParseResult<ResponseHead> {
-  const cr = lineEnd(buf, start, end);
+  // One native call for the whole head, then JIT-compiled string work (see parseRequestHead).
+  const s = latin1(buf, start, end);
+  const cr = lineEnd(s, 0);
   if (typeof cr === 'string') return { ok: false, reason: cr };
   // "HTTP/1.x" SP 3DIGIT: 12 bytes at least.
-  if (cr - start < 12 || !isHttpVersion(buf, start) || buf[start + 5] !== 0x31 || buf[start + 8] !== SP) {
+  if (cr < 12 || !isHttpVersion(s, 0) || s.charCodeAt(5) !== 0x31 || s.charCodeAt(8) !== SP) {
     return { ok: false, reason: 'malformed status line' };
   }
-  const d0 = buf[start + 9]! - 0x30;
-  const d1 = buf[start + 10]! - 0x30;
-  const d2 = buf[start + 11]! - 0x30;
+  const d0 = s.charCodeAt(9) - 0x30;
+  const d1 = s.charCodeAt(10) - 0x30;
+  const d2 = s.charCodeAt(11) - 0x30;
   if (d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) {
     return { ok: false, reason: 'malformed status code' };
   }
   let reason = '';
-  if (cr > start + 12) {
-    if (buf[start + 12] !== SP) return { ok: false, reason: 'malformed status code' };
-    for (let k = start + 13; k < cr; k++) {
-      const b = buf[k]!;
-      if ((b < SP && b !== HT) || b === 0x7f) return { ok: false, reason: 'control byte in reason phrase' };
+  if (cr > 12) {
+    if (s.charCodeAt(12) !== SP) return { ok: false, reason: 'malformed status code' };
+    for (let k = 13; k < cr; k++) {
+      const c = s.charCodeAt(k);
+      if ((c < SP && c !== HT) || c === 0x7f) return { ok: false, reason: 'control byte in reason phrase' };
     }
-    reason = latin1(buf, start + 13, cr);
+    reason = s.slice(13, cr);
   }
   const rawHeaders: string[] = [];
-  const err = parseFieldLines(buf, cr + 2, end, rawHeaders, true);
+  const err = parseFieldLines(s, cr + 2, rawHeaders, true);
   if (err !== null) return { ok: false, reason: err };
   return {
     ok: true,
     head: {
       versionMajor: 1,
-      versionMinor: buf[start + 7]! - 0x30,
+      versionMinor: s.charCodeAt(7) - 0x30,
       status: d0 * 100 + d1 * 10 + d2,
       reason,
       rawHeaders,
