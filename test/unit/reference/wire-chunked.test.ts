@@ -220,9 +220,17 @@ describe('ChunkedDecoder: errors', () => {
     expect(whole(many, { maxChunkExtBytes: 9 })).toMatchObject({ done: true, payload: 'xxxx' });
   });
 
+  it('a size above Number.MAX_SAFE_INTEGER is refused (it could not be counted exactly)', () => {
+    expect(whole('20000000000000\r\n').error).toBe('chunk size too large');
+    expect(whole('fffffffffffffff\r\n').error).toBe('chunk size too large');
+    const d = new ChunkedDecoder();
+    expect(d.push(b('1fffffffffffff\r\nab'), 0)).toBe(18);
+    expect(d.error).toBeNull();
+  });
+
   it('15 hex digits are accepted as a size', () => {
     const d = new ChunkedDecoder();
-    expect(d.push(b('fffffffffffffff\r\nab'), 0)).toBe(19);
+    expect(d.push(b('00fffffffffffff\r\nab'), 0)).toBe(19);
     expect([d.error, d.payloadBytes]).toEqual([null, 2]);
   });
 

@@ -15,7 +15,8 @@ const HT = 0x09;
 const SEMI = 0x3b;
 const COLON = 0x3a;
 
-/** 15 hex digits = 2^60 - 1: above any body limit yet exact as a JS number. */
+/** At most 15 hex digits on the wire (leading zeros included), as llhttp-style parsers bound it; the value itself must
+ *  also stay at or below Number.MAX_SAFE_INTEGER so the count of bytes to read is exact. */
 const MAX_SIZE_DIGITS = 15;
 
 enum State {
@@ -143,6 +144,8 @@ export class ChunkedDecoder {
               break;
             }
             this.remaining = this.remaining * 16 + h;
+            // An inexact size would make us cut the body where the next hop does not: refuse it.
+            if (this.remaining > Number.MAX_SAFE_INTEGER) this.fail('chunk size too large');
           } else if (c === CR) this.state = State.SizeLf;
           else if (c === SEMI) {
             this.extBytes = 1; // the ';' or the first BWS byte counts
