@@ -2,7 +2,7 @@
 // 7.8). They look like ELB's: a short HTML page naming the status, and the
 // x-router-code header where FAQ 1.6 says ELB sets one. The page's footer line
 // ("elb") is how a person or a probe tells them apart from a backend page.
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 
 /** FAQ 1.6 Table 1-6. */
 export const RouterCode = {
@@ -31,31 +31,19 @@ export interface LbAnswerOptions {
   close?: boolean;
   /** For the access log and metrics: why the LB answered. */
   reason?: string;
+  /** The request was HEAD: headers only. */
+  head?: boolean;
 }
 
-/** Writes an LB answer on a ServerResponse that has not started. */
-export function sendLbAnswer(res: ServerResponse, status: number, opts: LbAnswerOptions = {}): void {
-  const body = lbPage(status);
-  const headers: Record<string, string | number> = {
-    'content-type': 'text/html',
-    'content-length': Buffer.byteLength(body),
-  };
-  if (opts.routerCode) headers['x-router-code'] = opts.routerCode;
-  if (opts.close) headers.connection = 'close';
-  res.shouldKeepAlive = res.shouldKeepAlive && !opts.close;
-  res.writeHead(status, headers);
-  res.end(res.req.method === 'HEAD' ? undefined : body);
-}
-
-/** The same answer as raw bytes, for sockets whose request never parsed (clientError, plain HTTP on TLS). */
-export function rawLbAnswer(status: number, routerCode?: RouterCode): string {
+/** The answer as the bytes to write on the client connection (latin1; the page is ASCII). */
+export function lbAnswer(status: number, opts: LbAnswerOptions = {}): string {
   const body = lbPage(status);
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
     'content-type: text/html\r\n' +
-    (routerCode ? `x-router-code: ${routerCode}\r\n` : '') +
-    `content-length: ${Buffer.byteLength(body)}\r\n` +
-    'connection: close\r\n\r\n' +
-    body
+    (opts.routerCode ? `x-router-code: ${opts.routerCode}\r\n` : '') +
+    `content-length: ${body.length}\r\n` +
+    (opts.close ? 'connection: close\r\n\r\n' : '\r\n') +
+    (opts.head ? '' : body)
   );
 }

@@ -1,10 +1,10 @@
 // Request framing checks before anything reaches a backend: the defences
 // against request smuggling (conflicting or malformed Content-Length and
 // Transfer-Encoding, HAProxy's TE/CL matrix) and ELB's own status codes for bad
-// requests (FAQ 1.5: 400, 413, 414, 501). Node's parser (llhttp) already
-// refuses many cases; those reach `classifyParserError`, the rest are checked
-// here on the parsed request, so every case gets a deliberate answer.
-import type { IncomingMessage } from 'node:http';
+// requests (FAQ 1.5: 400, 413, 414, 501). The wire parser (wire/request-head.ts)
+// refuses what is not HTTP/1.x syntax; these are the semantic checks on what it
+// parsed, so every case gets a deliberate answer.
+import type { RequestHead } from './wire/request-head.js';
 
 /**
  * Longest request target we accept. ELB does not publish its limit; 32 KiB sits
@@ -63,21 +63,16 @@ export function checkTransferEncoding(values: readonly string[]): RequestVerdict
   return { ok: true, contentLength: null, chunked: true };
 }
 
-/**
- * What Node's parser is given as its limit: the header section limit plus
- * room for the longest URI we accept, so that each limit can be told apart by
- * checkRequest (the parser counts the request line and headers together).
- */
-export function parserHeaderLimit(maxHeaderBytes: number): number {
-  return maxHeaderBytes + MAX_URI_BYTES + 1024;
-}
-
 export function checkRequest(
-  req: IncomingMessage,
+  req: Pick<RequestHead, 'versionMajor' | 'versionMinor' | 'rawHeaders' | 'target'>,
   limits: { bodyLimit: number; maxHeaderBytes?: number },
 ): RequestVerdict {
-  if (req.httpVersionMajor !== 1) {
-    return { ok: false, status: 400, reason: `HTTP/${req.httpVersion} on an HTTP/1.x listener` };
+  if (req.versionMajor !== 1 || req.versionMinor > 1) {
+    return {
+      ok: false,
+      status: 400,
+      reason: `HTTP/${req.versionMajor}.${req.versionMinor} on an HTTP/1.x listener`,
+    };
   }
   const raw = req.rawHeaders;
   const te: string[] = [];
@@ -98,9 +93,9 @@ export function checkRequest(
   }
   // RFC 9112 3.2: exactly one Host in HTTP/1.1; two are a classic routing confusion.
   if (hosts > 1) return { ok: false, status: 400, reason: 'more than one Host header' };
-  if (hosts === 0 && req.httpVersionMinor >= 1)
+  if (hosts === 0 && req.versionMinor >= 1)
     return { ok: false, status: 400, reason: 'HTTP/1.1 request without Host' };
-  if ((req.url ?? '').length > MAX_URI_BYTES) {
+  if (req.target.length > MAX_URI_BYTES) {
     return { ok: false, status: 414, reason: `request target longer than ${MAX_URI_BYTES} bytes` };
   }
   if (limits.maxHeaderBytes !== undefined && headerBytes > limits.maxHeaderBytes) {
@@ -112,7 +107,7 @@ export function checkRequest(
   }
   if (te.length > 0) {
     // RFC 9112 6.1: Transfer-Encoding in an HTTP/1.0 request means the framing cannot be trusted.
-    if (req.httpVersionMinor === 0)
+    if (req.versionMinor === 0)
       return { ok: false, status: 400, reason: 'Transfer-Encoding in an HTTP/1.0 request' };
     if (cl.length > 0) return { ok: false, status: 400, reason: 'both Content-Length and Transfer-Encoding' };
     const verdict = checkTransferEncoding(te);
@@ -140,36 +135,4 @@ export function checkRequest(
     return { ok: true, contentLength: n, chunked: false };
   }
   return { ok: true, contentLength: null, chunked: false };
-}
-
-/**
- * What to answer when Node's parser refused the bytes (server 'clientError').
- * null: nothing to answer (the client went away).
- */
-export function classifyParserError(
-  err: NodeJS.ErrnoException & { rawPacket?: Buffer },
-  /** The part of the request target the parser had collected, when known. */
-  partialUrlLength = 0,
-): { status: 400 | 408 | 414 | 501; reason: string } | null {
-  const code = err.code ?? '';
-  const raw = err.rawPacket ? err.rawPacket.toString('latin1') : '';
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
-    return { status: 408, reason: 'client did not send the request in time' };
-  if (code === 'HPE_HEADER_OVERFLOW') {
-    const lineEnd = raw.indexOf('\n');
-    const requestLine = lineEnd < 0 ? raw : raw.slice(0, lineEnd);
-    if (requestLine.length > MAX_URI_BYTES || partialUrlLength > MAX_URI_BYTES) {
-      return { status: 414, reason: 'request line too long' };
-    }
-    return { status: 400, reason: 'request header section larger than 64 KB' };
-  }
-  if (code === 'HPE_INVALID_TRANSFER_ENCODING') {
-    // llhttp says "invalid" for both a bad coding (501) and a bad combination (400).
-    const te = [...raw.matchAll(/^transfer-encoding:[ \t]*([^\r\n]*)/gim)].map((m) => m[1] ?? '');
-    const verdict = checkTransferEncoding(te);
-    if (verdict && !verdict.ok && verdict.status === 501) return { status: 501, reason: verdict.reason };
-    return { status: 400, reason: `malformed Transfer-Encoding framing (${code})` };
-  }
-  if (code.startsWith('HPE_')) return { status: 400, reason: `malformed request (${code})` };
-  return null;
 }

@@ -1,0 +1,97 @@
+// What every client connection of one HTTP/HTTPS listener shares: its
+// options, the member connection pool, timeouts in milliseconds, the access
+// log, and the small helpers over raw header lists.
+import type net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { AccessLogEntry } from '../../accesslog/format.js';
+import type { HttpListenerOptions } from './listener.js';
+import type { UpstreamPool } from './upstream-pool.js';
+
+/** What the access log says about the TLS side of a connection (null on HTTP listeners). */
+export interface TlsLogFields {
+  certificateId: string | null;
+  sslProtocol: string | null;
+  sslCipher: string | null;
+  sniDomainName: string | null;
+}
+
+export const NO_TLS: TlsLogFields = {
+  certificateId: null,
+  sslProtocol: null,
+  sslCipher: null,
+  sniDomainName: null,
+};
+
+/** An access-log entry without what the listener fills in itself. */
+export type ListenerLogEntry = Omit<
+  AccessLogEntry,
+  'lbName' | 'listenerName' | 'listenerId' | 'tenantId' | 'topicId' | 'at' | 'eipAddress' | 'eipPort'
+>;
+
+export interface ListenerContext {
+  readonly o: HttpListenerOptions;
+  readonly scheme: 'http' | 'https';
+  readonly pool: UpstreamPool;
+  readonly clientMs: number;
+  /** 0: close after each response (FAQ 5.6). */
+  readonly keepaliveMs: number;
+  /** `Keep-Alive: timeout=N` and CRLF, for responses on a kept connection. */
+  readonly keepAliveHeader: string;
+  readonly memberMs: number;
+  /** Longest head we buffer before answering 400/414: the header limit plus the longest URI, plus slack for the request line. */
+  readonly headLimit: number;
+  /** The port actually bound (the configured one may be 0). */
+  boundPort: number;
+  /** The listener is stopping: no new keep-alive. */
+  closing: boolean;
+  isReady(): boolean;
+  log(entry: ListenerLogEntry): void;
+  /** Requests in progress, for a draining close. */
+  exchangeStarted(): void;
+  exchangeEnded(): void;
+}
+
+export function clientIpOf(socket: net.Socket): string {
+  const ip = socket.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/** A request target in origin form for the backend (`GET http://h/p` → `/p`). */
+export function originForm(target: string): { path: string; hostFromUrl: string | null } {
+  if (target.startsWith('/') || target === '*') return { path: target, hostFromUrl: null };
+  try {
+    const u = new URL(target);
+    return { path: `${u.pathname}${u.search}`, hostFromUrl: u.host };
+  } catch {
+    return { path: target, hostFromUrl: null };
+  }
+}
+
+/** Every value of one header (name in lower case) in a flat [name, value, …] list. */
+export function headerValues(raw: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const n = raw[i] as string;
+    if (n.length === name.length && n.toLowerCase() === name) out.push(raw[i + 1] as string);
+  }
+  return out;
+}
+
+/** The first value of one header (name in lower case), or null. */
+export function headerValue(raw: readonly string[], name: string): string | null {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const n = raw[i] as string;
+    if (n.length === name.length && n.toLowerCase() === name) return raw[i + 1] as string;
+  }
+  return null;
+}
+
+/** Whether a Connection header lists `token` (lower case). */
+export function connectionHas(raw: readonly string[], token: string): boolean {
+  for (const v of headerValues(raw, 'connection')) {
+    for (const t of v.split(',')) if (t.trim().toLowerCase() === token) return true;
+  }
+  return false;
+}
+
+export const secsSince = (t0: number) => Math.max(0, (performance.now() - t0) / 1000);
