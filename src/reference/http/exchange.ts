@@ -10,7 +10,7 @@ import type { UpstreamAttempt } from '../../accesslog/elb-line.js';
 import type { MemberState } from '../types.js';
 import type { ClientConnection } from './client-connection.js';
 import { formatSetCookie, parseCookieHeader, setCookieValue } from './cookies.js';
-import { endToEndHeaders, requestHeadersForBackend } from './forward-headers.js';
+import { backendDropSet, endToEndHeaderLines, requestHeaderLines } from './forward-headers.js';
 import { type LbAnswerOptions, lbAnswer, RouterCode } from './lb-responses.js';
 import type { PoolBinding } from './listener.js';
 import { connectionHas, headerValue, headerValues, originForm, secsSince } from './listener-context.js';
@@ -35,6 +35,8 @@ const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 /** Response headers the listener frames itself. */
 const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length']);
 const NONE: ReadonlySet<string> = new Set();
+/** The listener answered 100 Continue itself. */
+const DROP_FOR_BACKEND = backendDropSet(['expect']);
 
 class ResponseTimeout extends Error {}
 
@@ -215,9 +217,9 @@ export class Exchange implements UpstreamOwner {
 
   private connect(fresh: boolean): void {
     const m = this.member as MemberState;
-    const target = { protocol: (this.binding as PoolBinding).protocol, address: m.address, port: m.port };
     this.cancelConnect = this.conn.ctx.pool.acquire(
-      target,
+      (this.binding as PoolBinding).protocol,
+      m,
       this,
       (err, up) => {
         this.cancelConnect = null;
@@ -245,7 +247,7 @@ export class Exchange implements UpstreamOwner {
       attempt.connectTime = secsSince(this.attemptStart);
       ctx.o.metrics?.backendAttempt(binding.name, m.name, 'connected');
     }
-    const headers = requestHeadersForBackend(
+    let head = `${this.method} ${this.path} HTTP/1.1\r\n${requestHeaderLines(
       this.req.rawHeaders,
       {
         clientIp: this.conn.clientIp,
@@ -255,11 +257,8 @@ export class Exchange implements UpstreamOwner {
         elbIp: ctx.o.elbIp,
         insert: ctx.o.insert,
       },
-      // The listener answered 100 Continue itself.
-      ['expect'],
-    );
-    let head = `${this.method} ${this.path} HTTP/1.1\r\n`;
-    for (let i = 0; i + 1 < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+      DROP_FOR_BACKEND,
+    )}`;
     if (this.upgrade) {
       // Upgrade and Connection are hop-by-hop, but an upgrade must carry them to the backend.
       head += `Connection: Upgrade\r\nUpgrade: ${headerValue(this.req.rawHeaders, 'upgrade') ?? 'websocket'}\r\n`;
@@ -441,8 +440,7 @@ export class Exchange implements UpstreamOwner {
     this.answeredBy = 'backend';
     this.status = head.status;
     let out = `HTTP/1.1 ${head.status} ${head.reason}\r\n`;
-    const headers = endToEndHeaders(head.rawHeaders, framing.kind === 'none' ? NONE : FRAMING_HEADERS);
-    for (let i = 0; i + 1 < headers.length; i += 2) out += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    out += endToEndHeaderLines(head.rawHeaders, framing.kind === 'none' ? NONE : FRAMING_HEADERS);
     if (this.setCookie) out += `Set-Cookie: ${this.setCookie}\r\n`;
     if (framing.kind === 'length') out += `Content-Length: ${framing.length}\r\n`;
     else if (framing.kind === 'chunked' && !this.dechunk) out += 'Transfer-Encoding: chunked\r\n';

@@ -33,16 +33,20 @@ function connectionTokens(raw: readonly string[]): Set<string> | null {
 
 const NONE: ReadonlySet<string> = new Set();
 
-/** Flat [name, value, name, value…] without hop-by-hop headers (and without `drop`), case and order kept. */
-export function endToEndHeaders(raw: readonly string[], drop: ReadonlySet<string> = NONE): string[] {
+/**
+ * `Name: value` lines (each ending in CRLF) without hop-by-hop headers and
+ * without `drop` (lower-case names), case and order kept: a response head for
+ * the client.
+ */
+export function endToEndHeaderLines(raw: readonly string[], drop: ReadonlySet<string> = NONE): string {
   // The fixed hop-by-hop list and `drop` are shared sets; only a Connection header adds names per message.
   const named = connectionTokens(raw);
-  const out: string[] = [];
+  let out = '';
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] ?? '';
+    const name = raw[i] as string;
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || drop.has(lower) || named?.has(lower)) continue;
-    out.push(name, raw[i + 1] ?? '');
+    out += `${name}: ${raw[i + 1]}\r\n`;
   }
   return out;
 }
@@ -91,38 +95,32 @@ const OURS = new Set([
   'x-forwarded-for-port',
 ]);
 
-/** What requestHeadersForBackend drops, per `extraDrop` list: built once, not per request. */
-const dropSets = new Map<string, ReadonlySet<string>>();
-function dropSetFor(extraDrop: readonly string[]): ReadonlySet<string> {
-  const k = extraDrop.join('\u0000');
-  let set = dropSets.get(k);
-  if (!set) {
-    set = new Set([...OURS, 'x-forwarded-for', 'content-length', ...extraDrop]);
-    dropSets.set(k, set);
-  }
-  return set;
+/** What the listener never forwards from a client: its own headers, the framing it writes itself, and `extra`. */
+export function backendDropSet(extra: readonly string[] = []): ReadonlySet<string> {
+  return new Set([...OURS, 'x-forwarded-for', 'content-length', ...extra]);
 }
 
+const DEFAULT_DROP = backendDropSet();
+
 /**
- * Request headers for the backend. X-Forwarded-For keeps what earlier proxies
+ * Request header lines for the backend (`Name: value` CRLF each). X-Forwarded-For keeps what earlier proxies
  * wrote and appends the client (FAQ 3.9: the first address is the client's);
  * the other X-Forwarded-* and X-Real-IP are the load balancer's to set, so a
  * client's own values are replaced, never trusted.
  */
-export function requestHeadersForBackend(
+export function requestHeaderLines(
   raw: readonly string[],
   ctx: ForwardContext,
-  extraDrop: readonly string[] = [],
-): string[] {
+  drop: ReadonlySet<string> = DEFAULT_DROP,
+): string {
   // One pass: the client's X-Forwarded-For and Host are read while the rest is filtered.
   const named = connectionTokens(raw);
-  const drop = dropSetFor(extraDrop);
-  const out: string[] = [];
+  let out = '';
   let xff = '';
   let host: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] ?? '';
-    const value = raw[i + 1] ?? '';
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
     const lower = name.toLowerCase();
     if (lower === 'x-forwarded-for') {
       const v = value.trim();
@@ -131,14 +129,12 @@ export function requestHeadersForBackend(
     }
     if (lower === 'host' && host === undefined) host = value;
     if (HOP_BY_HOP.has(lower) || drop.has(lower) || named?.has(lower)) continue;
-    out.push(name, value);
+    out += `${name}: ${value}\r\n`;
   }
-  out.push('X-Forwarded-For', xff ? `${xff}, ${ctx.clientIp}` : ctx.clientIp);
-  out.push('X-Real-IP', ctx.clientIp);
-  out.push('X-Forwarded-Proto', ctx.proto);
-  if (ctx.insert.xForwardedPort) out.push('X-Forwarded-Port', String(ctx.listenerPort));
-  if (ctx.insert.xForwardedHost && host !== undefined) out.push('X-Forwarded-Host', host);
-  if (ctx.insert.xForwardedElbIp && ctx.elbIp) out.push('X-Forwarded-ELB-IP', ctx.elbIp);
-  if (ctx.insert.xForwardedForPort) out.push('X-Forwarded-For-Port', String(ctx.clientPort));
+  out += `X-Forwarded-For: ${xff ? `${xff}, ${ctx.clientIp}` : ctx.clientIp}\r\nX-Real-IP: ${ctx.clientIp}\r\nX-Forwarded-Proto: ${ctx.proto}\r\n`;
+  if (ctx.insert.xForwardedPort) out += `X-Forwarded-Port: ${ctx.listenerPort}\r\n`;
+  if (ctx.insert.xForwardedHost && host !== undefined) out += `X-Forwarded-Host: ${host}\r\n`;
+  if (ctx.insert.xForwardedElbIp && ctx.elbIp) out += `X-Forwarded-ELB-IP: ${ctx.elbIp}\r\n`;
+  if (ctx.insert.xForwardedForPort) out += `X-Forwarded-For-Port: ${ctx.clientPort}\r\n`;
   return out;
 }

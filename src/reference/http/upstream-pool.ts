@@ -6,10 +6,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
 
+/** A member to connect to; the object itself keys its idle connections (no key string per request). */
 export interface UpstreamTarget {
-  protocol: 'HTTP' | 'HTTPS';
-  address: string;
-  port: number;
+  readonly address: string;
+  readonly port: number;
 }
 
 /** The member did not accept the connection within the connect timeout (FAQ 1.5: 5 s → 504). */
@@ -36,7 +36,7 @@ export class UpstreamConnection {
   error: Error | null = null;
   constructor(
     readonly socket: net.Socket,
-    readonly key: string,
+    readonly key: UpstreamTarget,
   ) {}
 }
 
@@ -47,10 +47,8 @@ const MAX_IDLE_PER_MEMBER = 64;
 /** An idle connection unused this long is closed (backends close theirs too: Node after 5 s, nginx 75 s). */
 const IDLE_MS = 4_000;
 
-const keyOf = (t: UpstreamTarget) => `${t.protocol}|${t.address}|${t.port}`;
-
 export class UpstreamPool {
-  private readonly idle = new Map<string, UpstreamConnection[]>();
+  private readonly idle = new Map<UpstreamTarget, UpstreamConnection[]>();
   private readonly open = new Set<UpstreamConnection>();
   private destroyed = false;
   private readonly sweeper: NodeJS.Timeout;
@@ -66,9 +64,15 @@ export class UpstreamPool {
    * one (`uses` > 0), else a new one (`fresh` forces that). Returns a cancel
    * function for a connection still opening.
    */
-  acquire(t: UpstreamTarget, owner: UpstreamOwner, cb: AcquireCallback, fresh = false): () => void {
+  acquire(
+    protocol: 'HTTP' | 'HTTPS',
+    t: UpstreamTarget,
+    owner: UpstreamOwner,
+    cb: AcquireCallback,
+    fresh = false,
+  ): () => void {
     if (!fresh) {
-      const list = this.idle.get(keyOf(t));
+      const list = this.idle.get(t);
       if (list && list.length > 0) {
         const conn = list.pop() as UpstreamConnection;
         conn.owner = owner;
@@ -76,15 +80,20 @@ export class UpstreamPool {
         return noop;
       }
     }
-    return this.connect(t, owner, cb);
+    return this.connect(protocol, t, owner, cb);
   }
 
-  private connect(t: UpstreamTarget, owner: UpstreamOwner, cb: AcquireCallback): () => void {
+  private connect(
+    protocol: 'HTTP' | 'HTTPS',
+    t: UpstreamTarget,
+    owner: UpstreamOwner,
+    cb: AcquireCallback,
+  ): () => void {
     if (this.destroyed) {
       cb(new Error('listener closed'), null);
       return noop;
     }
-    const https = t.protocol === 'HTTPS';
+    const https = protocol === 'HTTPS';
     const socket = https
       ? // ELB does not verify backend certificates (FAQ 3.6): encryption, not identity.
         tls.connect({
@@ -95,7 +104,7 @@ export class UpstreamPool {
         })
       : net.connect({ host: t.address, port: t.port, noDelay: true });
     if (https) socket.setNoDelay(true);
-    const conn = new UpstreamConnection(socket, keyOf(t));
+    const conn = new UpstreamConnection(socket, t);
     this.open.add(conn);
     let settled = false;
     const settle = (err: Error | null) => {
