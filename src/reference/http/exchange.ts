@@ -13,7 +13,14 @@ import { formatSetCookie, parseCookieHeader, setCookieValue } from './cookies.js
 import { backendDropSet, endToEndHeaderLines, requestHeaderLines } from './forward-headers.js';
 import { type LbAnswerOptions, lbAnswer, RouterCode } from './lb-responses.js';
 import type { PoolBinding } from './listener.js';
-import { connectionHas, headerValue, headerValues, originForm, secsSince } from './listener-context.js';
+import {
+  headerValue,
+  headerValues,
+  originForm,
+  type RequestFacts,
+  requestFacts,
+  secsSince,
+} from './listener-context.js';
 import { checkRequest } from './request-checks.js';
 import { hostWithoutPort } from './routing.js';
 import { ConnectTimeoutError, type UpstreamConnection, type UpstreamOwner } from './upstream-pool.js';
@@ -102,19 +109,20 @@ export class Exchange implements UpstreamOwner {
 
   /** A WebSocket (or other upgrade) tunnel: raw bytes both ways. */
   tunnelling = false;
-  private upgrade = false;
+  private readonly facts: RequestFacts;
 
   constructor(
     private readonly conn: ClientConnection,
     private readonly req: RequestHead,
   ) {
     this.method = req.method;
-    const raw = req.rawHeaders;
+    const facts = requestFacts(req.rawHeaders);
+    this.facts = facts;
     // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 only when asked (RFC 9112 9.3).
     this.keepAlive =
       conn.ctx.keepaliveMs > 0 &&
       !conn.ctx.closing &&
-      (req.versionMinor >= 1 ? !connectionHas(raw, 'close') : connectionHas(raw, 'keep-alive'));
+      (req.versionMinor >= 1 ? !facts.close : facts.keepAlive);
   }
 
   /** The client is sending a body the listener reads now. */
@@ -138,7 +146,7 @@ export class Exchange implements UpstreamOwner {
     }
     const { path, hostFromUrl } = originForm(req.target);
     this.path = path;
-    this.host = hostFromUrl ?? headerValue(req.rawHeaders, 'host') ?? '';
+    this.host = hostFromUrl ?? this.facts.host ?? '';
     // `OPTIONS *` (asterisk form): nginx, on which ELB's layer 7 is built, answers 400 to it itself.
     if (path === '*') {
       this.answer(400, { close: true, reason: 'asterisk-form request target' });
@@ -152,8 +160,6 @@ export class Exchange implements UpstreamOwner {
       this.bodyLeft = verdict.contentLength as number;
     }
     this.bodyDone = !this.hasBody;
-    this.upgrade =
-      headerValue(req.rawHeaders, 'upgrade') !== null && connectionHas(req.rawHeaders, 'upgrade');
     const route = o.router.route(hostWithoutPort(this.host), path.split('?', 1)[0] ?? '/');
     if (!route) {
       this.answer(503, { routerCode: RouterCode.defaultPoolEmpty, close: this.hasBody });
@@ -162,10 +168,7 @@ export class Exchange implements UpstreamOwner {
     this.binding = route.pool;
     this.emptyCode = route.policy ? RouterCode.policyPoolEmpty : RouterCode.defaultPoolEmpty;
     // Expect: 100-continue: "go on" only to a request the load balancer accepted (a refused one was answered above).
-    if (this.hasBody && req.versionMinor >= 1) {
-      const expect = headerValue(req.rawHeaders, 'expect');
-      if (expect !== null && expect.toLowerCase() === '100-continue') this.conn.write(CONTINUE);
-    }
+    if (this.hasBody && req.versionMinor >= 1 && this.facts.expectContinue) this.conn.write(CONTINUE);
     this.tryNext();
   }
 
@@ -212,7 +215,7 @@ export class Exchange implements UpstreamOwner {
     this.attemptStart = performance.now();
     this.connected = false;
     this.retriedStale = false;
-    this.connect(this.upgrade);
+    this.connect(this.facts.upgrade !== null);
   }
 
   private connect(fresh: boolean): void {
@@ -259,14 +262,15 @@ export class Exchange implements UpstreamOwner {
       },
       DROP_FOR_BACKEND,
     )}`;
-    if (this.upgrade) {
+    const upgrade = this.facts.upgrade;
+    if (upgrade !== null) {
       // Upgrade and Connection are hop-by-hop, but an upgrade must carry them to the backend.
-      head += `Connection: Upgrade\r\nUpgrade: ${headerValue(this.req.rawHeaders, 'upgrade') ?? 'websocket'}\r\n`;
+      head += `Connection: Upgrade\r\nUpgrade: ${upgrade}\r\n`;
     } else if (this.chunked) head += 'Transfer-Encoding: chunked\r\n';
     // The canonical length, whatever the client wrote ("010" → 10).
     else if (this.hasBody) head += `Content-Length: ${this.bodyLeft}\r\n`;
     up.socket.write(`${head}\r\n`, 'latin1');
-    if (this.upgrade) {
+    if (upgrade !== null) {
       this.startTunnel(up);
       return;
     }

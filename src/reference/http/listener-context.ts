@@ -86,12 +86,56 @@ export function headerValue(raw: readonly string[], name: string): string | null
   return null;
 }
 
-/** Whether a Connection header lists `token` (lower case). */
-export function connectionHas(raw: readonly string[], token: string): boolean {
-  for (const v of headerValues(raw, 'connection')) {
-    for (const t of v.split(',')) if (t.trim().toLowerCase() === token) return true;
+/** What the listener needs from a request's headers, read in one pass. */
+export interface RequestFacts {
+  /** The first Host value, or null. */
+  host: string | null;
+  /** Tokens of the Connection header(s). */
+  close: boolean;
+  keepAlive: boolean;
+  /** Connection lists `upgrade` and an Upgrade header names the protocol (FAQ 5.5). */
+  upgrade: string | null;
+  expectContinue: boolean;
+}
+
+export function requestFacts(raw: readonly string[]): RequestFacts {
+  const facts: RequestFacts = {
+    host: null,
+    close: false,
+    keepAlive: false,
+    upgrade: null,
+    expectContinue: false,
+  };
+  let upgradeValue: string | null = null;
+  let connectionUpgrade = false;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    // Length first: most names are none of these, and lower-casing each one allocates.
+    const n = name.length;
+    if (n !== 4 && n !== 6 && n !== 7 && n !== 10) continue;
+    const value = raw[i + 1] as string;
+    switch (name.toLowerCase()) {
+      case 'host':
+        facts.host ??= value;
+        break;
+      case 'connection':
+        for (const t of value.split(',')) {
+          const token = t.trim().toLowerCase();
+          if (token === 'close') facts.close = true;
+          else if (token === 'keep-alive') facts.keepAlive = true;
+          else if (token === 'upgrade') connectionUpgrade = true;
+        }
+        break;
+      case 'upgrade':
+        upgradeValue ??= value;
+        break;
+      case 'expect':
+        if (value.toLowerCase() === '100-continue') facts.expectContinue = true;
+        break;
+    }
   }
-  return false;
+  if (connectionUpgrade && upgradeValue !== null) facts.upgrade = upgradeValue;
+  return facts;
 }
 
 export const secsSince = (t0: number) => Math.max(0, (performance.now() - t0) / 1000);
