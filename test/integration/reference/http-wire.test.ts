@@ -29,6 +29,9 @@ interface RawClient {
   until(pred: (buf: Buffer, closed: boolean) => boolean, ms?: number): Promise<Buffer>;
 }
 
+/** The end of what arrived, for failure messages. */
+const tail = (buf: Buffer) => JSON.stringify(buf.toString('latin1', Math.max(0, buf.length - 600)));
+
 async function connectClient(port: number): Promise<RawClient> {
   const socket = net.connect(port, '127.0.0.1');
   onTestFinished(() => {
@@ -53,7 +56,15 @@ async function connectClient(port: number): Promise<RawClient> {
     socket.once('connect', () => resolve());
     socket.once('error', reject);
   });
-  const received = () => Buffer.concat(chunks);
+  // Concatenated once per new data, not per check: long pipelines deliver thousands of pieces.
+  let all = Buffer.alloc(0);
+  const received = () => {
+    if (chunks.length > 0) {
+      all = Buffer.concat([all, ...chunks]);
+      chunks.length = 0;
+    }
+    return all;
+  };
   return {
     socket,
     received,
@@ -70,12 +81,12 @@ async function connectClient(port: number): Promise<RawClient> {
             resolve(buf);
           } else if (closed) {
             cleanup();
-            reject(new Error(`connection closed; received: ${JSON.stringify(buf.toString('latin1'))}`));
+            reject(new Error(`connection closed; received: ${tail(buf)}`));
           }
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`timed out; received: ${JSON.stringify(received().toString('latin1'))}`));
+          reject(new Error(`timed out; received: ${tail(received())}`));
         }, ms);
         const cleanup = () => {
           clearTimeout(timer);
@@ -328,6 +339,25 @@ describe('pipelined requests (RFC 9112 §9.3.2)', () => {
       'GET /last ',
     ]);
     expect(rs.every((r) => r.status === 200)).toBe(true);
+    expect(c.closed()).toBe(false);
+  });
+  it('answers a pipeline longer than the listener buffers (390 KB of requests in one write) in order', async () => {
+    const be = await countingBackend((req, res) => res.end(req.url));
+    const h = await harnessFor([be.port]);
+    const c = await connectClient(h.port);
+    const n = 4000;
+    // About 100 bytes each: well past the 256 KB at which the listener stops reading a pipeline.
+    const pad = `X-Pad: ${'p'.repeat(60)}\r\n`;
+    let all = '';
+    for (let i = 0; i < n; i++) all += GET(`/${i}`, pad);
+    expect(all.length).toBeGreaterThan(256 * 1024);
+    c.write(all);
+    const methods = Array.from({ length: n }, () => 'GET');
+    // Parsed once, when the last body arrived (parsing 4000 responses on every read would starve the listener).
+    await c.until((buf) => buf.toString('latin1', buf.length - 5) === `/${n - 1}`, 20_000);
+    const { responses: rs, rest } = readResponses(c.received(), methods, false);
+    expect(rest.length).toBe(0);
+    expect(rs.map((r) => r.body.toString())).toEqual(methods.map((_m, i) => `/${i}`));
     expect(c.closed()).toBe(false);
   });
 });
@@ -693,6 +723,39 @@ describe('request framing toward the member (RFC 9112 §6, §7)', () => {
       { te: undefined, cl: String(body.length), sha, n: body.length },
       { te: 'chunked', cl: undefined, sha, n: body.length },
     ]);
+  });
+
+  it('delivers a chunked upload whose first 256 KB arrive before the member connection is up', async () => {
+    const seen: { sha: string; n: number }[] = [];
+    const be = await countingBackend((req, res) => {
+      const hash = createHash('sha256');
+      let n = 0;
+      req.on('data', (d: Buffer) => {
+        hash.update(d);
+        n += d.length;
+      });
+      req.on('end', () => {
+        seen.push({ sha: hash.digest('hex'), n });
+        res.end('ok');
+      });
+    });
+    const h = await harnessFor([be.port]);
+    const body = Buffer.alloc(2 * MB);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 131 + 17) % 256;
+    const pieces: Buffer[] = [
+      Buffer.from('POST /big HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n'),
+    ];
+    for (let at = 0; at < body.length; at += 100_000) {
+      const part = body.subarray(at, at + 100_000);
+      pieces.push(Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n'));
+    }
+    pieces.push(Buffer.from('0\r\n\r\n'));
+    const c = await connectClient(h.port);
+    // Head and 2 MB in one write: the body is buffered while the member connection opens.
+    c.write(Buffer.concat(pieces));
+    const [r] = await responsesOn(c, ['POST'], 15_000);
+    expect(r?.status).toBe(200);
+    expect(seen).toEqual([{ sha: createHash('sha256').update(body).digest('hex'), n: body.length }]);
   });
 
   it('forwards a Content-Length: 0 POST with an empty body, framed so the next request follows', async () => {
