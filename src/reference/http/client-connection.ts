@@ -7,6 +7,7 @@ import { Exchange } from './exchange.js';
 import { lbAnswer } from './lb-responses.js';
 import { clientIpOf, type ListenerContext, type TlsLogFields } from './listener-context.js';
 import { MAX_URI_BYTES } from './request-checks.js';
+import { appendBytes } from './wire/append.js';
 import { findHeadEnd, leadingEmptyLines, oversizedHeadStatus } from './wire/head-end.js';
 import { parseRequestHead } from './wire/request-head.js';
 
@@ -125,7 +126,7 @@ export class ClientConnection {
       ex.onTunnelData(chunk);
       return;
     }
-    this.buf = this.buf ? Buffer.concat([this.buf, chunk]) : chunk;
+    this.buf = appendBytes(this.buf, chunk);
     if (ex) {
       ex.pullBody();
       if (this.buf && this.buf.length > PIPELINE_BUFFER_LIMIT && !ex.readingBody) this.pause();

@@ -24,6 +24,7 @@ import {
 import { checkRequest } from './request-checks.js';
 import { hostWithoutPort } from './routing.js';
 import { ConnectTimeoutError, type UpstreamConnection, type UpstreamOwner } from './upstream-pool.js';
+import { appendBytes } from './wire/append.js';
 import { ChunkedDecoder } from './wire/chunked.js';
 import { findHeadEnd } from './wire/head-end.js';
 import type { RequestHead } from './wire/request-head.js';
@@ -366,7 +367,7 @@ export class Exchange implements UpstreamOwner {
       this.forwardBody(chunk);
       return;
     }
-    let buf = this.rbuf ? Buffer.concat([this.rbuf, chunk]) : chunk;
+    let buf = appendBytes(this.rbuf, chunk);
     for (;;) {
       const end = findHeadEnd(buf, this.rscan);
       if (end === 'bare-lf') {
