@@ -53,6 +53,8 @@ export class Exchange implements UpstreamOwner {
   private readonly method: string;
   private path = '/';
   private host = '';
+  /** The host of an absolute-form target: it replaces the client's Host (RFC 9112 3.2.2). */
+  private hostFromUrl: string | null = null;
   private binding: PoolBinding | null = null;
   private member: MemberState | null = null;
   private readonly attempts: UpstreamAttempt[] = [];
@@ -74,6 +76,8 @@ export class Exchange implements UpstreamOwner {
   private hasBody = false;
   private chunked: ChunkedDecoder | null = null;
   private bodyLeft = 0;
+  /** The client's Content-Length, canonical; null for chunked or none. Forwarded even when 0 (nginx does). */
+  private declaredLength: number | null = null;
   /** Body bytes have started to flow to a member: the request can no longer be sent elsewhere. */
   private bodyStarted = false;
   private bodyDone = true;
@@ -147,6 +151,7 @@ export class Exchange implements UpstreamOwner {
     }
     const { path, hostFromUrl } = originForm(req.target);
     this.path = path;
+    this.hostFromUrl = hostFromUrl;
     this.host = hostFromUrl ?? this.facts.host ?? '';
     // `OPTIONS *` (asterisk form): nginx, on which ELB's layer 7 is built, answers 400 to it itself.
     if (path === '*') {
@@ -156,9 +161,10 @@ export class Exchange implements UpstreamOwner {
     if (verdict.chunked) {
       this.hasBody = true;
       this.chunked = new ChunkedDecoder();
-    } else if ((verdict.contentLength ?? 0) > 0) {
-      this.hasBody = true;
-      this.bodyLeft = verdict.contentLength as number;
+    } else if (verdict.contentLength !== null) {
+      this.declaredLength = verdict.contentLength;
+      this.bodyLeft = verdict.contentLength;
+      this.hasBody = verdict.contentLength > 0;
     }
     this.bodyDone = !this.hasBody;
     const route = o.router.route(hostWithoutPort(this.host), path.split('?', 1)[0] ?? '/');
@@ -260,6 +266,7 @@ export class Exchange implements UpstreamOwner {
         listenerPort: ctx.boundPort,
         elbIp: ctx.o.elbIp,
         insert: ctx.o.insert,
+        host: this.hostFromUrl,
       },
       DROP_FOR_BACKEND,
     )}`;
@@ -269,7 +276,7 @@ export class Exchange implements UpstreamOwner {
       head += `Connection: Upgrade\r\nUpgrade: ${upgrade}\r\n`;
     } else if (this.chunked) head += 'Transfer-Encoding: chunked\r\n';
     // The canonical length, whatever the client wrote ("010" → 10).
-    else if (this.hasBody) head += `Content-Length: ${this.bodyLeft}\r\n`;
+    else if (this.declaredLength !== null) head += `Content-Length: ${this.declaredLength}\r\n`;
     up.socket.write(`${head}\r\n`, 'latin1');
     if (upgrade !== null) {
       this.startTunnel(up);
@@ -324,8 +331,10 @@ export class Exchange implements UpstreamOwner {
     }
     if (this.bodyDone) this.conn.wait('nothing');
     else this.conn.wait('body');
-    // Backpressure: the member reads slower than the client sends.
+    // Backpressure: the member reads slower than the client sends. Reading may also have
+    // paused on a full buffer before the member connection was up: the body flows again.
     if (!ok) this.conn.pause();
+    else if (!this.bodyDone) this.conn.resume();
   }
 
   onUpstreamDrain(): void {

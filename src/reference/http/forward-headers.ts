@@ -84,6 +84,8 @@ export interface ForwardContext {
   /** The EIP bound to the load balancer, when there is one (Table 5-1). */
   elbIp: string | null;
   insert: InsertHeaders;
+  /** The host of an absolute-form request target, which replaces the client's Host (RFC 9112 3.2.2). */
+  host?: string | null;
 }
 
 const OURS = new Set([
@@ -127,9 +129,16 @@ export function requestHeaderLines(
       if (v) xff = xff ? `${xff}, ${v}` : v;
       continue;
     }
-    if (lower === 'host' && host === undefined) host = value;
+    if (lower === 'host') {
+      if (host !== undefined || ctx.host) continue;
+      host = value;
+    }
     if (HOP_BY_HOP.has(lower) || drop.has(lower) || named?.has(lower)) continue;
     out += `${name}: ${value}\r\n`;
+  }
+  if (ctx.host) {
+    host = ctx.host;
+    out = `Host: ${host}\r\n${out}`;
   }
   out += `X-Forwarded-For: ${xff ? `${xff}, ${ctx.clientIp}` : ctx.clientIp}\r\nX-Real-IP: ${ctx.clientIp}\r\nX-Forwarded-Proto: ${ctx.proto}\r\n`;
   if (ctx.insert.xForwardedPort) out += `X-Forwarded-Port: ${ctx.listenerPort}\r\n`;
