@@ -57,6 +57,16 @@ class SeriesCache {
   }
 }
 
+/** The inner map for `k`, created empty on first use. */
+function nested<K, V extends Map<unknown, unknown>>(outer: Map<K, V>, k: K): V {
+  let inner = outer.get(k);
+  if (!inner) {
+    inner = new Map() as V;
+    outer.set(k, inner);
+  }
+  return inner;
+}
+
 function escapeLabel(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
@@ -79,6 +89,8 @@ export class ReferenceMetrics {
   // attempts by member): building and sorting a label key on every request
   // was a measurable part of the reference LB's CPU per request.
   private readonly hot = new Map<string, SeriesCache>();
+  private readonly responses = new Map<string, Map<string, Map<number, Series>>>();
+  private readonly attempts = new Map<string, Map<string, Map<string, Series>>>();
 
   private cache(name: string, help: string, type: 'counter' | 'gauge'): SeriesCache {
     let c = this.hot.get(name);
@@ -117,24 +129,40 @@ export class ReferenceMetrics {
 
   /** One answered request: `source` lb when the load balancer produced the status itself (FAQ 7.8). */
   response(listener: string, code: number, source: 'lb' | 'backend', routerCode?: string): void {
-    this.cache(
-      'lbdoctor_http_responses_total',
-      'Layer-7 responses by status code and who produced it.',
-      'counter',
-    ).get(`${listener}\u0000${code}\u0000${source}\u0000${routerCode ?? ''}`, () => ({
-      listener,
-      code: String(code),
-      source,
-      ...(routerCode ? { router_code: routerCode } : {}),
-    })).value += 1;
+    // Nested maps over the label values as they are: no key string or closure per request.
+    const byCode = nested(
+      nested(this.responses, listener),
+      source === 'lb' ? `lb\u0000${routerCode ?? ''}` : 'backend',
+    );
+    let s = byCode.get(code);
+    if (!s) {
+      s = this.family(
+        'lbdoctor_http_responses_total',
+        'Layer-7 responses by status code and who produced it.',
+        'counter',
+      ).series({ listener, code: String(code), source, ...(routerCode ? { router_code: routerCode } : {}) });
+      byCode.set(code, s);
+    }
+    s.value += 1;
   }
 
   /** An attempt at a backend (several per request when it retried, FAQ 1.9). */
   backendAttempt(pool: string, member: string, outcome: string): void {
-    this.cache('lbdoctor_backend_attempts_total', 'Attempts at a backend by outcome.', 'counter').get(
-      `${pool}\u0000${member}\u0000${outcome}`,
-      () => ({ pool, member, outcome }),
-    ).value += 1;
+    const byOutcome = nested(nested(this.attempts, pool), member);
+    let s = byOutcome.get(outcome);
+    if (!s) {
+      s = this.family(
+        'lbdoctor_backend_attempts_total',
+        'Attempts at a backend by outcome.',
+        'counter',
+      ).series({
+        pool,
+        member,
+        outcome,
+      });
+      byOutcome.set(outcome, s);
+    }
+    s.value += 1;
   }
 
   healthCheck(pool: string, member: string, ok: boolean): void {

@@ -7,7 +7,7 @@
 // through raw (5.5).
 import { performance } from 'node:perf_hooks';
 import type { UpstreamAttempt } from '../../accesslog/elb-line.js';
-import type { MemberState } from '../types.js';
+import type { MemberState, PickContext } from '../types.js';
 import type { ClientConnection } from './client-connection.js';
 import { formatSetCookie, parseCookieHeader, setCookieValue } from './cookies.js';
 import { backendDropSet, endToEndHeaderLines, requestHeaderLines } from './forward-headers.js';
@@ -60,6 +60,7 @@ export class Exchange implements UpstreamOwner {
   private readonly attempts: UpstreamAttempt[] = [];
   private attempt: UpstreamAttempt | null = null;
   private attemptStart = 0;
+  private firstTried: string | null = null;
   private exclude: Set<string> | null = null;
   private cookies: Record<string, string> | null = null;
   private setCookie: string | null = null;
@@ -167,7 +168,8 @@ export class Exchange implements UpstreamOwner {
       this.hasBody = verdict.contentLength > 0;
     }
     this.bodyDone = !this.hasBody;
-    const route = o.router.route(hostWithoutPort(this.host), path.split('?', 1)[0] ?? '/');
+    const query = path.indexOf('?');
+    const route = o.router.route(hostWithoutPort(this.host), query < 0 ? path : path.slice(0, query));
     if (!route) {
       this.answer(503, { routerCode: RouterCode.defaultPoolEmpty, close: this.hasBody });
       return;
@@ -183,17 +185,17 @@ export class Exchange implements UpstreamOwner {
 
   private tryNext(): void {
     const binding = this.binding as PoolBinding;
-    this.cookies ??= parseCookieHeader(headerValues(this.req.rawHeaders, 'cookie'));
-    this.exclude ??= new Set();
-    const pick = binding.runtime.pick(
-      {
-        clientIp: this.conn.clientIp,
-        clientPort: this.conn.clientPort,
-        cookies: this.cookies,
-        now: Date.now(),
-      },
-      this.exclude,
-    );
+    // Only sticky pools read cookies (LB or application cookie, FAQ 6.1).
+    if (binding.sticky) this.cookies ??= parseCookieHeader(headerValues(this.req.rawHeaders, 'cookie'));
+    // Members already tried (FAQ 1.9): a set only once a retry needs one.
+    if (this.firstTried !== null && this.exclude === null) this.exclude = new Set([this.firstTried]);
+    const pickContext: PickContext = {
+      clientIp: this.conn.clientIp,
+      clientPort: this.conn.clientPort,
+      now: Date.now(),
+    };
+    if (this.cookies) pickContext.cookies = this.cookies;
+    const pick = binding.runtime.pick(pickContext, this.exclude ?? undefined);
     if (!pick.member) {
       if (this.attempts.length > 0) {
         this.answer(this.lastFailure, { close: this.hasBody });
@@ -208,7 +210,8 @@ export class Exchange implements UpstreamOwner {
     }
     const m = pick.member;
     this.member = m;
-    this.exclude.add(m.key);
+    if (this.exclude) this.exclude.add(m.key);
+    else this.firstTried = m.key;
     this.setCookie = pick.setCookie ? formatSetCookie(pick.setCookie) : null;
     this.releaseMember = binding.runtime.acquire(m);
     this.attempt = {

@@ -21,10 +21,10 @@ function connectionTokens(raw: readonly string[]): Set<string> | null {
     const name = raw[i] ?? '';
     // Length first: most names are not 10 characters long, and lower-casing each one allocates.
     if (name.length === 10 && name.toLowerCase() === 'connection') {
-      names ??= new Set();
       for (const t of (raw[i + 1] ?? '').split(',')) {
         const n = t.trim().toLowerCase();
-        if (n) names.add(n);
+        // `close` names no header and `keep-alive` is dropped anyway: the usual values need no set.
+        if (n && n !== 'close' && !HOP_BY_HOP.has(n)) (names ??= new Set()).add(n);
       }
     }
   }

@@ -73,6 +73,12 @@ const CLOSE: BodyFraming = { kind: 'close' };
 
 /** Comma-separated list elements of one header, trimmed, empty elements dropped (RFC 9110 5.6.1). */
 function listElements(value: string, into: string[]): void {
+  if (value.indexOf(',') < 0) {
+    // One element, the usual case: no array from split.
+    const t = value.trim();
+    if (t !== '') into.push(t);
+    return;
+  }
   for (const part of value.split(',')) {
     const t = part.trim();
     if (t !== '') into.push(t);
