@@ -22,7 +22,6 @@ import {
   secsSince,
 } from './listener-context.js';
 import { checkRequest } from './request-checks.js';
-import { hostWithoutPort } from './routing.js';
 import { ConnectTimeoutError, type UpstreamConnection, type UpstreamOwner } from './upstream-pool.js';
 import { appendBytes } from './wire/append.js';
 import { ChunkedDecoder } from './wire/chunked.js';
@@ -168,8 +167,7 @@ export class Exchange implements UpstreamOwner {
       this.hasBody = verdict.contentLength > 0;
     }
     this.bodyDone = !this.hasBody;
-    const query = path.indexOf('?');
-    const route = o.router.route(hostWithoutPort(this.host), query < 0 ? path : path.slice(0, query));
+    const route = o.router.routeRequest(this.host, path);
     if (!route) {
       this.answer(503, { routerCode: RouterCode.defaultPoolEmpty, close: this.hasBody });
       return;

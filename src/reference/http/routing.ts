@@ -55,11 +55,9 @@ function sortKey(p: L7Policy): [number, number, number, number] {
 
 export class Router<P> {
   private readonly compiled: { policy: L7Policy; rules: CompiledRule[]; pool: P }[];
+  private readonly defaultRoute: Route<P> | null;
 
-  constructor(
-    policies: readonly { policy: L7Policy; pool: P }[],
-    private readonly defaultPool: P | null,
-  ) {
+  constructor(policies: readonly { policy: L7Policy; pool: P }[], defaultPool: P | null) {
     const withKeys = policies.map((p, i) => ({ ...p, key: sortKey(p.policy), i }));
     withKeys.sort((a, b) => {
       for (let k = 0; k < 4; k++) {
@@ -73,6 +71,15 @@ export class Router<P> {
       rules: p.policy.rules.map(compileRule),
       pool: p.pool,
     }));
+    this.defaultRoute = defaultPool === null ? null : { policy: null, pool: defaultPool };
+  }
+
+  /** The route for a request as received: `Host` value (or absolute-form authority) and target with its query. */
+  routeRequest(hostHeader: string, target: string): Route<P> | null {
+    // Without policies every request goes to the default pool: nothing to normalise.
+    if (this.compiled.length === 0) return this.defaultRoute;
+    const query = target.indexOf('?');
+    return this.route(hostWithoutPort(hostHeader), query < 0 ? target : target.slice(0, query));
   }
 
   /** `host` without port, lower case; `path` without the query string. */
@@ -81,7 +88,7 @@ export class Router<P> {
       if (c.rules.every((r) => r.test(r.type === 'HOST_NAME' ? host : path)))
         return { policy: c.policy, pool: c.pool };
     }
-    return this.defaultPool === null ? null : { policy: null, pool: this.defaultPool };
+    return this.defaultRoute;
   }
 }
 
