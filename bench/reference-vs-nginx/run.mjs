@@ -4,7 +4,7 @@
 // duration, in one run. Prints req/s, latency percentiles and the
 // reference/nginx ratio against the goals (>= 0.5x nginx req/s, p99 <= 10 ms).
 //
-//   npm run build && node bench/reference-vs-nginx/run.mjs [--duration 10s] [--connections 50] [--threads 2]
+//   npm run build && node bench/reference-vs-nginx/run.mjs [--duration 10s] [--connections 50] [--threads 2] [--rounds 3]
 //
 // Layout on a 2-CPU machine: the backend (a static nginx) and wrk share CPU 0;
 // the proxy under test runs alone on CPU 1 (`taskset -c 1`) with one
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     threads: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '3s' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 
@@ -96,9 +97,13 @@ try {
   running.push(backend);
   await waitForPort(backendPort);
 
-  const results = [];
-  results.push(await bench('backend direct', async () => ({ stop: async () => {} }), backendPort));
-
+  // What runs in each round, in this order: every proxy on the same CPU, proxying to the same backend.
+  const contenders = [];
+  contenders.push({
+    name: 'backend direct',
+    port: backendPort,
+    start: async () => ({ stop: async () => {} }),
+  });
   const refPort = await freePort();
   const inventory = writeFile(
     `${dir}/inventory.yaml`,
@@ -108,63 +113,87 @@ try {
       members: [{ name: 'be', port: backendPort }],
     }),
   );
-  results.push(
-    await bench('reference LB', () => startReferenceLb(inventory, refPort, { cpu: LB_CPU }), refPort),
-  );
-
+  contenders.push({
+    name: 'reference LB',
+    port: refPort,
+    start: () => startReferenceLb(inventory, refPort, { cpu: LB_CPU }),
+  });
   const nginxPort = await freePort();
   const nginxConf = writeFile(
     `${dir}/proxy.conf`,
     nginxConfig({ dir, listenPort: nginxPort, upstreamPort: backendPort }),
   );
-  results.push(
-    await bench(
-      'nginx',
-      async () =>
-        startProcess('nginx', 'nginx', ['-p', dir, '-c', nginxConf, '-e', 'stderr'], { cpu: LB_CPU }),
-      nginxPort,
-    ),
-  );
-
+  contenders.push({
+    name: 'nginx',
+    port: nginxPort,
+    start: async () =>
+      startProcess('nginx', 'nginx', ['-p', dir, '-c', nginxConf, '-e', 'stderr'], { cpu: LB_CPU }),
+  });
   // Floors: the least a Node proxy does per request on raw sockets (as the reference LB), on node:http, and with undici.
   for (const mode of ['net', 'http', 'undici']) {
     const floorPort = await freePort();
-    results.push(
-      await bench(
-        `node ${mode} floor`,
-        async () =>
-          startProcess(
-            `node-${mode}`,
-            process.execPath,
-            [minimalProxy, mode, String(floorPort), String(backendPort)],
-            {
-              cpu: LB_CPU,
-            },
-          ),
-        floorPort,
-      ),
-    );
+    contenders.push({
+      name: `node ${mode} floor`,
+      port: floorPort,
+      start: async () =>
+        startProcess(
+          `node-${mode}`,
+          process.execPath,
+          [minimalProxy, mode, String(floorPort), String(backendPort)],
+          { cpu: LB_CPU },
+        ),
+    });
   }
-
   if (has('haproxy')) {
     const haPort = await freePort();
     const haConf = writeFile(
       `${dir}/haproxy.cfg`,
       haproxyConfig({ listenPort: haPort, upstreamPort: backendPort }),
     );
-    results.push(
-      await bench(
-        'haproxy',
-        async () => startProcess('haproxy', 'haproxy', ['-f', haConf, '-db'], { cpu: LB_CPU }),
-        haPort,
-      ),
-    );
+    contenders.push({
+      name: 'haproxy',
+      port: haPort,
+      start: async () => startProcess('haproxy', 'haproxy', ['-f', haConf, '-db'], { cpu: LB_CPU }),
+    });
   } else {
     console.log('haproxy not installed: skipped');
   }
 
+  // Rounds interleave the contenders, so a burst of load from elsewhere on the
+  // machine hits one round of each rather than all of one; medians are reported.
+  const rounds = Number(values.rounds);
+  const byName = new Map(contenders.map((c) => [c.name, []]));
+  const ratios = [];
+  for (let round = 1; round <= rounds; round++) {
+    const inRound = new Map();
+    for (const c of contenders) {
+      const r = await bench(c.name, c.start, c.port);
+      byName.get(c.name).push(r);
+      inRound.set(c.name, r);
+    }
+    const ratio = inRound.get('reference LB').rps / inRound.get('nginx').rps;
+    ratios.push(ratio);
+    console.log(
+      `round ${round}/${rounds}: reference ${fmt(inRound.get('reference LB').rps)} req/s, nginx ${fmt(inRound.get('nginx').rps)} req/s, ratio ${fmt(ratio, 2)}x`,
+    );
+  }
+  const results = contenders.map((c) => {
+    const runs = byName.get(c.name);
+    return {
+      name: c.name,
+      rps: median(runs.map((r) => r.rps)),
+      p50: median(runs.map((r) => r.p50)),
+      p90: median(runs.map((r) => r.p90)),
+      p99: median(runs.map((r) => r.p99)),
+      non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+      socketErrors: runs.reduce((n, r) => n + r.socketErrors, 0),
+      cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
+      runs,
+    };
+  });
+
   console.log(
-    `\nwrk -t${values.threads} -c${values.connections} -d${values.duration} --latency (after a ${values.warmup} warm-up), proxies on CPU ${LB_CPU}, backend+wrk on CPU ${LOAD_CPU}\n`,
+    `\nwrk -t${values.threads} -c${values.connections} -d${values.duration} --latency (after a ${values.warmup} warm-up), proxies on CPU ${LB_CPU}, backend+wrk on CPU ${LOAD_CPU}; medians of ${rounds} interleaved rounds\n`,
   );
   console.log(
     'proxy               req/s      p50 ms   p90 ms   p99 ms   non-2xx  socket errors   proxy CPU µs/request',
@@ -177,9 +206,9 @@ try {
   const ref = results.find((r) => r.name === 'reference LB');
   const ngx = results.find((r) => r.name === 'nginx');
   const ha = results.find((r) => r.name === 'haproxy');
-  const ratio = ref.rps / ngx.rps;
+  const ratio = median(ratios);
   console.log(
-    `\nreference / nginx req/s: ${fmt(ratio, 2)}x (goal >= 0.50x: ${ratio >= 0.5 ? 'met' : 'missed'})`,
+    `\nreference / nginx req/s, median of the per-round ratios: ${fmt(ratio, 2)}x (rounds: ${ratios.map((x) => fmt(x, 2)).join(', ')}; goal >= 0.50x: ${ratio >= 0.5 ? 'met' : 'missed'})`,
   );
   if (ha) console.log(`reference / haproxy req/s: ${fmt(ref.rps / ha.rps, 2)}x`);
   console.log(
@@ -193,7 +222,13 @@ try {
     );
   }
   console.log(`reference p99: ${fmt(ref.p99, 2)} ms (goal <= 10 ms: ${ref.p99 <= 10 ? 'met' : 'missed'})`);
-  console.log(JSON.stringify({ bench: 'reference-vs-nginx', ...values, results }));
+  console.log(JSON.stringify({ bench: 'reference-vs-nginx', ...values, ratios, results }));
 } finally {
   await stopAll();
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
