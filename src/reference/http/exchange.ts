@@ -38,6 +38,8 @@ import {
 /** A member's response head larger than this is treated as malformed (nginx: proxy_buffer_size). */
 const MAX_RESPONSE_HEAD = 64 * 1024;
 const CRLF = '\r\n';
+/** Response bodies up to this size go out in one string with their head (see sendToClient). */
+const SMALL_BODY = 8 * 1024;
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
 /** Response headers the listener frames itself. */
 const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length']);
@@ -525,9 +527,15 @@ export class Exchange implements UpstreamOwner {
     this.pendingHead = null;
     let data: string | Buffer;
     if (head !== null && body) {
-      data = Buffer.allocUnsafe(head.length + body.length);
-      data.write(head, 0, 'latin1');
-      body.copy(data, head.length);
+      if (body.length <= SMALL_BODY) {
+        // One latin1 string (a byte per char): Node writes a short string from a stack buffer,
+        // cheaper than allocating a Buffer and copying the head and the body into it.
+        data = head + body.toString('latin1');
+      } else {
+        data = Buffer.allocUnsafe(head.length + body.length);
+        data.write(head, 0, 'latin1');
+        body.copy(data, head.length);
+      }
     } else if (head !== null) data = head;
     else if (body) data = body;
     else return;
