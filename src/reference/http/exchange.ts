@@ -280,17 +280,23 @@ export class Exchange implements UpstreamOwner {
     } else if (this.chunked) head += 'Transfer-Encoding: chunked\r\n';
     // The canonical length, whatever the client wrote ("010" → 10).
     else if (this.declaredLength !== null) head += `Content-Length: ${this.declaredLength}\r\n`;
-    up.socket.write(`${head}\r\n`, 'latin1');
     if (upgrade !== null) {
+      up.socket.write(`${head}\r\n`, 'latin1');
       this.startTunnel(up);
       return;
     }
     this.responseDeadline = Date.now() + ctx.memberMs;
-    if (this.hasBody && !this.bodyStarted) {
-      this.bodyStarted = true;
-      this.conn.wait('body');
-      this.pullBody();
+    if (!this.hasBody || this.bodyStarted) {
+      up.socket.write(`${head}\r\n`, 'latin1');
+      return;
     }
+    this.bodyStarted = true;
+    this.conn.wait('body');
+    // The head and the body bytes already here leave in one write.
+    up.socket.cork();
+    up.socket.write(`${head}\r\n`, 'latin1');
+    this.pullBody();
+    up.socket.uncork();
   }
 
   /** Moves request body bytes from the client buffer to the member, keeping what follows the body. */
