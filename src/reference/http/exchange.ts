@@ -123,7 +123,7 @@ export class Exchange implements UpstreamOwner {
     private readonly req: RequestHead,
   ) {
     this.method = req.method;
-    const facts = requestFacts(req.rawHeaders);
+    const facts = requestFacts(req);
     this.facts = facts;
     // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 only when asked (RFC 9112 9.3).
     this.keepAlive =
@@ -186,7 +186,7 @@ export class Exchange implements UpstreamOwner {
   private tryNext(): void {
     const binding = this.binding as PoolBinding;
     // Only sticky pools read cookies (LB or application cookie, FAQ 6.1).
-    if (binding.sticky) this.cookies ??= parseCookieHeader(headerValues(this.req.rawHeaders, 'cookie'));
+    if (binding.sticky) this.cookies ??= parseCookieHeader(headerValues(this.req, 'cookie'));
     // Members already tried (FAQ 1.9): a set only once a retry needs one.
     if (this.firstTried !== null && this.exclude === null) this.exclude = new Set([this.firstTried]);
     const pickContext: PickContext = {
@@ -261,7 +261,7 @@ export class Exchange implements UpstreamOwner {
       ctx.o.metrics?.backendAttempt(binding.name, m.name, 'connected');
     }
     let head = `${this.method} ${this.path} HTTP/1.1\r\n${requestHeaderLines(
-      this.req.rawHeaders,
+      this.req,
       {
         clientIp: this.conn.clientIp,
         clientPort: this.conn.clientPort,
@@ -442,7 +442,7 @@ export class Exchange implements UpstreamOwner {
     this.respHead = head;
     this.framing = framing;
     if (binding.appCookieName) {
-      for (const sc of headerValues(head.rawHeaders, 'set-cookie')) {
+      for (const sc of headerValues(head, 'set-cookie')) {
         const v = setCookieValue(sc, binding.appCookieName);
         if (v !== undefined) binding.runtime.learnAppCookie(v, this.member as MemberState, Date.now());
       }
@@ -463,7 +463,7 @@ export class Exchange implements UpstreamOwner {
     this.answeredBy = 'backend';
     this.status = head.status;
     let out = `HTTP/1.1 ${head.status} ${head.reason}\r\n`;
-    out += endToEndHeaderLines(head.rawHeaders, framing.kind === 'none' ? NONE : FRAMING_HEADERS);
+    out += endToEndHeaderLines(head, framing.kind === 'none' ? NONE : FRAMING_HEADERS);
     if (this.setCookie) out += `Set-Cookie: ${this.setCookie}\r\n`;
     if (framing.kind === 'length') out += `Content-Length: ${framing.length}\r\n`;
     else if (framing.kind === 'chunked' && !this.dechunk) out += 'Transfer-Encoding: chunked\r\n';
@@ -755,7 +755,6 @@ export class Exchange implements UpstreamOwner {
     o.metrics?.response(o.name, status, this.answeredBy, this.routerCode);
     // Without an access log there is no line to build (its fields cost a few allocations per request).
     if (o.accessLog) {
-      const raw = this.req.rawHeaders;
       ctx.log({
         clientAddress: conn.clientIp,
         clientPort: conn.clientPort,
@@ -770,9 +769,9 @@ export class Exchange implements UpstreamOwner {
         bodyBytesSent: this.bodyBytesSent,
         requestTime: secsSince(this.t0),
         upstream: this.attempts,
-        userAgent: headerValue(raw, 'user-agent'),
-        referer: headerValue(raw, 'referer'),
-        xForwardedFor: headerValues(raw, 'x-forwarded-for').join(', ') || null,
+        userAgent: headerValue(this.req, 'user-agent'),
+        referer: headerValue(this.req, 'referer'),
+        xForwardedFor: headerValues(this.req, 'x-forwarded-for').join(', ') || null,
         poolName: this.binding?.name ?? null,
         memberName: this.member?.name ?? null,
         upstreamAddrPriv: this.attempts.map((a) => a.addr).join(', ') || null,

@@ -14,17 +14,25 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
 ]);
 
+/** A parsed header section: names and values as received, and the names lower-cased once (wire/). */
+export interface HeaderList {
+  readonly rawHeaders: readonly string[];
+  readonly names: readonly string[];
+}
+
 /** Header names listed in Connection (RFC 9110 7.6.1), lower case; null when there is no Connection header. */
-function connectionTokens(raw: readonly string[]): Set<string> | null {
+function connectionTokens(h: HeaderList): Set<string> | null {
   let names: Set<string> | null = null;
+  const raw = h.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] ?? '';
-    // Length first: most names are not 10 characters long, and lower-casing each one allocates.
-    if (name.length === 10 && name.toLowerCase() === 'connection') {
+    if (h.names[i >> 1] === 'connection') {
       for (const t of (raw[i + 1] ?? '').split(',')) {
         const n = t.trim().toLowerCase();
         // `close` names no header and `keep-alive` is dropped anyway: the usual values need no set.
-        if (n && n !== 'close' && !HOP_BY_HOP.has(n)) (names ??= new Set()).add(n);
+        if (n && n !== 'close' && !HOP_BY_HOP.has(n)) {
+          names ??= new Set();
+          names.add(n);
+        }
       }
     }
   }
@@ -38,13 +46,14 @@ const NONE: ReadonlySet<string> = new Set();
  * without `drop` (lower-case names), case and order kept: a response head for
  * the client.
  */
-export function endToEndHeaderLines(raw: readonly string[], drop: ReadonlySet<string> = NONE): string {
+export function endToEndHeaderLines(h: HeaderList, drop: ReadonlySet<string> = NONE): string {
   // The fixed hop-by-hop list and `drop` are shared sets; only a Connection header adds names per message.
-  const named = connectionTokens(raw);
+  const named = connectionTokens(h);
+  const raw = h.rawHeaders;
   let out = '';
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
-    const lower = name.toLowerCase();
+    const lower = h.names[i >> 1] as string;
     if (HOP_BY_HOP.has(lower) || drop.has(lower) || named?.has(lower)) continue;
     out += `${name}: ${raw[i + 1]}\r\n`;
   }
@@ -111,19 +120,20 @@ const DEFAULT_DROP = backendDropSet();
  * client's own values are replaced, never trusted.
  */
 export function requestHeaderLines(
-  raw: readonly string[],
+  h: HeaderList,
   ctx: ForwardContext,
   drop: ReadonlySet<string> = DEFAULT_DROP,
 ): string {
   // One pass: the client's X-Forwarded-For and Host are read while the rest is filtered.
-  const named = connectionTokens(raw);
+  const named = connectionTokens(h);
+  const raw = h.rawHeaders;
   let out = '';
   let xff = '';
   let host: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
     const value = raw[i + 1] as string;
-    const lower = name.toLowerCase();
+    const lower = h.names[i >> 1] as string;
     if (lower === 'x-forwarded-for') {
       const v = value.trim();
       if (v) xff = xff ? `${xff}, ${v}` : v;

@@ -4,6 +4,7 @@
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { AccessLogEntry } from '../../accesslog/format.js';
+import type { HeaderList } from './forward-headers.js';
 import type { HttpListenerOptions } from './listener.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
@@ -67,22 +68,18 @@ export function originForm(target: string): { path: string; hostFromUrl: string 
   }
 }
 
-/** Every value of one header (name in lower case) in a flat [name, value, …] list. */
-export function headerValues(raw: readonly string[], name: string): string[] {
+/** Every value of one header (`name` in lower case). */
+export function headerValues(h: HeaderList, name: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const n = raw[i] as string;
-    if (n.length === name.length && n.toLowerCase() === name) out.push(raw[i + 1] as string);
-  }
+  const raw = h.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) if (h.names[i >> 1] === name) out.push(raw[i + 1] as string);
   return out;
 }
 
-/** The first value of one header (name in lower case), or null. */
-export function headerValue(raw: readonly string[], name: string): string | null {
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const n = raw[i] as string;
-    if (n.length === name.length && n.toLowerCase() === name) return raw[i + 1] as string;
-  }
+/** The first value of one header (`name` in lower case), or null. */
+export function headerValue(h: HeaderList, name: string): string | null {
+  const raw = h.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) if (h.names[i >> 1] === name) return raw[i + 1] as string;
   return null;
 }
 
@@ -98,7 +95,7 @@ export interface RequestFacts {
   expectContinue: boolean;
 }
 
-export function requestFacts(raw: readonly string[]): RequestFacts {
+export function requestFacts(h: HeaderList): RequestFacts {
   const facts: RequestFacts = {
     host: null,
     close: false,
@@ -108,13 +105,10 @@ export function requestFacts(raw: readonly string[]): RequestFacts {
   };
   let upgradeValue: string | null = null;
   let connectionUpgrade = false;
+  const raw = h.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as string;
-    // Length first: most names are none of these, and lower-casing each one allocates.
-    const n = name.length;
-    if (n !== 4 && n !== 6 && n !== 7 && n !== 10) continue;
     const value = raw[i + 1] as string;
-    switch (name.toLowerCase()) {
+    switch (h.names[i >> 1]) {
       case 'host':
         facts.host ??= value;
         break;

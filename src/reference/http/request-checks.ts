@@ -64,7 +64,7 @@ export function checkTransferEncoding(values: readonly string[]): RequestVerdict
 }
 
 export function checkRequest(
-  req: Pick<RequestHead, 'versionMajor' | 'versionMinor' | 'rawHeaders' | 'target'>,
+  req: Pick<RequestHead, 'versionMajor' | 'versionMinor' | 'rawHeaders' | 'names' | 'target'>,
   limits: { bodyLimit: number; maxHeaderBytes?: number },
 ): RequestVerdict {
   if (req.versionMajor !== 1 || req.versionMinor > 1) {
@@ -86,7 +86,7 @@ export function checkRequest(
     if (badByte(name, true) || badByte(value, false)) {
       return { ok: false, status: 400, reason: `header "${name}" holds a non-ASCII or control byte` };
     }
-    const lower = name.toLowerCase();
+    const lower = req.names[i >> 1];
     if (lower === 'transfer-encoding') te.push(value);
     else if (lower === 'content-length') cl.push(value);
     else if (lower === 'host') hosts++;

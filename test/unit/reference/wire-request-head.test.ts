@@ -108,6 +108,7 @@ describe('parseRequestHead: valid heads', () => {
       versionMajor: 1,
       versionMinor: 1,
       rawHeaders: ['Host', 'example.com', 'Content-Length', '5', 'X-Tab', 'v'],
+      names: ['host', 'content-length', 'x-tab'],
       headBytes: buf.length,
     });
   });

@@ -43,6 +43,7 @@ describe('parseResponseHead: valid heads', () => {
       status: 200,
       reason: 'OK',
       rawHeaders: ['Content-Type', 'text/plain', 'Content-Length', '2', 'X-Empty', ''],
+      names: ['content-type', 'content-length', 'x-empty'],
       headBytes: buf.length,
     });
   });

@@ -35,6 +35,8 @@ export interface RequestHead {
   versionMinor: number;
   /** Flat [name, value, name, value, …]: names as received (case kept), values with leading/trailing SP/HT trimmed. latin1 strings. */
   rawHeaders: string[];
+  /** The field names lower-cased, one per header (names[k] is rawHeaders[2k]): lower-cased once, here. */
+  names: string[];
   /** Bytes of the head, CRLF CRLF included (end - start). */
   headBytes: number;
 }
@@ -78,7 +80,13 @@ export function lineEnd(s: string, from: number): number | string {
  * bytes other than HT in values (responses); requests keep them so checkRequest can answer with its
  * own reason. Returns null or the reason the section is malformed.
  */
-export function parseFieldLines(s: string, pos: number, out: string[], strictValues: boolean): string | null {
+export function parseFieldLines(
+  s: string,
+  pos: number,
+  out: string[],
+  strictValues: boolean,
+  names: string[],
+): string | null {
   const end = s.length;
   let p = pos;
   for (;;) {
@@ -119,7 +127,9 @@ export function parseFieldLines(s: string, pos: number, out: string[], strictVal
           return `control byte ${hex(v)} in header "${shortName(s, p, i)}"`;
       }
     }
-    out.push(s.slice(p, i), s.slice(vs, ve));
+    const name = s.slice(p, i);
+    out.push(name, s.slice(vs, ve));
+    names.push(name.toLowerCase());
     p = cr + 2;
   }
 }
@@ -158,7 +168,8 @@ export function parseRequestHead(buf: Buffer, start: number, end: number): Parse
     return { ok: false, reason: 'malformed request line (version)' };
   }
   const rawHeaders: string[] = [];
-  const err = parseFieldLines(s, cr + 2, rawHeaders, false);
+  const names: string[] = [];
+  const err = parseFieldLines(s, cr + 2, rawHeaders, false, names);
   if (err !== null) return { ok: false, reason: err };
   return {
     ok: true,
@@ -168,6 +179,7 @@ export function parseRequestHead(buf: Buffer, start: number, end: number): Parse
       versionMajor: s.charCodeAt(i + 6) - 0x30,
       versionMinor: s.charCodeAt(i + 8) - 0x30,
       rawHeaders,
+      names,
       headBytes: end - start,
     },
   };

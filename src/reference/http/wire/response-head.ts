@@ -14,6 +14,7 @@ export interface ResponseHead {
   status: number; // 3 digits, 100..999
   reason: string; // may be empty
   rawHeaders: string[]; // as in RequestHead
+  names: string[]; // as in RequestHead
   headBytes: number;
 }
 
@@ -46,7 +47,8 @@ export function parseResponseHead(buf: Buffer, start: number, end: number): Pars
     reason = s.slice(13, cr);
   }
   const rawHeaders: string[] = [];
-  const err = parseFieldLines(s, cr + 2, rawHeaders, true);
+  const names: string[] = [];
+  const err = parseFieldLines(s, cr + 2, rawHeaders, true, names);
   if (err !== null) return { ok: false, reason: err };
   return {
     ok: true,
@@ -56,6 +58,7 @@ export function parseResponseHead(buf: Buffer, start: number, end: number): Pars
       status: d0 * 100 + d1 * 10 + d2,
       reason,
       rawHeaders,
+      names,
       headBytes: end - start,
     },
   };
@@ -96,13 +99,13 @@ export function responseFraming(head: ResponseHead, requestMethod: string): Body
   const raw = head.rawHeaders;
   let te: string[] | null = null;
   let cl: string[] | null = null;
+  const names = head.names;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    // Cheap length test first: most headers are neither.
-    if (name.length === 17 && name.toLowerCase() === 'transfer-encoding') {
+    const name = names[i >> 1];
+    if (name === 'transfer-encoding') {
       te ??= [];
       listElements(raw[i + 1]!, te);
-    } else if (name.length === 14 && name.toLowerCase() === 'content-length') {
+    } else if (name === 'content-length') {
       cl ??= [];
       // An empty Content-Length is not 1*DIGIT: keep it so it is refused below.
       if (raw[i + 1]!.trim() === '') cl.push('');
@@ -141,9 +144,9 @@ export function responseKeepsConnection(head: ResponseHead, framing: BodyFraming
   let close = false;
   let keepAlive = false;
   const raw = head.rawHeaders;
+  const names = head.names;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    if (names[i >> 1] !== 'connection') continue;
     const tokens: string[] = [];
     listElements(raw[i + 1]!.toLowerCase(), tokens);
     for (const t of tokens) {
