@@ -43,20 +43,6 @@ class Family {
   }
 }
 
-/** Series looked up by a cheap positional key (label values joined), filled on first use. */
-class SeriesCache {
-  private readonly byValues = new Map<string, Series>();
-  constructor(private readonly family: Family) {}
-  get(cacheKey: string, labels: () => Labels): Series {
-    let s = this.byValues.get(cacheKey);
-    if (!s) {
-      s = this.family.series(labels());
-      this.byValues.set(cacheKey, s);
-    }
-    return s;
-  }
-}
-
 /** The inner map for `k`, created empty on first use. */
 function nested<K, V extends Map<unknown, unknown>>(outer: Map<K, V>, k: K): V {
   let inner = outer.get(k);
@@ -85,38 +71,43 @@ export class ReferenceMetrics {
     return f;
   }
 
-  // The per-request counters keep their series (FAQ 7.8 codes by listener,
-  // attempts by member): building and sorting a label key on every request
-  // was a measurable part of the reference LB's CPU per request.
-  private readonly hot = new Map<string, SeriesCache>();
+  // The per-request and per-connection counters keep their series, found through
+  // maps over the label values as they are: building and sorting a label key on
+  // every request was a measurable part of the reference LB's CPU per request.
+  private readonly connections = new Map<string, { active: Series; total: Series }>();
   private readonly responses = new Map<string, Map<string, Map<number, Series>>>();
   private readonly attempts = new Map<string, Map<string, Map<string, Series>>>();
 
-  private cache(name: string, help: string, type: 'counter' | 'gauge'): SeriesCache {
-    let c = this.hot.get(name);
+  private connectionSeries(listener: string): { active: Series; total: Series } {
+    let c = this.connections.get(listener);
     if (!c) {
-      c = new SeriesCache(this.family(name, help, type));
-      this.hot.set(name, c);
+      c = {
+        active: this.family(
+          'lbdoctor_active_connections',
+          'Client connections open on a listener.',
+          'gauge',
+        ).series({
+          listener,
+        }),
+        total: this.family(
+          'lbdoctor_connections_total',
+          'Client connections accepted by a listener.',
+          'counter',
+        ).series({ listener }),
+      };
+      this.connections.set(listener, c);
     }
     return c;
   }
 
   connectionOpened(listener: string): void {
-    this.cache('lbdoctor_active_connections', 'Client connections open on a listener.', 'gauge').get(
-      listener,
-      () => ({ listener }),
-    ).value += 1;
-    this.cache('lbdoctor_connections_total', 'Client connections accepted by a listener.', 'counter').get(
-      listener,
-      () => ({ listener }),
-    ).value += 1;
+    const c = this.connectionSeries(listener);
+    c.active.value += 1;
+    c.total.value += 1;
   }
 
   connectionClosed(listener: string): void {
-    this.cache('lbdoctor_active_connections', 'Client connections open on a listener.', 'gauge').get(
-      listener,
-      () => ({ listener }),
-    ).value -= 1;
+    this.connectionSeries(listener).active.value -= 1;
   }
 
   connectionRefused(listener: string, reason: string): void {

@@ -69,6 +69,7 @@ export class Exchange implements UpstreamOwner {
   private lastFailure: 502 | 504 = 502;
   private answeredBy: 'lb' | 'backend' = 'lb';
   private routerCode: string | undefined;
+  /** The status the client got (0: nothing sent yet). */
   private status = 0;
   private finished = false;
   /** The client connection may carry another request after this one. */
@@ -89,7 +90,6 @@ export class Exchange implements UpstreamOwner {
   private upstream: UpstreamConnection | null = null;
   private cancelConnect: (() => void) | null = null;
   private releaseMember: (() => void) | null = null;
-  private connected = false;
   /** The member connection came from the idle pool (it may have been closed under us). */
   private reusedConnection = false;
   private retriedStale = false;
@@ -100,7 +100,6 @@ export class Exchange implements UpstreamOwner {
   // The response.
   private rbuf: Buffer | null = null;
   private rscan = 0;
-  private responded = false;
   private framing: BodyFraming = { kind: 'none' };
   private respHead: ResponseHead | null = null;
   private respLeft = 0;
@@ -130,6 +129,11 @@ export class Exchange implements UpstreamOwner {
       conn.ctx.keepaliveMs > 0 &&
       !conn.ctx.closing &&
       (req.versionMinor >= 1 ? !facts.close : facts.keepAlive);
+  }
+
+  /** A status line went to the client (from the member or the load balancer). */
+  private get responded(): boolean {
+    return this.status !== 0;
   }
 
   /** The client is sending a body the listener reads now. */
@@ -223,7 +227,6 @@ export class Exchange implements UpstreamOwner {
     };
     this.attempts.push(this.attempt);
     this.attemptStart = performance.now();
-    this.connected = false;
     this.retriedStale = false;
     this.connect(this.facts.upgrade !== null);
   }
@@ -255,8 +258,7 @@ export class Exchange implements UpstreamOwner {
     this.upstream = up;
     this.reusedConnection = up.uses > 0;
     this.responseBytes = false;
-    if (!this.connected) {
-      this.connected = true;
+    if (attempt.connectTime === null) {
       attempt.connectTime = secsSince(this.attemptStart);
       ctx.o.metrics?.backendAttempt(binding.name, m.name, 'connected');
     }
@@ -459,7 +461,6 @@ export class Exchange implements UpstreamOwner {
       this.dropUpstream();
       return;
     }
-    this.responded = true;
     this.answeredBy = 'backend';
     this.status = head.status;
     let out = `HTTP/1.1 ${head.status} ${head.reason}\r\n`;
@@ -644,7 +645,7 @@ export class Exchange implements UpstreamOwner {
     const attempt = this.attempt as UpstreamAttempt;
     const timedOut = err instanceof ConnectTimeoutError || err instanceof ResponseTimeout;
     this.lastFailure = timedOut ? 504 : 502;
-    if (!this.connected) {
+    if (attempt.connectTime === null) {
       ctx.o.metrics?.backendAttempt(binding.name, m.name, timedOut ? 'connect-timeout' : 'connect-failed');
       ctx.o.logger.warn('member connection failed', {
         listener: ctx.o.name,
@@ -699,7 +700,6 @@ export class Exchange implements UpstreamOwner {
       attempt.status = code ? Number(code) : null;
       this.status = attempt.status ?? 502;
       this.answeredBy = 'backend';
-      this.responded = true;
     }
     this.bytesSent += chunk.length;
     this.bodyBytesSent += chunk.length;
@@ -719,7 +719,6 @@ export class Exchange implements UpstreamOwner {
     this.answeredBy = 'lb';
     this.routerCode = opts.routerCode;
     this.status = status;
-    this.responded = true;
     // An unread body leaves the connection's framing unknown: it ends after the answer.
     if (opts.close || !this.bodyDone) this.keepAlive = false;
     const text = lbAnswer(status, {
@@ -751,7 +750,7 @@ export class Exchange implements UpstreamOwner {
     const ctx = conn.ctx;
     const o = ctx.o;
     // 499: the client left before the response started (FAQ 1.5, 7.9); it exists only in logs.
-    const status = this.responded ? this.status : 499;
+    const status = this.status !== 0 ? this.status : 499;
     o.metrics?.response(o.name, status, this.answeredBy, this.routerCode);
     // Without an access log there is no line to build (its fields cost a few allocations per request).
     if (o.accessLog) {
