@@ -3,8 +3,9 @@
 // `fail`: "could not check" is not a finding), and parameter schemas.
 import { z } from 'zod';
 import { isValidCidr, isValidIp } from '../model/net.js';
-import { sectionKey } from '../runners/commands.js';
-import type { Observation, SectionOutput, SectionRequest } from './types.js';
+import { sectionKey } from '../transport/sections.js';
+import type { SectionOutput, SectionRequest } from '../transport/types.js';
+import type { Observation } from './types.js';
 
 export function findSection(
   outputs: readonly SectionOutput[],

@@ -10,7 +10,8 @@ import {
   sectionProblem,
 } from './host-probe-support.js';
 import { evaluateHostsAccess } from './parsers/hosts-access.js';
-import type { HostProbe, SectionOutput } from './types.js';
+import type { SectionOutput } from '../transport/types.js';
+import type { HostProbe } from './types.js';
 
 export const hostsDenyParams = z
   .object({

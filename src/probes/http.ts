@@ -8,8 +8,13 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Client } from 'undici';
 import { z } from 'zod';
-import { tapIncoming } from './dialers/flowing.js';
-import { classifyDialError, type DialFailure, describeDialFailure, dialTimingsOf } from './dialers/local.js';
+import { tapIncoming } from '../transport/dialers/flowing.js';
+import {
+  classifyDialError,
+  type DialFailure,
+  describeDialFailure,
+  dialTimingsOf,
+} from '../transport/dialers/local.js';
 import {
   formatStatusRanges,
   parseStatusExpectation,

@@ -3,7 +3,6 @@
 // set_real_ip_from/real_ip_header, Apache RemoteIPHeader/RemoteIPInternalProxy,
 // Tomcat RemoteIpValve or an AccessLogValve logging %{X-Forwarded-For}i).
 import { z } from 'zod';
-import type { SectionRequest } from './types.js';
 import {
   cidrParam,
   couldNotCheck,
@@ -19,6 +18,7 @@ import {
   proxyRangeTrusted,
   type RealIpConfig,
 } from './parsers/real-ip.js';
+import type { SectionRequest } from '../transport/types.js';
 import type { HostProbe } from './types.js';
 
 const configPath = z

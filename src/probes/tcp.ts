@@ -4,7 +4,7 @@
 // something drops the SYN — security group, network ACL or host firewall
 // (FAQ 2.1/2.2 "Checking Security Group Rules", "Checking the Firewall").
 import { z } from 'zod';
-import { classifyDialError, describeDialFailure, dialTimingsOf } from './dialers/local.js';
+import { classifyDialError, describeDialFailure, dialTimingsOf } from '../transport/dialers/local.js';
 import { formatTarget, hostParam, ms, portParam } from './network-params.js';
 import type { NetworkProbe, Observation } from './types.js';
 

@@ -14,7 +14,7 @@ import {
   connect as tlsConnect,
 } from 'node:tls';
 import { z } from 'zod';
-import { classifyDialError, type DialFailure, describeDialFailure } from './dialers/local.js';
+import { classifyDialError, type DialFailure, describeDialFailure } from '../transport/dialers/local.js';
 import { formatTarget, hostParam, ms, portParam } from './network-params.js';
 import {
   type CertificateFacts,
@@ -24,7 +24,7 @@ import {
   parsePemBundle,
   presentedCertificates,
 } from './tls-chain.js';
-import { tapIncoming } from './dialers/flowing.js';
+import { tapIncoming } from '../transport/dialers/flowing.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;

@@ -1,7 +1,11 @@
 // The probe contract. A probe observes one thing and reports it; it never
 // decides what the observation means for a playbook (STYLE: goss resource/system).
-import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
+import type { Dialer, HostReader, SectionOutput, SectionRequest } from '../transport/types.js';
+
+// The transport contract lives in src/transport; re-exported for src/engine, which
+// still imports SectionOutput/SectionRequest from here.
+export type { Dialer, HostReader, SectionOutput, SectionRequest } from '../transport/types.js';
 
 /** The closed outcome set (DESIGN.md). "Could not check" is `error`, never `fail`. */
 export type Outcome = 'pass' | 'fail' | 'error' | 'skip';
@@ -20,34 +24,6 @@ export interface Observation {
   durationMs: number;
   /** Raw text behind the observation (command output, response head), kept as evidence. */
   raw?: string;
-}
-
-/** Opens TCP streams, from the operator's machine or through an SSH host (forwardOut). */
-export interface Dialer {
-  /** "local" or "ssh://user@host:port": shown in evidence so the reader knows where a probe ran from. */
-  readonly vantage: string;
-  connect(host: string, port: number, options: { signal: AbortSignal; timeoutMs: number }): Promise<Duplex>;
-}
-
-/** A named, allow-listed read on a host (see src/runners/commands.ts). */
-export interface SectionRequest {
-  id: string;
-  /** Arguments; always quoted by the one quoting function before reaching a shell. */
-  args?: readonly string[];
-}
-
-export interface SectionOutput {
-  id: string;
-  args: readonly string[];
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Reads host state; one batched read per host per run, memoised. */
-export interface HostReader {
-  readonly host: string;
-  read(requests: readonly SectionRequest[], signal: AbortSignal): Promise<SectionOutput[]>;
 }
 
 export interface ProbeContext {

@@ -13,7 +13,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { classifyDialError } from './dialers/local.js';
+import { classifyDialError } from '../transport/dialers/local.js';
 import { formatTarget, hostParam, ms, portParam } from './network-params.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 

@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { z } from 'zod';
-import { classifyDialError, describeDialFailure } from './dialers/local.js';
+import { classifyDialError, describeDialFailure } from '../transport/dialers/local.js';
 import { hostParam, ms, portParam } from './network-params.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 

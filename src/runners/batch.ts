@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LbdError } from '../errors.js';
-import type { HostReader, SectionOutput, SectionRequest } from '../probes/types.js';
-import { resolveSection, sectionKey } from './commands.js';
+import type { HostReader, SectionOutput, SectionRequest } from '../transport/types.js';
+import { sectionKey } from '../transport/sections.js';
+import { resolveSection } from './commands.js';
 import { shellJoin, shellQuote } from './quote.js';
 import type { CommandRunner } from './types.js';
 

@@ -3,7 +3,7 @@
 // read-only, and every argument is validated here and quoted by shellQuote
 // (src/runners/quote.ts) before it reaches a shell. DESIGN.md "Read-only, always".
 import { InputError } from '../errors.js';
-import type { SectionRequest } from '../probes/types.js';
+import type { SectionRequest } from '../transport/types.js';
 
 /** One way to produce a section; tried in order, the first whose program is installed runs. */
 export type Argv = readonly string[];
@@ -279,9 +279,4 @@ export function resolveSection(request: SectionRequest): readonly Argv[] {
     }
   });
   return spec.commands(args);
-}
-
-/** A stable key for deduplicating requests: id plus its arguments. */
-export function sectionKey(request: SectionRequest): string {
-  return JSON.stringify([request.id, ...(request.args ?? [])]);
 }

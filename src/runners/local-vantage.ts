@@ -1,6 +1,6 @@
 // The operator's machine as a vantage: the local dialer for network probes and
 // one batched local read for host probes.
-import { localDialer } from '../probes/dialers/local.js';
+import { localDialer } from '../transport/dialers/local.js';
 import { createBatchReader } from './batch.js';
 import { LocalRunner } from './local.js';
 import type { Vantage } from './types.js';

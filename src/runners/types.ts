@@ -1,6 +1,6 @@
 // Where probes run from. The engine asks for a vantage by name; runners decide
 // how (local process, SSH connection) and keep one connection per host.
-import type { Dialer, HostReader } from '../probes/types.js';
+import type { Dialer, HostReader } from '../transport/types.js';
 
 export interface Vantage {
   /** "local", or the member/host name as written in the inventory. */

@@ -3,7 +3,7 @@
 // shared by its batched read and its forwarded streams; closed together.
 import { InputError, type LbdError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
-import type { HostReader, SectionRequest } from '../probes/types.js';
+import type { HostReader, SectionRequest } from '../transport/types.js';
 import { createBatchReader } from './batch.js';
 import { createLocalVantage } from './local-vantage.js';
 import { resolveSshTarget, type SshTarget, targetUrl } from './ssh/config.js';

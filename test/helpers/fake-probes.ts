@@ -2,7 +2,8 @@
 // the rendered parameters, so a test says what the world looks like and checks
 // which conclusion the engine reaches.
 import { z } from 'zod';
-import type { HostProbe, NetworkProbe, Observation, Probe, SectionOutput } from '../../src/probes/types.js';
+import type { HostProbe, NetworkProbe, Observation, Probe } from '../../src/probes/types.js';
+import type { SectionOutput } from '../../src/transport/types.js';
 import type { Vantage, VantageProvider } from '../../src/runners/types.js';
 
 export type Script = (params: Record<string, unknown>) => Partial<Observation> & Pick<Observation, 'outcome'>;

@@ -3,7 +3,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { onTestFinished } from 'vitest';
 import type { ProbeContext } from '../../src/probes/types.js';
-import { localDialer } from '../../src/probes/dialers/local.js';
+import { localDialer } from '../../src/transport/dialers/local.js';
 
 export interface Listening {
   server: Server;

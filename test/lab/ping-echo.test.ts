@@ -1,7 +1,7 @@
 // ICMP echo ignored on the target (icmp_echo_ignore_all=1): the first thing
 // ELB's UDP health check sends (FAQ 2.4). Needs root, ip netns and ping.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDialer } from '../../src/probes/dialers/local.js';
+import { localDialer } from '../../src/transport/dialers/local.js';
 import { pingProbe } from '../../src/probes/ping.js';
 import { createVethNamespace, type VethNamespace, vethSupport } from '../helpers/veth-ns.js';
 

@@ -10,7 +10,7 @@ import { LbdError } from '../../src/errors.js';
 import { createLab, type Lab, labSupport, sweepStaleLabs } from '../../src/lab/netns.js';
 import { type LabSshd, startLabSshd } from '../../src/lab/sshd.js';
 import type { Inventory } from '../../src/model/inventory.js';
-import { classifyDialError } from '../../src/probes/dialers/local.js';
+import { classifyDialError } from '../../src/transport/dialers/local.js';
 import { createVantageProvider, type VantageOptions } from '../../src/runners/vantages.js';
 
 const support = await labSupport();

@@ -3,7 +3,7 @@
 // (security group or host firewall dropping vs nothing listening). The rules
 // live only inside a namespace this test creates. Needs root, ip netns, iptables.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDialer } from '../../src/probes/dialers/local.js';
+import { localDialer } from '../../src/transport/dialers/local.js';
 import { httpProbe } from '../../src/probes/http.js';
 import { tcpProbe } from '../../src/probes/tcp.js';
 import type { ProbeContext } from '../../src/probes/types.js';

@@ -2,7 +2,7 @@
 // udp probe's burst mode across a veth pair (loopback is never rate limited).
 // Needs root and `ip netns`; CI runs it as root.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDialer } from '../../src/probes/dialers/local.js';
+import { localDialer } from '../../src/transport/dialers/local.js';
 import { udpProbe } from '../../src/probes/udp.js';
 import { createVethNamespace, type VethNamespace, vethSupport } from '../helpers/veth-ns.js';
 

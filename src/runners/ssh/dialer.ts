@@ -3,8 +3,8 @@
 // the remote strerror text ("Connection refused", "No route to host") so the
 // probes' classifyDialError tells refused from timeout from unreachable.
 import type { Duplex } from 'node:stream';
-import { DialError } from '../../probes/dialers/local.js';
-import type { Dialer } from '../../probes/types.js';
+import { DialError } from '../../transport/dialers/local.js';
+import type { Dialer } from '../../transport/types.js';
 import { onAbort } from './abort.js';
 import type { ConnectionSource } from './runner.js';
 

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { pingProbe } from '../../../src/probes/ping.js';
-import type { Dialer, HostReader, SectionRequest } from '../../../src/probes/types.js';
+import type { Dialer, HostReader, SectionRequest } from '../../../src/transport/types.js';
 import { localContext } from '../../helpers/net-servers.js';
 
 const fixture = (name: string) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localDialer } from '../../../src/probes/dialers/local.js';
+import { localDialer } from '../../../src/transport/dialers/local.js';
 import { tcpProbe } from '../../../src/probes/tcp.js';
 import { closedPort, listenTcp, localContext } from '../../helpers/net-servers.js';
 

@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { udpProbe } from '../../../src/probes/udp.js';
-import type { Dialer } from '../../../src/probes/types.js';
+import type { Dialer } from '../../../src/transport/types.js';
 import { localContext } from '../../helpers/net-servers.js';
 
 async function bindUdp(onMessage?: (socket: Socket, msg: Buffer, port: number, address: string) => void) {

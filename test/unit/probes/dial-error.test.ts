@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyDialError, DialError } from '../../../src/probes/dialers/local.js';
+import { classifyDialError, DialError } from '../../../src/transport/dialers/local.js';
 
 const errno = (code: string, message = code): Error => Object.assign(new Error(message), { code });
 

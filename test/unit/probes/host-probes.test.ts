@@ -15,7 +15,8 @@ import { loadProbe } from '../../../src/probes/load.js';
 import { realIpConfigProbe } from '../../../src/probes/real-ip-config.js';
 import { routeProbe } from '../../../src/probes/route.js';
 import { sysctlProbe } from '../../../src/probes/sysctl.js';
-import type { HostProbe, Observation, SectionOutput } from '../../../src/probes/types.js';
+import type { HostProbe, Observation } from '../../../src/probes/types.js';
+import type { SectionOutput } from '../../../src/transport/types.js';
 import { fixture } from '../parsers/fixture.js';
 
 type Out = Partial<SectionOutput> & { stdout?: string };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
-import type { SectionRequest } from '../../../src/probes/types.js';
+import type { SectionRequest } from '../../../src/transport/types.js';
 import {
   buildBatchScript,
   createBatchReader,
