@@ -1,6 +1,7 @@
 // The one place that decides the exit code. Commands are plain async functions
 // returning an exit code; libraries throw LbdError; anything else is a bug
 // (reported without a stack trace unless --debug, so bad input never shows one).
+import type { Command as CommandType } from 'commander';
 import { Command, CommanderError } from './commander.js';
 import { ExitCode, formatProblem, LbdError } from '../errors.js';
 import { registerCommands } from './program.js';
@@ -9,24 +10,43 @@ export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
   const program = new Command();
   const outcome = { code: ExitCode.ok as number };
+  // Before any subcommand exists: commander copies these settings into each
+  // subcommand when it is created, so a usage error at any depth throws a
+  // CommanderError here instead of calling process.exit(1) itself.
+  program.exitOverride();
+  program.configureOutput({ outputError: () => {} });
   registerCommands(program, (code) => {
     outcome.code = code;
   });
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    outcome.code = reportError(err, debug);
+    outcome.code = reportError(err, debug, () => usageHint(program, argv.slice(2)));
   }
   // process.exitCode, not process.exit(): stdout drains first (pipes, files).
   process.exitCode = outcome.code;
 }
 
-export function reportError(err: unknown, debug: boolean): number {
+/**
+ * Errors to an exit code and a message on stderr. `usage` names the help to
+ * read for a commander usage error (e.g. "lbdoctor lab up --help").
+ */
+export function reportError(err: unknown, debug: boolean, usage?: () => string): number {
   if (err instanceof CommanderError) {
-    // Help and version are not errors; commander already printed them.
-    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code))
-      return ExitCode.ok;
+    // Help and version (exit code 0) are not errors; commander already printed them.
+    if (err.exitCode === 0) return ExitCode.ok;
+    // A group without its subcommand: commander printed the group's help on stderr.
+    if (err.code === 'commander.help') return ExitCode.badInput;
+    // Bad usage: one line. Commander's message is "error: …", maybe with "\n(Did you mean …?)".
+    const message = err.message
+      .replace(/^error: /, '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' ');
+    const see = usage ? ` (see \`${usage()}\`)` : '';
+    process.stderr.write(`lbdoctor: ${message}${see} [LBD_ERR_USAGE]\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return ExitCode.badInput;
   }
   if (err instanceof LbdError) {
@@ -42,4 +62,19 @@ export function reportError(err: unknown, debug: boolean): number {
   if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('  run again with --debug for a stack trace, and please report it\n');
   return ExitCode.badInput;
+}
+
+/** `lbdoctor lab up --help`: the deepest command the arguments name. */
+function usageHint(program: CommandType, args: readonly string[]): string {
+  const path = ['lbdoctor'];
+  let cmd = program;
+  for (const a of args) {
+    if (a === '--') break;
+    if (a.startsWith('-')) continue;
+    const sub = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+    if (!sub) break;
+    path.push(sub.name());
+    cmd = sub;
+  }
+  return `${path.join(' ')} --help`;
 }
