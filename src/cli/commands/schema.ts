@@ -8,7 +8,7 @@ export const registerSchema: RegisterCommand = (program, setExitCode) => {
     )
     .addHelpText('after', '\nKinds: inventory, playbook, report\nThe same files are committed in schemas/.')
     .action(async (kind: string) => {
-      const { jsonSchemaFor, SCHEMA_KINDS } = await import('../../model/json-schema.js');
+      const { jsonSchemaFor, SCHEMA_KINDS } = await import('../json-schemas.js');
       const { UsageError } = await import('../../errors.js');
       if (!(SCHEMA_KINDS as readonly string[]).includes(kind)) {
         throw new UsageError(`unknown schema "${kind}"`, `use one of ${SCHEMA_KINDS.join(', ')}`);

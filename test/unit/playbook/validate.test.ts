@@ -61,7 +61,7 @@ describe('playbook validation', () => {
   });
 
   it('the committed JSON Schemas match the zod schemas', async () => {
-    const { jsonSchemaFor, SCHEMA_KINDS } = await import('../../../src/model/json-schema.js');
+    const { jsonSchemaFor, SCHEMA_KINDS } = await import('../../../src/cli/json-schemas.js');
     for (const kind of SCHEMA_KINDS) {
       const committed = JSON.parse(
         await readFile(new URL(`../../../schemas/${kind}.schema.json`, import.meta.url), 'utf8'),

@@ -1,6 +1,8 @@
-// JSON Schema exports, so editors validate inventories, playbooks and reports
-// (`"$schema"` / yaml-language-server). Committed copies live in schemas/ and a
-// test keeps them in step with the zod schemas.
+// JSON Schema exports for `lbdoctor schema <kind>`, so editors validate
+// inventories, playbooks and reports (`"$schema"` / yaml-language-server).
+// Committed copies live in schemas/ and a test keeps them in step with the zod
+// schemas. It lives with its one user, the CLI, because it reaches into the
+// model, the playbook schema and the report schema alike.
 import { z } from 'zod';
 
 export const SCHEMA_KINDS = ['inventory', 'playbook', 'report'] as const;
@@ -9,7 +11,7 @@ export type SchemaKind = (typeof SCHEMA_KINDS)[number];
 export async function jsonSchemaFor(kind: SchemaKind): Promise<Record<string, unknown>> {
   const schema =
     kind === 'inventory'
-      ? (await import('./inventory.js')).InventoryFile
+      ? (await import('../model/inventory.js')).InventoryFile
       : kind === 'playbook'
         ? (await import('../playbook/schema.js')).Playbook
         : (await import('../reporters/report-schema.js')).RunResultSchema;
