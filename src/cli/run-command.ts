@@ -123,10 +123,18 @@ export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunRes
       });
     }
     const secrets = secretsFromInventory(o.inventory ?? { hosts: {} }, process.env);
+    // Everything a reporter may use: -v lists every check in the text report,
+    // and the inventory fills markdown's FAQ 7.5 support-ticket table.
     await writeReports(
       o.formats,
       result,
-      { color, graph: toDecisionGraph(o.playbook), secrets },
+      {
+        color,
+        graph: toDecisionGraph(o.playbook),
+        secrets,
+        ...(o.verbose ? { verbose: true } : {}),
+        ...(o.inventory ? { inventory: o.inventory } : {}),
+      },
       process.stdout,
     );
     return { result, exitCode: exitCodeFor(result, o.failOn) };
