@@ -5,7 +5,7 @@
 // model, the playbook schema and the report schema alike.
 import { z } from 'zod';
 
-export const SCHEMA_KINDS = ['inventory', 'playbook', 'report'] as const;
+export const SCHEMA_KINDS = ['inventory', 'playbook', 'fragment', 'report'] as const;
 export type SchemaKind = (typeof SCHEMA_KINDS)[number];
 
 export async function jsonSchemaFor(kind: SchemaKind): Promise<Record<string, unknown>> {
@@ -14,7 +14,9 @@ export async function jsonSchemaFor(kind: SchemaKind): Promise<Record<string, un
       ? (await import('../model/inventory.js')).InventoryFile
       : kind === 'playbook'
         ? (await import('../playbook/schema.js')).Playbook
-        : (await import('../reporters/report-schema.js')).RunResultSchema;
+        : kind === 'fragment'
+          ? (await import('../playbook/schema.js')).Fragment
+          : (await import('../reporters/report-schema.js')).RunResultSchema;
   return {
     ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
     $id: `https://lbdoctor.dev/schemas/${kind}.schema.json`,

@@ -1,5 +1,5 @@
 // Events the engine emits while it walks; the text reporter renders them live.
-import type { Outcome } from '../probes/types.js';
+import type { Outcome, StepKind } from '../model/vocabulary.js';
 import type { Finding, Subject } from './result.js';
 
 export type EngineEvent =
@@ -8,7 +8,7 @@ export type EngineEvent =
       type: 'step-start';
       step: string;
       title: string;
-      kind: 'probe' | 'ask' | 'checklist' | 'conclude';
+      kind: StepKind;
       subject?: Subject;
     }
   | {

@@ -10,6 +10,10 @@ import { getPath } from './template.js';
 export interface Question {
   key: string;
   question: string;
+  /** Why the answer matters. */
+  why: string;
+  /** Where in the console the answer is found. */
+  console: string;
   type: AskStep['type'];
   choices?: string[];
 }
@@ -76,6 +80,8 @@ export class FactResolver {
         prompt({
           key,
           question: step.question,
+          why: step.why,
+          console: step.console,
           type: step.type,
           ...(step.choices ? { choices: step.choices } : {}),
         }),

@@ -1,16 +1,18 @@
 // What a run produces. Reporters render this and nothing else; the JSON
 // reporter writes it as-is (docs/json-report.md, schema version below).
-import type { Observation, Outcome } from '../probes/types.js';
+import type { Observation } from '../probes/types.js';
+import { type Outcome, Severity as SeverityEnum, type SubjectKind } from '../model/vocabulary.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
-export type Severity = 'error' | 'warn' | 'info';
-export const SEVERITIES: readonly Severity[] = ['error', 'warn', 'info'];
+export type { Outcome };
+export type Severity = import('../model/vocabulary.js').Severity;
+export const SEVERITIES: readonly Severity[] = SeverityEnum.options;
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
 /** What a finding or check concerns: a member, listener, pool, host or the whole run. */
 export interface Subject {
-  kind: 'member' | 'listener' | 'pool' | 'host' | 'loadbalancer' | 'target';
+  kind: SubjectKind;
   name: string;
   /** e.g. "10.0.1.12:8080". */
   address?: string;
@@ -28,6 +30,8 @@ export interface Finding {
   /** Commands or console steps to run. lbdoctor never runs them. */
   fix: string[];
   faq: string[];
+  /** Playbooks that diagnose further from here (`lbdoctor run ID`). */
+  see?: string[];
   /** Step ids walked to reach this conclusion. */
   path: string[];
   subject?: Subject;

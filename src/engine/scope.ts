@@ -1,8 +1,17 @@
-// What a walk is about: the load balancer, listener, pool and member it is
-// bound to, as template-friendly views of the inventory (or of --target when
-// there is no inventory).
-import type { Inventory, Listener, LoadBalancer, Member, Pool } from '../model/inventory.js';
+// What a walk is about: the load balancer, listener, pool, member or host it
+// is bound to, as template-friendly views of the inventory (or of --target
+// when there is no inventory).
+import type {
+  HostAccess,
+  Inventory,
+  Listener,
+  LoadBalancer,
+  LoadBalancerEntry,
+  Member,
+  Pool,
+} from '../model/inventory.js';
 import { memberName } from '../model/inventory.js';
+import type { FactScope, FanOut } from '../model/vocabulary.js';
 import type { Subject } from './result.js';
 
 export interface ListenerView extends Partial<Listener> {
@@ -16,9 +25,27 @@ export interface ListenerView extends Partial<Listener> {
   scheme: 'http' | 'https' | 'tcp' | 'udp';
 }
 
+/** A listener, of any load balancer of the inventory, whose traffic reaches a member. */
+export interface Forwarder {
+  loadbalancer: string;
+  listener: string;
+  protocol: Listener['protocol'];
+  transparent_client_ip: boolean;
+}
+
 export interface MemberView extends Member {
   name: string;
   hostport: string;
+  /** Every listener, across load balancers, forwarding to this address:port (FAQ 1.3). */
+  forwarded_by: Forwarder[];
+  /** How many of those keep the client's address (Transfer Client IP). */
+  client_ip_forwarders: number;
+}
+
+export interface HostView extends HostAccess {
+  name: string;
+  /** The member of that name, when the host is one. */
+  member?: MemberView;
 }
 
 export interface Scope {
@@ -26,6 +53,7 @@ export interface Scope {
   listener?: ListenerView;
   pool?: Pool;
   member?: MemberView;
+  host?: HostView;
 }
 
 export interface Target {
@@ -59,8 +87,41 @@ function listenerView(l: Listener, lb: LoadBalancer, target: Target | undefined)
   };
 }
 
-export function memberView(m: Member): MemberView {
-  return { ...m, name: memberName(m), hostport: hostport(m.address, m.protocol_port) };
+/** Pools a listener sends traffic to: its default pool and those of its forwarding policies. */
+function poolsOf(l: Listener, entry: LoadBalancerEntry): Set<string> {
+  const ids = new Set<string>();
+  if (l.default_pool_id) ids.add(l.default_pool_id);
+  for (const p of entry.l7policies)
+    if (p.listener === l.name && p.redirect_pool_id) ids.add(p.redirect_pool_id);
+  return ids;
+}
+
+export function memberView(m: Member, inventory?: Inventory): MemberView {
+  const forwarded_by: Forwarder[] = [];
+  for (const entry of inventory?.loadbalancers ?? []) {
+    for (const l of entry.listeners) {
+      const pools = poolsOf(l, entry);
+      const reaches = entry.pools.some(
+        (p) =>
+          pools.has(p.id) &&
+          p.members.some((x) => x.address === m.address && x.protocol_port === m.protocol_port),
+      );
+      if (!reaches) continue;
+      forwarded_by.push({
+        loadbalancer: entry.loadbalancer.name,
+        listener: l.name,
+        protocol: l.protocol,
+        transparent_client_ip: l.transparent_client_ip_enable === true,
+      });
+    }
+  }
+  return {
+    ...m,
+    name: memberName(m),
+    hostport: hostport(m.address, m.protocol_port),
+    forwarded_by,
+    client_ip_forwarders: forwarded_by.filter((f) => f.transparent_client_ip).length,
+  };
 }
 
 /** A listener made up from --target when there is no inventory (the protocol is a guess the probe refines). */
@@ -77,7 +138,7 @@ export function targetListener(target: Target, protocol: Listener['protocol'] = 
 
 /** Expands a fan-out into scopes, narrowing within the walk's current scope. */
 export function expand(
-  kind: 'members' | 'listeners' | 'pools',
+  kind: FanOut,
   current: Scope,
   inventory: Inventory | undefined,
   target: Target | undefined,
@@ -86,10 +147,15 @@ export function expand(
     if (kind === 'listeners' && target) return [{ listener: targetListener(target) }];
     return [];
   }
+  if (kind === 'hosts') return expandHosts(current, inventory);
   const out: Scope[] = [];
   for (const entry of inventory.loadbalancers) {
     if (current.lb && current.lb !== entry.loadbalancer) continue;
     const lb = entry.loadbalancer;
+    if (kind === 'loadbalancers') {
+      out.push({ lb });
+      continue;
+    }
     const listenerFor = (pool: Pool) => {
       const l = entry.listeners.find((x) => x.default_pool_id === pool.id);
       return l ? listenerView(l, lb, target) : undefined;
@@ -97,6 +163,7 @@ export function expand(
     if (kind === 'listeners') {
       for (const l of entry.listeners) {
         if (current.listener && current.listener.name !== l.name) continue;
+        if (current.pool && l.default_pool_id !== current.pool.id) continue;
         const pool = entry.pools.find((p) => p.id === l.default_pool_id);
         out.push({ lb, listener: listenerView(l, lb, target), ...(pool ? { pool } : {}) });
       }
@@ -108,14 +175,37 @@ export function expand(
       const listener = current.listener ?? listenerFor(pool);
       const base = { lb, pool, ...(listener ? { listener } : {}) };
       if (kind === 'pools') out.push(base);
-      else for (const m of pool.members) out.push({ ...base, member: memberView(m) });
+      else
+        for (const m of pool.members) {
+          const member = memberView(m, inventory);
+          if (current.member && current.member.name !== member.name) continue;
+          out.push({ ...base, member });
+        }
     }
   }
   return out;
 }
 
+/** One scope per host of the inventory (within the walk's member, if it has one). */
+function expandHosts(current: Scope, inventory: Inventory): Scope[] {
+  const members = new Map<string, MemberView>();
+  for (const entry of inventory.loadbalancers)
+    for (const pool of entry.pools)
+      for (const m of pool.members) {
+        const view = memberView(m, inventory);
+        if (!members.has(view.name)) members.set(view.name, view);
+      }
+  return Object.entries(inventory.hosts)
+    .filter(([name]) => !current.member || current.member.name === name)
+    .map(([name, access]) => {
+      const member = members.get(name);
+      return { ...current, host: { ...access, name, ...(member ? { member } : {}) } };
+    });
+}
+
 /** The most specific thing a walk is bound to, for findings and reports. */
 export function subjectOf(scope: Scope, target: Target | undefined): Subject | undefined {
+  if (scope.host) return { kind: 'host', name: scope.host.name };
   if (scope.member) return { kind: 'member', name: scope.member.name, address: scope.member.hostport };
   if (scope.listener) {
     return {
@@ -125,14 +215,32 @@ export function subjectOf(scope: Scope, target: Target | undefined): Subject | u
     };
   }
   if (scope.pool) return { kind: 'pool', name: scope.pool.name ?? scope.pool.id };
+  if (scope.lb) return { kind: 'loadbalancer', name: scope.lb.name };
   if (target) return { kind: 'target', name: target.raw, address: target.raw };
   return undefined;
 }
 
 /** "pool:web-pool", "member:be1": the scope part of a scoped fact key. */
-export function scopeKey(scope: Scope, level: 'run' | 'member' | 'listener' | 'pool'): string | undefined {
+export function scopeKey(scope: Scope, level: FactScope): string | undefined {
   if (level === 'member' && scope.member) return `member:${scope.member.name}`;
   if (level === 'listener' && scope.listener) return `listener:${scope.listener.name}`;
   if (level === 'pool' && scope.pool) return `pool:${scope.pool.id}`;
+  if (level === 'loadbalancer' && scope.lb) return `loadbalancer:${scope.lb.name}`;
   return undefined;
+}
+
+/** Whether a walk is already bound at this fan-out level (so `foreach` does not fork again). */
+export function isBound(kind: FanOut, scope: Scope): boolean {
+  switch (kind) {
+    case 'loadbalancers':
+      return !!scope.lb;
+    case 'listeners':
+      return !!scope.listener;
+    case 'pools':
+      return !!scope.pool;
+    case 'members':
+      return !!scope.member;
+    case 'hosts':
+      return !!scope.host;
+  }
 }

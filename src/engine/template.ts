@@ -1,19 +1,30 @@
 // {{ path }} templates over the walk's context. Small on purpose: paths and
 // nothing else, so playbooks cannot run code.
 
-/** Reads `a.b.c` (and `headers.x-router-code`) from nested objects; undefined when absent. */
+/**
+ * Reads `a.b.c` (and `headers.x-router-code`) from nested objects; undefined
+ * when absent. Only own properties are read (and an array's `length`), so a
+ * path can never reach a prototype or a function.
+ */
 export function getPath(root: unknown, path: string): unknown {
   let cur: unknown = root;
   for (const key of path.split('.')) {
-    if (cur === null || cur === undefined) return undefined;
-    if (typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
+    if (cur === null || typeof cur !== 'object') return undefined;
+    if (Array.isArray(cur) && key === 'length') cur = cur.length;
+    else if (Object.hasOwn(cur, key)) cur = (cur as Record<string, unknown>)[key];
+    else return undefined;
   }
-  return cur;
+  return typeof cur === 'function' ? undefined : cur;
 }
 
+/** `{{ path }}` or `{{ path | 'fallback' }}`; group 1 the path, group 2 the fallback. */
+export const TEMPLATE = /\{\{\s*([^}|]+?)\s*(?:\|\s*'([^']*)'\s*)?\}\}/g;
 const WHOLE = /^\s*\{\{\s*([^}|]+?)\s*(?:\|\s*'([^']*)'\s*)?\}\}\s*$/;
-const ANY = /\{\{\s*([^}|]+?)\s*(?:\|\s*'([^']*)'\s*)?\}\}/g;
+
+/** The paths a text's templates read (for validation). */
+export function templatePaths(text: string): string[] {
+  return [...text.matchAll(TEMPLATE)].map((m) => m[1]!);
+}
 
 /**
  * A string that is exactly one template keeps the value's type (a port stays a
@@ -37,7 +48,7 @@ export function renderValue(value: unknown, ctx: unknown): unknown {
 }
 
 export function renderText(text: string, ctx: unknown): string {
-  return text.replace(ANY, (_m, path: string, fallback: string | undefined) => {
+  return text.replace(TEMPLATE, (_m, path: string, fallback: string | undefined) => {
     const v = getPath(ctx, path);
     if (v === undefined || v === null) return fallback ?? '(unknown)';
     return typeof v === 'object' ? JSON.stringify(v) : String(v);

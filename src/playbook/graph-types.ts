@@ -1,10 +1,12 @@
 // A playbook as a plain graph, for `show --graph` and the markdown report's
 // Mermaid flowchart. Built from a playbook by src/playbook/graph.ts.
 
+import type { StepKind } from '../model/vocabulary.js';
+
 export interface GraphNode {
   id: string;
   label: string;
-  kind: 'probe' | 'ask' | 'checklist' | 'conclude';
+  kind: StepKind;
   /** For conclude nodes. */
   severity?: 'error' | 'warn' | 'info';
 }

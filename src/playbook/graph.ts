@@ -21,6 +21,8 @@ export function stepEdges(id: string, step: Step): StepEdge[] {
       }));
       if (step.default)
         edges.push({ from: id, to: step.default, label: 'otherwise', field: [...base, 'default'] });
+      if (step.kind === 'probe' && step.on_error)
+        edges.push({ from: id, to: step.on_error, label: 'could not check', field: [...base, 'on_error'] });
       if (step.kind === 'ask')
         edges.push({ from: id, to: step.unknown, label: 'unknown', field: [...base, 'unknown'] });
       return edges;
@@ -33,7 +35,31 @@ export function stepEdges(id: string, step: Step): StepEdge[] {
           label: `${item.id} fails`,
           field: [...base, 'items', i, 'conclude'],
         })),
-        { from: id, to: step.next, label: 'then', field: [...base, 'next'] },
+        ...step.branches.map((b, i) => ({
+          from: id,
+          to: b.goto,
+          label: describeCondition(b.when),
+          field: [...base, 'branches', i, 'goto'],
+        })),
+        { from: id, to: step.next, label: 'otherwise', field: [...base, 'next'] },
+        ...(step.on_error
+          ? [{ from: id, to: step.on_error, label: 'could not check', field: [...base, 'on_error'] }]
+          : []),
+      ];
+    case 'decide':
+      return [
+        ...step.cases.map((c, i) => ({
+          from: id,
+          to: c.goto,
+          label: describeCondition(c.when),
+          field: [...base, 'cases', i, 'goto'],
+        })),
+        ...(step.default
+          ? [{ from: id, to: step.default, label: 'otherwise', field: [...base, 'default'] }]
+          : []),
+        ...(step.on_error
+          ? [{ from: id, to: step.on_error, label: 'could not check', field: [...base, 'on_error'] }]
+          : []),
       ];
     case 'conclude':
       return [];
@@ -46,7 +72,10 @@ export function describeCondition(c: Condition): string {
   if (c.outcome) parts.push(Array.isArray(c.outcome) ? c.outcome.join('|') : c.outcome);
   const test = (t: Partial<Condition>): string | undefined => {
     if (!t.path) return undefined;
-    const name = t.path.replace(/^data\./, '').replace(/^headers\./, '');
+    const name = t.path
+      .replace(/^steps\.[^.]+\./, '')
+      .replace(/^data\./, '')
+      .replace(/^headers\./, '');
     if (t.equals !== undefined) return `${name} = ${String(t.equals)}`;
     if (t.not !== undefined) return `${name} ≠ ${String(t.not)}`;
     if (t.in) return `${name} in ${t.in.map(String).join(',')}`;
@@ -65,6 +94,7 @@ export function describeCondition(c: Condition): string {
   if (own) parts.push(own);
   for (const t of c.all ?? []) parts.push(test(t) ?? '');
   if (c.any?.length) parts.push(c.any.map((t) => test(t)).join(' or '));
+  if (c.none?.length) parts.push(`not (${c.none.map((t) => test(t)).join(' or ')})`);
   return parts.filter(Boolean).join(', ') || 'always';
 }
 

@@ -6,14 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closest } from 'fastest-levenshtein';
 import { InputError, type Problem, UsageError } from '../errors.js';
-import { readText, validateText } from '../model/locate.js';
-import { checkPlaybookGraph } from './validate.js';
-import { Playbook } from './schema.js';
+import { readText } from '../model/locate.js';
+import { parsePlaybook, type LoadedPlaybook } from './parse.js';
 
-export interface LoadedPlaybook {
-  playbook: Playbook;
-  file: string;
-}
+export { parsePlaybook, type LoadedPlaybook };
 
 /** playbooks/ beside dist/ (installed package) or beside src/ (tests). */
 export const BUNDLED_PLAYBOOKS = resolve(dirname(fileURLToPath(import.meta.url)), '../../playbooks');
@@ -48,14 +44,7 @@ export async function loadPlaybookFile(
   knownProbes: readonly string[],
 ): Promise<LoadedPlaybook> {
   const text = await readText(file, 'playbook');
-  return parsePlaybook(file, text, knownProbes);
-}
-
-export function parsePlaybook(file: string, text: string, knownProbes: readonly string[]): LoadedPlaybook {
-  const { doc, data } = validateText(file, text, Playbook, 'playbook');
-  const problems = checkPlaybookGraph(data, doc, knownProbes);
-  if (problems.length > 0) throw new InputError(`${file} is not a valid playbook`, problems);
-  return { playbook: data, file };
+  return parsePlaybook(file, text);
 }
 
 /** Every playbook in the given folders; ids must be unique across them. */

@@ -1,24 +1,35 @@
-// The playbook language: a graph of steps (DESIGN.md "Playbooks"). Ids of
-// playbooks and of their conclusions are a contract scripts rely on.
+// The playbook language: a graph of steps (DESIGN.md "Playbooks",
+// docs/playbooks.md). Ids of playbooks and of their conclusions are a contract
+// scripts rely on.
 import { z } from 'zod';
+import { FanOut, FactScope, Outcome, Severity, StepKind, VantageName } from '../model/vocabulary.js';
 
-const stepId = z
+export const stepId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'step ids are kebab-case: lowercase letters, digits and "-"' });
 
-const Outcome = z.enum(['pass', 'fail', 'error', 'skip']);
+const factId = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'fact ids are snake_case' });
+const inputId = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'input ids are snake_case' });
 
-/** One test on a value: `path` is read from the step's result (probe: `outcome`, `summary`, `data.*`; ask: `value`). */
+/** A bound: a number, or a "{{ path }}" template read from the walk's context (compare two values). */
+const Bound = z.union([z.number(), z.string().regex(/^\s*\{\{[^}]+\}\}\s*$/, 'a number or one {{ path }}')]);
+
+/**
+ * One test on a value. `path` is read from the step's own result in probe, ask
+ * and checklist branches, and from the walk's whole context in `decide` cases
+ * and `where`. Values that are exactly one `{{ path }}` are read from the
+ * context, so two observations can be compared.
+ */
 export const Test = z
   .object({
     path: z.string().min(1),
     equals: z.unknown().optional(),
     not: z.unknown().optional(),
     in: z.array(z.unknown()).optional(),
-    gt: z.number().optional(),
-    gte: z.number().optional(),
-    lt: z.number().optional(),
-    lte: z.number().optional(),
+    gt: Bound.optional(),
+    gte: Bound.optional(),
+    lt: Bound.optional(),
+    lte: Bound.optional(),
     /** A regular expression the value (as a string) must match. */
     matches: z.string().optional(),
     exists: z.boolean().optional(),
@@ -27,28 +38,26 @@ export const Test = z
 
 export const Condition = z
   .object({
+    /** Outcomes this branch takes. Without it: pass and fail. `error` and `skip` are taken only when named. */
     outcome: z.union([Outcome, z.array(Outcome).min(1)]).optional(),
     ...Test.partial().shape,
     all: z.array(Test).optional(),
     any: z.array(Test).optional(),
+    /** None of these tests holds. */
+    none: z.array(Test).optional(),
   })
   .strict();
 
 export const Branch = z.object({ when: Condition, goto: stepId }).strict();
 
-/** Run the step once per inventory item, concurrently; each walk names the item it concerns. */
-export const Foreach = z.enum(['members', 'listeners', 'pools']);
-
-/** Where a probe runs: the operator's machine, the member (over SSH), or the inventory's client host. */
-export const VantageName = z.enum(['local', 'member', 'client']);
-
 const common = {
   title: z.string().min(1),
   /** Why this step exists, shown by `show` and in reports. */
   about: z.string().optional(),
-  foreach: Foreach.optional(),
-  /** With foreach: only the items for which this holds (paths over the template context). */
-  where: Condition.optional(),
+  /** Run the step once per item of this kind, concurrently; each walk names the item it concerns. */
+  foreach: FanOut.optional(),
+  /** With foreach: only the items for which this holds (paths over the walk's context). */
+  where: Condition.omit({ outcome: true }).optional(),
 };
 
 const probeFields = {
@@ -58,15 +67,17 @@ const probeFields = {
   with: z.record(z.string(), z.unknown()).default({}),
 };
 
+/** Where a walk goes on each kind of answer. `default` takes pass/fail only; errors go to `on_error` or stop inconclusive. */
+const routing = {
+  branches: z.array(Branch).default([]),
+  /** When no branch matches a pass or fail. Never taken for an error: "could not check" is not an answer. */
+  default: stepId.optional(),
+  /** Where an `error` outcome goes when no branch names it. Without it the walk stops inconclusive with the reason. */
+  on_error: stepId.optional(),
+};
+
 export const ProbeStep = z
-  .object({
-    kind: z.literal('probe'),
-    ...common,
-    ...probeFields,
-    branches: z.array(Branch).default([]),
-    /** Where to go when no branch matches; without it the walk is inconclusive. */
-    default: stepId.optional(),
-  })
+  .object({ kind: z.literal('probe'), ...common, ...probeFields, ...routing })
   .strict();
 
 export const AskStep = z
@@ -74,17 +85,21 @@ export const AskStep = z
     kind: z.literal('ask'),
     ...common,
     /** Fact id, also the key for --set and --answers. */
-    fact: z.string().regex(/^[a-z][a-z0-9_.]*$/, { message: 'fact ids are snake_case (dots allowed)' }),
+    fact: factId,
     question: z.string().min(1),
+    /** Why the answer matters: shown with the question. */
+    why: z.string().min(1),
+    /** Where in the console (or API) the operator finds the answer. */
+    console: z.string().min(1),
     type: z.enum(['boolean', 'string', 'number', 'choice']).default('boolean'),
     choices: z.array(z.string()).optional(),
-    /** A template-context path that answers the question from the inventory when it holds a value. */
+    /** A context path that answers the question from the inventory when it holds a value. */
     inventory: z.string().optional(),
-    /** Ask once per member/listener/pool rather than once per run. */
-    scope: z.enum(['run', 'member', 'listener', 'pool']).default('run'),
+    /** Ask once per run, or once per load balancer / listener / pool / member. */
+    scope: FactScope.default('run'),
     branches: z.array(Branch).default([]),
     default: stepId.optional(),
-    /** Where a walk goes when nobody can answer (non-interactive, no --set/--answers). */
+    /** Where a walk goes when nobody can answer ("I don't know", non-interactive, no --set/--answers). */
     unknown: stepId,
   })
   .strict();
@@ -96,7 +111,7 @@ export const ChecklistItem = z
     ...probeFields,
     /** Defaults to the checklist's vantage. */
     vantage: VantageName.optional(),
-    /** The conclusion reported when this item fails. */
+    /** The conclusion reported for each run of this item that fails. */
     conclude: stepId,
   })
   .strict();
@@ -109,9 +124,29 @@ export const ChecklistStep = z
     vantage: VantageName.default('local'),
     items: z.array(ChecklistItem).min(1),
     /** Run the items once per member of the walk's scope (concurrently); each failure names its member. */
-    each: z.enum(['members']).optional(),
-    /** Where the walk goes after every item ran (a conclusion for "all passed", say). */
+    each: z.literal('members').optional(),
+    /**
+     * Branches on the checklist's counts (`data.failed` is none | some | all |
+     * unknown; `data.counts.fail`, `data.items.<id>.failed`, …).
+     */
+    branches: z.array(Branch).default([]),
+    /** Where the walk goes when no branch matches (after every item ran). */
     next: stepId,
+    on_error: stepId.optional(),
+  })
+  .strict();
+
+export const DecideCase = z.object({ when: Condition.omit({ outcome: true }), goto: stepId }).strict();
+
+export const DecideStep = z
+  .object({
+    kind: z.literal('decide'),
+    ...common,
+    /** Tried in order; paths read the walk's whole context (steps, facts, inputs, inventory, scope). */
+    cases: z.array(DecideCase).min(1),
+    /** When no case holds. Not taken when a step the cases read ended in error: then `on_error`, or inconclusive. */
+    default: stepId.optional(),
+    on_error: stepId.optional(),
   })
   .strict();
 
@@ -119,7 +154,7 @@ export const ConcludeStep = z
   .object({
     kind: z.literal('conclude'),
     title: z.string().min(1),
-    severity: z.enum(['error', 'warn', 'info']),
+    severity: Severity,
     /** Why it happens, in a sentence or two; {{ templates }} allowed. */
     cause: z.string().min(1),
     /** Lines of evidence rendered from observations, e.g. "{{ steps.request.summary }}". */
@@ -128,10 +163,30 @@ export const ConcludeStep = z
     fix: z.array(z.string()).default([]),
     /** FAQ sections; defaults to the playbook's. */
     faq: z.array(z.string()).optional(),
+    /** Playbooks that diagnose further from here (`lbdoctor run ID`). */
+    see: z.array(stepId).optional(),
   })
   .strict();
 
-export const Step = z.discriminatedUnion('kind', [ProbeStep, AskStep, ChecklistStep, ConcludeStep]);
+export const Step = z.discriminatedUnion('kind', [
+  ProbeStep,
+  AskStep,
+  ChecklistStep,
+  DecideStep,
+  ConcludeStep,
+]);
+
+/** A value the user gives the playbook: `--input id=VALUE`. */
+export const InputSpec = z
+  .object({
+    about: z.string().min(1),
+    /** text: used as written; file: a path that must exist (read by the probes that take it). */
+    type: z.enum(['text', 'file']).default('text'),
+    default: z.string().optional(),
+  })
+  .strict();
+
+const faqSection = z.string().regex(/^\d+\.\d+$/, { message: 'FAQ sections look like "1.6"' });
 
 export const Playbook = z
   .object({
@@ -139,11 +194,28 @@ export const Playbook = z
     id: stepId,
     title: z.string().min(1),
     /** FAQ sections the playbook encodes, e.g. ["1.6"]. */
-    faq: z.array(z.string().regex(/^\d+\.\d+$/, { message: 'FAQ sections look like "1.6"' })).min(1),
+    faq: z.array(faqSection).min(1),
     /** What a user sees that should lead them here; shown by `list`. */
     symptoms: z.array(z.string()).default([]),
     description: z.string().optional(),
+    /** Shared fragments (playbooks/fragments/<id>.yaml) whose steps join this playbook's. */
+    include: z.array(stepId).default([]),
+    /** Values the user may give with --input; read as {{ inputs.<id> }}. */
+    inputs: z.record(inputId, InputSpec).default({}),
     start: stepId,
+    steps: z.record(stepId, Step),
+  })
+  .strict();
+
+/** Steps written once and included by several playbooks (the member health check, host checks). */
+export const Fragment = z
+  .object({
+    $schema: z.string().optional(),
+    id: stepId,
+    title: z.string().min(1),
+    description: z.string().optional(),
+    /** Steps the including playbook must define (where the fragment hands the walk back). */
+    needs: z.array(stepId).default([]),
     steps: z.record(stepId, Step),
   })
   .strict();
@@ -155,6 +227,10 @@ export type ProbeStep = z.infer<typeof ProbeStep>;
 export type AskStep = z.infer<typeof AskStep>;
 export type ChecklistStep = z.infer<typeof ChecklistStep>;
 export type ChecklistItem = z.infer<typeof ChecklistItem>;
+export type DecideStep = z.infer<typeof DecideStep>;
 export type ConcludeStep = z.infer<typeof ConcludeStep>;
 export type Step = z.infer<typeof Step>;
 export type Playbook = z.infer<typeof Playbook>;
+export type Fragment = z.infer<typeof Fragment>;
+export type InputSpec = z.infer<typeof InputSpec>;
+export { StepKind };

@@ -1,24 +1,27 @@
-// Structural checks a schema cannot express: every target exists, the graph
-// has no loop, every step can reach a conclusion, probes exist. Each problem
-// points at the field that causes it (file:line:column).
-import { closest } from 'fastest-levenshtein';
+// Checks a schema cannot express. Structure: every target exists, the graph
+// has no loop, every step can reach a conclusion, probes exist. Types
+// (check-types.ts): every path resolves where it is read, probe parameters
+// exist, vantages match the fan-out. Each problem points at the field that
+// causes it (file:line:column), in the playbook or in the fragment it came from.
 import type { Problem } from '../errors.js';
-import type { LocatedDocument } from '../model/locate.js';
-import { fieldPath } from '../model/locate.js';
+import type { ProbeContract } from '../probes/types.js';
+import { closeMatch } from '../suggest.js';
+import { type Locate, checkPlaybookTypes } from './check-types.js';
 import { stepEdges } from './graph.js';
 import type { Playbook } from './schema.js';
 
-export function checkPlaybookGraph(
+export function checkPlaybook(
   pb: Playbook,
-  doc: LocatedDocument,
-  knownProbes: readonly string[],
+  at: Locate,
+  contracts: Readonly<Record<string, ProbeContract>>,
 ): Problem[] {
+  const structural = checkPlaybookGraph(pb, at, Object.keys(contracts));
+  // Types are checked on a sound graph only: a missing step or a loop makes every later message noise.
+  return structural.length > 0 ? structural : checkPlaybookTypes(pb, at, contracts);
+}
+
+export function checkPlaybookGraph(pb: Playbook, at: Locate, knownProbes: readonly string[]): Problem[] {
   const problems: Problem[] = [];
-  const at = (path: PropertyKey[]) => ({
-    file: doc.file,
-    ...(doc.locate(path) ?? {}),
-    field: fieldPath(path),
-  });
   const ids = new Set(Object.keys(pb.steps));
 
   if (!ids.has(pb.start))
@@ -33,10 +36,11 @@ export function checkPlaybookGraph(
     );
     for (const e of edges) {
       if (!ids.has(e.to)) {
+        const near = closeMatch(e.to, [...ids]);
         problems.push({
           ...at(e.field),
           message: `step "${e.to}" does not exist`,
-          expected: closestId(e.to, ids),
+          expected: near ? `an existing step id, e.g. "${near}"` : 'an existing step id',
         });
       }
     }
@@ -60,10 +64,13 @@ export function checkPlaybookGraph(
           : [];
     for (const p of probes) {
       if (!knownProbes.includes(p.probe)) {
+        const near = closeMatch(p.probe, knownProbes);
         problems.push({
           ...at(p.path),
           message: `unknown probe "${p.probe}"`,
-          expected: `one of ${knownProbes.join(', ')}`,
+          expected: near
+            ? `"${near}"? (one of ${knownProbes.join(', ')})`
+            : `one of ${knownProbes.join(', ')}`,
         });
       }
     }
@@ -137,8 +144,4 @@ export function checkPlaybookGraph(
     }
   }
   return problems;
-}
-
-function closestId(name: string, ids: Set<string>): string {
-  return ids.size ? `an existing step id, e.g. "${closest(name, [...ids])}"` : 'an existing step id';
 }

@@ -64,6 +64,8 @@ function mermaidShape(kind: GraphNode['kind'], label: string): string {
       return `{"${label}"}`;
     case 'checklist':
       return `[["${label}"]]`;
+    case 'decide':
+      return `{{"${label}"}}`;
     case 'conclude':
       return `(["${label}"])`;
     default:
@@ -130,6 +132,7 @@ const dotShape: Record<GraphNode['kind'], string> = {
   probe: 'box',
   ask: 'diamond',
   checklist: 'box3d',
+  decide: 'hexagon',
   conclude: 'box, style="rounded,filled"',
 };
 const dotFill: Record<string, string> = { error: '#fde2e1', warn: '#fff4d6', info: '#e3f0fb' };

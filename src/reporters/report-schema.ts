@@ -6,17 +6,15 @@
 // fail to compile when the two drift apart.
 import { z } from 'zod';
 import { REPORT_SCHEMA_VERSION, type RunResult } from '../engine/result.js';
+import { Outcome as OutcomeEnum, Severity, SubjectKind } from '../model/vocabulary.js';
 
-const Outcome = z
-  .enum(['pass', 'fail', 'error', 'skip'])
-  .describe('closed outcome set; "could not check" is error');
-const Severity = z.enum(['error', 'warn', 'info']);
+const Outcome = OutcomeEnum.describe('closed outcome set; "could not check" is error');
 const Iso = z.string().describe('ISO 8601 timestamp');
 const Ms = z.number().nonnegative().describe('milliseconds');
 
 const Subject = z
   .object({
-    kind: z.enum(['member', 'listener', 'pool', 'host', 'loadbalancer', 'target']),
+    kind: SubjectKind,
     name: z.string(),
     address: z.string().optional().describe('e.g. "10.0.1.12:8080"'),
   })
@@ -31,6 +29,7 @@ const Finding = z.object({
   evidence: z.array(z.string()).describe('what was seen, where'),
   fix: z.array(z.string()).describe('commands or console steps; lbdoctor never runs them'),
   faq: z.array(z.string()).describe('FAQ sections, e.g. "2.1"'),
+  see: z.array(z.string()).optional().describe('playbooks that diagnose further from here: lbdoctor run ID'),
   path: z.array(z.string()).describe('step ids walked to reach this conclusion'),
   subject: Subject.optional(),
 });

@@ -2,7 +2,7 @@
 // the rendered parameters, so a test says what the world looks like and checks
 // which conclusion the engine reaches.
 import { z } from 'zod';
-import type { HostProbe, NetworkProbe, Observation, Probe } from '../../src/probes/types.js';
+import type { HostProbe, NetworkProbe, Observation, Probe, ProbeContract } from '../../src/probes/types.js';
 import type { SectionOutput } from '../../src/transport/types.js';
 import type { Vantage, VantageProvider } from '../../src/runners/types.js';
 
@@ -18,6 +18,7 @@ export function fakeNetworkProbe(
     summary: `fake ${kind}`,
     needs: 'network',
     params: z.record(z.string(), z.unknown()),
+    data: z.record(z.string(), z.unknown()),
     async run(params, ctx) {
       calls.push({ ...params, vantage: ctx.dialer.vantage });
       const o = script(params);
@@ -33,6 +34,7 @@ export function fakeHostProbe(kind: string, section: string): HostProbe<{ want: 
     summary: `fake host ${kind}`,
     needs: 'host',
     params: z.object({ want: z.string() }),
+    data: z.record(z.string(), z.unknown()),
     sections: () => [{ id: section }],
     evaluate(params, outputs: SectionOutput[]): Observation {
       const got = outputs[0]?.stdout.trim();
@@ -90,4 +92,20 @@ export function fakeVantages(
     close: async () => {},
   };
   return { provider, reads };
+}
+
+/** Contracts for fake probes: any parameter, any data (the validator then checks only structure and scope). */
+export function looseContracts(kinds: readonly string[]): Record<string, ProbeContract> {
+  return Object.fromEntries(
+    kinds.map((kind) => [
+      kind,
+      {
+        kind,
+        needs: 'network' as const,
+        summary: `fake ${kind}`,
+        params: z.record(z.string(), z.unknown()),
+        data: z.record(z.string(), z.unknown()),
+      },
+    ]),
+  );
 }

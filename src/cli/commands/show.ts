@@ -39,7 +39,9 @@ export const registerShow: RegisterCommand = (program, setExitCode) => {
               ? `ask ${step.fact}`
               : step.kind === 'checklist'
                 ? `checklist of ${step.items.length}`
-                : `conclude (${step.severity})`;
+                : step.kind === 'decide'
+                  ? `decide on ${step.cases.length} case${step.cases.length === 1 ? '' : 's'}`
+                  : `conclude (${step.severity})`;
         const fan = step.kind !== 'conclude' && step.foreach ? `, for each of the ${step.foreach}` : '';
         out.push(`  ${sid}: ${step.title}  [${what}${fan}]`);
         for (const e of stepEdges(sid, step)) out.push(`      ${e.label} → ${e.to}`);

@@ -4,7 +4,13 @@ import type { Prompter } from '../../../src/engine/facts.js';
 import { parseInventory } from '../../../src/model/load-inventory.js';
 import { parsePlaybook } from '../../../src/playbook/load.js';
 import type { EngineEvent } from '../../../src/engine/events.js';
-import { fakeHostProbe, fakeNetworkProbe, fakeVantages, registryOf } from '../../helpers/fake-probes.js';
+import {
+  fakeHostProbe,
+  fakeNetworkProbe,
+  fakeVantages,
+  looseContracts,
+  registryOf,
+} from '../../helpers/fake-probes.js';
 
 const inventory = parseInventory(`
 loadbalancer: {name: lb, type: shared, vip_address: 10.0.0.10}
@@ -24,7 +30,9 @@ hosts:
   be2: {ssh: "ssh://root@10.0.1.2"}
 `);
 
-const pb = (yaml: string) => parsePlaybook('test.yaml', yaml, ['http', 'tcp', 'sysctl', 'route']).playbook;
+/** Playbooks here run on fake probes: their contracts accept any parameter and any data. */
+const contracts = looseContracts(['http', 'tcp', 'sysctl', 'route']);
+const pb = (yaml: string) => parsePlaybook('test.yaml', yaml, { contracts }).playbook;
 
 const base = { facts: { set: new Map(), answers: {} }, timeoutMs: 1000, toolVersion: 'test' };
 
@@ -256,6 +264,8 @@ steps:
     title: health check enabled?
     fact: health_check_enabled
     question: Is the health check enabled?
+    why: a disabled check marks nothing unhealthy
+    console: the pool's Health Check tab
     inventory: pool.healthmonitor.admin_state_up
     scope: pool
     foreach: pools
@@ -267,6 +277,8 @@ steps:
     title: security group
     fact: sg_allows_lb
     question: Does the security group allow 100.125.0.0/16?
+    why: health checks come from there
+    console: the members' security group, inbound rules
     branches: [{when: {path: value, equals: false}, goto: blocked}]
     default: fine
     unknown: not-known
@@ -422,7 +434,9 @@ steps:
       ),
       vantages: fakeVantages().provider,
     });
-    expect(r.findings.map((f) => f.conclusion)).toEqual(['done']);
+    // The walk stops there: going on to "done" would read as "every member checked and fine".
+    expect(r.findings.map((f) => f.conclusion)).toEqual([]);
     expect(r.inconclusive[0]!.reason).toContain('no inventory');
+    expect(r.verdict).toBe('inconclusive');
   });
 });

@@ -6,7 +6,7 @@ import { probeKinds } from '../../../src/probes/registry.js';
 
 const problemsOf = (yaml: string): string[] => {
   try {
-    parsePlaybook('pb.yaml', yaml, ['http', 'tcp']);
+    parsePlaybook('pb.yaml', yaml);
   } catch (err) {
     if (err instanceof InputError) return err.problems.map(formatProblem);
     throw err;

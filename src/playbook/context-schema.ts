@@ -1,0 +1,105 @@
+// The shape of what templates and `decide` cases read, as zod schemas the
+// validator walks: the inventory views a fan-out binds (engine/scope.ts), the
+// whole inventory, --target, a checklist's counts and an answer's value.
+// Keep in step with src/engine/scope.ts and src/engine/checklist-summary.ts.
+import { z } from 'zod';
+import {
+  Certificate,
+  Client,
+  HostAccess,
+  Listener,
+  LoadBalancer,
+  LoadBalancerEntry,
+  Member,
+  Pool,
+  ReferenceSettings,
+} from '../model/inventory.js';
+import { Outcome } from '../model/vocabulary.js';
+
+export const ListenerViewSchema = Listener.partial().extend({
+  name: z.string(),
+  protocol: Listener.shape.protocol,
+  address: z.string().optional(),
+  port: z.number().optional(),
+  hostport: z.string().optional(),
+  scheme: z.enum(['http', 'https', 'tcp', 'udp']),
+});
+
+export const ForwarderSchema = z.object({
+  loadbalancer: z.string(),
+  listener: z.string(),
+  protocol: Listener.shape.protocol,
+  transparent_client_ip: z.boolean(),
+});
+
+export const MemberViewSchema = Member.extend({
+  name: z.string(),
+  hostport: z.string(),
+  forwarded_by: z.array(ForwarderSchema),
+  client_ip_forwarders: z.number(),
+});
+
+export const HostViewSchema = HostAccess.extend({ name: z.string(), member: MemberViewSchema.optional() });
+
+export const InventorySchema = z.object({
+  source: z.string().optional(),
+  loadbalancers: z.array(LoadBalancerEntry),
+  hosts: z.record(z.string(), HostAccess),
+  client: Client.nullable(),
+  certificates: z.array(Certificate),
+  reference: ReferenceSettings.nullable(),
+});
+
+export const TargetSchema = z.object({ host: z.string(), port: z.number(), raw: z.string() });
+
+/** What the scope keys hold once a fan-out bound them. */
+export const SCOPE_SCHEMAS = {
+  lb: LoadBalancer,
+  listener: ListenerViewSchema,
+  pool: Pool,
+  member: MemberViewSchema,
+  host: HostViewSchema,
+} as const;
+export type ScopeKey = keyof typeof SCOPE_SCHEMAS;
+
+const Counts = z.object({
+  pass: z.number(),
+  fail: z.number(),
+  error: z.number(),
+  skip: z.number(),
+  total: z.number(),
+});
+const Failed = z.enum(['none', 'some', 'all', 'unknown']);
+
+/** The fields every step result has (`steps.<id>.summary`, …). */
+const resultFields = {
+  outcome: Outcome,
+  summary: z.string(),
+  reason: z.string().optional(),
+  expected: z.string().optional(),
+  actual: z.string().optional(),
+  durationMs: z.number(),
+  raw: z.string().optional(),
+  vantage: z.string(),
+};
+
+export function probeResultSchema(data: z.ZodType): z.ZodType {
+  return z.object({ ...resultFields, data });
+}
+
+export function checklistResultSchema(itemIds: readonly string[]): z.ZodType {
+  const item = z.object({ counts: Counts, failed: Failed, failing: z.array(z.string()) });
+  return z.object({
+    ...resultFields,
+    data: z.object({
+      counts: Counts,
+      failed: Failed,
+      items: z.object(Object.fromEntries(itemIds.map((id) => [id, item]))),
+    }),
+  });
+}
+
+export function askResultSchema(type: 'boolean' | 'string' | 'number' | 'choice'): z.ZodType {
+  const value = type === 'boolean' ? z.boolean() : type === 'number' ? z.number() : z.string();
+  return z.object({ ...resultFields, value, data: z.object({ value, source: z.string() }) });
+}
