@@ -1,28 +1,28 @@
 // access-log-tail: the last lines of an access log on the host, parsed as ELB
 // access-log lines where they are (src/accesslog), else kept as raw lines, for
 // playbooks that look at status codes and upstream timings (FAQ 1.5, 1.9, 3.8).
-import { z } from 'zod';
+
+import type { z } from 'zod';
+import type { ElbAccessLogRecord } from '../accesslog/elb-line.js';
 import { parseElbAccessLog } from '../accesslog/parse.js';
+import {
+  type AccessLogTailParams,
+  accessLogTailContract,
+  type elbAccessLogRecord,
+} from './contracts/access-log-tail.js';
+import type { Proof, Same } from './contracts/define.js';
 import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import type { HostProbe } from './types.js';
 
-export const accessLogTailParams = z
-  .object({
-    path: z
-      .string()
-      .regex(/^(\/[A-Za-z0-9_@%+=,:~.-]+)+$/, 'expected an absolute path such as /var/log/nginx/access.log'),
-    lines: z.number().int().min(1).max(100_000).default(100),
-  })
-  .strict();
-export type AccessLogTailParams = z.infer<typeof accessLogTailParams>;
+export { type AccessLogTailParams, accessLogTailParams } from './contracts/access-log-tail.js';
+
+/** The data schema's entries are exactly what the parser reports. */
+export type ElbAccessLogRecordListed = Proof<Same<z.infer<typeof elbAccessLogRecord>, ElbAccessLogRecord>>;
 
 const request = (p: AccessLogTailParams) => ({ id: 'log-tail', args: [p.path, String(p.lines)] });
 
 export const accessLogTailProbe: HostProbe<AccessLogTailParams> = {
-  kind: 'access-log-tail',
-  needs: 'host',
-  summary: 'the last N lines of an access log (ELB-format lines parsed)',
-  params: accessLogTailParams,
+  ...accessLogTailContract,
   sections: (p) => [request(p)],
   evaluate(p, outputs) {
     const out = findSection(outputs, request(p));

@@ -1,29 +1,19 @@
 // conntrack: is the connection-tracking table dropping connections? A full
 // table (count at max) or insert races drop new connections silently, which
 // a load balancer sees as timeouts.
-import { z } from 'zod';
+
+import { type ConntrackParams, conntrackContract } from './contracts/conntrack.js';
 import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import { parseConntrackStats } from './parsers/conntrack-stats.js';
 import { parseSysctl, sysctlNumber } from './parsers/sysctl.js';
 import type { HostProbe } from './types.js';
 
-export const conntrackParams = z
-  .object({
-    maxInsertFailed: z.number().int().min(0).default(0),
-    maxDrop: z.number().int().min(0).default(0),
-    /** Fail when the table is at least this full (percent of nf_conntrack_max). */
-    maxFillPercent: z.number().min(0).max(100).default(90),
-  })
-  .strict();
-export type ConntrackParams = z.infer<typeof conntrackParams>;
+export { type ConntrackParams, conntrackParams } from './contracts/conntrack.js';
 
 const KEYS = ['net.netfilter.nf_conntrack_count', 'net.netfilter.nf_conntrack_max'];
 
 export const conntrackProbe: HostProbe<ConntrackParams> = {
-  kind: 'conntrack',
-  needs: 'host',
-  summary: 'connection tracking: insert failures, drops, table fill',
-  params: conntrackParams,
+  ...conntrackContract,
   sections: () => [{ id: 'conntrack-stats' }, { id: 'sysctl', args: KEYS }],
   evaluate(p, outputs) {
     const st = findSection(outputs, { id: 'conntrack-stats' });

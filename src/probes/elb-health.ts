@@ -2,31 +2,21 @@
 // balancer's own health check (src/reference/health) once against a real
 // member with the pool's health-monitor settings, so the doctor and the
 // reference LB can never disagree about what a check means (FAQ 2.1–2.8).
-import { z } from 'zod';
+
+import type { z } from 'zod';
 import { HealthMonitor } from '../model/inventory.js';
-import { hostParam, portParam } from './network-params.js';
+import type { CheckResult } from '../reference/health/types.js';
+import type { Proof, Same } from './contracts/define.js';
+import { type ElbHealthParams, elbHealthContract, type healthCheckResult } from './contracts/elb-health.js';
 import type { NetworkProbe, Observation } from './types.js';
 
-export const elbHealthParams = z
-  .object({
-    address: hostParam,
-    port: portParam,
-    /** The pool's healthmonitor as the inventory has it; absent: the check is disabled. */
-    monitor: HealthMonitor.partial().passthrough().nullish(),
-    lbType: z.enum(['shared', 'dedicated']).default('shared'),
-    weight: z.number().int().min(0).optional(),
-    /** More than one to catch a flapping member (spaced by the monitor's delay). */
-    attempts: z.number().int().min(1).max(10).default(1),
-  })
-  .strict();
-export type ElbHealthParams = z.infer<typeof elbHealthParams>;
+export { type ElbHealthParams, elbHealthParams } from './contracts/elb-health.js';
+
+/** The data schema's checks are exactly the reference checker's results. */
+export type CheckResultListed = Proof<Same<z.infer<typeof healthCheckResult>, CheckResult>>;
 
 export const elbHealthProbe: NetworkProbe<ElbHealthParams> = {
-  kind: 'elb-health',
-  summary:
-    "run ELB's health check (the reference LB's code) once against a member and say why it passes or fails",
-  needs: 'network',
-  params: elbHealthParams,
+  ...elbHealthContract,
   async run(p, ctx): Promise<Observation> {
     const started = performance.now();
     if (ctx.dialer.vantage !== 'local') {

@@ -1,27 +1,19 @@
 // ephemeral-ports: TIME_WAIT sockets against the ephemeral port range. A host
 // that opens many short connections (to its own backends, or as a stress-test
 // client, FAQ 1.10) runs out of local ports and new connections fail.
-import { z } from 'zod';
+
+import { type EphemeralPortsParams, ephemeralPortsContract } from './contracts/ephemeral-ports.js';
 import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import { parsePortRange, parseSockstat, timeWaitCount } from './parsers/sockstat.js';
 import { parseSysctl } from './parsers/sysctl.js';
 import type { HostProbe } from './types.js';
 
-export const ephemeralPortsParams = z
-  .object({
-    /** Fail when TIME_WAIT sockets reach this share of the ephemeral range. */
-    maxTimeWaitShare: z.number().positive().max(1).default(0.5),
-  })
-  .strict();
-export type EphemeralPortsParams = z.infer<typeof ephemeralPortsParams>;
+export { type EphemeralPortsParams, ephemeralPortsParams } from './contracts/ephemeral-ports.js';
 
 const KEYS = ['net.ipv4.ip_local_port_range', 'net.ipv4.tcp_tw_reuse'];
 
 export const ephemeralPortsProbe: HostProbe<EphemeralPortsParams> = {
-  kind: 'ephemeral-ports',
-  needs: 'host',
-  summary: 'TIME_WAIT count against the ephemeral port range (port exhaustion risk)',
-  params: ephemeralPortsParams,
+  ...ephemeralPortsContract,
   sections: () => [{ id: 'sockstat' }, { id: 'sysctl', args: KEYS }],
   evaluate(p, outputs) {
     const sock = findSection(outputs, { id: 'sockstat' });

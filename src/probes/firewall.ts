@@ -3,47 +3,20 @@
 // Backend Server". Reads iptables-save and nft; walks the input path; answers
 // accepted (pass), dropped/rejected with the rule (fail), or cannot tell with
 // the rule it does not model (error).
-import { z } from 'zod';
-import {
-  cidrParam,
-  couldNotCheck,
-  findSection,
-  interfaceName,
-  ipParam,
-  portNumber,
-  rawOf,
-  SHARED_LB_RANGE,
-  sectionProblem,
-} from './host-probe-support.js';
+
+import { type FirewallParams, firewallContract } from './contracts/firewall.js';
+import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import { combineVerdicts, type Verdict } from './parsers/firewall-eval.js';
 import { evaluateIptables, iptablesNftTables, parseIptablesSave } from './parsers/iptables.js';
 import { evaluateNft, parseNftRuleset } from './parsers/nft.js';
 import type { HostProbe, Observation } from './types.js';
 
-export const firewallParams = z
-  .object({
-    /** Where the traffic comes from: 100.125.0.0/16 for shared load balancers, the LB subnet for dedicated ones. */
-    source: cidrParam.default(SHARED_LB_RANGE),
-    port: portNumber.optional(),
-    protocol: z.enum(['tcp', 'udp', 'icmp']).default('tcp'),
-    destination: ipParam.optional(),
-    interface: interfaceName.optional(),
-  })
-  .strict()
-  .refine((p) => p.protocol === 'icmp' || p.port !== undefined, {
-    message: 'port is required for tcp and udp',
-    path: ['port'],
-  });
-export type FirewallParams = z.infer<typeof firewallParams>;
+export { type FirewallParams, firewallParams } from './contracts/firewall.js';
 
 const NOT_INSTALLED = 127;
 
 export const firewallProbe: HostProbe<FirewallParams> = {
-  kind: 'firewall',
-  needs: 'host',
-  summary:
-    'host firewall (iptables/nft): is traffic from a range to port/protocol accepted, dropped or rejected?',
-  params: firewallParams,
+  ...firewallContract,
   // IPv6 sources are filtered by ip6tables, not iptables.
   sections: (p) => [
     { id: p.source.includes(':') ? 'ip6tables-save' : 'iptables-save' },

@@ -1,8 +1,6 @@
 // Shared pieces of the host probes: finding a probe's section in the batched
 // read, turning an unreadable section into an `error` observation (never a
-// `fail`: "could not check" is not a finding), and parameter schemas.
-import { z } from 'zod';
-import { isValidCidr, isValidIp } from '../model/net.js';
+// `fail`: "could not check" is not a finding). Parameter pieces are in host-params.ts.
 import { sectionKey } from '../transport/sections.js';
 import type { SectionOutput, SectionRequest } from '../transport/types.js';
 import type { Observation } from './types.js';
@@ -52,15 +50,3 @@ export function rawOf(...outs: (SectionOutput | undefined)[]): string {
     )
     .join('\n');
 }
-
-export const cidrParam = z
-  .string()
-  .trim()
-  .refine(isValidCidr, { message: 'expected an IP address or CIDR such as 100.125.0.0/16' });
-export const ipParam = z.string().trim().refine(isValidIp, { message: 'expected an IP address' });
-export const portNumber = z.number().int('port must be an integer').min(1).max(65535);
-export const interfaceName = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:@-]{1,32}$/, 'expected an interface name such as eth0');
-/** The shared load balancers' health-check and proxy range (FAQ 2.2, 3.9). */
-export const SHARED_LB_RANGE = '100.125.0.0/16';

@@ -1,22 +1,9 @@
 // Host probes: they read a host through the batched HostReader; evaluation is
 // pure. The map is typed by HostProbeKind, so a kind without a loader fails to compile.
+import type { HostProbeKind } from './contracts/index.js';
 import type { ProbeLoader } from './registry.js';
 
-export type HostProbeKind =
-  | 'sysctl'
-  | 'icmp-settings'
-  | 'route'
-  | 'interface-address'
-  | 'listening'
-  | 'firewall'
-  | 'hosts-deny'
-  | 'load'
-  | 'ephemeral-ports'
-  | 'listen-overflows'
-  | 'conntrack'
-  | 'kernel-module'
-  | 'real-ip-config'
-  | 'access-log-tail';
+export type { HostProbeKind } from './contracts/index.js';
 
 export const hostProbes: { readonly [K in HostProbeKind]: ProbeLoader } = {
   sysctl: () => import('./sysctl.js').then((m) => m.sysctlProbe),

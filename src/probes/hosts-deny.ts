@@ -1,29 +1,19 @@
 // hosts-deny: does tcp-wrappers (hosts.allow / hosts.deny) deny the load
 // balancer's addresses? FAQ 2.1/2.2 "Checking the hosts.deny File".
-import { z } from 'zod';
-import {
-  cidrParam,
-  couldNotCheck,
-  findSection,
-  rawOf,
-  SHARED_LB_RANGE,
-  sectionProblem,
-} from './host-probe-support.js';
-import { evaluateHostsAccess } from './parsers/hosts-access.js';
+
+import type { z } from 'zod';
 import type { SectionOutput } from '../transport/types.js';
+import type { Proof, Same } from './contracts/define.js';
+import { type HostsDenyParams, type hostsAccessEntry, hostsDenyContract } from './contracts/hosts-deny.js';
+import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
+import type { HostsAccessEntry } from './parsers/hosts-access.js';
+import { evaluateHostsAccess } from './parsers/hosts-access.js';
 import type { HostProbe } from './types.js';
 
-export const hostsDenyParams = z
-  .object({
-    client: cidrParam.default(SHARED_LB_RANGE),
-    /** A daemon name as tcp-wrappers sees it (sshd, vsftpd…); absent: any daemon the files name. */
-    daemon: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a daemon name such as sshd')
-      .optional(),
-  })
-  .strict();
-export type HostsDenyParams = z.infer<typeof hostsDenyParams>;
+export { type HostsDenyParams, hostsDenyParams } from './contracts/hosts-deny.js';
+
+/** The data schema's entries are exactly what the parser reports. */
+export type HostsAccessEntryListed = Proof<Same<z.infer<typeof hostsAccessEntry>, HostsAccessEntry>>;
 
 const ALLOW = { id: 'file', args: ['/etc/hosts.allow'] };
 const DENY = { id: 'file', args: ['/etc/hosts.deny'] };
@@ -36,10 +26,7 @@ function textOf(out: SectionOutput | undefined, what: string): { text: string } 
 }
 
 export const hostsDenyProbe: HostProbe<HostsDenyParams> = {
-  kind: 'hosts-deny',
-  needs: 'host',
-  summary: 'tcp-wrappers: does /etc/hosts.allow + /etc/hosts.deny deny the client range? (FAQ 2.1/2.2)',
-  params: hostsDenyParams,
+  ...hostsDenyContract,
   sections: () => [ALLOW, DENY],
   evaluate(p, outputs) {
     const allowOut = findSection(outputs, ALLOW);

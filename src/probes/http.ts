@@ -5,9 +5,8 @@
 // causes in FAQ 1.5.
 import { isIP, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { Client } from 'undici';
-import { z } from 'zod';
 import { tapIncoming } from '../transport/dialers/flowing.js';
 import {
   classifyDialError,
@@ -16,111 +15,18 @@ import {
   dialTimingsOf,
 } from '../transport/dialers/local.js';
 import {
-  formatStatusRanges,
-  parseStatusExpectation,
-  statusExpectation,
-  statusMatches,
-} from './http-expect.js';
-import { hostParam, ms, portParam } from './network-params.js';
+  type HttpErrorKind,
+  type HttpParams,
+  type HttpTimings,
+  httpContract,
+  parseConnectTo,
+} from './contracts/http.js';
+import { formatStatusRanges, parseStatusExpectation, statusMatches } from './http-expect.js';
+import { ms } from './network-params.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
-const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
-
-export const httpParams = z
-  .object({
-    /** Full URL; or give host (+ port, scheme, path) instead. */
-    url: z.url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' }).optional(),
-    host: hostParam.optional(),
-    port: portParam.optional(),
-    scheme: z.enum(['http', 'https']).optional(),
-    path: z.string().startsWith('/', 'path must start with "/"').optional(),
-    method: z
-      .string()
-      .regex(/^[A-Z]+$/, 'method must be upper case letters, e.g. GET')
-      .default('GET'),
-    /** Host header to send (the URL's host otherwise); also the SNI unless `servername` is set. */
-    hostHeader: z.string().min(1).optional(),
-    /** Dial this address ("ip" or "ip:port") instead of the URL's host, keeping Host and SNI (curl --connect-to). */
-    connectTo: z.string().min(1).optional(),
-    servername: z.string().min(1).optional(),
-    headers: z.record(headerName, z.string()).optional(),
-    cookies: z.record(z.string().min(1), z.string()).optional(),
-    body: z.string().optional(),
-    expect: z.object({ status: statusExpectation.optional() }).strict().optional(),
-    /** How much of the body to keep as an excerpt. */
-    bodyBytes: z.number().int().min(0).max(1_048_576).default(2048),
-    /** Skip certificate verification (the tls probe says what is wrong with it). */
-    insecure: z.boolean().default(false),
-    /** PEM of a CA to trust in addition to nothing else (self-signed labs). */
-    ca: z.string().optional(),
-    /** Time allowed for the response head after the request is sent; the probe timeout otherwise. */
-    responseTimeoutMs: z.number().int().positive().optional(),
-  })
-  .strict()
-  .superRefine((p, ctx) => {
-    if (!p.url && !p.host)
-      ctx.addIssue({ code: 'custom', message: 'give url, or host (and port)', path: ['url'] });
-    if (p.url && (p.host || p.port || p.scheme || p.path)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'give either url or host/port/scheme/path, not both',
-        path: ['url'],
-      });
-    }
-    if (p.connectTo && !parseConnectTo(p.connectTo)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'connectTo must be "ip", "ip:port" or "[ipv6]:port"',
-        path: ['connectTo'],
-      });
-    }
-    if (p.expect?.status !== undefined) {
-      try {
-        parseStatusExpectation(p.expect.status);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: (e as Error).message, path: ['expect', 'status'] });
-      }
-    }
-  });
-export type HttpParams = z.infer<typeof httpParams>;
-
-/** What went wrong, when something did; `data.error.kind` in the observation. */
-export type HttpErrorKind =
-  | 'dns'
-  | 'connect-refused'
-  | 'connect-timeout'
-  | 'unreachable'
-  | 'connect-error'
-  | 'tls'
-  | 'reset-before-response'
-  | 'closed-before-response'
-  | 'response-timeout'
-  | 'malformed-response'
-  | 'reset-mid-body'
-  | 'closed-mid-body'
-  | 'body-timeout'
-  | 'aborted'
-  | 'other';
-
-export interface HttpTimings {
-  dnsMs?: number;
-  connectMs?: number;
-  tlsMs?: number;
-  /** From the connection being ready to the response head: the server's think time plus one round trip. */
-  firstByteMs?: number;
-  totalMs: number;
-}
-
-function parseConnectTo(v: string): { host: string; port?: number } | undefined {
-  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(v) ?? /^([^:]+)(?::(\d+))?$/.exec(v);
-  if (m?.[1] && isIP(m[1]) !== 0) {
-    const port = m[2] === undefined ? undefined : Number(m[2]);
-    if (port !== undefined && (port < 1 || port > 65535)) return undefined;
-    return { host: m[1], ...(port === undefined ? {} : { port }) };
-  }
-  if (isIP(v) === 6) return { host: v };
-  return undefined;
-}
+// The parameters and data shape live in the contract; re-exported for existing importers.
+export { type HttpErrorKind, type HttpParams, type HttpTimings, httpParams } from './contracts/http.js';
 
 export function requestUrl(p: HttpParams): URL {
   if (p.url) return new URL(p.url);
@@ -149,9 +55,10 @@ function classifyRequestError(
   err: unknown,
   gotHead: boolean,
 ): { kind: HttpErrorKind; code?: string; message: string } {
-  const e = err as { code?: string; name?: string; message?: string; cause?: unknown };
+  const e = err as { code?: unknown; name?: string; message?: string; cause?: unknown };
   const message = e?.message ?? String(err);
-  const code = e?.code;
+  // String codes only: a DOMException (AbortSignal.timeout) carries a legacy numeric code (23).
+  const code = typeof e?.code === 'string' ? e.code : undefined;
   const base = { ...(code ? { code } : {}), message };
   if (e?.name === 'AbortError' || code === 'UND_ERR_ABORTED' || code === 'ABORT_ERR')
     return { kind: 'aborted', ...base };
@@ -220,13 +127,7 @@ function toHeaderRecord(h: Record<string, string | string[] | undefined>): Recor
   return out;
 }
 
-export const httpProbe: NetworkProbe<HttpParams> = {
-  kind: 'http',
-  needs: 'network',
-  summary: 'HTTP(S) request: status, headers (x-router-code, set-cookie), body excerpt, phase timings',
-  params: httpParams,
-  run: runHttp,
-};
+export const httpProbe: NetworkProbe<HttpParams> = { ...httpContract, run: runHttp };
 
 async function runHttp(params: HttpParams, ctx: ProbeContext): Promise<Observation> {
   const url = requestUrl(params);

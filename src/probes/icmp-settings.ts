@@ -4,29 +4,19 @@
 // icmp_ratemask, and the default 6168 includes bit 3 (destination
 // unreachable), so under load port unreachables go missing and a dead UDP
 // service still looks healthy. 6160 clears that bit.
-import { z } from 'zod';
+
+import { type IcmpSettingsParams, icmpSettingsContract } from './contracts/icmp-settings.js';
 import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import { parseSysctl, sysctlNumber } from './parsers/sysctl.js';
 import type { HostProbe } from './types.js';
 
-export const icmpSettingsParams = z
-  .object({
-    /** Require ping replies (UDP health checks ping first). */
-    echo: z.boolean().default(true),
-    /** Require port unreachables not to be rate limited. */
-    portUnreachable: z.boolean().default(true),
-  })
-  .strict();
-export type IcmpSettingsParams = z.infer<typeof icmpSettingsParams>;
+export { type IcmpSettingsParams, icmpSettingsParams } from './contracts/icmp-settings.js';
 
 const KEYS = ['net.ipv4.icmp_echo_ignore_all', 'net.ipv4.icmp_ratelimit', 'net.ipv4.icmp_ratemask'];
 const DEST_UNREACHABLE_BIT = 1 << 3;
 
 export const icmpSettingsProbe: HostProbe<IcmpSettingsParams> = {
-  kind: 'icmp-settings',
-  needs: 'host',
-  summary: 'ICMP settings for UDP health checks: echo ignored? port unreachables rate limited? (FAQ 2.4)',
-  params: icmpSettingsParams,
+  ...icmpSettingsContract,
   sections: () => [{ id: 'sysctl', args: KEYS }],
   evaluate(p, outputs) {
     const out = findSection(outputs, { id: 'sysctl', args: KEYS });

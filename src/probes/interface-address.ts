@@ -1,28 +1,26 @@
 // interface-address: is the member address configured on the host (on the
 // primary NIC)? A member registered with an address the host does not hold
 // never answers health checks (FAQ 2.1/2.2).
-import { z } from 'zod';
+
+import type { z } from 'zod';
+import type { Proof, Same } from './contracts/define.js';
 import {
-  couldNotCheck,
-  findSection,
-  interfaceName,
-  ipParam,
-  rawOf,
-  sectionProblem,
-} from './host-probe-support.js';
+  type InterfaceAddressParams,
+  interfaceAddressContract,
+  type interfaceAddressEntry,
+} from './contracts/interface-address.js';
+import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
+import type { InterfaceAddress } from './parsers/ip-addr.js';
 import { parseIpAddr } from './parsers/ip-addr.js';
 import type { HostProbe } from './types.js';
 
-export const interfaceAddressParams = z
-  .object({ address: ipParam, interface: interfaceName.optional() })
-  .strict();
-export type InterfaceAddressParams = z.infer<typeof interfaceAddressParams>;
+export { type InterfaceAddressParams, interfaceAddressParams } from './contracts/interface-address.js';
+
+/** The data schema's entries are exactly what the parser reports. */
+export type InterfaceAddressListed = Proof<Same<z.infer<typeof interfaceAddressEntry>, InterfaceAddress>>;
 
 export const interfaceAddressProbe: HostProbe<InterfaceAddressParams> = {
-  kind: 'interface-address',
-  needs: 'host',
-  summary: 'the member address is configured on the host (and on the given NIC)',
-  params: interfaceAddressParams,
+  ...interfaceAddressContract,
   sections: () => [{ id: 'ip-addr' }],
   evaluate(p, outputs) {
     const out = findSection(outputs, { id: 'ip-addr' });

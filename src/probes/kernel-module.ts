@@ -1,26 +1,25 @@
 // kernel-module: is a kernel module loaded? For TCP listeners the TOA module
 // passes the client address to the backend (FAQ 3.9 Layer 4, method 2).
-import { z } from 'zod';
+
+import type { z } from 'zod';
+import type { Proof, Same } from './contracts/define.js';
+import {
+  type KernelModuleParams,
+  kernelModuleContract,
+  type kernelModuleEntry,
+} from './contracts/kernel-module.js';
 import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
+import type { KernelModule } from './parsers/modules.js';
 import { parseModules } from './parsers/modules.js';
 import type { HostProbe } from './types.js';
 
-export const kernelModuleParams = z
-  .object({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a module name such as toa')
-      .default('toa'),
-    expect: z.enum(['loaded', 'absent']).default('loaded'),
-  })
-  .strict();
-export type KernelModuleParams = z.infer<typeof kernelModuleParams>;
+export { type KernelModuleParams, kernelModuleParams } from './contracts/kernel-module.js';
+
+/** The data schema's entries are exactly what the parser reports. */
+export type KernelModuleListed = Proof<Same<z.infer<typeof kernelModuleEntry>, KernelModule>>;
 
 export const kernelModuleProbe: HostProbe<KernelModuleParams> = {
-  kind: 'kernel-module',
-  needs: 'host',
-  summary: 'a kernel module is loaded (e.g. toa for client IPs on TCP listeners, FAQ 3.9)',
-  params: kernelModuleParams,
+  ...kernelModuleContract,
   sections: () => [{ id: 'modules' }],
   evaluate(p, outputs) {
     const out = findSection(outputs, { id: 'modules' });

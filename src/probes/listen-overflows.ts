@@ -1,27 +1,19 @@
 // listen-overflows: has an accept queue overflowed? When an application
 // accepts too slowly (or somaxconn is small) the kernel drops SYNs, and the
 // load balancer sees connect timeouts: health checks fail and clients get 504s.
-import { z } from 'zod';
+
+import { type ListenOverflowsParams, listenOverflowsContract } from './contracts/listen-overflows.js';
 import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import { parseNetCounters } from './parsers/net-counters.js';
 import { parseSysctl } from './parsers/sysctl.js';
 import type { HostProbe } from './types.js';
 
-export const listenOverflowsParams = z
-  .object({
-    /** Highest acceptable ListenOverflows/ListenDrops (counters since boot). */
-    max: z.number().int().min(0).default(0),
-  })
-  .strict();
-export type ListenOverflowsParams = z.infer<typeof listenOverflowsParams>;
+export { type ListenOverflowsParams, listenOverflowsParams } from './contracts/listen-overflows.js';
 
 const KEYS = ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog'];
 
 export const listenOverflowsProbe: HostProbe<ListenOverflowsParams> = {
-  kind: 'listen-overflows',
-  needs: 'host',
-  summary: 'accept-queue overflows (TcpExt ListenOverflows/ListenDrops) and the backlog limits',
-  params: listenOverflowsParams,
+  ...listenOverflowsContract,
   sections: () => [{ id: 'net-counters' }, { id: 'sysctl', args: KEYS }],
   evaluate(p, outputs) {
     const counters = findSection(outputs, { id: 'net-counters' });

@@ -1,36 +1,24 @@
 // listening: is anything listening on the health-check/backend port, on an
 // address the load balancer can reach? FAQ 2.1/2.2 "Checking the Backend
 // Server": a port not listened on, or bound to 127.0.0.1 only, fails every check.
-import { z } from 'zod';
-import {
-  couldNotCheck,
-  findSection,
-  ipParam,
-  portNumber,
-  rawOf,
-  sectionProblem,
-} from './host-probe-support.js';
+
+import type { z } from 'zod';
+import type { Proof, Same } from './contracts/define.js';
+import { type ListeningParams, listeningContract, type listeningSocket } from './contracts/listening.js';
+import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import { isLoopback, isWildcard, type ListeningSocket, parseListening } from './parsers/listening.js';
 import type { HostProbe } from './types.js';
 
-export const listeningParams = z
-  .object({
-    port: portNumber,
-    protocol: z.enum(['tcp', 'udp']).default('tcp'),
-    /** The member address the load balancer connects to; a socket must be bound to it or to a wildcard. */
-    address: ipParam.optional(),
-  })
-  .strict();
-export type ListeningParams = z.infer<typeof listeningParams>;
+export { type ListeningParams, listeningParams } from './contracts/listening.js';
+
+/** The data schema's entries are exactly what the parser reports. */
+export type ListeningSocketListed = Proof<Same<z.infer<typeof listeningSocket>, ListeningSocket>>;
 
 const describe = (s: ListeningSocket) =>
   `${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port}${s.processes.length ? ` (${s.processes.map((p) => `${p.name}${p.pid ? `/${p.pid}` : ''}`).join(', ')})` : ''}`;
 
 export const listeningProbe: HostProbe<ListeningParams> = {
-  kind: 'listening',
-  needs: 'host',
-  summary: 'a socket listens on port/protocol, on an address the load balancer can reach (ss -ltnup)',
-  params: listeningParams,
+  ...listeningContract,
   sections: () => [{ id: 'listening' }],
   evaluate(p, outputs) {
     const out = findSection(outputs, { id: 'listening' });

@@ -1,27 +1,17 @@
 // load: is the host overloaded? FAQ 2.1/2.2 "Checking the Backend Server
 // Load": a busy backend answers health checks late and is marked unhealthy.
-import { z } from 'zod';
+
+import { type LoadParams, loadContract } from './contracts/load.js';
 import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import { parseCpuCount, parseLoadavg, parseMeminfo } from './parsers/load.js';
 import type { HostProbe } from './types.js';
 
-export const loadParams = z
-  .object({
-    /** Highest acceptable 1-minute load average per CPU. */
-    maxLoadPerCpu: z.number().positive().default(1),
-    /** Lowest acceptable available memory, percent of total. */
-    minAvailableMemoryPercent: z.number().min(0).max(100).default(10),
-  })
-  .strict();
-export type LoadParams = z.infer<typeof loadParams>;
+export { type LoadParams, loadParams } from './contracts/load.js';
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
 export const loadProbe: HostProbe<LoadParams> = {
-  kind: 'load',
-  needs: 'host',
-  summary: 'load average per CPU and available memory (FAQ 2.1/2.2 backend load)',
-  params: loadParams,
+  ...loadContract,
   sections: () => [{ id: 'loadavg' }, { id: 'cpus' }, { id: 'meminfo' }],
   evaluate(p, outputs) {
     const [la, cpu, mem] = (['loadavg', 'cpus', 'meminfo'] as const).map((id) =>

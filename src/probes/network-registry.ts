@@ -1,8 +1,9 @@
 // Network probes: they take a Dialer, so they run from any vantage. The map is
 // typed by NetworkProbeKind, so a kind without a loader fails to compile.
+import type { NetworkProbeKind } from './contracts/index.js';
 import type { ProbeLoader } from './registry.js';
 
-export type NetworkProbeKind = 'tcp' | 'http' | 'tls' | 'udp' | 'ping' | 'websocket' | 'elb-health';
+export type { NetworkProbeKind } from './contracts/index.js';
 
 export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = {
   tcp: () => import('./tcp.js').then((m) => m.tcpProbe),

@@ -5,20 +5,17 @@
 // also warns that ping alone says little about a TCP/HTTP service: the
 // summary says so when echo fails but the playbook should try tcp too.
 import { execa } from 'execa';
-import { z } from 'zod';
-import { hostParam } from './network-params.js';
-import { type PingResult, parsePing } from './parsers/ping.js';
+import type { z } from 'zod';
+import type { Proof, Same } from './contracts/define.js';
+import { type PingParams, pingContract, type pingFormat, type pingVerdict } from './contracts/ping.js';
+import { type PingFormat, type PingResult, type PingVerdict, parsePing } from './parsers/ping.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
-export const pingParams = z
-  .object({
-    host: hostParam,
-    count: z.number().int().min(1).max(20).default(3),
-    /** Seconds to wait for each reply (ping -W). */
-    waitSeconds: z.number().int().min(1).max(30).default(1),
-  })
-  .strict();
-export type PingParams = z.infer<typeof pingParams>;
+export { type PingParams, pingParams } from './contracts/ping.js';
+
+/** The contract's verdict and format enums list exactly the parser's values. */
+export type PingEnumsListed = Proof<Same<z.infer<typeof pingVerdict>, PingVerdict>> &
+  Proof<Same<z.infer<typeof pingFormat>, PingFormat>>;
 
 interface PingRun {
   text: string;
@@ -107,10 +104,7 @@ function observe(
 }
 
 export const pingProbe: NetworkProbe<PingParams> = {
-  kind: 'ping',
-  needs: 'network',
-  summary: "ICMP echo with the vantage's ping: replies, loss, round-trip times",
-  params: pingParams,
+  ...pingContract,
   async run(params, ctx) {
     const started = performance.now();
     // This machine pings with its own ping; a remote vantage through its host reader (SSH).

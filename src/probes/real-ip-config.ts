@@ -2,15 +2,16 @@
 // X-Forwarded-For, trusting only the load balancer's range? FAQ 3.9 (nginx
 // set_real_ip_from/real_ip_header, Apache RemoteIPHeader/RemoteIPInternalProxy,
 // Tomcat RemoteIpValve or an AccessLogValve logging %{X-Forwarded-For}i).
-import { z } from 'zod';
+
+import type { z } from 'zod';
+import type { SectionRequest } from '../transport/types.js';
+import type { Proof, Same } from './contracts/define.js';
 import {
-  cidrParam,
-  couldNotCheck,
-  findSection,
-  rawOf,
-  SHARED_LB_RANGE,
-  sectionProblem,
-} from './host-probe-support.js';
+  type RealIpConfigParams,
+  type realIpConfig,
+  realIpConfigContract,
+} from './contracts/real-ip-config.js';
+import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import {
   parseApacheRealIp,
   parseNginxRealIp,
@@ -18,31 +19,12 @@ import {
   proxyRangeTrusted,
   type RealIpConfig,
 } from './parsers/real-ip.js';
-import type { SectionRequest } from '../transport/types.js';
 import type { HostProbe } from './types.js';
 
-const configPath = z
-  .string()
-  .regex(/^(\/[A-Za-z0-9_@%+=,:~.-]+)+$/, 'expected an absolute path such as /etc/nginx/nginx.conf');
+export { type RealIpConfigParams, realIpConfigParams } from './contracts/real-ip-config.js';
 
-export const realIpConfigParams = z
-  .object({
-    server: z.enum(['nginx', 'apache', 'tomcat']),
-    /** Config file; nginx without it reads `nginx -T`, Apache defaults to /etc/httpd/conf/httpd.conf. */
-    path: configPath.optional(),
-    /** The load balancer's range: 100.125.0.0/16 for shared, the LB subnet for dedicated. */
-    proxy: cidrParam.default(SHARED_LB_RANGE),
-    header: z
-      .string()
-      .regex(/^[A-Za-z0-9-]{1,64}$/)
-      .default('X-Forwarded-For'),
-  })
-  .strict()
-  .refine((p) => p.server !== 'tomcat' || p.path !== undefined, {
-    message: 'Tomcat needs the path of server.xml, e.g. /usr/tomcat/tomcat8/conf/server.xml',
-    path: ['path'],
-  });
-export type RealIpConfigParams = z.infer<typeof realIpConfigParams>;
+/** The data schema's entries are exactly what the parser reports. */
+export type RealIpConfigListed = Proof<Same<z.infer<typeof realIpConfig>, RealIpConfig>>;
 
 function request(p: RealIpConfigParams): SectionRequest {
   if (p.server === 'nginx' && !p.path) return { id: 'nginx-config' };
@@ -56,11 +38,7 @@ function parse(p: RealIpConfigParams, text: string, file: string): RealIpConfig 
 }
 
 export const realIpConfigProbe: HostProbe<RealIpConfigParams> = {
-  kind: 'real-ip-config',
-  needs: 'host',
-  summary:
-    'web server takes the client IP from X-Forwarded-For, trusting the LB range (nginx/Apache/Tomcat, FAQ 3.9)',
-  params: realIpConfigParams,
+  ...realIpConfigContract,
   sections: (p) => [request(p)],
   evaluate(p, outputs) {
     const req = request(p);

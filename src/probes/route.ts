@@ -1,37 +1,23 @@
 // route: does the default route go via the subnet gateway? FAQ 2.1/2.2
 // "Checking the Backend Server Route": when the default route of the primary
 // NIC was changed, health check replies leave by the wrong path.
-import { z } from 'zod';
+
+import type { z } from 'zod';
 import { cidrContains } from '../model/net.js';
-import {
-  cidrParam,
-  couldNotCheck,
-  findSection,
-  interfaceName,
-  ipParam,
-  rawOf,
-  sectionProblem,
-} from './host-probe-support.js';
+import type { Proof, Same } from './contracts/define.js';
+import { type RouteParams, routeContract, type routeEntry } from './contracts/route.js';
+import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
+import type { Route } from './parsers/ip-route.js';
 import { defaultRoutes, parseRoutes } from './parsers/ip-route.js';
 import type { HostProbe } from './types.js';
 
-export const routeParams = z
-  .object({
-    /** The VPC subnet gateway the default route must use. */
-    gateway: ipParam.optional(),
-    /** The member's subnet: without `gateway`, the default gateway must at least be inside it. */
-    subnet: cidrParam.optional(),
-    /** The primary NIC, e.g. eth0. */
-    interface: interfaceName.optional(),
-  })
-  .strict();
-export type RouteParams = z.infer<typeof routeParams>;
+export { type RouteParams, routeParams } from './contracts/route.js';
+
+/** The data schema's entries are exactly what the parser reports. */
+export type RouteListed = Proof<Same<z.infer<typeof routeEntry>, Route>>;
 
 export const routeProbe: HostProbe<RouteParams> = {
-  kind: 'route',
-  needs: 'host',
-  summary: 'default route: present, via the subnet gateway, on the primary NIC (FAQ 2.1/2.2)',
-  params: routeParams,
+  ...routeContract,
   sections: () => [{ id: 'ip-route' }],
   evaluate(p, outputs) {
     const out = findSection(outputs, { id: 'ip-route' });

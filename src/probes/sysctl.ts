@@ -1,29 +1,16 @@
 // sysctl: reads kernel parameters and compares them with expected values.
-import { z } from 'zod';
-import { findSection, rawOf, sectionProblem, couldNotCheck } from './host-probe-support.js';
+
+import { type SysctlParams, sysctlContract } from './contracts/sysctl.js';
+import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import { parseSysctl, parseSysctlMissing } from './parsers/sysctl.js';
 import type { HostProbe } from './types.js';
 
-const key = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*(\.[A-Za-z0-9_-]+)+$/, 'expected a kernel parameter such as net.core.somaxconn');
-
-export const sysctlParams = z
-  .object({
-    keys: z.array(key).min(1).max(64),
-    /** Expected values; whitespace inside values (port ranges) is compared as one space. */
-    expect: z.record(key, z.union([z.string(), z.number()])).optional(),
-  })
-  .strict();
-export type SysctlParams = z.infer<typeof sysctlParams>;
+export { type SysctlParams, sysctlParams } from './contracts/sysctl.js';
 
 const norm = (v: string | number) => String(v).trim().replace(/\s+/g, ' ');
 
 export const sysctlProbe: HostProbe<SysctlParams> = {
-  kind: 'sysctl',
-  needs: 'host',
-  summary: 'kernel parameters (sysctl), optionally compared with expected values',
-  params: sysctlParams,
+  ...sysctlContract,
   sections: (p) => [{ id: 'sysctl', args: [...new Set([...p.keys, ...Object.keys(p.expect ?? {})])] }],
   evaluate(p, outputs) {
     const req = sysctlProbe.sections(p)[0]!;

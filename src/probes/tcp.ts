@@ -3,19 +3,25 @@
 // (FAQ 1.2 step 1, 2.1 "Checking the Backend Server"), while a timeout means
 // something drops the SYN — security group, network ACL or host firewall
 // (FAQ 2.1/2.2 "Checking Security Group Rules", "Checking the Firewall").
-import { z } from 'zod';
-import { classifyDialError, describeDialFailure, dialTimingsOf } from '../transport/dialers/local.js';
-import { formatTarget, hostParam, ms, portParam } from './network-params.js';
+import type { z } from 'zod';
+import {
+  classifyDialError,
+  type DialState,
+  describeDialFailure,
+  dialTimingsOf,
+} from '../transport/dialers/local.js';
+import type { dialState, Proof, Same } from './contracts/define.js';
+import { type TcpParams, tcpContract } from './contracts/tcp.js';
+import { formatTarget, ms } from './network-params.js';
 import type { NetworkProbe, Observation } from './types.js';
 
-export const tcpParams = z.object({ host: hostParam, port: portParam }).strict();
-export type TcpParams = z.infer<typeof tcpParams>;
+export { type TcpParams, tcpParams } from './contracts/tcp.js';
+
+/** The contract's `data.state` lists exactly the dialer's states. */
+export type DialStatesListed = Proof<Same<z.infer<typeof dialState>, DialState>>;
 
 export const tcpProbe: NetworkProbe<TcpParams> = {
-  kind: 'tcp',
-  needs: 'network',
-  summary: 'TCP connect to host:port: open, refused (RST), timeout (dropped), unreachable or DNS failure',
-  params: tcpParams,
+  ...tcpContract,
   async run(params, ctx): Promise<Observation> {
     const target = formatTarget(params.host, params.port);
     const started = performance.now();

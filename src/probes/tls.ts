@@ -13,9 +13,20 @@ import {
   rootCertificates,
   connect as tlsConnect,
 } from 'node:tls';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { tapIncoming } from '../transport/dialers/flowing.js';
 import { classifyDialError, type DialFailure, describeDialFailure } from '../transport/dialers/local.js';
-import { formatTarget, hostParam, ms, portParam } from './network-params.js';
+import type { Proof, Same } from './contracts/define.js';
+import {
+  type ChainVerdict,
+  type certificateFacts as certificateFactsSchema,
+  type HandshakeFailure,
+  TLS_VERSIONS,
+  type TlsLayer,
+  type TlsParams,
+  tlsContract,
+} from './contracts/tls.js';
+import { formatTarget, ms } from './network-params.js';
 import {
   type CertificateFacts,
   certificateFacts,
@@ -24,60 +35,20 @@ import {
   parsePemBundle,
   presentedCertificates,
 } from './tls-chain.js';
-import { tapIncoming } from '../transport/dialers/flowing.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
-export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
-export type TlsVersion = (typeof TLS_VERSIONS)[number];
+// The parameters and data shape live in the contract; re-exported for existing importers.
+export {
+  type ChainVerdict,
+  TLS_VERSIONS,
+  type TlsLayer,
+  type TlsParams,
+  type TlsVersion,
+  tlsParams,
+} from './contracts/tls.js';
 
-export const tlsParams = z
-  .object({
-    host: hostParam,
-    port: portParam,
-    /** SNI; defaults to host when host is a name (never sent for IP literals, RFC 6066). */
-    servername: z.string().min(1).optional(),
-    /** Name the certificate must match; defaults to servername, else host. */
-    hostname: z.string().min(1).optional(),
-    /** PEM bundle of CAs to trust instead of the bundled Mozilla roots. */
-    ca: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'ca must be PEM text' }).optional(),
-    minVersion: z.enum(TLS_VERSIONS).optional(),
-    maxVersion: z.enum(TLS_VERSIONS).optional(),
-    /** OpenSSL cipher list (TLS ≤1.2 names and TLS 1.3 suites), e.g. "ECDHE-RSA-AES128-GCM-SHA256". */
-    ciphers: z.string().min(1).optional(),
-    /** Try each protocol version alone and report which ones the server accepts. */
-    scan: z.boolean().default(false),
-  })
-  .strict()
-  .superRefine((p, ctx) => {
-    if (
-      p.minVersion &&
-      p.maxVersion &&
-      TLS_VERSIONS.indexOf(p.minVersion) > TLS_VERSIONS.indexOf(p.maxVersion)
-    ) {
-      ctx.addIssue({ code: 'custom', message: 'minVersion is above maxVersion', path: ['minVersion'] });
-    }
-  });
-export type TlsParams = z.infer<typeof tlsParams>;
-
-export type TlsLayer = 'tcp' | 'handshake' | 'chain' | 'hostname' | 'ok';
-export type ChainVerdict =
-  | 'ok'
-  | 'expired'
-  | 'not-yet-valid'
-  | 'self-signed'
-  | 'untrusted-root'
-  | 'incomplete-chain'
-  | 'wrong-order'
-  | 'untrusted';
-
-interface HandshakeFailure {
-  /** The TLS alert the server sent, e.g. "handshake_failure", when there was one. */
-  alert?: string;
-  /** What it most likely means, in FAQ terms. */
-  meaning: 'no-shared-cipher' | 'no-shared-protocol' | 'not-tls' | 'closed' | 'timeout' | 'other';
-  code?: string;
-  message: string;
-}
+/** The data schema's certificate entries are exactly what tls-chain.ts reports. */
+export type CertificateFactsListed = Proof<Same<z.infer<typeof certificateFactsSchema>, CertificateFacts>>;
 
 interface Handshake {
   protocol?: string;
@@ -497,11 +468,4 @@ async function runTls(params: TlsParams, ctx: ProbeContext): Promise<Observation
   };
 }
 
-export const tlsProbe: NetworkProbe<TlsParams> = {
-  kind: 'tls',
-  needs: 'network',
-  summary:
-    'TLS handshake with SNI: protocol, cipher, presented chain, verdict by layer (tcp, handshake, chain, hostname)',
-  params: tlsParams,
-  run: runTls,
-};
+export const tlsProbe: NetworkProbe<TlsParams> = { ...tlsContract, run: runTls };

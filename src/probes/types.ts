@@ -35,20 +35,30 @@ export interface ProbeContext {
   host?: HostReader;
 }
 
-interface ProbeBase<P> {
+/**
+ * What a probe promises, without its implementation: kind, parameters and the
+ * shape of `Observation.data` for every outcome. Written in
+ * src/probes/contracts/<kind>.ts (light: zod and model modules only), so the
+ * playbook validator and docs/probes.md can read it without loading undici,
+ * tls or ssh.
+ */
+export interface ProbeContract<P = unknown> {
   readonly kind: string;
+  readonly needs: 'network' | 'host';
   /** One line for `lbdoctor probe --help` and `show`. */
   readonly summary: string;
   /** Parameters as written in a playbook's `with:`; validated before run. */
   readonly params: z.ZodType<P>;
+  /** `Observation.data` of every outcome (pass, fail, error, skip). */
+  readonly data: z.ZodType<Record<string, unknown>>;
 }
 
-export interface NetworkProbe<P = unknown> extends ProbeBase<P> {
+export interface NetworkProbe<P = unknown> extends ProbeContract<P> {
   readonly needs: 'network';
   run(params: P, ctx: ProbeContext): Promise<Observation>;
 }
 
-export interface HostProbe<P = unknown> extends ProbeBase<P> {
+export interface HostProbe<P = unknown> extends ProbeContract<P> {
   readonly needs: 'host';
   /** The reads this probe needs, so a run can batch every host read into one script. */
   sections(params: P): SectionRequest[];

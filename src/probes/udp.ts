@@ -12,39 +12,13 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { z } from 'zod';
 import { classifyDialError } from '../transport/dialers/local.js';
-import { formatTarget, hostParam, ms, portParam } from './network-params.js';
+import { type UdpParams, type UdpState, udpContract } from './contracts/udp.js';
+import { formatTarget, ms } from './network-params.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
-export const udpParams = z
-  .object({
-    host: hostParam,
-    port: portParam,
-    /** Datagram payload as text; `payloadHex` for binary protocols. */
-    payload: z.string().max(1200).optional(),
-    payloadHex: z
-      .string()
-      .regex(/^([0-9a-fA-F]{2})*$/, 'payloadHex must be hex bytes')
-      .max(2400)
-      .optional(),
-    /** Single mode: datagrams to try before calling silence "open|filtered" (UDP may be lost). */
-    attempts: z.number().int().min(1).max(10).default(3),
-    /** How long to wait for a reply or an ICMP error after each datagram (and after a burst). */
-    waitMs: z.number().int().min(10).max(60_000).optional(),
-    /** Burst mode: this many datagrams… */
-    burst: z.number().int().min(2).max(10_000).optional(),
-    /** …this many milliseconds apart. */
-    intervalMs: z.number().int().min(0).max(10_000).default(5),
-  })
-  .strict()
-  .refine((p) => !(p.payload !== undefined && p.payloadHex !== undefined), {
-    message: 'give payload or payloadHex, not both',
-    path: ['payloadHex'],
-  });
-export type UdpParams = z.infer<typeof udpParams>;
-
-export type UdpState = 'open' | 'closed' | 'open|filtered' | 'dns-error' | 'error';
+// The parameters and data shape live in the contract; re-exported for existing importers.
+export { type UdpParams, type UdpState, udpParams } from './contracts/udp.js';
 
 const isRefused = (err: unknown): boolean => (err as { code?: string } | null)?.code === 'ECONNREFUSED';
 
@@ -261,11 +235,4 @@ async function runUdp(params: UdpParams, ctx: ProbeContext): Promise<Observation
   }
 }
 
-export const udpProbe: NetworkProbe<UdpParams> = {
-  kind: 'udp',
-  needs: 'network',
-  summary:
-    'UDP datagram on a connected socket: reply (open), ICMP port unreachable (closed), silence; burst mode for ICMP rate limits',
-  params: udpParams,
-  run: runUdp,
-};
+export const udpProbe: NetworkProbe<UdpParams> = { ...udpContract, run: runUdp };

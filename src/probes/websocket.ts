@@ -7,42 +7,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
-import { z } from 'zod';
 import { classifyDialError, describeDialFailure } from '../transport/dialers/local.js';
-import { hostParam, ms, portParam } from './network-params.js';
+import { type WebsocketParams, websocketContract } from './contracts/websocket.js';
+import { ms } from './network-params.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const MAX_HEAD = 64 * 1024;
 
-export const websocketParams = z
-  .object({
-    url: z.url({ protocol: /^wss?$/, error: 'url must be a ws:// or wss:// URL' }).optional(),
-    host: hostParam.optional(),
-    port: portParam.optional(),
-    scheme: z.enum(['ws', 'wss']).optional(),
-    path: z.string().startsWith('/', 'path must start with "/"').optional(),
-    hostHeader: z.string().min(1).optional(),
-    origin: z.string().min(1).optional(),
-    subprotocol: z.string().min(1).optional(),
-    headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/), z.string()).optional(),
-    servername: z.string().min(1).optional(),
-    ca: z.string().optional(),
-    insecure: z.boolean().default(false),
-  })
-  .strict()
-  .superRefine((p, ctx) => {
-    if (!p.url && !p.host)
-      ctx.addIssue({ code: 'custom', message: 'give url, or host (and port)', path: ['url'] });
-    if (p.url && (p.host || p.port || p.scheme || p.path)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'give either url or host/port/scheme/path, not both',
-        path: ['url'],
-      });
-    }
-  });
-export type WebsocketParams = z.infer<typeof websocketParams>;
+export { type WebsocketParams, websocketParams } from './contracts/websocket.js';
 
 export function acceptFor(key: string): string {
   return createHash('sha1').update(`${key}${WS_GUID}`).digest('base64');
@@ -289,10 +262,4 @@ async function runWebsocket(params: WebsocketParams, ctx: ProbeContext): Promise
   }
 }
 
-export const websocketProbe: NetworkProbe<WebsocketParams> = {
-  kind: 'websocket',
-  needs: 'network',
-  summary: 'WebSocket upgrade handshake (RFC 6455): 101 with a valid Sec-WebSocket-Accept',
-  params: websocketParams,
-  run: runWebsocket,
-};
+export const websocketProbe: NetworkProbe<WebsocketParams> = { ...websocketContract, run: runWebsocket };

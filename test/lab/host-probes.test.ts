@@ -12,6 +12,7 @@ import { type HostProbeKind, hostProbes } from '../../src/probes/host-registry.j
 import type { HostProbe, Observation } from '../../src/probes/types.js';
 import { createBatchReader, createEvidenceReader, saveEvidence } from '../../src/runners/batch.js';
 import { NetnsRunner } from '../../src/runners/local.js';
+import { expectDataMatchesContract } from '../helpers/contracts.js';
 
 const support = await labSupport();
 if (!support.ok) console.warn(`skipping host probe lab tests: ${support.reason}`);
@@ -29,7 +30,8 @@ describe.skipIf(!support.ok)('host probes in a lab namespace', () => {
     const parsed = p.params.parse(params);
     const reader = createBatchReader(new NetnsRunner(be.ns), { host: be.name, timeoutMs: 20_000 });
     const outputs = await reader.read(p.sections(parsed), AbortSignal.timeout(20_000));
-    return p.evaluate(parsed, outputs);
+    // Real host output must fit the probe's contract too (src/probes/contracts).
+    return expectDataMatchesContract(kind, p.evaluate(parsed, outputs));
   }
 
   async function sh(argv: string[]): Promise<string> {

@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { httpProbe } from '../../../src/probes/http.js';
+import { httpProbe as unchecked } from '../../../src/probes/http.js';
+import { checked } from '../../helpers/contracts.js';
 import { closedPort, listenTcp, localContext } from '../../helpers/net-servers.js';
+
+/** Every observation below is checked against the http contract (src/probes/contracts/http.ts). */
+const httpProbe = checked(unchecked);
 
 async function listenHttp(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<number> {
   const server = createServer(handler);

@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { httpProbe } from '../../../src/probes/http.js';
+import { httpProbe as unchecked } from '../../../src/probes/http.js';
 import { type Certificates, makeCertificates } from '../../helpers/certs.js';
+import { checked } from '../../helpers/contracts.js';
 import { localContext } from '../../helpers/net-servers.js';
+
+/** Every observation below is checked against the http contract (src/probes/contracts/http.ts). */
+const httpProbe = checked(unchecked);
 
 let dir: string;
 let certs: Certificates;

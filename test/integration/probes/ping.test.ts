@@ -2,9 +2,13 @@ import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
-import { pingProbe } from '../../../src/probes/ping.js';
+import { pingProbe as unchecked } from '../../../src/probes/ping.js';
 import type { Dialer, HostReader, SectionRequest } from '../../../src/transport/types.js';
+import { checked } from '../../helpers/contracts.js';
 import { localContext } from '../../helpers/net-servers.js';
+
+/** Every observation below is checked against the ping contract (src/probes/contracts/ping.ts). */
+const pingProbe = checked(unchecked);
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/ping/${name}`, import.meta.url), 'utf8');

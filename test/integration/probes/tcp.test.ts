@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { localDialer } from '../../../src/transport/dialers/local.js';
-import { tcpProbe } from '../../../src/probes/tcp.js';
+import { tcpProbe as unchecked } from '../../../src/probes/tcp.js';
+import { checked } from '../../helpers/contracts.js';
 import { closedPort, listenTcp, localContext } from '../../helpers/net-servers.js';
+
+/** Every observation below is checked against the tcp contract (src/probes/contracts/tcp.ts). */
+const tcpProbe = checked(unchecked);
 
 describe('tcp probe on the local dialer', () => {
   it('passes with state open and a connect time when something listens', async () => {

@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type TlsOptions } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { tlsProbe } from '../../../src/probes/tls.js';
+import { tlsProbe as unchecked } from '../../../src/probes/tls.js';
 import { type Certificates, makeCertificates } from '../../helpers/certs.js';
+import { checked } from '../../helpers/contracts.js';
 import { closedPort, listenTcp, localContext } from '../../helpers/net-servers.js';
 import { type ChainFixtures, makeChainFixtures } from '../../helpers/tls-fixtures.js';
+
+/** Every observation below is checked against the tls contract (src/probes/contracts/tls.ts). */
+const tlsProbe = checked(unchecked);
 
 let dir: string;
 let certs: Certificates;

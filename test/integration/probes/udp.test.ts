@@ -1,8 +1,12 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { udpProbe } from '../../../src/probes/udp.js';
+import { udpProbe as unchecked } from '../../../src/probes/udp.js';
 import type { Dialer } from '../../../src/transport/types.js';
+import { checked } from '../../helpers/contracts.js';
 import { localContext } from '../../helpers/net-servers.js';
+
+/** Every observation below is checked against the udp contract (src/probes/contracts/udp.ts). */
+const udpProbe = checked(unchecked);
 
 async function bindUdp(onMessage?: (socket: Socket, msg: Buffer, port: number, address: string) => void) {
   const socket = createSocket('udp4');

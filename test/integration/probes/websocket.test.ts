@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { acceptFor, websocketProbe } from '../../../src/probes/websocket.js';
+import { acceptFor, websocketProbe as websocket } from '../../../src/probes/websocket.js';
+import { checked } from '../../helpers/contracts.js';
 import { closedPort, listenTcp, localContext } from '../../helpers/net-servers.js';
+
+/** Every observation below is checked against the websocket contract (src/probes/contracts/websocket.ts). */
+const websocketProbe = checked(websocket);
 
 /** A WebSocket server as far as the handshake goes, computing the accept key by RFC 6455 itself. */
 async function upgradeServer(accept: (key: string) => string): Promise<{ port: number; frames: Buffer[] }> {

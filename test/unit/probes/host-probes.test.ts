@@ -17,11 +17,15 @@ import { routeProbe } from '../../../src/probes/route.js';
 import { sysctlProbe } from '../../../src/probes/sysctl.js';
 import type { HostProbe, Observation } from '../../../src/probes/types.js';
 import type { SectionOutput } from '../../../src/transport/types.js';
+import { expectDataMatchesContract } from '../../helpers/contracts.js';
 import { fixture } from '../parsers/fixture.js';
 
 type Out = Partial<SectionOutput> & { stdout?: string };
 
-/** Answers each section the probe asks for from a table keyed by section id (and first arg for `file`). */
+/**
+ * Answers each section the probe asks for from a table keyed by section id (and first arg for `file`);
+ * every observation is checked against the probe's contract (src/probes/contracts).
+ */
 function run<P>(probe: HostProbe<P>, params: unknown, table: Record<string, Out>): Observation {
   const p = probe.params.parse(params);
   const outputs = probe.sections(p).map((s): SectionOutput => {
@@ -34,7 +38,7 @@ function run<P>(probe: HostProbe<P>, params: unknown, table: Record<string, Out>
       stderr: row?.stderr ?? (row ? '' : 'lbdoctor: this section did not run'),
     };
   });
-  return probe.evaluate(p, outputs);
+  return expectDataMatchesContract(probe.kind, probe.evaluate(p, outputs));
 }
 
 const notInstalled: Out = { exitCode: 127, stderr: 'lbdoctor: not installed on this host: nft\n' };
