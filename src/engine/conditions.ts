@@ -7,8 +7,10 @@ import { getPath, renderValue } from './template.js';
 
 /** Loose equality that lets YAML's "40000" match a header's "40000" and a status 502 match "502". */
 function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
+  // A missing value equals nothing, not even another missing value: two steps
+  // that both could not observe a status have not "answered the same".
   if (a === undefined || a === null || b === undefined || b === null) return false;
+  if (a === b) return true;
   if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
   return String(a) === String(b);
 }

@@ -195,11 +195,18 @@ export async function listPlaybooks(
       }
     }
   }
-  const byId = Map.groupBy(found, (p) => p.id);
+  const byId = new Map<string, PlaybookSummary[]>();
+  for (const p of found) byId.set(p.id, [...(byId.get(p.id) ?? []), p]);
   const playbooks: PlaybookSummary[] = [];
   for (const [id, same] of byId) {
     if (same.length === 1) playbooks.push(same[0]!);
-    else warnings.push(duplicateWarning(id, same.map((p) => p.file)));
+    else
+      warnings.push(
+        duplicateWarning(
+          id,
+          same.map((p) => p.file),
+        ),
+      );
   }
   playbooks.sort((a, b) => a.id.localeCompare(b.id));
   return { playbooks, warnings };
@@ -223,7 +230,11 @@ export function isPlaybookPath(arg: string): boolean {
  */
 export function quickId(text: string): string | undefined {
   const lines = text.match(/^id:.*$/gm);
-  if (lines?.length !== 1 || /^(---|\.\.\.)\s*\S/m.test(text)) return undefined;
+  if (lines?.length !== 1) return undefined;
+  // One document only: a `---` may open the file (after comments), nothing else.
+  const markers = [...text.matchAll(/^(?:---|\.\.\.)(?:[ \t].*)?$/gm)];
+  if (markers.length > 1) return undefined;
+  if (markers[0] && /^[ \t]*[^#\s]/m.test(text.slice(0, markers[0].index))) return undefined;
   const m = /^id:[ \t]*(?:"([\w.-]+)"|'([\w.-]+)'|([\w.-]+))[ \t]*(?:#.*)?$/.exec(lines[0]!);
   return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
 }
@@ -261,7 +272,18 @@ export async function locatePlaybook(
   options: CatalogOptions = {},
 ): Promise<LoadedPlaybook> {
   const { loadPlaybookFile } = await loader();
-  if (isPlaybookPath(idOrPath)) return loadPlaybookFile(resolve(idOrPath));
+  if (isPlaybookPath(idOrPath)) {
+    if (!existsSync(idOrPath)) {
+      const { InputError } = await import('../errors.js');
+      throw new InputError(
+        `no playbook file ${idOrPath}`,
+        [],
+        'give a playbook id (`lbdoctor list` shows them) or the path of a playbook file',
+        'LBD_ERR_FILE',
+      );
+    }
+    return loadPlaybookFile(idOrPath);
+  }
   const id = idOrPath;
   const catalogs = options.catalogs ?? defaultCatalogs();
   const ids = new Set<string>();
@@ -270,7 +292,7 @@ export async function locatePlaybook(
   for (const dir of dirs) {
     const fresh = freshEntries(dir, catalogs.get(dir));
     for (const file of await playbookFiles([dir])) {
-      const read = fresh.get(file) ?? (await readId(file));
+      const read: { id?: string; problems?: Problem[] } = fresh.get(file) ?? (await readId(file));
       if (read.id === undefined) {
         unreadable.push({ file, problems: read.problems ?? [] });
         continue;

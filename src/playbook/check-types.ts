@@ -443,7 +443,7 @@ export function checkPlaybookTypes(
         checkTemplates(id, k, step.fix, [...base, 'fix']);
         (step.see ?? []).forEach((see, i) => {
           if (!PLAYBOOK_IDS.includes(see))
-            report([...base, 'see', i], `"${see}" is not a playbook id`, `one of ${PLAYBOOK_IDS.join(', ')}`);
+            report([...base, 'see', i], `"${see}" is not a playbook id`, suggest(see, PLAYBOOK_IDS));
         });
         break;
     }

@@ -1,62 +1,35 @@
-// Finds and loads playbooks: the bundled ones in playbooks/ and a user's
-// folder (--playbooks DIR). Every playbook is schema-checked and
-// graph-checked at load, with file:line:column problems.
-import { readdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { closest } from 'fastest-levenshtein';
-import { InputError, type Problem, UsageError } from '../errors.js';
+// Loads playbooks: one file (parsed and checked with file:line:column
+// problems, see parse.ts), or every playbook of some folders. Finding which
+// playbooks exist without loading them is catalog.ts's job (`list`, `run <id>`).
+import { InputError, type Problem } from '../errors.js';
 import { readText } from '../model/locate.js';
+import { BUNDLED_PLAYBOOKS, locatePlaybook, playbookFiles } from './catalog.js';
 import { parsePlaybook, type LoadedPlaybook } from './parse.js';
 
-export { parsePlaybook, type LoadedPlaybook };
+export { BUNDLED_PLAYBOOKS, parsePlaybook, playbookFiles, type LoadedPlaybook };
 
-/** playbooks/ beside dist/ (installed package) or beside src/ (tests). */
-export const BUNDLED_PLAYBOOKS = resolve(dirname(fileURLToPath(import.meta.url)), '../../playbooks');
-
-export async function playbookFiles(dirs: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const dir of dirs) {
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      throw new InputError(
-        `cannot read playbook folder ${dir}`,
-        [],
-        'give --playbooks a folder of *.yaml files',
-        'LBD_ERR_FILE',
-      );
-    }
-    files.push(
-      ...names
-        .filter((n) => /\.ya?ml$/.test(n))
-        .sort()
-        .map((n) => join(dir, n)),
-    );
-  }
-  return files;
-}
-
-/** Parses and checks one playbook file; throws InputError with every problem found. */
+/**
+ * Parses and checks one playbook file; throws InputError with every problem found.
+ * (`_knownProbes` is ignored: parsePlaybook checks against the probe registry itself.)
+ */
 export async function loadPlaybookFile(
   file: string,
-  knownProbes: readonly string[],
+  _knownProbes?: readonly string[],
 ): Promise<LoadedPlaybook> {
   const text = await readText(file, 'playbook');
   return parsePlaybook(file, text);
 }
 
-/** Every playbook in the given folders; ids must be unique across them. */
+/** Every playbook in the given folders, all valid, ids unique across them; else one InputError listing every problem. */
 export async function loadAllPlaybooks(
   dirs: readonly string[],
-  knownProbes: readonly string[],
+  _knownProbes?: readonly string[],
 ): Promise<LoadedPlaybook[]> {
   const loaded: LoadedPlaybook[] = [];
   const problems: Problem[] = [];
   for (const file of await playbookFiles(dirs)) {
     try {
-      loaded.push(await loadPlaybookFile(file, knownProbes));
+      loaded.push(await loadPlaybookFile(file));
     } catch (err) {
       if (err instanceof InputError) problems.push(...err.problems);
       else throw err;
@@ -74,20 +47,14 @@ export async function loadAllPlaybooks(
   return loaded;
 }
 
+/**
+ * One playbook by id (or by path), loading only its file: see locatePlaybook.
+ * (`_knownProbes` is ignored, as for loadPlaybookFile.)
+ */
 export async function findPlaybook(
   id: string,
   dirs: readonly string[],
-  knownProbes: readonly string[],
+  _knownProbes?: readonly string[],
 ): Promise<LoadedPlaybook> {
-  const all = await loadAllPlaybooks(dirs, knownProbes);
-  const found = all.find((p) => p.playbook.id === id);
-  if (found) return found;
-  const ids = all.map((p) => p.playbook.id);
-  throw new UsageError(
-    `unknown playbook "${id}"`,
-    ids.length
-      ? `did you mean "${closest(id, ids)}"? \`lbdoctor list\` shows them all`
-      : 'no playbooks found',
-    'LBD_ERR_UNKNOWN_PLAYBOOK',
-  );
+  return locatePlaybook(id, dirs);
 }

@@ -5,26 +5,10 @@ import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { findScenario, scenarios } from '../../../src/lab/scenarios/index.js';
+import { PLAYBOOK_IDS } from '../../../src/playbook/ids.js';
 
 /** Playbook ids that are a contract in FAQ-MAP.md. */
-const playbookIds = new Set([
-  'unhealthy-backend',
-  'backend-unreachable',
-  'abnormal-status',
-  'gateway-errors',
-  'router-code',
-  'client-499',
-  'udp-health-check',
-  'five-tuple-conflict',
-  'tls-handshake',
-  'uneven-distribution',
-  'sticky-session',
-  'slow-response',
-  'stress-test',
-  'packet-loss',
-  'client-ip',
-  'health-check-noise',
-]);
+const playbookIds = new Set(PLAYBOOK_IDS);
 
 const kebab = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 

@@ -1,0 +1,147 @@
+// `validate` checks what the engine will do: every path a step reads must
+// exist at that step, every probe parameter must exist, a member vantage needs
+// a member. Each mistake below validated as "ok" before; each is now located.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatProblem, InputError } from '../../../src/errors.js';
+import { parsePlaybook } from '../../../src/playbook/load.js';
+
+function problemsOf(yaml: string, file = 'pb.yaml'): string[] {
+  try {
+    parsePlaybook(file, yaml);
+  } catch (err) {
+    if (err instanceof InputError) return err.problems.map(formatProblem);
+    throw err;
+  }
+  return [];
+}
+
+const request = (extra = '', withs = 'host: "{{ listener.address }}", port: "{{ listener.port }}"') => `id: x
+title: x
+faq: ["1.6"]
+start: request
+steps:
+  request:
+    kind: probe
+    title: r
+    foreach: listeners
+    probe: http
+    with: {${withs}}
+    ${extra}default: done
+  done: {kind: conclude, title: "{{ steps.request.summary }}", severity: info, cause: c}
+`;
+
+describe('validate: paths, parameters and vantages', () => {
+  it('accepts a well-typed playbook', () => {
+    expect(problemsOf(request())).toEqual([]);
+  });
+
+  it('a misspelt inventory field', () => {
+    expect(problemsOf(request('', 'host: "{{ listener.adress }}", port: 80'))).toEqual([
+      'pb.yaml:11:18: steps.request.with.host: "listener.adress" does not exist: no "listener.adress" (expected "address"?)',
+    ]);
+  });
+
+  it('a misspelt step', () => {
+    expect(problemsOf(request().replace('steps.request.summary', 'steps.reqest.summary'))).toEqual([
+      'pb.yaml:13:33: steps.done.title: "steps.reqest.summary": there is no step "reqest" (expected "request"?)',
+    ]);
+  });
+
+  it('an unknown probe parameter, and a literal one of the wrong type', () => {
+    expect(
+      problemsOf(request('', 'host: x, port: "{{ listener.port }}", prot: tcp, insecure: maybe')),
+    ).toEqual([
+      'pb.yaml:11:56: steps.request.with.prot: probe http has no parameter "prot" (expected "port"?)',
+      'pb.yaml:11:71: steps.request.with.insecure: invalid value for http.insecure: Invalid input: expected boolean, received string',
+    ]);
+  });
+
+  it("a branch path that is not in the probe's data", () => {
+    expect(
+      problemsOf(request('branches: [{when: {path: data.header.x, equals: "1"}, goto: done}]\n    ')),
+    ).toEqual([
+      `pb.yaml:12:30: steps.request.branches[0].when.path: "data.header.x" is not in this step's result: no "data.header" (expected "headers"?)`,
+    ]);
+  });
+
+  it('vantage member under foreach: listeners', () => {
+    expect(problemsOf(request('vantage: member\n    '))).toEqual([
+      'pb.yaml:12:14: steps.request.vantage: runs on the member, but step "request" is not bound to one (expected foreach: members (or a checklist with each: members))',
+    ]);
+  });
+
+  it('a step that does not run on every path needs a fallback; one that never runs before is an error', () => {
+    const yaml = `id: x
+title: x
+faq: ["1.6"]
+start: a
+steps:
+  a: {kind: probe, title: a, probe: tcp, with: {host: h, port: 1}, branches: [{when: {outcome: fail}, goto: b}], default: done}
+  b: {kind: probe, title: b, probe: tcp, with: {host: h, port: 2}, default: done}
+  done: {kind: conclude, title: "{{ steps.b.summary }} {{ steps.b.summary | 'not checked' }}", severity: info, cause: "{{ steps.done.summary }}"}
+`;
+    expect(problemsOf(yaml)).toEqual([
+      `pb.yaml:8:33: steps.done.title: "steps.b.summary": step "b" does not run on every path to step "done" (expected a fallback: {{ steps.x.summary | 'not checked' }})`,
+      'pb.yaml:8:119: steps.done.cause: "steps.done.summary": step "done" never runs before step "done"',
+    ]);
+  });
+
+  it('a conclusion that points to a playbook id FAQ-MAP does not have', () => {
+    const yaml = `id: x
+title: x
+faq: ["1.6"]
+start: done
+steps:
+  done: {kind: conclude, title: t, severity: info, cause: c, see: [gateway-error]}
+`;
+    expect(problemsOf(yaml)).toEqual([
+      'pb.yaml:6:68: steps.done.see[0]: "gateway-error" is not a playbook id (expected "gateway-errors"?)',
+    ]);
+  });
+});
+
+describe('validate: fragments', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lbd-fragments-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'fragments'));
+  writeFileSync(
+    join(dir, 'fragments', 'probe-twice.yaml'),
+    `id: probe-twice
+title: two probes
+needs: [after]
+steps:
+  first: {kind: probe, title: first, probe: tcp, with: {host: "{{ member.adress }}", port: 1}, default: after}
+`,
+  );
+  const file = join(dir, 'pb.yaml');
+
+  it('a fragment problem is located in the fragment file; its needs must exist', () => {
+    const p = problemsOf(
+      `id: x
+title: x
+faq: ["1.6"]
+include: [probe-twice]
+start: fan
+steps:
+  fan: {kind: decide, title: f, foreach: members, cases: [{when: {path: member.weight, gt: 0}, goto: first}], default: after}
+  after: {kind: conclude, title: t, severity: info, cause: c}
+`,
+      file,
+    );
+    expect(p).toEqual([
+      `${join(dir, 'fragments', 'probe-twice.yaml')}:5:63: steps.first.with.host: "member.adress" does not exist: no "member.adress" (expected "address"?)`,
+    ]);
+    expect(
+      problemsOf(
+        'id: x\ntitle: x\nfaq: ["1.6"]\ninclude: [probe-twice]\nstart: first\nsteps: {}\n',
+        file,
+      ).join('\n'),
+    ).toContain('fragment probe-twice hands the walk to step "after", which x does not define');
+    expect(
+      problemsOf('id: x\ntitle: x\nfaq: ["1.6"]\ninclude: [nope]\nstart: a\nsteps: {}\n', file).join('\n'),
+    ).toContain('pb.yaml:4:11: include[0]: fragment "nope" not found');
+  });
+});
