@@ -43,7 +43,7 @@ export const healthCheckResult = z
       z.number().int().describe('status the member answered'),
     ),
     phase: sometimes(
-      'a check ran',
+      'set by every check type',
       z
         .enum(['icmp-echo', 'udp', 'connect', 'http'])
         .describe('which step answered (UDP_CONNECT pings first, then sends the datagram, FAQ 2.4)'),
