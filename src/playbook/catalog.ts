@@ -208,14 +208,15 @@ export async function listPlaybooks(
         ),
       );
   }
-  playbooks.sort((a, b) => a.id.localeCompare(b.id));
+  // Code-point order: ids are plain ASCII, and localeCompare's first call costs ~5 ms (ICU collator).
+  playbooks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { playbooks, warnings };
 }
 
 function duplicateWarning(id: string, files: readonly string[]): PlaybookWarning {
   return {
     message: `playbook id "${id}" is used by ${files.length} files: left out, and \`lbdoctor run ${id}\` refuses it until one is renamed`,
-    problems: files.map((file) => ({ file, field: 'id', message: `id "${id}"` })),
+    problems: files.map((file) => ({ file, message: `declares id "${id}"` })),
   };
 }
 
@@ -319,14 +320,21 @@ export async function locatePlaybook(
   }
   const [{ LbdError }, { closeMatch }] = await Promise.all([import('../errors.js'), import('../suggest.js')]);
   const near = closeMatch(id, [...ids].sort());
+  const hints = [
+    ids.size === 0
+      ? 'no playbooks found'
+      : `${near ? `did you mean "${near}"? ` : ''}\`lbdoctor list\` shows them all`,
+    'a path (./my-playbook.yaml) runs a playbook file',
+  ];
+  if (unreadable.length > 0)
+    hints.push(
+      `the id of ${unreadable.length === 1 ? 'the file above' : 'the files above'} could not be read`,
+    );
   throw new LbdError('LBD_ERR_UNKNOWN_PLAYBOOK', `unknown playbook "${id}"`, {
     problems: unreadable.flatMap((u) =>
       u.problems.length > 0 ? u.problems : [{ file: u.file, message: 'not a readable playbook' }],
     ),
-    hint:
-      ids.size === 0
-        ? 'no playbooks found'
-        : `${near ? `did you mean "${near}"? ` : ''}\`lbdoctor list\` shows them all; a path (./my.yaml) runs a playbook file`,
+    hint: hints.join('; '),
   });
 }
 

@@ -357,7 +357,13 @@ export function checkPlaybookTypes(
     field = 'branches',
   ) =>
     branches.forEach((b, i) => {
-      checkCondition(stepId, k, b.when, ['steps', stepId, field, i, 'when'], subject);
+      // Compared values may read the step's own result: it is in the context by then.
+      const own = {
+        ...k,
+        mustSteps: new Set([...k.mustSteps, stepId]),
+        maySteps: new Set([...k.maySteps, stepId]),
+      };
+      checkCondition(stepId, own, b.when, ['steps', stepId, field, i, 'when'], subject);
     });
 
   const checkProbe = (
