@@ -280,7 +280,7 @@ async function runHttp(params: HttpParams, ctx: ProbeContext): Promise<Observati
     };
   } catch (err) {
     timings.totalMs = ms(performance.now() - t0);
-    let error: { kind: HttpErrorKind; code?: string; message: string; dialState?: string };
+    let error: { kind: HttpErrorKind; code?: string; message: string; dialState?: DialFailure['state'] };
     if (dialFailure) {
       error = {
         kind: dialKind(dialFailure),
