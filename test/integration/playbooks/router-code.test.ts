@@ -80,4 +80,25 @@ pools:
     expect(shop.cause).toContain('(shop-pool)');
     expect(shop.evidence).toContain('default pool in the inventory: shop-pool, members listed: 0');
   });
+
+  it.each([
+    ['every member passes from here: the checks are blocked', 'backend', 'checks-blocked', []],
+    ['a member fails the check from here', '50001', 'all-members-unhealthy', ['member-fails-health-check']],
+  ])('50000 with the pool in the inventory, %s', async (_name, member, conclusion, perMember) => {
+    const inventory = parseInventory(`
+loadbalancer: {name: lb, type: dedicated, vip_address: 127.0.0.1}
+listeners: [{name: web, protocol: HTTP, protocol_port: ${ports['50000']}, default_pool_id: p}]
+pools:
+  - id: p
+    protocol: HTTP
+    healthmonitor: {type: HTTP, url_path: /health, timeout: 2}
+    members: [{name: app1, address: 127.0.0.1, protocol_port: ${ports[member]}}]
+`);
+    const result = await diagnose('router-code', { inventory });
+    expect(result.findings.map((f) => f.conclusion).sort()).toEqual([conclusion, ...perMember].sort());
+    // The lb type came from the inventory, not from a guess.
+    expect(result.facts).toEqual([
+      expect.objectContaining({ key: 'lb_type@loadbalancer:lb', source: 'inventory' }),
+    ]);
+  });
 });
