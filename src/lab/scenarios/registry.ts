@@ -1,7 +1,7 @@
 // Every lab scenario, in one literal list (STYLE: explicit registry). Ids are
 // stable: `lbdoctor lab up --scenario ID`, the demo and tests name them.
-import { distance } from 'fastest-levenshtein';
 import { UsageError } from '../../errors.js';
+import { closeMatch } from '../../suggest.js';
 import { slowUpstream499 } from './client-499.js';
 import {
   appCookieMissing,
@@ -54,23 +54,16 @@ export const scenarios: readonly Scenario[] = [
   tlsHostnameMismatch,
 ];
 
-/** The scenario with this id; a UsageError naming the closest id otherwise. */
+/** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */
 export function findScenario(id: string): Scenario {
   const found = scenarios.find((s) => s.id === id);
   if (found) return found;
-  const closest = closestId(id);
+  const near = closeMatch(
+    id,
+    scenarios.map((s) => s.id),
+  );
   throw new UsageError(
     `unknown scenario "${id}"`,
-    `${closest ? `did you mean "${closest}"? ` : ''}\`lbdoctor lab scenarios\` lists them all`,
+    `${near ? `did you mean "${near}"? ` : ''}\`lbdoctor lab scenarios\` lists them all`,
   );
-}
-
-function closestId(id: string): string | undefined {
-  let best: { id: string; d: number } | undefined;
-  for (const s of scenarios) {
-    const d = distance(id, s.id);
-    if (!best || d < best.d) best = { id: s.id, d };
-  }
-  // A suggestion further away than half the word is noise.
-  return best && best.d <= Math.max(3, Math.ceil(id.length / 2)) ? best.id : undefined;
 }
