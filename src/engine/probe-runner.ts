@@ -4,7 +4,8 @@
 import pLimit from 'p-limit';
 import type { VantageName } from '../model/vocabulary.js';
 import type { ChecklistItem, Playbook, ProbeStep } from '../playbook/schema.js';
-import type { Observation, Probe, SectionOutput, SectionRequest } from '../probes/types.js';
+import type { Observation, Probe } from '../probes/types.js';
+import type { SectionOutput, SectionRequest } from '../transport/types.js';
 import type { Vantage, VantageProvider } from '../runners/types.js';
 import type { HostTiming } from './result.js';
 import { pruneUndefined, renderValue } from './template.js';
