@@ -2,10 +2,10 @@
 // 0 nothing at or above --fail-on; 1 findings at or above it; 3 the run could
 // not check what it needed. (2, bad input, never gets this far.)
 import { ExitCode } from '../errors.js';
-import type { RunResult, Severity } from './result.js';
+import { type RunResult, SEVERITIES, type Severity } from './result.js';
 
 export type FailOn = Severity | 'inconclusive';
-export const FAIL_ON_LEVELS: readonly FailOn[] = ['error', 'warn', 'info', 'inconclusive'];
+export const FAIL_ON_LEVELS: readonly FailOn[] = [...SEVERITIES, 'inconclusive'];
 
 const rank: Record<Severity, number> = { info: 1, warn: 2, error: 3 };
 

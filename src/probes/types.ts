@@ -1,15 +1,12 @@
 // The probe contract. A probe observes one thing and reports it; it never
 // decides what the observation means for a playbook (STYLE: goss resource/system).
 import type { z } from 'zod';
+import { Outcome as OutcomeEnum } from '../model/vocabulary.js';
 import type { Dialer, HostReader, SectionOutput, SectionRequest } from '../transport/types.js';
 
-// The transport contract lives in src/transport; re-exported for src/engine, which
-// still imports SectionOutput/SectionRequest from here.
-export type { Dialer, HostReader, SectionOutput, SectionRequest } from '../transport/types.js';
-
-/** The closed outcome set (DESIGN.md). "Could not check" is `error`, never `fail`. */
-export type Outcome = 'pass' | 'fail' | 'error' | 'skip';
-export const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'error', 'skip'];
+/** The closed outcome set (DESIGN.md, src/model/vocabulary.ts). "Could not check" is `error`, never `fail`. */
+export type Outcome = import('../model/vocabulary.js').Outcome;
+export const OUTCOMES: readonly Outcome[] = OutcomeEnum.options;
 
 export interface Observation {
   outcome: Outcome;

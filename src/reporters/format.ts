@@ -1,6 +1,13 @@
 // Small wording helpers shared by the human-facing reporters, so text,
 // markdown, junit and the live renderer name things the same way.
-import type { Finding, Inconclusive, RunResult, Severity, Subject } from '../engine/result.js';
+import {
+  type Finding,
+  type Inconclusive,
+  type RunResult,
+  SEVERITIES,
+  type Severity,
+  type Subject,
+} from '../engine/result.js';
 
 /** "0.4 ms", "12 ms", "1.2 s", "2 min 5 s". */
 export function formatDuration(ms: number): string {
@@ -72,9 +79,7 @@ export function faqLabel(faq: readonly string[]): string {
 /** One line summing up the verdict: "FAIL: 2 findings (1 error, 1 warn), 1 inconclusive walk". */
 export function verdictSummary(result: RunResult): string {
   const counts = countBySeverity(result.findings);
-  const parts = (['error', 'warn', 'info'] as const)
-    .filter((s) => counts[s] > 0)
-    .map((s) => `${counts[s]} ${s}`);
+  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
   const findings =
     result.findings.length === 0
       ? 'no findings'

@@ -1,6 +1,7 @@
 // A playbook's decision graph as Mermaid (renders in GitHub/GitLab markdown)
 // or Graphviz DOT, with the steps a run visited and the edges it took
 // highlighted. Used by `lbdoctor show <id> --graph` and the markdown report.
+import { SEVERITIES } from '../engine/result.js';
 import type { DecisionGraph, GraphEdge, GraphNode } from '../playbook/graph-types.js';
 
 export interface GraphHighlight {
@@ -102,7 +103,7 @@ export function toMermaid(
     '  classDef warn fill:#fff4d6,stroke:#b7791f',
     '  classDef info fill:#e3f0fb,stroke:#2b6cb0',
   );
-  for (const sev of ['error', 'warn', 'info'] as const) {
+  for (const sev of SEVERITIES) {
     const members = graph.nodes
       .filter((n) => n.kind === 'conclude' && n.severity === sev)
       .map((n) => ids.get(n.id));

@@ -73,6 +73,7 @@ function findingDetails(f: Finding, n: number): string[] {
     if (commands.length > 0) lines.push(...fenced('sh', commands.join('\n')));
     lines.push('');
   }
+  if (f.see?.length) lines.push(`Next: ${f.see.map((id) => mdCode(`lbdoctor run ${id}`)).join(', ')}`, '');
   if (f.path.length > 0) lines.push(`Path: ${f.path.map(mdCode).join(' → ')}`, '');
   return lines;
 }

@@ -4,7 +4,7 @@
 // unchecked thing must never read as "ok" — then assumed facts and host timings.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckRecord, Finding, Inconclusive, RunResult, Severity } from '../engine/result.js';
-import type { Outcome } from '../probes/types.js';
+import { OUTCOMES, type Outcome } from '../probes/types.js';
 import {
   faqLabel,
   formatDuration,
@@ -61,6 +61,7 @@ function renderFinding(f: Finding, p: Paint): string[] {
     for (const x of f.fix)
       lines.push(...bullet(x, isCommand(x) ? `      ${p.code('$')} ` : '      - ', '        '));
   }
+  for (const id of f.see ?? []) lines.push(`    ${p.label('next')} ${p.code(`lbdoctor run ${id}`)}`);
   const where = [faqLabel(f.faq), f.path.length > 0 ? `path ${f.path.join(' → ')}` : '']
     .filter(Boolean)
     .join(' · ');
@@ -78,8 +79,7 @@ function renderChecks(checks: readonly CheckRecord[], verbose: boolean, p: Paint
   if (checks.length === 0) return [];
   const counts: Record<Outcome, number> = { pass: 0, fail: 0, error: 0, skip: 0 };
   for (const c of checks) counts[c.outcome]++;
-  const tally = (['pass', 'fail', 'error', 'skip'] as const)
-    .filter((o) => counts[o] > 0)
+  const tally = OUTCOMES.filter((o) => counts[o] > 0)
     .map((o) => p.outcome(o, `${counts[o]} ${o}`))
     .join(', ');
   const lines = ['', p.heading(`Checks (${plural(checks.length, 'check')}: ${tally})`)];
