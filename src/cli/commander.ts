@@ -5,4 +5,4 @@ import { createRequire } from 'node:module';
 
 const commander = createRequire(import.meta.url)('commander') as typeof import('commander');
 
-export const { Command, CommanderError, Option } = commander;
+export const { Command, CommanderError, Help, Option } = commander;

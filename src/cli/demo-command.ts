@@ -5,8 +5,7 @@
 import { UsageError } from '../errors.js';
 import { findScenario, scenarios } from '../lab/scenarios/index.js';
 import type { Scenario } from '../lab/scenarios/index.js';
-import { findPlaybook, loadAllPlaybooks } from '../playbook/load.js';
-import { probeKinds } from '../probes/registry.js';
+import { listPlaybooks, locatePlaybook } from '../playbook/catalog.js';
 import { parseFormatSpec } from '../reporters/registry.js';
 import { playbookDirs } from './playbook-dirs.js';
 import { executeRun } from './run-command.js';
@@ -17,9 +16,7 @@ export async function demoCommand(opts: {
   format?: string[];
 }): Promise<number> {
   const formats = (opts.format?.length ? opts.format : ['text']).map(parseFormatSpec);
-  const available = new Set(
-    (await loadAllPlaybooks(playbookDirs([]), probeKinds())).map((p) => p.playbook.id),
-  );
+  const available = new Set((await listPlaybooks(playbookDirs([]))).playbooks.map((p) => p.id));
   const runnable = scenarios.filter((s) => available.has(s.playbook));
   let chosen: Scenario[];
   if (opts.all) chosen = runnable;
@@ -44,7 +41,7 @@ export async function demoCommand(opts: {
 async function demoOne(scenario: Scenario, formats: ReturnType<typeof parseFormatSpec>[]): Promise<boolean> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   say(`▶ scenario ${scenario.id}: ${scenario.title} (FAQ ${scenario.faq})`);
-  const { playbook } = await findPlaybook(scenario.playbook, playbookDirs([]), probeKinds());
+  const { playbook } = await locatePlaybook(scenario.playbook, playbookDirs([]));
   const running = await scenario.start();
   try {
     for (const l of running.listeners) say(`  reference load balancer listener ${l.name}: ${l.url}`);

@@ -1,27 +1,30 @@
 // The one place that decides the exit code. Commands are plain async functions
 // returning an exit code; libraries throw LbdError; anything else is a bug
 // (reported without a stack trace unless --debug, so bad input never shows one).
+// errors.ts is loaded only when something went wrong (startup is a goal).
 import type { Command as CommandType } from 'commander';
 import { Command, CommanderError } from './commander.js';
-import { ExitCode, formatProblem, LbdError } from '../errors.js';
 import { registerCommands } from './program.js';
+
+/** The exit codes of errors.ts's ExitCode, repeated so a clean run never loads it. */
+const OK = 0;
+const BAD_INPUT = 2;
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
   const program = new Command();
-  const outcome = { code: ExitCode.ok as number };
+  const outcome = { code: OK };
   // Before any subcommand exists: commander copies these settings into each
   // subcommand when it is created, so a usage error at any depth throws a
   // CommanderError here instead of calling process.exit(1) itself.
   program.exitOverride();
   program.configureOutput({ outputError: () => {} });
-  registerCommands(program, (code) => {
-    outcome.code = code;
-  });
   try {
+    // Only the command argv names is loaded in full; the others are stubs for help.
+    await registerCommands(program, (code) => (outcome.code = code), argv);
     await program.parseAsync(argv);
   } catch (err) {
-    outcome.code = reportError(err, debug, () => usageHint(program, argv.slice(2)));
+    outcome.code = await reportError(err, debug, () => usageHint(program, argv.slice(2)));
   }
   // process.exitCode, not process.exit(): stdout drains first (pipes, files).
   process.exitCode = outcome.code;
@@ -31,12 +34,12 @@ export async function main(argv: string[]): Promise<void> {
  * Errors to an exit code and a message on stderr. `usage` names the help to
  * read for a commander usage error (e.g. "lbdoctor lab up --help").
  */
-export function reportError(err: unknown, debug: boolean, usage?: () => string): number {
+export async function reportError(err: unknown, debug: boolean, usage?: () => string): Promise<number> {
   if (err instanceof CommanderError) {
     // Help and version (exit code 0) are not errors; commander already printed them.
-    if (err.exitCode === 0) return ExitCode.ok;
+    if (err.exitCode === 0) return OK;
     // A group without its subcommand: commander printed the group's help on stderr.
-    if (err.code === 'commander.help') return ExitCode.badInput;
+    if (err.code === 'commander.help') return BAD_INPUT;
     // Bad usage: one line. Commander's message is "error: …", maybe with "\n(Did you mean …?)".
     const message = err.message
       .replace(/^error: /, '')
@@ -47,8 +50,9 @@ export function reportError(err: unknown, debug: boolean, usage?: () => string):
     const see = usage ? ` (see \`${usage()}\`)` : '';
     process.stderr.write(`lbdoctor: ${message}${see} [LBD_ERR_USAGE]\n`);
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
-    return ExitCode.badInput;
+    return BAD_INPUT;
   }
+  const { LbdError, formatProblem } = await import('../errors.js');
   if (err instanceof LbdError) {
     const lines = [`lbdoctor: ${err.message} [${err.code}]`];
     for (const p of err.problems) lines.push(`  ${formatProblem(p)}`);
@@ -61,7 +65,7 @@ export function reportError(err: unknown, debug: boolean, usage?: () => string):
   process.stderr.write(`lbdoctor: internal error: ${message} [LBD_ERR_INTERNAL]\n`);
   if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('  run again with --debug for a stack trace, and please report it\n');
-  return ExitCode.badInput;
+  return BAD_INPUT;
 }
 
 /** `lbdoctor lab up --help`: the deepest command the arguments name. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { BUNDLED_PLAYBOOKS } from '../playbook/load.js';
+import { BUNDLED_PLAYBOOKS } from '../playbook/catalog.js';
 
-/** The bundled playbooks plus any --playbooks folders, in that order. */
+/** The bundled playbooks plus any --playbooks folders, in that order, each once. */
 export function playbookDirs(extra: readonly string[] | undefined): string[] {
-  return [BUNDLED_PLAYBOOKS, ...(extra ?? []).map((d) => resolve(d))];
+  return [...new Set([BUNDLED_PLAYBOOKS, ...(extra ?? []).map((d) => resolve(d))])];
 }

@@ -11,9 +11,9 @@ import { UsageError } from '../errors.js';
 import type { Inventory } from '../model/inventory.js';
 import { loadInventory } from '../model/load-inventory.js';
 import { loadValidated } from '../model/locate.js';
-import { findPlaybook } from '../playbook/load.js';
+import { locatePlaybook } from '../playbook/catalog.js';
 import { toDecisionGraph } from '../playbook/graph.js';
-import { loadProbe, probeKinds } from '../probes/registry.js';
+import { loadProbe } from '../probes/registry.js';
 import { shouldUseColor } from '../reporters/color.js';
 import { type FormatSpec, parseFormatSpec, writeReports } from '../reporters/registry.js';
 import { secretsFromInventory } from '../reporters/redact.js';
@@ -35,7 +35,7 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
     throw new UsageError(`--concurrency "${opts.concurrency}" is not a positive whole number`);
   }
   const target: Target | undefined = opts.target ? parseTarget(opts.target) : undefined;
-  const { playbook } = await findPlaybook(id, playbookDirs(opts.playbooks), probeKinds());
+  const { playbook } = await locatePlaybook(id, playbookDirs(opts.playbooks));
   const inventory: Inventory | undefined = opts.inventory ? await loadInventory(opts.inventory) : undefined;
   const answers = opts.answers ? await loadAnswers(opts.answers) : {};
   if (!inventory && !target) {

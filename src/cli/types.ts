@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 export type SetExitCode = (code: number) => void;
 
 /**
- * Every command file exports one `register…(parent, setExitCode)`. The file
- * itself imports only commander (types) so that `--help`, `--version` and
- * `list` stay fast; its action imports the heavy modules it needs lazily.
+ * Every command file exports one `register…(command, setExitCode)`, which gives
+ * the command program.ts created (name, arguments, description) its options,
+ * help text and action, or its subcommands. The file imports only light
+ * modules; its action imports the heavy ones it needs lazily.
  */
-export type RegisterCommand = (parent: Command, setExitCode: SetExitCode) => void;
+export type RegisterCommand = (command: Command, setExitCode: SetExitCode) => void;

@@ -21,7 +21,7 @@ describe('src/model imports nothing above it', () => {
 
   it('`lbdoctor schema` still knows every kind', async () => {
     const { SCHEMA_KINDS, jsonSchemaFor } = await import('../../src/cli/json-schemas.js');
-    expect([...SCHEMA_KINDS]).toEqual(['inventory', 'playbook', 'report']);
+    expect([...SCHEMA_KINDS]).toEqual(expect.arrayContaining(['inventory', 'playbook', 'report']));
     for (const kind of SCHEMA_KINDS) expect((await jsonSchemaFor(kind)).title).toBe(`lbdoctor ${kind}`);
   });
 });

@@ -87,6 +87,8 @@ steps:
     title: change approved
     fact: change_approved
     question: Was the change approved?
+    why: an unapproved change is the finding, whatever the port does
+    console: the change ticket
     branches: [{when: {path: value, equals: false}, goto: not-approved}]
     default: connect
     unknown: connect

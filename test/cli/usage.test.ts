@@ -14,7 +14,7 @@ describe('usage errors exit 2', () => {
     [['lab', 'up'], /required option '-s, --scenario <name>' not specified/],
     [['lab', 'hosts', 'up', '--nope'], /unknown option '--nope'/],
     [['reference', 'serve'], /required option '-c, --config <inventory>' not specified/],
-    [['show'], /missing required argument 'id'/],
+    [['show'], /missing required argument 'playbook'/],
     [['schema'], /missing required argument 'kind'/],
     [['list', 'extra'], /too many arguments/],
     [['bogus'], /unknown command 'bogus'/],

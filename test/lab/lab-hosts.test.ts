@@ -31,10 +31,15 @@ async function cli(args: string[]): Promise<{ out: string; code: number | undefi
   });
   try {
     const program = new Command().exitOverride();
-    registerCommands(program, (c) => {
-      code = c;
-    });
-    await program.parseAsync(['node', 'lbdoctor', ...args]);
+    const argv = ['node', 'lbdoctor', ...args];
+    await registerCommands(
+      program,
+      (c) => {
+        code = c;
+      },
+      argv,
+    );
+    await program.parseAsync(argv);
   } finally {
     spy.mockRestore();
   }

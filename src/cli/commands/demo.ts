@@ -1,12 +1,8 @@
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
 
-export const registerDemo: RegisterCommand = (program, setExitCode) => {
-  program
-    .command('demo')
-    .description(
-      'reproduce an FAQ fault on the bundled reference load balancer, diagnose it, tear it down (no cloud account needed)',
-    )
+export const registerDemo: RegisterCommand = (demo, setExitCode) => {
+  demo
     .option(
       '-s, --scenario <id>',
       'which fault to reproduce (`lbdoctor lab scenarios` lists them)',

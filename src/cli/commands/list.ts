@@ -1,44 +1,46 @@
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
 
-export const registerList: RegisterCommand = (program, setExitCode) => {
-  program
-    .command('list')
-    .description('list the playbooks: id, title, FAQ sections, symptoms')
+export const registerList: RegisterCommand = (list, setExitCode) => {
+  list
     .option('--format <format>', 'text or json', 'text')
     .option('--playbooks <dir>', 'also load playbooks from this folder (repeatable)', collect)
+    .addHelpText(
+      'after',
+      '\nA file of a --playbooks folder that is not a valid playbook is skipped with a warning on stderr\n(its problems with file:line:column); the others are listed.',
+    )
     .action(async (opts: { format: string; playbooks?: string[] }) => {
-      const { UsageError } = await import('../../errors.js');
       if (opts.format !== 'text' && opts.format !== 'json') {
+        const { UsageError } = await import('../../errors.js');
         throw new UsageError(
           `unknown format "${opts.format}" for list`,
           'use --format text or --format json',
           'LBD_ERR_UNKNOWN_FORMAT',
         );
       }
-      const [{ loadAllPlaybooks }, { probeKinds }, { playbookDirs }] = await Promise.all([
-        import('../../playbook/load.js'),
-        import('../../probes/registry.js'),
+      // The bundled playbooks come from their catalog: no YAML parser, no schema (startup).
+      const [{ listPlaybooks }, { playbookDirs }] = await Promise.all([
+        import('../../playbook/catalog.js'),
         import('../playbook-dirs.js'),
       ]);
-      const all = await loadAllPlaybooks(playbookDirs(opts.playbooks), probeKinds());
-      const rows = all
-        .map(({ playbook: p, file }) => ({
-          id: p.id,
-          title: p.title,
-          faq: p.faq,
-          symptoms: p.symptoms,
-          file,
-        }))
-        .sort((a, b) => a.id.localeCompare(b.id));
+      const { playbooks: rows, warnings } = await listPlaybooks(playbookDirs(opts.playbooks));
+      if (warnings.length > 0) {
+        const { formatProblem } = await import('../../errors.js');
+        for (const w of warnings) {
+          process.stderr.write(`lbdoctor: warning: ${w.message}\n`);
+          for (const p of w.problems) process.stderr.write(`  ${formatProblem(p)}\n`);
+        }
+      }
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
         const width = Math.max(2, ...rows.map((r) => r.id.length));
+        const out: string[] = [];
         for (const r of rows) {
-          process.stdout.write(`${r.id.padEnd(width)}  ${r.title}  (FAQ ${r.faq.join(', ')})\n`);
-          for (const s of r.symptoms) process.stdout.write(`${' '.repeat(width)}    - ${s}\n`);
+          out.push(`${r.id.padEnd(width)}  ${r.title}  (FAQ ${r.faq.join(', ')})`);
+          for (const s of r.symptoms) out.push(`${' '.repeat(width)}    - ${s}`);
         }
+        if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
       }
       setExitCode(0);
     });

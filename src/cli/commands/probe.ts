@@ -24,13 +24,9 @@ interface ProbeFlags {
   identity?: string;
 }
 
-export const registerProbe: RegisterCommand = (program: Command, setExitCode) => {
+export const registerProbe: RegisterCommand = (probe: Command, setExitCode) => {
   addSshOptions(
-    program
-      .command('probe <kind>')
-      .description(
-        'run one probe ad hoc (tcp, http, tls, udp, ping, websocket, and host probes) and print what it saw',
-      )
+    probe
       .option('--target <host:port>', 'where to probe (a host alone for ping)')
       .option(
         '--with <key=value>',

@@ -4,10 +4,7 @@
 import type { Command } from 'commander';
 import type { RegisterCommand } from '../types.js';
 
-export const registerReference: RegisterCommand = (parent: Command, setExitCode) => {
-  const reference = parent
-    .command('reference')
-    .description('the bundled reference load balancer (ELB behaviour, locally)');
+export const registerReference: RegisterCommand = (reference: Command, setExitCode) => {
   reference
     .command('serve')
     .description(

@@ -26,11 +26,9 @@ export interface RunOptions {
   verbose?: boolean;
 }
 
-export const registerRun: RegisterCommand = (program, setExitCode) => {
+export const registerRun: RegisterCommand = (run, setExitCode) => {
   addSshOptions(
-    program
-      .command('run <playbook>')
-      .description('run a playbook and print a diagnosis: cause, evidence, fix, FAQ section')
+    run
       .option(
         '-i, --inventory <file>',
         'inventory (YAML/JSON) describing the load balancer, listeners, pools, members, SSH reach',
@@ -70,8 +68,12 @@ export const registerRun: RegisterCommand = (program, setExitCode) => {
     .addHelpText(
       'after',
       `
+<playbook> is an id (\`lbdoctor list\`) or a playbook file: an argument with a
+path separator or ending in .yaml/.yml is read as a file.
+
 Examples:
   lbdoctor run router-code --target 127.0.0.1:8080
+  lbdoctor run ./playbooks/my-check.yaml --target 127.0.0.1:8080
   lbdoctor run router-code -i inventory.yaml --format json:report.json --format junit:junit.xml
   lbdoctor run router-code -i inventory.yaml --non-interactive --fail-on warn
 

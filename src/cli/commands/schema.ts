@@ -1,11 +1,7 @@
 import type { RegisterCommand } from '../types.js';
 
-export const registerSchema: RegisterCommand = (program, setExitCode) => {
-  program
-    .command('schema <kind>')
-    .description(
-      'print the JSON Schema of an inventory, a playbook or a JSON report (for editors: "$schema")',
-    )
+export const registerSchema: RegisterCommand = (schema, setExitCode) => {
+  schema
     .addHelpText('after', '\nKinds: inventory, playbook, report\nThe same files are committed in schemas/.')
     .action(async (kind: string) => {
       const { jsonSchemaFor, SCHEMA_KINDS } = await import('../json-schemas.js');

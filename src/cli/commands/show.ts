@@ -1,10 +1,8 @@
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
 
-export const registerShow: RegisterCommand = (program, setExitCode) => {
-  program
-    .command('show <id>')
-    .description('show a playbook: its steps, branches and conclusions, or its decision graph')
+export const registerShow: RegisterCommand = (show, setExitCode) => {
+  show
     .option('--graph <kind>', 'print the decision graph as mermaid or dot')
     .option('--playbooks <dir>', 'also load playbooks from this folder (repeatable)', collect)
     .action(async (id: string, opts: { graph?: string; playbooks?: string[] }) => {
@@ -12,14 +10,12 @@ export const registerShow: RegisterCommand = (program, setExitCode) => {
       if (opts.graph !== undefined && opts.graph !== 'mermaid' && opts.graph !== 'dot') {
         throw new UsageError(`unknown graph kind "${opts.graph}"`, 'use --graph mermaid or --graph dot');
       }
-      const [{ findPlaybook }, { probeKinds }, { playbookDirs }, { toDecisionGraph, stepEdges }] =
-        await Promise.all([
-          import('../../playbook/load.js'),
-          import('../../probes/registry.js'),
-          import('../playbook-dirs.js'),
-          import('../../playbook/graph.js'),
-        ]);
-      const { playbook: pb, file } = await findPlaybook(id, playbookDirs(opts.playbooks), probeKinds());
+      const [{ locatePlaybook }, { playbookDirs }, { toDecisionGraph, stepEdges }] = await Promise.all([
+        import('../../playbook/catalog.js'),
+        import('../playbook-dirs.js'),
+        import('../../playbook/graph.js'),
+      ]);
+      const { playbook: pb, file } = await locatePlaybook(id, playbookDirs(opts.playbooks));
       if (opts.graph) {
         const { toMermaid, toGraphviz } = await import('../../reporters/graph.js');
         const graph = toDecisionGraph(pb);

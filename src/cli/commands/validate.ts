@@ -1,9 +1,7 @@
 import type { RegisterCommand } from '../types.js';
 
-export const registerValidate: RegisterCommand = (program, setExitCode) => {
-  program
-    .command('validate <files...>')
-    .description('check playbooks and inventories: schema errors and graph problems with file:line:column')
+export const registerValidate: RegisterCommand = (validate, setExitCode) => {
+  validate
     .addHelpText(
       'after',
       '\nExamples:\n  lbdoctor validate playbooks/*.yaml\n  lbdoctor validate my-inventory.yaml',
@@ -13,13 +11,11 @@ export const registerValidate: RegisterCommand = (program, setExitCode) => {
         { InputError, formatProblem },
         { loadPlaybookFile },
         { loadInventory },
-        { probeKinds },
         { readText, parseLocated },
       ] = await Promise.all([
         import('../../errors.js'),
         import('../../playbook/load.js'),
         import('../../model/load-inventory.js'),
-        import('../../probes/registry.js'),
         import('../../model/locate.js'),
       ]);
       let bad = 0;
@@ -28,7 +24,7 @@ export const registerValidate: RegisterCommand = (program, setExitCode) => {
           // A playbook has `steps`; anything else is treated as an inventory.
           const doc = parseLocated(file, await readText(file, 'file'));
           const isPlaybook = typeof doc.value === 'object' && doc.value !== null && 'steps' in doc.value;
-          if (isPlaybook) await loadPlaybookFile(file, probeKinds());
+          if (isPlaybook) await loadPlaybookFile(file);
           else await loadInventory(file);
           process.stdout.write(`ok  ${file} (${isPlaybook ? 'playbook' : 'inventory'})\n`);
         } catch (err) {
