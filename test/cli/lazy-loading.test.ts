@@ -1,5 +1,5 @@
 // --version, --help and list must not load network, SSH or prompt modules:
-// they are what makes startup slow (issue 2, "Speed").
+// they are what makes startup slow (issue 2, "Speed"). bench/startup measures it.
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,5 +36,24 @@ describe('startup loads no heavy modules', () => {
     expect(loaded.some((u) => u.includes('/dist/cli/main.js'))).toBe(true);
     const heavy = loaded.filter((u) => HEAVY.some((re) => re.test(u)));
     expect(heavy).toEqual([]);
+  });
+});
+
+describe('startup loads only what the command needs', () => {
+  const commandModules = (loaded: string[]) =>
+    loaded.filter((u) => /\/dist\/cli\/commands\//.test(u)).map((u) => u.replace(/.*\/commands\//, ''));
+
+  it('--help loads no command module (the others are stubs)', async () => {
+    expect(commandModules(await modulesLoadedBy(['--help']))).toEqual([]);
+    expect(commandModules(await modulesLoadedBy(['run', '--help']))).toEqual(['run.js']);
+  });
+
+  it('list reads the bundled playbooks from their catalog: no YAML parser, no zod, no playbook checks', async () => {
+    const loaded = await modulesLoadedBy(['list']);
+    expect(commandModules(loaded)).toEqual(['list.js']);
+    const parsing = loaded.filter((u) =>
+      /\/node_modules\/(yaml|zod)\/|\/dist\/playbook\/(load|parse|schema|validate)\.js/.test(u),
+    );
+    expect(parsing, 'stale or missing dist/playbook/catalog.json? run `npm run build`').toEqual([]);
   });
 });
