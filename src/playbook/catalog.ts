@@ -101,7 +101,8 @@ export async function playbookFiles(dirs: readonly string[]): Promise<string[]> 
 /** FNV-1a (32 bits) of the file's bytes: enough to tell an edited playbook from the one catalogued. */
 function contentHash(bytes: Uint8Array): string {
   let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+  // An indexed loop: iterating the Buffer is four times slower before the JIT warms up.
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return (h >>> 0).toString(16).padStart(8, '0');
 }
 
