@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { type FailOn, exitCodeFor } from '../engine/exit-code.js';
 import { runPlaybook } from '../engine/engine.js';
-import { type FactInputs, parseSetFlags, type Prompter } from '../engine/facts.js';
+import { type FactInputs, parseSetFlags, type Prompter, unusedFacts } from '../engine/facts.js';
 import type { RunResult } from '../engine/result.js';
 import type { Playbook } from '../playbook/schema.js';
 import type { Target } from '../engine/scope.js';
@@ -12,6 +12,7 @@ import type { Inventory } from '../model/inventory.js';
 import { loadInventory } from '../model/load-inventory.js';
 import { loadValidated } from '../model/locate.js';
 import { locatePlaybook } from '../playbook/catalog.js';
+import { parseInputFlags } from '../playbook/inputs.js';
 import { toDecisionGraph } from '../playbook/graph.js';
 import { loadProbe } from '../probes/registry.js';
 import { shouldUseColor } from '../reporters/color.js';
@@ -36,6 +37,8 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
   }
   const target: Target | undefined = opts.target ? parseTarget(opts.target) : undefined;
   const { playbook } = await locatePlaybook(id, playbookDirs(opts.playbooks));
+  const inputs = parseInputFlags(opts.input ?? [], playbook);
+  warnUnusedFacts(set, playbook);
   const inventory: Inventory | undefined = opts.inventory ? await loadInventory(opts.inventory) : undefined;
   const answers = opts.answers ? await loadAnswers(opts.answers) : {};
   if (!inventory && !target) {
@@ -48,6 +51,7 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
     playbook,
     inventory,
     target,
+    inputs,
     formats,
     facts: {
       set,
@@ -68,6 +72,8 @@ export interface ExecuteRunOptions {
   playbook: Playbook;
   inventory: Inventory | undefined;
   target: Target | undefined;
+  /** --input values (the playbook's declared defaults fill the rest). */
+  inputs?: Readonly<Record<string, string>>;
   formats: readonly FormatSpec[];
   facts: FactInputs;
   timeoutMs: number;
@@ -106,6 +112,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunRes
       playbook: o.playbook,
       ...(o.inventory ? { inventory: o.inventory } : {}),
       ...(o.target ? { target: o.target } : {}),
+      ...(o.inputs ? { inputs: o.inputs } : {}),
       loadProbe,
       vantages,
       facts: o.facts,
@@ -144,6 +151,20 @@ export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunRes
   }
 }
 
+/** A --set no step asks for is most likely a typo: say so, and which facts the playbook asks. */
+function warnUnusedFacts(set: ReadonlyMap<string, string>, playbook: Playbook): void {
+  const asked = [
+    ...new Set(Object.values(playbook.steps).flatMap((s) => (s.kind === 'ask' ? [s.fact] : []))),
+  ];
+  for (const fact of unusedFacts(set, asked)) {
+    process.stderr.write(
+      `lbdoctor: warning: --set ${fact}: no step of ${playbook.id} asks for it (${
+        asked.length ? `it asks: ${asked.join(', ')}` : 'it asks nothing'
+      })\n`,
+    );
+  }
+}
+
 const Answers = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
 async function loadAnswers(file: string): Promise<Record<string, unknown>> {
@@ -156,6 +177,8 @@ export async function createPrompter(): Promise<Prompter> {
   const { input, select } = await import('@inquirer/prompts');
   const dontKnow = "I don't know";
   return async (q) => {
+    // Why it matters and where to look, so the operator can answer rather than guess.
+    process.stderr.write(`\n  why: ${q.why}\n  where: ${q.console}\n`);
     switch (q.type) {
       case 'boolean': {
         const a = await select({ message: q.question, choices: ['yes', 'no', dontKnow] });

@@ -143,3 +143,11 @@ export function parseSetFlags(flags: readonly string[]): Map<string, string> {
   }
   return out;
 }
+
+/**
+ * `--set` keys that no ask step of the playbook asks for: most likely a typo,
+ * and an answer nobody reads. Returns the unused fact ids.
+ */
+export function unusedFacts(set: ReadonlyMap<string, string>, asked: readonly string[]): string[] {
+  return [...set.keys()].map((k) => k.split('@')[0]!).filter((fact) => !asked.includes(fact));
+}

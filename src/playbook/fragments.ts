@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Problem } from '../errors.js';
 import { fieldPath, type LocatedDocument, validateText } from '../model/locate.js';
 import { InputError } from '../errors.js';
+import { stepEdges } from './graph.js';
 import { Fragment } from './schema.js';
 
 export interface LoadedFragment {
@@ -67,4 +68,26 @@ export function loadFragments(
 /** Problems located in a fragment's own file. */
 export function locateIn(f: LoadedFragment, path: PropertyKey[]): Omit<Problem, 'message'> {
   return { file: f.file, ...(f.doc.locate(path) ?? {}), field: fieldPath(path) };
+}
+
+/**
+ * A fragment on its own (`lbdoctor validate fragments/x.yaml`): its schema, and
+ * every step it goes to is its own or one it `needs`. Paths and parameters are
+ * checked where it is included, since they depend on the including playbook.
+ */
+export function parseFragment(file: string, text: string): LoadedFragment {
+  const { doc, data } = validateText(file, text, Fragment, 'playbook fragment');
+  const loaded = { fragment: data, file, doc };
+  const known = new Set([...Object.keys(data.steps), ...data.needs]);
+  const problems: Problem[] = [];
+  for (const [id, step] of Object.entries(data.steps))
+    for (const e of stepEdges(id, step))
+      if (!known.has(e.to))
+        problems.push({
+          ...locateIn(loaded, e.field),
+          message: `step "${e.to}" is neither in the fragment nor in its needs`,
+          expected: `a step of the fragment, or add "${e.to}" to needs`,
+        });
+  if (problems.length > 0) throw new InputError(`${file} is not a valid playbook fragment`, problems);
+  return loaded;
 }

@@ -8,6 +8,7 @@ export interface RunOptions {
   inventory?: string;
   target?: string;
   set?: string[];
+  input?: string[];
   answers?: string;
   nonInteractive?: boolean;
   format?: string[];
@@ -43,6 +44,11 @@ export const registerRun: RegisterCommand = (run, setExitCode) => {
         collect,
       )
       .option('--answers <file>', 'YAML/JSON file of fact: value answers')
+      .option(
+        '--input <name=value>',
+        'give the playbook one of its inputs (repeatable): --input path=/health (`lbdoctor show ID` lists them)',
+        collect,
+      )
       .option(
         '--non-interactive',
         'never prompt (implied when stdin is not a TTY or CI is set); unanswered questions take their unknown branch',

@@ -26,6 +26,22 @@ export const registerShow: RegisterCommand = (show, setExitCode) => {
       const out: string[] = [`${pb.id} — ${pb.title}`, `FAQ ${pb.faq.join(', ')}    ${file}`];
       if (pb.description) out.push('', pb.description);
       if (pb.symptoms.length) out.push('', 'Symptoms:', ...pb.symptoms.map((s) => `  - ${s}`));
+      const inputs = Object.entries(pb.inputs);
+      if (inputs.length)
+        out.push(
+          '',
+          'Inputs (--input NAME=VALUE):',
+          ...inputs.map(
+            ([name, i]) => `  ${name}: ${i.about}${i.default === undefined ? '' : ` (default ${i.default})`}`,
+          ),
+        );
+      const asks = Object.values(pb.steps).flatMap((s) => (s.kind === 'ask' ? [s] : []));
+      if (asks.length)
+        out.push(
+          '',
+          'Facts it may ask (--set FACT=VALUE):',
+          ...asks.map((a) => `  ${a.fact}: ${a.question}`),
+        );
       out.push('', `Steps (start: ${pb.start}):`);
       for (const [sid, step] of Object.entries(pb.steps)) {
         const what =

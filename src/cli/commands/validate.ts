@@ -12,21 +12,26 @@ export const registerValidate: RegisterCommand = (validate, setExitCode) => {
         { loadPlaybookFile },
         { loadInventory },
         { readText, parseLocated },
+        { parseFragment },
       ] = await Promise.all([
         import('../../errors.js'),
         import('../../playbook/load.js'),
         import('../../model/load-inventory.js'),
         import('../../model/locate.js'),
+        import('../../playbook/fragments.js'),
       ]);
       let bad = 0;
       for (const file of files) {
         try {
-          // A playbook has `steps`; anything else is treated as an inventory.
-          const doc = parseLocated(file, await readText(file, 'file'));
-          const isPlaybook = typeof doc.value === 'object' && doc.value !== null && 'steps' in doc.value;
-          if (isPlaybook) await loadPlaybookFile(file);
+          // A playbook has `steps` and a `start`; a fragment `steps` alone; anything else is an inventory.
+          const text = await readText(file, 'file');
+          const doc = parseLocated(file, text);
+          const value = typeof doc.value === 'object' && doc.value !== null ? doc.value : {};
+          const kind = 'steps' in value ? ('start' in value ? 'playbook' : 'fragment') : 'inventory';
+          if (kind === 'playbook') await loadPlaybookFile(file);
+          else if (kind === 'fragment') parseFragment(file, text);
           else await loadInventory(file);
-          process.stdout.write(`ok  ${file} (${isPlaybook ? 'playbook' : 'inventory'})\n`);
+          process.stdout.write(`ok  ${file} (${kind})\n`);
         } catch (err) {
           if (!(err instanceof InputError)) throw err;
           bad++;
