@@ -8,23 +8,14 @@ import { parsePlaybook, type LoadedPlaybook } from './parse.js';
 
 export { BUNDLED_PLAYBOOKS, parsePlaybook, playbookFiles, type LoadedPlaybook };
 
-/**
- * Parses and checks one playbook file; throws InputError with every problem found.
- * (`_knownProbes` is ignored: parsePlaybook checks against the probe registry itself.)
- */
-export async function loadPlaybookFile(
-  file: string,
-  _knownProbes?: readonly string[],
-): Promise<LoadedPlaybook> {
+/** Parses and checks one playbook file; throws InputError with every problem found. */
+export async function loadPlaybookFile(file: string): Promise<LoadedPlaybook> {
   const text = await readText(file, 'playbook');
   return parsePlaybook(file, text);
 }
 
 /** Every playbook in the given folders, all valid, ids unique across them; else one InputError listing every problem. */
-export async function loadAllPlaybooks(
-  dirs: readonly string[],
-  _knownProbes?: readonly string[],
-): Promise<LoadedPlaybook[]> {
+export async function loadAllPlaybooks(dirs: readonly string[]): Promise<LoadedPlaybook[]> {
   const loaded: LoadedPlaybook[] = [];
   const problems: Problem[] = [];
   for (const file of await playbookFiles(dirs)) {
@@ -47,14 +38,7 @@ export async function loadAllPlaybooks(
   return loaded;
 }
 
-/**
- * One playbook by id (or by path), loading only its file: see locatePlaybook.
- * (`_knownProbes` is ignored, as for loadPlaybookFile.)
- */
-export async function findPlaybook(
-  id: string,
-  dirs: readonly string[],
-  _knownProbes?: readonly string[],
-): Promise<LoadedPlaybook> {
+/** One playbook by id (or by path), loading only its file: see locatePlaybook. */
+export async function findPlaybook(id: string, dirs: readonly string[]): Promise<LoadedPlaybook> {
   return locatePlaybook(id, dirs);
 }

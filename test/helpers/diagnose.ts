@@ -5,14 +5,14 @@ import type { RunResult } from '../../src/engine/result.js';
 import type { Target } from '../../src/engine/scope.js';
 import type { Inventory } from '../../src/model/inventory.js';
 import { BUNDLED_PLAYBOOKS, findPlaybook } from '../../src/playbook/load.js';
-import { loadProbe, probeKinds } from '../../src/probes/registry.js';
+import { loadProbe } from '../../src/probes/registry.js';
 import { createLocalVantage } from '../../src/runners/local-vantage.js';
 
 export async function diagnose(
   playbookId: string,
   on: { inventory: Inventory } | { target: Target },
 ): Promise<RunResult> {
-  const { playbook } = await findPlaybook(playbookId, [BUNDLED_PLAYBOOKS], probeKinds());
+  const { playbook } = await findPlaybook(playbookId, [BUNDLED_PLAYBOOKS]);
   const local = createLocalVantage();
   return runPlaybook({
     playbook,

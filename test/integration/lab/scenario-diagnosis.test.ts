@@ -8,14 +8,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { scenarios } from '../../../src/lab/scenarios/index.js';
 import { BUNDLED_PLAYBOOKS, loadAllPlaybooks } from '../../../src/playbook/load.js';
-import { probeKinds } from '../../../src/probes/registry.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const bin = join(root, 'bin', 'lbdoctor.js');
 /** Every playbook lbdoctor ships: each of its scenarios must be diagnosed. */
-const diagnosed = new Set(
-  (await loadAllPlaybooks([BUNDLED_PLAYBOOKS], probeKinds())).map((p) => p.playbook.id),
-);
+const diagnosed = new Set((await loadAllPlaybooks([BUNDLED_PLAYBOOKS])).map((p) => p.playbook.id));
 let dir: string;
 
 function runPlaybook(

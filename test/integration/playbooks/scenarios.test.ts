@@ -4,10 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../../src/lab/scenarios/index.js';
 import { BUNDLED_PLAYBOOKS, loadAllPlaybooks } from '../../../src/playbook/load.js';
-import { probeKinds } from '../../../src/probes/registry.js';
 import { diagnose } from '../../helpers/diagnose.js';
 
-const shipped = await loadAllPlaybooks([BUNDLED_PLAYBOOKS], probeKinds());
+const shipped = await loadAllPlaybooks([BUNDLED_PLAYBOOKS]);
 const byId = new Map(shipped.map((p) => [p.playbook.id, p.playbook]));
 const runnable = scenarios.filter((s) => byId.has(s.playbook));
 

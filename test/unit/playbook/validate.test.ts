@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { InputError, formatProblem } from '../../../src/errors.js';
 import { BUNDLED_PLAYBOOKS, loadAllPlaybooks, parsePlaybook } from '../../../src/playbook/load.js';
-import { probeKinds } from '../../../src/probes/registry.js';
 
 const problemsOf = (yaml: string): string[] => {
   try {
@@ -18,7 +17,7 @@ const head = 'id: x\ntitle: x\nfaq: ["1.6"]\nstart: a\nsteps:\n';
 
 describe('playbook validation', () => {
   it('accepts every bundled playbook', async () => {
-    const all = await loadAllPlaybooks([BUNDLED_PLAYBOOKS], probeKinds());
+    const all = await loadAllPlaybooks([BUNDLED_PLAYBOOKS]);
     expect(all.map((p) => p.playbook.id)).toContain('router-code');
   });
 
