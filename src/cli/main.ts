@@ -12,6 +12,11 @@ const BAD_INPUT = 2;
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
+  // `lbdoctor … | head`: the reader left; what is left to print has no one to read it.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   const program = new Command();
   const outcome = { code: OK };
   // Before any subcommand exists: commander copies these settings into each

@@ -3,7 +3,7 @@
 // observation. Loaded lazily by commands/probe.ts.
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { localDialer } from '../probes/dialers/local.js';
+import { localDialer } from '../transport/dialers/local.js';
 import { loadProbe } from '../probes/registry.js';
 import type { Observation, Probe, ProbeContext } from '../probes/types.js';
 import type { RunResult } from '../engine/result.js';

@@ -1,6 +1,6 @@
 // The JSON report's schema, written once in zod: the test suite validates the
 // JSON reporter's output with it, and schemas/report.schema.json is generated
-// from it (src/model/json-schema.ts, `lbdoctor schema report`) so users' tools
+// from it (src/cli/json-schemas.ts, `lbdoctor schema report`) so users' tools
 // can validate reports too.
 // Keep it in step with src/engine/result.ts: the type assertions at the bottom
 // fail to compile when the two drift apart.

@@ -2,7 +2,7 @@
 // and exit codes": 1 means findings), with one short line on stderr and no
 // stack trace; help and version stay 0.
 import { describe, expect, it } from 'vitest';
-import { lbdoctor } from '../helpers/cli.js';
+import { BIN, lbdoctor } from '../helpers/cli.js';
 
 const STACK = /\n\s+at .*:\d+:\d+/;
 
@@ -54,5 +54,16 @@ describe('usage errors exit 2', () => {
     const r = await lbdoctor(args);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toBe('');
+  });
+});
+
+describe('a reader that leaves early', () => {
+  it('`lbdoctor schema playbook | head -c 1` ends quietly, no EPIPE stack trace', async () => {
+    const { execa } = await import('execa');
+    const r = await execa('sh', ['-c', `node "${BIN}" schema playbook | head -c 1 >/dev/null`], {
+      reject: false,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
   });
 });
