@@ -12,6 +12,11 @@ export const routeParams = z
     interface: interfaceName
       .optional()
       .describe('the primary NIC the default route must leave by, e.g. eth0'),
+    destination: cidrParam
+      .optional()
+      .describe(
+        "the load balancer's source range (100.125.0.0/16, or the LB subnet): replies to it must leave via the gateway too, or on-link",
+      ),
   })
   .strict();
 export type RouteParams = z.infer<typeof routeParams>;
@@ -40,6 +45,18 @@ export const routeData = z
     defaultRoute: sometimes(
       whenRead,
       routeEntry.nullable().describe('the default route in use (lowest metric); null: none'),
+    ),
+    destinationRoute: sometimes(
+      'destination given, and read',
+      routeEntry
+        .nullable()
+        .describe('the route replies to the destination take (longest prefix match); null: none'),
+    ),
+    gatewayEvidence: sometimes(
+      'pass, fail',
+      z
+        .enum(['given', 'default-route', 'none'])
+        .describe('where the subnet gateway came from: the gateway parameter, the default route, or nowhere'),
     ),
   })
   .strict();

@@ -68,6 +68,23 @@ describe('route', () => {
     ).toBe('fail');
   });
 
+  it("the route back to the load balancer's range must use the subnet gateway too (captured in a namespace)", () => {
+    const table = { 'ip-route': { stdout: fixture('netns-ip-route.lb-range-elsewhere.txt') } };
+    const bad = run(routeProbe, { destination: '100.125.0.0/16' }, table);
+    expect(bad.outcome).toBe('fail');
+    expect(bad.summary).toContain(
+      'sends replies to 100.125.0.0/16 via 192.168.0.99 (route 100.125.0.0/16), not the subnet gateway 192.168.0.1 that the default route uses',
+    );
+    expect(bad.data).toMatchObject({
+      gatewayEvidence: 'default-route',
+      destinationRoute: { gateway: '192.168.0.99' },
+    });
+    // The backend subnet itself is on-link: replies go straight to the load balancer.
+    expect(run(routeProbe, { destination: '192.168.0.0/24' }, table).outcome).toBe('pass');
+    const plain = { 'ip-route': { stdout: fixture('netns-ip-route.txt') } };
+    expect(run(routeProbe, { destination: '100.125.0.0/16' }, plain).outcome).toBe('pass');
+  });
+
   it('is an error, never a fail, when ip is missing or the read was cut off', () => {
     const missing = run(
       routeProbe,
