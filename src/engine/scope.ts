@@ -40,6 +40,19 @@ export interface MemberView extends Member {
   forwarded_by: Forwarder[];
   /** How many of those keep the client's address (Transfer Client IP). */
   client_ip_forwarders: number;
+  /** The inventory's hosts has an entry for it: it can be read over SSH. */
+  has_ssh: boolean;
+}
+
+/** The load balancer, with where its health checks and traffic come from (FAQ 2.1, 2.2, 6.4). */
+export interface LbView extends LoadBalancer {
+  /** shared: 100.125.0.0/16; dedicated: its backend subnet (the VIP subnet, when the inventory has it). */
+  source_range: string | undefined;
+}
+
+export interface PoolView extends Pool {
+  /** Domain names the listeners' forwarding policies send to this pool (HOST_NAME rules). */
+  domain_names: string[];
 }
 
 export interface HostView extends HostAccess {
@@ -49,9 +62,9 @@ export interface HostView extends HostAccess {
 }
 
 export interface Scope {
-  lb?: LoadBalancer;
+  lb?: LbView;
   listener?: ListenerView;
-  pool?: Pool;
+  pool?: PoolView;
   member?: MemberView;
   host?: HostView;
 }
@@ -121,7 +134,22 @@ export function memberView(m: Member, inventory?: Inventory): MemberView {
     hostport: hostport(m.address, m.protocol_port),
     forwarded_by,
     client_ip_forwarders: forwarded_by.filter((f) => f.transparent_client_ip).length,
+    has_ssh: inventory !== undefined && Object.hasOwn(inventory.hosts, memberName(m)),
   };
+}
+
+/** FAQ 6.4: shared load balancers check and forward from 100.125.0.0/16. */
+export const SHARED_LB_SOURCE = '100.125.0.0/16';
+
+function lbView(lb: LoadBalancer): LbView {
+  return { ...lb, source_range: lb.type === 'shared' ? SHARED_LB_SOURCE : (lb.vip_subnet_cidr ?? undefined) };
+}
+
+function poolView(pool: Pool, entry: LoadBalancerEntry): PoolView {
+  const domain_names = entry.l7policies
+    .filter((p) => p.redirect_pool_id === pool.id)
+    .flatMap((p) => p.rules.filter((r) => r.type === 'HOST_NAME').map((r) => r.value));
+  return { ...pool, domain_names: [...new Set(domain_names)] };
 }
 
 /** A listener made up from --target when there is no inventory (the protocol is a guess the probe refines). */
@@ -150,8 +178,8 @@ export function expand(
   if (kind === 'hosts') return expandHosts(current, inventory);
   const out: Scope[] = [];
   for (const entry of inventory.loadbalancers) {
-    if (current.lb && current.lb !== entry.loadbalancer) continue;
-    const lb = entry.loadbalancer;
+    if (current.lb && current.lb.name !== entry.loadbalancer.name) continue;
+    const lb = lbView(entry.loadbalancer);
     if (kind === 'loadbalancers') {
       out.push({ lb });
       continue;
@@ -165,7 +193,11 @@ export function expand(
         if (current.listener && current.listener.name !== l.name) continue;
         if (current.pool && l.default_pool_id !== current.pool.id) continue;
         const pool = entry.pools.find((p) => p.id === l.default_pool_id);
-        out.push({ lb, listener: listenerView(l, lb, target), ...(pool ? { pool } : {}) });
+        out.push({
+          lb,
+          listener: listenerView(l, lb, target),
+          ...(pool ? { pool: poolView(pool, entry) } : {}),
+        });
       }
       continue;
     }
@@ -173,7 +205,7 @@ export function expand(
       if (current.pool && current.pool.id !== pool.id) continue;
       if (current.listener && current.listener.default_pool_id !== pool.id) continue;
       const listener = current.listener ?? listenerFor(pool);
-      const base = { lb, pool, ...(listener ? { listener } : {}) };
+      const base = { lb, pool: poolView(pool, entry), ...(listener ? { listener } : {}) };
       if (kind === 'pools') out.push(base);
       else
         for (const m of pool.members) {

@@ -307,6 +307,16 @@ export function checkPlaybookTypes(
           lenient: m[2] !== undefined,
           ...(extraBound ? { extraBound } : {}),
         });
+      // What is left of "{{ … }}" after the templates is written wrong (an unquoted fallback, a stray brace):
+      // it would be printed as is.
+      const rest = value.replace(TEMPLATE, '');
+      const broken = /\{\{[^}]*\}\}|\{\{|\}\}/.exec(rest);
+      if (broken)
+        report(
+          where,
+          `"${broken[0]}" is not a template and would be printed as written`,
+          "{{ path }} or {{ path | 'fallback text' }} (the fallback is quoted text, not a path)",
+        );
     } else if (Array.isArray(value))
       value.forEach((v, i) => {
         checkTemplates(stepId, k, v, [...where, i], extraBound);

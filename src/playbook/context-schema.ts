@@ -37,7 +37,12 @@ export const MemberViewSchema = Member.extend({
   hostport: z.string(),
   forwarded_by: z.array(ForwarderSchema),
   client_ip_forwarders: z.number(),
+  has_ssh: z.boolean(),
 });
+
+export const LbViewSchema = LoadBalancer.extend({ source_range: z.string().optional() });
+
+export const PoolViewSchema = Pool.extend({ domain_names: z.array(z.string()) });
 
 export const HostViewSchema = HostAccess.extend({ name: z.string(), member: MemberViewSchema.optional() });
 
@@ -54,9 +59,9 @@ export const TargetSchema = z.object({ host: z.string(), port: z.number(), raw: 
 
 /** What the scope keys hold once a fan-out bound them. */
 export const SCOPE_SCHEMAS = {
-  lb: LoadBalancer,
+  lb: LbViewSchema,
   listener: ListenerViewSchema,
-  pool: Pool,
+  pool: PoolViewSchema,
   member: MemberViewSchema,
   host: HostViewSchema,
 } as const;

@@ -52,6 +52,16 @@ export const healthCheckNeedsHost = defineScenario({
         pools: [
           { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
         ],
+        // The listener serves app.example through this group: where lbdoctor finds the domain to try.
+        l7policies: [
+          {
+            name: 'app',
+            listener: 'web',
+            action: 'REDIRECT_TO_POOL',
+            redirect_pool_id: 'web-pool',
+            rules: [{ type: 'HOST_NAME', compare_type: 'EQUAL_TO', value: 'app.example' }],
+          },
+        ],
       },
       settle: { 'web-pool': 'unhealthy' },
     };

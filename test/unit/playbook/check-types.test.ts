@@ -67,6 +67,16 @@ describe('validate: paths, parameters and vantages', () => {
     ]);
   });
 
+  it('an unquoted fallback is not a template: it would be printed as written', () => {
+    expect(
+      problemsOf(
+        request().replace('"{{ steps.request.summary }}"', `"{{ steps.request.summary | listener.name }}"`),
+      ),
+    ).toEqual([
+      `pb.yaml:13:33: steps.done.title: "{{ steps.request.summary | listener.name }}" is not a template and would be printed as written (expected {{ path }} or {{ path | 'fallback text' }} (the fallback is quoted text, not a path))`,
+    ]);
+  });
+
   it('vantage member under foreach: listeners', () => {
     expect(problemsOf(request('vantage: member\n    '))).toEqual([
       'pb.yaml:12:14: steps.request.vantage: runs on the member, but step "request" is not bound to one (expected foreach: members (or a checklist with each: members))',
