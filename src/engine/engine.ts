@@ -239,7 +239,8 @@ class Run implements Walker {
     const ctx = this.context(w, extra);
     const subject = this.scopeSubject(w.scope);
     const evidence = step.evidence.length
-      ? step.evidence.map((e) => renderText(e, ctx))
+      ? // A line whose every template fell back to '' has nothing to show.
+        step.evidence.map((e) => renderText(e, ctx)).filter((e) => e.trim() !== '')
       : // Without explicit evidence, what was observed on the way here is the evidence.
         w.path
           .map((p) => w.steps[p])
