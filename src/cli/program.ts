@@ -56,6 +56,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/validate.js')).registerValidate,
   },
   {
+    name: 'inventory',
+    description:
+      'inventory files: `inventory lint` checks one against the FAQ configuration rules before deploy',
+    options: false,
+    load: async () => (await import('./commands/inventory.js')).registerInventory,
+  },
+  {
     name: 'schema',
     args: '<kind>',
     description:
