@@ -43,7 +43,14 @@ export const elbHealthProbe: NetworkProbe<ElbHealthParams> = {
       outcome: ex.outcome,
       summary: `${where}: ${ex.reason}`,
       ...(ex.outcome === 'error' ? { reason: ex.reason } : {}),
-      data: { healthy: ex.healthy, reason: ex.reason, target: ex.target, checks: ex.checks },
+      data: {
+        healthy: ex.healthy,
+        // Some checks passed and some failed: ELB would flip the member between healthy and unhealthy.
+        flapping: ex.checks.some((c) => c.outcome === 'pass') && ex.checks.some((c) => c.outcome === 'fail'),
+        reason: ex.reason,
+        target: ex.target,
+        checks: ex.checks,
+      },
       durationMs: performance.now() - started,
     };
   },

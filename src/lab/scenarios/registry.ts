@@ -19,11 +19,19 @@ import {
   malformedResponse,
   wrongBackendPort,
 } from './gateway-errors.js';
+import {
+  firewallDropsLb,
+  healthyHosts,
+  hostsDenyLb,
+  nginxPortNotListening,
+  routeNotViaGateway,
+} from './host-unhealthy.js';
+import { udpEchoIgnored, udpRatelimited } from './host-udp.js';
 import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
 import { tcpIdleReset } from './tcp-idle.js';
 import { tlsExpiredCertificate, tlsHostnameMismatch } from './tls.js';
 import type { Scenario } from './types.js';
-import { udpPortClosed } from './udp.js';
+import { udpHealthy, udpPortClosed } from './udp.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
 
 export const scenarios: readonly Scenario[] = [
@@ -48,10 +56,19 @@ export const scenarios: readonly Scenario[] = [
   stickyCookie,
   appCookieMissing,
   udpPortClosed,
+  udpHealthy,
   slowUpstream499,
   tcpIdleReset,
   tlsExpiredCertificate,
   tlsHostnameMismatch,
+  // On lab hosts (root): the reference LB and the members in network namespaces.
+  firewallDropsLb,
+  hostsDenyLb,
+  routeNotViaGateway,
+  nginxPortNotListening,
+  healthyHosts,
+  udpEchoIgnored,
+  udpRatelimited,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */

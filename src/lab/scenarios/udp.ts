@@ -34,3 +34,36 @@ export const udpPortClosed = defineScenario({
     };
   },
 });
+
+export const udpHealthy = defineScenario({
+  id: 'udp-healthy',
+  title: 'a UDP member that answers ping and echoes datagrams (control)',
+  faq: '2.4',
+  playbook: 'udp-health-check',
+  conclusion: 'udp-healthy',
+  symptom: { listener: 'dns', path: '', expect: 'datagrams are echoed back; the member is healthy' },
+  async build(ctx) {
+    const echo = await ctx.udp({ mode: 'echo' });
+    return {
+      inventory: {
+        listeners: [
+          {
+            name: 'dns',
+            protocol: 'UDP',
+            protocol_port: await ctx.freeUdpPort(),
+            default_pool_id: 'udp-pool',
+          },
+        ],
+        pools: [
+          {
+            id: 'udp-pool',
+            protocol: 'UDP',
+            healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
+            members: [{ name: 'udp1', address: echo.address, protocol_port: echo.port }],
+          },
+        ],
+      },
+      settle: { 'udp-pool': 'healthy' },
+    };
+  },
+});

@@ -61,6 +61,10 @@ export const elbHealthData = z
       'not skip',
       z.string().describe('"ELB would mark this member … because …", with the FAQ section'),
     ),
+    flapping: sometimes(
+      'not skip',
+      z.boolean().describe('with attempts > 1: some checks passed and some failed (FAQ 2.4: a timeout too short)'),
+    ),
     target: sometimes(
       'not skip',
       z
