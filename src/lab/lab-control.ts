@@ -7,7 +7,7 @@ import { openSync, closeSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LbdError, UsageError } from '../errors.js';
+import { ExitCode, LbdError, UsageError } from '../errors.js';
 import type { ReferenceLogger } from '../reference/types.js';
 import {
   defaultInventoryPath,
@@ -65,6 +65,7 @@ export interface UpFlags {
 /** `lab up`: returns once the scenario is up (detached) or once it was stopped (foreground). */
 export async function labUp(flags: UpFlags, out: Out = stdout): Promise<void> {
   const scenario = findScenario(flags.scenario);
+  await requireScenarioSupport(scenario);
   const dir = labDir();
   await ensureLabDir(dir);
   const existing = await readState(dir, scenario.id);
@@ -84,19 +85,36 @@ export async function labUp(flags: UpFlags, out: Out = stdout): Promise<void> {
   printUp(scenario, state, out);
 }
 
+/** Host scenarios need root and `ip netns` (and their tools): say so before anything starts. */
+async function requireScenarioSupport(scenario: Scenario): Promise<void> {
+  const support = await scenario.support?.();
+  if (!support || support.ok) return;
+  throw new LbdError(
+    'LBD_ERR_PERMISSION',
+    `scenario ${scenario.id} runs on lab hosts (network namespaces), which cannot be built here: ${support.reason}`,
+    {
+      hint: `Run it as root on Linux with the packages .ci/run installs: sudo lbdoctor lab up --scenario ${scenario.id}`,
+      exitCode: ExitCode.badInput,
+    },
+  );
+}
+
 function printUp(scenario: Scenario, state: LabState, out: Out): void {
   const lines = [
     `scenario ${scenario.id} is up (pid ${state.pid}): ${scenario.title} (FAQ ${scenario.faq})`,
     `  inventory: ${state.inventory}`,
     ...state.listeners.map((l) => `  listener ${l.name} (${l.protocol}): ${l.url}`),
     ...(state.admin ? [`  admin: ${state.admin.url}`] : []),
+    ...(state.hosts ?? []).map(
+      (h) => `  host ${h.name}: ${h.address}   (a shell on it: ip netns exec ${h.ns} sh)`,
+    ),
   ];
   const listener = state.listeners.find((l) => l.name === scenario.symptom.listener);
   if (listener && (listener.protocol === 'HTTP' || listener.protocol === 'HTTPS')) {
     lines.push(`  try: curl -si ${listener.url}${scenario.symptom.path}   (${scenario.symptom.expect})`);
   }
   lines.push(
-    `  diagnose: lbdoctor run ${scenario.playbook} --inventory ${state.inventory}   (expected conclusion: ${scenario.conclusion})`,
+    `  diagnose: lbdoctor run ${scenario.playbook} --inventory ${[state.inventory, ...(state.runArgs ?? [])].join(' ')}   (expected conclusion: ${scenario.conclusion})`,
     `  stop: lbdoctor lab down --scenario ${scenario.id}`,
   );
   out(`${lines.join('\n')}\n`);
@@ -130,6 +148,8 @@ async function runForeground(
         inventory: inventoryPath,
         listeners: [...running.listeners],
         admin: running.admin,
+        ...(running.runArgs ? { runArgs: [...running.runArgs] } : {}),
+        ...(running.hosts ? { hosts: [...running.hosts] } : {}),
         startedAt: new Date().toISOString(),
         log: process.env.LBDOCTOR_LAB_LOG ?? null,
       };
@@ -173,8 +193,9 @@ async function startDetached(scenario: Scenario, dir: string, inventoryPath: str
     exitCode = c;
   });
   child.unref();
-  // Health checks settle within a few intervals; 30 s is generous.
-  const deadline = Date.now() + 30_000;
+  // Health checks settle within a few intervals; 30 s is generous (60 s with lab hosts to build).
+  const limitS = scenario.support ? 60 : 30;
+  const deadline = Date.now() + limitS * 1000;
   for (;;) {
     const state = await readState(dir, scenario.id);
     if (state && state.pid === child.pid) return state;
@@ -183,7 +204,7 @@ async function startDetached(scenario: Scenario, dir: string, inventoryPath: str
       const tail = (await readFile(log, 'utf8').catch(() => '')).trim().split('\n').slice(-10).join('\n');
       throw new LbdError(
         'LBD_ERR_INTERNAL',
-        `lab scenario ${scenario.id} did not come up${exitCode !== undefined ? ` (exit code ${exitCode})` : ' within 30 s'}`,
+        `lab scenario ${scenario.id} did not come up${exitCode !== undefined ? ` (exit code ${exitCode})` : ` within ${limitS} s`}`,
         { hint: tail ? `its log (${log}) ends with:\n${tail}` : `see ${log}` },
       );
     }
@@ -265,5 +286,7 @@ export async function labStatus(format: string, out: Out = stdout): Promise<void
     out(`  inventory: ${s.inventory}\n`);
     for (const l of s.listeners) out(`  listener ${l.name} (${l.protocol}): ${l.url}\n`);
     if (s.admin) out(`  admin: ${s.admin.url}\n`);
+    for (const h of s.hosts ?? []) out(`  host ${h.name}: ${h.address} (${h.ns})\n`);
+    if (s.runArgs?.length) out(`  lbdoctor run needs: ${s.runArgs.join(' ')}\n`);
   }
 }

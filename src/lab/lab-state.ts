@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { readFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { LabListener } from './scenarios/types.js';
+import type { LabHostInfo, LabListener } from './scenarios/types.js';
 
 export interface LabState {
   scenario: string;
@@ -13,6 +13,10 @@ export interface LabState {
   inventory: string;
   listeners: LabListener[];
   admin: { url: string } | null;
+  /** What `lbdoctor run` needs besides --inventory (host scenarios: --known-hosts FILE). */
+  runArgs?: string[];
+  /** Host scenarios: the lab hosts (network namespaces). */
+  hosts?: LabHostInfo[];
   startedAt: string;
   /** The background process's log (stderr/stdout), when detached. */
   log: string | null;

@@ -4,9 +4,10 @@
 // are a contract with playbooks/, see FAQ-MAP.md).
 import type { Inventory, ListenerProtocol } from '../../model/inventory.js';
 import type { ReferenceLogger } from '../../reference/types.js';
+import type { LabSupport } from '../netns.js';
 
 export interface ScenarioStartOptions {
-  /** Where backends and listeners bind. Default 127.0.0.1. */
+  /** Where backends and listeners bind. Default 127.0.0.1. (Host scenarios bind their lab hosts' addresses.) */
   host?: string;
   /** Reference LB logs (health changes etc.). Default: silent. */
   logger?: ReferenceLogger;
@@ -21,6 +22,14 @@ export interface LabListener {
   port: number;
   /** `http://127.0.0.1:PORT` for HTTP(S), `tcp://…`/`udp://…` otherwise. */
   url: string;
+}
+
+/** A lab host of a host scenario (a network namespace on the lab bridge). */
+export interface LabHostInfo {
+  name: string;
+  address: string;
+  /** `ip netns exec NS sh` opens a shell on it. */
+  ns: string;
 }
 
 /** Backends running and the inventory written; the load balancer not started yet. */
@@ -39,6 +48,13 @@ export interface RunningScenario {
   readonly inventoryYaml: string;
   readonly listeners: readonly LabListener[];
   readonly admin: { url: string } | null;
+  /**
+   * Arguments a user must add to `lbdoctor run` on this inventory, e.g.
+   * `['--known-hosts', FILE]` for the lab hosts' SSH host keys.
+   */
+  readonly runArgs?: readonly string[];
+  /** Host scenarios: the lab hosts (the load balancer's and the members'). */
+  readonly hosts?: readonly LabHostInfo[];
   /** Stops the reference LB, then the backends. Idempotent. */
   close(): Promise<void>;
 }
@@ -63,6 +79,11 @@ export interface Scenario {
   /** The conclusion that playbook must reach on it. */
   readonly conclusion: string;
   readonly symptom: SymptomRequest;
+  /**
+   * Whether this machine can run it (host scenarios need root, `ip netns`,
+   * sshd and the tools their faults use); absent: it always can.
+   */
+  support?(): Promise<LabSupport>;
   /** Backends, inventory and the reference LB, with the fault in place. */
   start(options?: ScenarioStartOptions): Promise<RunningScenario>;
   /** Only the backends and the inventory (to run another load balancer on it, or to check the inventory). */

@@ -1,0 +1,85 @@
+// FAQ 2.4 on real hosts: a UDP_CONNECT health check pings the member, then
+// sends a datagram and fails only on an ICMP port unreachable. So a member
+// that ignores echo requests is unhealthy though its service answers, and a
+// member that rate limits port unreachables (icmp_ratemask 6168, the Linux
+// default) looks healthy under a burst of checks though nothing listens.
+import { defineHostScenario } from './define-host.js';
+
+const udpListener = { name: 'dns', protocol: 'UDP', protocol_port: 53, default_pool_id: 'udp-pool' } as const;
+
+export const udpEchoIgnored = defineHostScenario({
+  id: 'udp-echo-ignored',
+  title: 'UDP member whose service answers but whose host ignores ICMP echo (icmp_echo_ignore_all=1)',
+  faq: '2.4',
+  playbook: 'udp-health-check',
+  conclusion: 'icmp-echo-disabled',
+  symptom: {
+    listener: 'dns',
+    path: '',
+    expect: 'datagrams to the listener get no answer: be1 is unhealthy, though it echoes the operator',
+  },
+  members: ['be1'],
+  tools: ['ping', 'sysctl'],
+  async build(ctx) {
+    await ctx.udpEcho('be1', 53);
+    // The one fault: echo ignored. Port unreachables are not rate limited (FAQ 2.4's ratemask).
+    await ctx.sysctl('be1', { 'net.ipv4.icmp_echo_ignore_all': 1, 'net.ipv4.icmp_ratemask': 6160 });
+    return {
+      inventory: {
+        listeners: [udpListener],
+        pools: [
+          {
+            id: 'udp-pool',
+            protocol: 'UDP',
+            healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
+            members: [ctx.member('be1', 53)],
+          },
+        ],
+      },
+      settle: { 'udp-pool': 'unhealthy' },
+      recordMemberStatus: true,
+    };
+  },
+});
+
+/** Checker nodes probing be1 at once: the "burst" that outruns the ICMP rate limit. */
+export const RATELIMITED_CHECKER_NODES = 8;
+
+export const udpRatelimited = defineHostScenario({
+  id: 'udp-ratelimited',
+  title:
+    'UDP member with nothing on its port and the default icmp_ratemask 6168: a burst of checks looks healthy',
+  faq: '2.4',
+  playbook: 'udp-health-check',
+  conclusion: 'port-unreachable-rate-limited',
+  symptom: {
+    listener: 'dns',
+    path: '',
+    expect: 'datagrams to the listener get no answer, yet the load balancer reports be1 healthy',
+  },
+  members: ['be1'],
+  tools: ['ping', 'sysctl'],
+  async build(ctx) {
+    // No UDP socket on be1:53. The kernel answers each datagram with a port
+    // unreachable, but at most about one per second per peer (burst 6) while
+    // ICMP type 3 is in icmp_ratemask: 8 checker nodes from the lb host's
+    // address mostly hear silence, which a UDP check counts as healthy.
+    await ctx.sysctl('be1', { 'net.ipv4.icmp_ratemask': 6168, 'net.ipv4.icmp_ratelimit': 1000 });
+    return {
+      inventory: {
+        listeners: [udpListener],
+        pools: [
+          {
+            id: 'udp-pool',
+            protocol: 'UDP',
+            healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 2 },
+            members: [ctx.member('be1', 53)],
+          },
+        ],
+        reference: { checker_nodes: RATELIMITED_CHECKER_NODES },
+      },
+      settle: { 'udp-pool': 'healthy' },
+      recordMemberStatus: true,
+    };
+  },
+});
