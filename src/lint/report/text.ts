@@ -66,7 +66,11 @@ export function renderText(run: LintRun): string {
   const out: string[] = [];
   for (const file of run.files) {
     if (file.error) {
-      out.push(`${file.file}: not linted: ${file.error.message} (problems on stderr)`, '');
+      const [first, ...rest] = wrap(
+        `${file.file}: not linted: ${file.error.message} (problems on stderr)`,
+        WIDTH - INDENT.length,
+      );
+      out.push(first!, ...rest.map((l) => `${INDENT}${l}`), '');
       continue;
     }
     if (file.findings.length === 0) {
