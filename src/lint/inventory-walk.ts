@@ -169,3 +169,9 @@ export function transfersClientIp(entry: LoadBalancerEntry, listener: Listener):
   // Dedicated load balancers keep it on for TCP/UDP and it cannot be turned off (3.9).
   return listener.transparent_client_ip_enable || entry.loadbalancer.type === 'dedicated';
 }
+
+/** "an HTTP listener", "a TCP listener": the article as the protocol is read aloud. */
+export function article(protocolOrType: string, capital = false): string {
+  const an = /^(HTTP|HTTPS)$/.test(protocolOrType) ? 'an' : 'a';
+  return capital ? `${an[0]!.toUpperCase()}${an.slice(1)}` : an;
+}

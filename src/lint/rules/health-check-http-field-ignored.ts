@@ -2,7 +2,7 @@
 // health check settings, and 2.8's status codes are what HTTP and HTTPS checks
 // compare against. On a TCP or UDP check they are never used, which usually
 // means the check type is not the one that was meant.
-import { poolsOf, quoted } from '../inventory-walk.js';
+import { article, poolsOf, quoted } from '../inventory-walk.js';
 import { type FindingDraft, defineRule } from '../types.js';
 
 export const healthCheckHttpFieldIgnored = defineRule(
@@ -31,7 +31,7 @@ export const healthCheckHttpFieldIgnored = defineRule(
       out.push({
         path: [...at.path, 'healthmonitor', field],
         title: `${hm.type} health check of pool ${quoted(at.pool.id)} sets ${names}, which only HTTP/HTTPS checks use`,
-        cause: `A ${hm.type} check sends no HTTP request, so ${names} ${set.length > 1 ? 'are' : 'is'} never used. If the backend should be checked over HTTP, the type is wrong.`,
+        cause: `${article(hm.type, true)} ${hm.type} check sends no HTTP request, so ${names} ${set.length > 1 ? 'are' : 'is'} never used. If the backend should be checked over HTTP, the type is wrong.`,
         fix: [
           `inventory: set healthmonitor.type of pool ${quoted(at.pool.id)} to HTTP, or remove ${names}`,
           `console: Backend Server Groups > ${at.pool.name ?? at.pool.id} > Health Check > Protocol`,

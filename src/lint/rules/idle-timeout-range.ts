@@ -2,7 +2,7 @@
 // 10–4000 s; HTTP and HTTPS take 0–4000 s. The schema accepts 0–4000 for all,
 // so the Layer 4 lower bound is checked here.
 import { IDLE_TIMEOUT_RANGE } from '../faq-tables.js';
-import { listenersOf, quoted } from '../inventory-walk.js';
+import { article, listenersOf, quoted } from '../inventory-walk.js';
 import { defineRule } from '../types.js';
 
 export const idleTimeoutRange = defineRule(
@@ -21,7 +21,7 @@ export const idleTimeoutRange = defineRule(
         {
           path: [...at.path, 'keepalive_timeout'],
           title: `idle timeout ${t} s of ${at.listener.protocol} listener ${quoted(at.listener.name)} is outside ${min}–${max} s`,
-          cause: `A ${at.listener.protocol} listener's idle timeout can be set from ${min} to ${max} seconds; the load balancer does not accept ${t}.`,
+          cause: `${article(at.listener.protocol, true)} ${at.listener.protocol} listener's idle timeout can be set from ${min} to ${max} seconds; the load balancer does not accept ${t}.`,
           fix: [
             `inventory: set keepalive_timeout of listener ${quoted(at.listener.name)} between ${min} and ${max}`,
             `console: Listeners > ${at.listener.name} > Edit > Advanced Settings > Idle Timeout`,

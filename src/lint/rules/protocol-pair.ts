@@ -3,7 +3,7 @@
 // type allows. Checked wherever a listener sends to a pool: its default pool
 // and every forwarding policy that redirects to a pool.
 import { PAIR_TABLE, PROTOCOL_PAIRS } from '../faq-tables.js';
-import { listenersOf, poolRefsOf, quoted } from '../inventory-walk.js';
+import { article, listenersOf, poolRefsOf, quoted } from '../inventory-walk.js';
 import { type FindingDraft, defineRule } from '../types.js';
 
 export const protocolPair = defineRule(
@@ -45,7 +45,7 @@ export const protocolPair = defineRule(
           path: ref.path,
           title: `${at.listener.protocol} listener ${quoted(at.listener.name)} cannot use ${ref.pool.protocol} pool ${quoted(ref.pool.id)} on a ${lbType} load balancer`,
           cause:
-            `On a ${lbType} load balancer a ${at.listener.protocol} frontend forwards only to ` +
+            `On a ${lbType} load balancer ${article(at.listener.protocol)} ${at.listener.protocol} frontend forwards only to ` +
             `${allowed.join(' or ')} backend server groups (${table}); the console does not offer ` +
             `this group for the listener${ref.via === 'forwarding policy' ? "'s forwarding policy" : ''}.` +
             (https ? ' HTTPS at both ends needs a dedicated load balancer (FAQ 3.6).' : ''),

@@ -8,7 +8,7 @@ import {
   STICKINESS_LABEL,
   STICKINESS_TABLE,
 } from '../faq-tables.js';
-import { poolsOf, quoted } from '../inventory-walk.js';
+import { article, poolsOf, quoted } from '../inventory-walk.js';
 import { type FindingDraft, defineRule } from '../types.js';
 
 export const stickinessType = defineRule(
@@ -32,7 +32,7 @@ export const stickinessType = defineRule(
         path: [...at.path, 'session_persistence', 'type'],
         title: `${at.pool.protocol} pool ${quoted(at.pool.id)} cannot use ${STICKINESS_LABEL[sp.type]} stickiness`,
         cause:
-          `With ${ALGORITHM_LABEL[at.pool.lb_algorithm]} a ${at.pool.protocol} backend server group on a ${lbType} load balancer ` +
+          `With ${ALGORITHM_LABEL[at.pool.lb_algorithm]} ${article(at.pool.protocol)} ${at.pool.protocol} backend server group on a ${lbType} load balancer ` +
           `supports ${allowed.map((t) => STICKINESS_LABEL[t]).join(' or ')} stickiness only ` +
           `(FAQ 6.1 ${STICKINESS_TABLE[lbType]}).`,
         fix: [

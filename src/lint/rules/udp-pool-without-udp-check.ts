@@ -1,7 +1,7 @@
 // FAQ 2.4: UDP backends are checked with ICMP echo plus a UDP probe. A TCP or
 // HTTP check on a UDP (or QUIC) pool connects to a TCP port the service does
 // not need to open, and fails or passes regardless of the UDP service.
-import { poolsOf, quoted } from '../inventory-walk.js';
+import { article, poolsOf, quoted } from '../inventory-walk.js';
 import { defineRule } from '../types.js';
 
 export const udpPoolWithoutUdpCheck = defineRule(
@@ -21,7 +21,7 @@ export const udpPoolWithoutUdpCheck = defineRule(
           path: [...at.path, 'healthmonitor', 'type'],
           title: `${at.pool.protocol} pool ${quoted(at.pool.id)} is checked with ${hm.type}, not UDP`,
           cause:
-            `A ${hm.type} check tests a TCP port; the service behind this pool answers on UDP. The result says ` +
+            `${article(hm.type, true)} ${hm.type} check tests a TCP port; the service behind this pool answers on UDP. The result says ` +
             'little about whether the UDP service works.',
           fix: [
             `inventory: set healthmonitor.type of pool ${quoted(at.pool.id)} to UDP_CONNECT`,
