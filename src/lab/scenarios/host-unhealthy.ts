@@ -91,8 +91,7 @@ export function wrongNextHop(subnet: string): string {
 
 export const routeNotViaGateway = defineHostScenario({
   id: 'route-not-via-gateway',
-  title:
-    "be1's routes (its default route, and the one back to the load balancer) do not go via the subnet gateway",
+  title: "be1's route back to the load balancer's range goes via another next hop, not the subnet gateway",
   faq: '2.1, 2.2',
   playbook: 'unhealthy-backend',
   conclusion: 'route-not-via-gateway',
@@ -107,11 +106,14 @@ export const routeNotViaGateway = defineHostScenario({
     await ctx.nginx('be1');
     await ctx.nginx('be2');
     const hop = wrongNextHop(ctx.lab.subnet);
-    // FAQ 2.1 figure 2-6: the default route was changed away from the gateway.
-    // In this one-subnet lab the load balancer is on-link, so its route is
-    // pinned to the same wrong hop too: the health-check replies really take it.
-    await ctx.exec('be1', ['ip', 'route', 'replace', 'default', 'via', hop, 'dev', 'eth0']);
-    await ctx.exec('be1', ['ip', 'route', 'add', `${ctx.lb.address}/32`, 'via', hop, 'dev', 'eth0']);
+    // be1's default route still goes via the gateway, but a route for the load
+    // balancer's source range (a dedicated LB's: its subnet, here the whole lab
+    // subnet) sends replies to a next hop that is not the gateway, as a static
+    // route for 100.125.0.0/16 via a second NIC or VPN would on a real member.
+    // The gateway (the operator's machine) stays on-link, so only the
+    // load balancer's replies are lost: its health checks time out.
+    await ctx.exec('be1', ['ip', 'route', 'add', `${ctx.lab.gateway}/32`, 'dev', 'eth0', 'scope', 'link']);
+    await ctx.exec('be1', ['ip', 'route', 'replace', ctx.lab.subnet, 'via', hop, 'dev', 'eth0', 'onlink']);
     return {
       inventory: webPool(ctx, [ctx.member('be1', 80), ctx.member('be2', 80)]),
       settle: { 'web-pool': { be1: 'unhealthy', be2: 'healthy' } },
