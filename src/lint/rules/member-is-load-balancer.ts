@@ -26,7 +26,13 @@ export const memberIsLoadBalancer = defineRule(
     const out: FindingDraft[] = [];
     for (const at of membersOf(inv)) {
       const lb = at.entry.loadbalancer;
-      const loopsToListener = at.entry.listeners.some((l) => l.protocol_port === at.member.protocol_port);
+      // A listener on the member's port and transport: the load balancer forwards to itself.
+      const transport = (p: string) => (p === 'UDP' || p === 'QUIC' ? 'udp' : 'tcp');
+      const loopsToListener = at.entry.listeners.some(
+        (l) =>
+          l.protocol_port === at.member.protocol_port &&
+          transport(l.protocol) === transport(at.pool.protocol),
+      );
       for (const [field, addr] of [
         ['vip_address', lb.vip_address],
         ['eip', lb.eip],

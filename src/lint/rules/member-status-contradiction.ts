@@ -40,7 +40,7 @@ export const memberStatusContradiction = defineRule(
         title: `member ${quoted(memberName(at.member))} of pool ${quoted(at.pool.id)} is marked ONLINE, which the inventory contradicts`,
         cause: `The load balancer would not report this member healthy: ${reasons.join('; ')}.`,
         fix: [
-          'console: Backend Server Groups > (the pool) > Backend Servers: read the Health Check Result and update operating_status',
+          `console: Backend Server Groups > ${at.pool.name ?? at.pool.id} > Backend Servers: read the Health Check Result and update operating_status`,
           `verify from the backends: lbdoctor run unhealthy-backend -i ${inv.source ?? 'INVENTORY'}`,
         ],
         subject: { kind: 'member', name: memberName(at.member) },

@@ -191,3 +191,34 @@ describe('lint/client-ip-shared-member', () => {
     expect(lint(two(90, false))).toEqual([]);
   });
 });
+
+describe('lint/member-is-load-balancer: the loop needs the same transport', () => {
+  it('a UDP member on a TCP listener port of a loopback VIP is no loop', () => {
+    const text = yaml`
+      loadbalancer: {name: lb, type: dedicated, vip_address: 127.0.0.1}
+      listeners:
+        - {name: web, protocol: TCP, protocol_port: 53, default_pool_id: tcp}
+        - {name: dns, protocol: UDP, protocol_port: 5353, default_pool_id: udp}
+      pools:
+        - id: tcp
+          protocol: TCP
+          healthmonitor: {type: TCP}
+          members: [{name: t1, address: 10.0.1.1, protocol_port: 53}]
+        - id: udp
+          protocol: UDP
+          healthmonitor: {type: UDP_CONNECT}
+          members: [{name: u1, address: 127.0.0.1, protocol_port: 53}]
+    `;
+    expect(lint(text)).toEqual([]);
+    expect(
+      lintAt(
+        text
+          .replace('protocol: TCP, protocol_port: 53', 'protocol: UDP, protocol_port: 53')
+          .replace(
+            /id: tcp\n(\s+)protocol: TCP\n(\s+)healthmonitor: \{type: TCP\}/,
+            'id: tcp\n$1protocol: UDP\n$2healthmonitor: {type: UDP_CONNECT}',
+          ),
+      ),
+    ).toEqual(['lint/member-is-load-balancer 13:35 pools[1].members[0].address']);
+  });
+});
