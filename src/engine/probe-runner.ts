@@ -95,7 +95,9 @@ export class ProbeRunner {
     } catch (err) {
       return fail(messageOf(err));
     }
-    const signal = AbortSignal.any([this.o.signal, AbortSignal.timeout(this.o.timeoutMs)]);
+    // A probe that holds on purpose (tcp-idle) gets its hold on top of --timeout.
+    const timeoutMs = this.o.timeoutMs + (probe.extraTimeMs?.(params.data) ?? 0);
+    const signal = AbortSignal.any([this.o.signal, AbortSignal.timeout(timeoutMs)]);
     try {
       let obs: Observation;
       if (probe.needs === 'network') {
@@ -106,7 +108,7 @@ export class ProbeRunner {
             dialer: vantage.dialer,
             host: vantage.host,
           }),
-          this.o.timeoutMs,
+          timeoutMs,
         );
       } else {
         const outputs = await this.readHost(vantage, this.hostSections(vantageName, ctx), signal);

@@ -53,6 +53,8 @@ export interface LbView extends LoadBalancer {
 export interface PoolView extends Pool {
   /** Domain names the listeners' forwarding policies send to this pool (HOST_NAME rules). */
   domain_names: string[];
+  /** Members with a weight above 0: the ones that can take new traffic (FAQ 6.13). */
+  weighted_members: number;
 }
 
 export interface HostView extends HostAccess {
@@ -149,7 +151,11 @@ function poolView(pool: Pool, entry: LoadBalancerEntry): PoolView {
   const domain_names = entry.l7policies
     .filter((p) => p.redirect_pool_id === pool.id)
     .flatMap((p) => p.rules.filter((r) => r.type === 'HOST_NAME').map((r) => r.value));
-  return { ...pool, domain_names: [...new Set(domain_names)] };
+  return {
+    ...pool,
+    domain_names: [...new Set(domain_names)],
+    weighted_members: pool.members.filter((m) => (m.weight ?? 1) > 0).length,
+  };
 }
 
 /** A listener made up from --target when there is no inventory (the protocol is a guess the probe refines). */

@@ -42,7 +42,10 @@ export const MemberViewSchema = Member.extend({
 
 export const LbViewSchema = LoadBalancer.extend({ source_range: z.string().optional() });
 
-export const PoolViewSchema = Pool.extend({ domain_names: z.array(z.string()) });
+export const PoolViewSchema = Pool.extend({
+  domain_names: z.array(z.string()),
+  weighted_members: z.number(),
+});
 
 export const HostViewSchema = HostAccess.extend({ name: z.string(), member: MemberViewSchema.optional() });
 

@@ -13,4 +13,6 @@ export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = 
   ping: () => import('./ping.js').then((m) => m.pingProbe),
   websocket: () => import('./websocket.js').then((m) => m.websocketProbe),
   'elb-health': () => import('./elb-health.js').then((m) => m.elbHealthProbe),
+  'access-control': () => import('./access-control.js').then((m) => m.accessControlProbe),
+  'tcp-idle': () => import('./tcp-idle.js').then((m) => m.tcpIdleProbe),
 };

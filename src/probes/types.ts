@@ -48,6 +48,12 @@ export interface ProbeContract<P = unknown> {
   readonly params: z.ZodType<P>;
   /** `Observation.data` of every outcome (pass, fail, error, skip). */
   readonly data: z.ZodType<Record<string, unknown>>;
+  /**
+   * Time this probe needs beyond the per-probe --timeout, by design (holding a
+   * connection idle to see the load balancer reset it): the engine adds it to
+   * the probe's deadline.
+   */
+  readonly extraTimeMs?: (params: P) => number;
 }
 
 export interface NetworkProbe<P = unknown> extends ProbeContract<P> {

@@ -11,6 +11,8 @@ import { createLocalVantage } from '../../src/runners/local-vantage.js';
 export async function diagnose(
   playbookId: string,
   on: { inventory: Inventory } | { target: Target },
+  /** --set answers and --input values, as a user gives them. */
+  given: { set?: Record<string, string>; inputs?: Record<string, string> } = {},
 ): Promise<RunResult> {
   const { playbook } = await findPlaybook(playbookId, [BUNDLED_PLAYBOOKS]);
   const local = createLocalVantage();
@@ -23,7 +25,8 @@ export async function diagnose(
       forHost: () => Promise.reject(new Error('no SSH in this test')),
       close: async () => {},
     },
-    facts: { set: new Map(), answers: {} },
+    facts: { set: new Map(Object.entries(given.set ?? {})), answers: {} },
+    ...(given.inputs ? { inputs: given.inputs } : {}),
     timeoutMs: 5000,
     toolVersion: 'test',
   });

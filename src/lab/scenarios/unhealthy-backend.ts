@@ -99,7 +99,7 @@ export const weightZero = defineScenario({
   title: 'the only member is healthy but has weight 0, so it takes no traffic',
   faq: '1.2, 6.13',
   playbook: 'backend-unreachable',
-  conclusion: 'weight-zero',
+  conclusion: 'all-weights-zero',
   symptom: {
     listener: 'web',
     path: '/',

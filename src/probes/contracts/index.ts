@@ -6,6 +6,8 @@ import type { ProbeContract } from '../types.js';
 import { accessLogTailContract } from './access-log-tail.js';
 import { conntrackContract } from './conntrack.js';
 import { elbHealthContract } from './elb-health.js';
+import { accessControlContract } from './access-control.js';
+import { tcpIdleContract } from './tcp-idle.js';
 import { ephemeralPortsContract } from './ephemeral-ports.js';
 import { firewallContract } from './firewall.js';
 import { hostsDenyContract } from './hosts-deny.js';
@@ -28,7 +30,16 @@ import { websocketContract } from './websocket.js';
 export type { ProbeContract } from '../types.js';
 
 /** Probes that take a Dialer and run from any vantage (src/probes/network-registry.ts). */
-export type NetworkProbeKind = 'tcp' | 'http' | 'tls' | 'udp' | 'ping' | 'websocket' | 'elb-health';
+export type NetworkProbeKind =
+  | 'tcp'
+  | 'http'
+  | 'tls'
+  | 'udp'
+  | 'ping'
+  | 'websocket'
+  | 'elb-health'
+  | 'access-control'
+  | 'tcp-idle';
 
 /** Probes that read a host through the batched HostReader (src/probes/host-registry.ts). */
 export type HostProbeKind =
@@ -61,6 +72,8 @@ export const probeContracts = {
   ping: pingContract,
   websocket: websocketContract,
   'elb-health': elbHealthContract,
+  'access-control': accessControlContract,
+  'tcp-idle': tcpIdleContract,
   sysctl: sysctlContract,
   'icmp-settings': icmpSettingsContract,
   route: routeContract,
