@@ -63,7 +63,9 @@ export const elbHealthData = z
     ),
     flapping: sometimes(
       'not skip',
-      z.boolean().describe('with attempts > 1: some checks passed and some failed (FAQ 2.4: a timeout too short)'),
+      z
+        .boolean()
+        .describe('with attempts > 1: some checks passed and some failed (FAQ 2.4: a timeout too short)'),
     ),
     target: sometimes(
       'not skip',
