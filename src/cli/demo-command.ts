@@ -19,8 +19,15 @@ export async function demoCommand(opts: {
   const available = new Set((await listPlaybooks(playbookDirs([]))).playbooks.map((p) => p.id));
   const runnable = scenarios.filter((s) => available.has(s.playbook));
   let chosen: Scenario[];
-  if (opts.all) chosen = runnable;
-  else {
+  if (opts.all) {
+    // Host scenarios need root, network namespaces and sshd: left out, with the reason, where they cannot run.
+    chosen = [];
+    for (const s of runnable) {
+      const support = s.support ? await s.support() : { ok: true as const };
+      if (support.ok) chosen.push(s);
+      else process.stderr.write(`- skipping scenario ${s.id}: ${support.reason}\n`);
+    }
+  } else {
     const s = findScenario(opts.scenario);
     if (!available.has(s.playbook)) {
       throw new UsageError(
@@ -28,6 +35,8 @@ export async function demoCommand(opts: {
         `scenarios the demo can run: ${runnable.map((r) => r.id).join(', ')}`,
       );
     }
+    const support = s.support ? await s.support() : { ok: true as const };
+    if (!support.ok) throw new UsageError(`scenario "${s.id}" cannot run here: ${support.reason}`);
     chosen = [s];
   }
   let missed = 0;
@@ -46,7 +55,7 @@ async function demoOne(scenario: Scenario, formats: ReturnType<typeof parseForma
   try {
     for (const l of running.listeners) say(`  reference load balancer listener ${l.name}: ${l.url}`);
     say(`  symptom: ${scenario.symptom.expect}`);
-    say(`▶ lbdoctor run ${playbook.id} --non-interactive\n`);
+    say(`▶ lbdoctor run ${playbook.id} --non-interactive ${(running.runArgs ?? []).join(' ')}\n`);
     const { result } = await executeRun({
       playbook,
       inventory: running.inventory,
@@ -56,7 +65,8 @@ async function demoOne(scenario: Scenario, formats: ReturnType<typeof parseForma
       timeoutMs: 5000,
       concurrency: 16,
       failOn: 'error',
-      ssh: { sshHostKeyCheck: 'strict' },
+      // Lab hosts' SSH host keys come in a known_hosts file of the scenario's (runArgs).
+      ssh: { sshHostKeyCheck: 'strict', ...knownHostsOf(running.runArgs) },
     });
     const codes = result.findings.map((f) => f.conclusion);
     const reached = codes.includes(scenario.conclusion);
@@ -69,4 +79,10 @@ async function demoOne(scenario: Scenario, formats: ReturnType<typeof parseForma
   } finally {
     await running.close();
   }
+}
+
+function knownHostsOf(runArgs: readonly string[] | undefined): { knownHosts?: string } {
+  const i = runArgs?.indexOf('--known-hosts') ?? -1;
+  const file = i >= 0 ? runArgs?.[i + 1] : undefined;
+  return file ? { knownHosts: file } : {};
 }
