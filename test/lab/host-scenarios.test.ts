@@ -14,7 +14,14 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { maskedNetnsArgv, removeLabById } from '../../src/lab/netns.js';
-import { hostScenarioSupport, labMemberHealth, LB_HOST } from '../../src/lab/scenarios/define-host.js';
+import type { MemberInput } from '../../src/lab/scenarios/define.js';
+import {
+  defineHostScenario,
+  type HostScenarioBuild,
+  hostScenarioSupport,
+  LB_HOST,
+  labMemberHealth,
+} from '../../src/lab/scenarios/define-host.js';
 import { wrongNextHop } from '../../src/lab/scenarios/host-unhealthy.js';
 import { findScenario, type RunningScenario } from '../../src/lab/scenarios/index.js';
 import { udpProbe } from '../../src/probes/udp.js';
@@ -263,6 +270,133 @@ describe.skipIf(why !== undefined)('host scenarios on lab hosts', { timeout: 90_
     );
     expect(obs.data.state).toBe('closed');
     expect(obs.data.rateLimited).toBe(true);
+  });
+});
+
+describe.skipIf(why !== undefined)('defineHostScenario', { timeout: 90_000 }, () => {
+  const meta = {
+    faq: '2.1',
+    playbook: 'unhealthy-backend',
+    conclusion: 'host-overloaded',
+    symptom: { listener: 'web', path: '/', expect: 'slow answers' },
+    members: ['be1'],
+    tools: ['nginx'],
+  } as const;
+  const webPool = (member: MemberInput): HostScenarioBuild['inventory'] => ({
+    listeners: [{ name: 'web', protocol: 'HTTP', protocol_port: 80, default_pool_id: 'p' }],
+    pools: [
+      {
+        id: 'p',
+        protocol: 'HTTP',
+        healthmonitor: { type: 'HTTP', delay: 1, timeout: 1, max_retries: 1, url_path: '/health' },
+        members: [member],
+      },
+    ],
+  });
+  /** `reference serve` processes a host scenario started (their config is in a lab dir). */
+  const referencePids = async () =>
+    String(
+      (
+        await execa('pgrep', ['-f', 'reference serve --config /tmp/lbd-lab-.*/reference-inventory'], {
+          reject: false,
+        })
+      ).stdout,
+    )
+      .split('\n')
+      .filter(Boolean);
+  /** A logger that keeps the id of the lab a scenario builds ("lab hosts ID on …"). */
+  const labIdLogger = () => {
+    const seen: string[] = [];
+    const info = (m: string) => {
+      const id = /^lab hosts ([0-9a-f]{6}) on /.exec(m)?.[1];
+      if (id) seen.push(id);
+    };
+    return { seen, logger: { info, warn: info } };
+  };
+  /** That lab's namespaces still there. */
+  const left = async (ids: string[]) =>
+    (await namespaces()).filter((n) => ids.some((id) => n.startsWith(`lbd-${id}-`)));
+
+  it('runs what the build starts on the member (a CPU hog); prepare() starts no load balancer', async () => {
+    const scenario = defineHostScenario({
+      ...meta,
+      id: 'test-cpu-hog',
+      title: 'be1 is busy',
+      async build(ctx) {
+        await ctx.nginx('be1');
+        await ctx.cpuHog('be1', 1);
+        await ctx.writeEtc('be1', 'hosts.allow', `ALL: ${ctx.operator.address}\n`);
+        return { inventory: webPool(ctx.member('be1', 80)) };
+      },
+    });
+    const prepared = await scenario.prepare();
+    const entry = prepared.inventory.loadbalancers[0]!;
+    const be1 = entry.pools[0]!.members[0]!.address;
+    const ns = `lbd-${/Lab hosts ([0-9a-f]{6})/.exec(prepared.inventoryYaml)![1]}-be1`;
+    try {
+      const pids = String((await execa('ip', ['netns', 'pids', ns])).stdout)
+        .split(/\s+/)
+        .filter(Boolean);
+      const cmdlines = pids.map((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        } catch {
+          return '';
+        }
+      });
+      expect(cmdlines.some((c) => c.includes('for (;;) {}'))).toBe(true);
+      expect(cmdlines.some((c) => c.includes('sshd'))).toBe(true);
+      expect(readFileSync(`/etc/netns/${ns}/hosts.allow`, 'utf8')).toContain('ALL: ');
+      expect((await get(`http://${be1}/`)).body).toBe('be1\n');
+      // No reference LB: nothing answers on the VIP.
+      await expect(get(`http://${entry.loadbalancer.vip_address}/`, 2000)).rejects.toBeDefined();
+    } finally {
+      await prepared.close();
+    }
+    expect(await namespaces()).not.toContain(ns);
+    expect(existsSync(`/etc/netns/${ns}`)).toBe(false);
+  });
+
+  it('tears everything down when a fault cannot be injected, naming the command', async () => {
+    const { seen, logger } = labIdLogger();
+    const scenario = defineHostScenario({
+      ...meta,
+      id: 'test-broken-build',
+      title: 'a build that fails',
+      async build(ctx) {
+        await ctx.nginx('be1');
+        await ctx.sysctl('be1', { 'net.ipv4.no_such_key': 1 });
+        throw new Error('not reached');
+      },
+    });
+    await expect(scenario.start({ logger })).rejects.toThrow(
+      /sysctl -q -w net\.ipv4\.no_such_key=1` on be1 exited/,
+    );
+    expect(seen).toHaveLength(1);
+    expect(await left(seen)).toEqual([]);
+  });
+
+  it('tears everything down (the reference LB too) when health does not settle as the fault says', async () => {
+    const { seen, logger } = labIdLogger();
+    const referencesBefore = await referencePids();
+    const scenario = defineHostScenario({
+      ...meta,
+      id: 'test-never-settles',
+      title: 'a healthy member the scenario wants unhealthy',
+      async build(ctx) {
+        await ctx.nginx('be1');
+        return { inventory: webPool(ctx.member('be1', 80)), settle: { p: { be1: 'unhealthy' } } };
+      },
+    });
+    const failed = await scenario.start({ readyTimeoutMs: 4000, logger }).then(
+      () => undefined,
+      (e: Error & { hint?: string }) => e,
+    );
+    expect(failed?.message).toContain('health checks did not settle within 4000 ms');
+    expect(failed?.hint).toContain('p/be1 should be unhealthy');
+    expect(seen).toHaveLength(1);
+    expect(await left(seen)).toEqual([]);
+    expect((await referencePids()).filter((p) => !referencesBefore.includes(p))).toEqual([]);
   });
 });
 

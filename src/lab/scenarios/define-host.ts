@@ -187,7 +187,7 @@ export function defineHostScenario(def: HostScenarioDefinition): Scenario {
       return up.prepared;
     },
     start: async (options) => {
-      const up = await bringUp(def);
+      const up = await bringUp(def, options?.logger);
       try {
         return await runReference(def, up, options ?? {});
       } catch (err) {
@@ -217,7 +217,7 @@ interface UpScenario {
 }
 
 /** Lab, sshd on members, the scenario's backends and faults, the inventory: everything but the LB. */
-async function bringUp(def: HostScenarioDefinition): Promise<UpScenario> {
+async function bringUp(def: HostScenarioDefinition, logger?: ReferenceLogger): Promise<UpScenario> {
   const support = await hostScenarioSupport(def.tools);
   if (!support.ok) {
     throw new LbdError(
@@ -237,15 +237,25 @@ async function bringUp(def: HostScenarioDefinition): Promise<UpScenario> {
   // Labs whose owner died (a killed test or `lab up`) would hold their bridge and namespaces forever.
   await sweepStaleLabs().catch(() => []);
   const lab = await createLab({ hosts: [LB_HOST, ...def.members] });
+  logger?.info(
+    `lab hosts ${lab.id} on ${lab.subnet}: ${Object.values(lab.hosts)
+      .map((h) => `${h.name} ${h.address} (${h.ns})`)
+      .join(', ')}`,
+  );
   const processes: HostProcess[] = [];
   const nginxes: Array<{ stop(): Promise<void> }> = [];
   let closing: Promise<void> | undefined;
   const up = {} as UpScenario;
   const close = () => {
     closing ??= (async () => {
-      await stopReference(up.reference);
-      await Promise.allSettled([...processes.map((p) => p.stop()), ...nginxes.map((n) => n.stop())]);
+      // Gracefully first (the reference LB drains), in parallel: `lab down` waits 10 s at most.
+      await Promise.allSettled([
+        stopReference(up.reference),
+        ...processes.map((p) => p.stop()),
+        ...nginxes.map((n) => n.stop()),
+      ]);
       await lab.teardown();
+      logger?.info(`lab hosts ${lab.id} removed`);
     })();
     return closing;
   };

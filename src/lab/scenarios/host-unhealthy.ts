@@ -5,10 +5,11 @@
 // reference LB runs on the `lb` lab host, so the checks really come from the
 // lb host's address, which is what these faults single out.
 import { quickHttpCheck } from './define.js';
-import { defineHostScenario, type HostBuildContext } from './define-host.js';
+import type { MemberInput } from './define.js';
+import { defineHostScenario } from './define-host.js';
 
 /** The "web" HTTP listener on port 80 of the lb host, to "web-pool" (quick HTTP check on /health). */
-function webPool(ctx: HostBuildContext, members: ReturnType<HostBuildContext['member']>[]) {
+function webPool(members: MemberInput[]) {
   return {
     listeners: [{ name: 'web', protocol: 'HTTP', protocol_port: 80, default_pool_id: 'web-pool' } as const],
     pools: [{ id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members } as const],
@@ -46,7 +47,7 @@ export const firewallDropsLb = defineHostScenario({
       'DROP',
     ]);
     return {
-      inventory: webPool(ctx, [ctx.member('be1', 80), ctx.member('be2', 80)]),
+      inventory: webPool([ctx.member('be1', 80), ctx.member('be2', 80)]),
       settle: { 'web-pool': { be1: 'unhealthy', be2: 'healthy' } },
       recordMemberStatus: true,
     };
@@ -77,7 +78,7 @@ export const hostsDenyLb = defineHostScenario({
     await ctx.wrappedHttp('be1', { port: 80 });
     await ctx.nginx('be2');
     return {
-      inventory: webPool(ctx, [ctx.member('be1', 80), ctx.member('be2', 80)]),
+      inventory: webPool([ctx.member('be1', 80), ctx.member('be2', 80)]),
       settle: { 'web-pool': { be1: 'unhealthy', be2: 'healthy' } },
       recordMemberStatus: true,
     };
@@ -115,7 +116,7 @@ export const routeNotViaGateway = defineHostScenario({
     await ctx.exec('be1', ['ip', 'route', 'add', `${ctx.lab.gateway}/32`, 'dev', 'eth0', 'scope', 'link']);
     await ctx.exec('be1', ['ip', 'route', 'replace', ctx.lab.subnet, 'via', hop, 'dev', 'eth0', 'onlink']);
     return {
-      inventory: webPool(ctx, [ctx.member('be1', 80), ctx.member('be2', 80)]),
+      inventory: webPool([ctx.member('be1', 80), ctx.member('be2', 80)]),
       settle: { 'web-pool': { be1: 'unhealthy', be2: 'healthy' } },
       recordMemberStatus: true,
     };
@@ -169,7 +170,7 @@ export const healthyHosts = defineHostScenario({
     await ctx.nginx('be1');
     await ctx.nginx('be2');
     return {
-      inventory: webPool(ctx, [ctx.member('be1', 80), ctx.member('be2', 80)]),
+      inventory: webPool([ctx.member('be1', 80), ctx.member('be2', 80)]),
       settle: { 'web-pool': 'healthy' },
       recordMemberStatus: true,
     };
