@@ -1,5 +1,6 @@
 export { findScenario, scenarios } from './registry.js';
 export type {
+  LabHostInfo,
   LabListener,
   RunningScenario,
   Scenario,
