@@ -92,6 +92,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: 'logs',
+    args: '<files...>',
+    description:
+      'summarise ELB access logs (plain, gzip, - for stdin): who answered (LB or backend), latency percentiles, 499/5xx bursts, slow members and paths, retries',
+    options: true,
+    load: async () => (await import('./commands/logs.js')).registerLogs,
+  },
+  {
     name: 'probe',
     args: '<kind>',
     description:

@@ -1,0 +1,340 @@
+// A fast reader of ELB access-log lines for the summary: it finds the fields in
+// place (a line is a slice of a 64 KiB latin1 chunk) and fills one reused
+// record, allocating only the few strings the summary keeps. It accepts only
+// lines it is sure of — plain fields, no `\xHH` escapes, no nginx " : "
+// redirects — and returns null for anything else: the caller then runs the
+// strict parser (src/accesslog/parse.ts), which either reads the line or
+// names the field that is wrong. So both accept exactly the same lines.
+import type { UpstreamAttempt } from '../accesslog/elb-line.js';
+import type { LogRecord } from './record.js';
+
+const MAX_FIELDS = 40;
+const MAX_ATTEMPTS = 8;
+const SPACE = 32;
+const QUOTE = 34;
+const BRACKET = 91;
+const COLON = 58;
+const DASH = 45;
+
+/** The reused record: eager fields for the hot path, getters for the rarely read ones. */
+class FastRecord implements LogRecord {
+  msec = 0;
+  status = 0;
+  method = '';
+  uri = '';
+  requestTime: number | null = null;
+  upstream: UpstreamAttempt[] = [];
+  tcpinfoRtt: number | null = null;
+  /** @internal */ s = '';
+  /** @internal */ starts: Int32Array;
+  /** @internal */ ends: Int32Array;
+  /** @internal */ fields = 0;
+
+  constructor(starts: Int32Array, ends: Int32Array) {
+    this.starts = starts;
+    this.ends = ends;
+  }
+
+  private field(i: number): string | null {
+    if (i >= this.fields) return null;
+    const v = this.s.slice(this.starts[i], this.ends[i]);
+    return v === '-' || v === '' ? null : v;
+  }
+
+  get time(): string {
+    return this.s.slice(this.starts[2], this.ends[2]);
+  }
+
+  get userAgent(): string | null {
+    return this.field(16);
+  }
+
+  get memberName(): string | null {
+    return this.field(23);
+  }
+
+  get clientAddress(): string {
+    const v = this.s.slice(this.starts[4], this.ends[4]);
+    const host = v.slice(0, v.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+    return host === '-' ? '' : host;
+  }
+}
+
+/**
+ * A plain decimal (`123`, `0.034`) as Number() reads it, null for `-` or an
+ * empty field, NaN for anything else (the strict parser decides those).
+ */
+function decimal(s: string, a: number, b: number): number | null {
+  if (a === b) return null;
+  if (b - a === 1 && s.charCodeAt(a) === DASH) return null;
+  let m = 0;
+  let digits = 0;
+  let scale = 1;
+  let dot = false;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (dot) scale *= 10;
+    } else if (c === 46 && !dot) dot = true;
+    else return Number.NaN;
+  }
+  if (digits === 0) return Number.NaN;
+  // One correctly rounded division: the same double Number() gives, up to 15 digits.
+  if (digits > 15) return Number(s.slice(a, b));
+  return dot ? m / scale : m;
+}
+
+/** `-` or empty. */
+function isNone(s: string, a: number, b: number): boolean {
+  return a === b || (b - a === 1 && s.charCodeAt(a) === DASH);
+}
+
+function integer(s: string, a: number, b: number): number | null {
+  const v = decimal(s, a, b);
+  return v === null || Number.isInteger(v) ? v : Number.NaN;
+}
+
+/** `host:port` where the port is a whole number, `-` or empty. */
+function hostPortOk(s: string, a: number, b: number): boolean {
+  let k = b - 1;
+  while (k >= a && s.charCodeAt(k) !== COLON) k--;
+  if (k < a) return false;
+  const port = integer(s, k + 1, b);
+  return port === null || !Number.isNaN(port);
+}
+
+function isSchemeChar(c: number, first: boolean): boolean {
+  const alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (first) return alpha;
+  return alpha || (c >= 48 && c <= 57) || c === 43 || c === 46 || c === 45;
+}
+
+const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'];
+
+/** The usual methods as constants: no string made per line. */
+function methodName(s: string, a: number, b: number): string {
+  for (const m of METHODS) if (m.length === b - a && s.startsWith(m, a)) return m;
+  return s.slice(a, b);
+}
+
+export class FastLineParser {
+  private readonly starts = new Int32Array(MAX_FIELDS);
+  private readonly ends = new Int32Array(MAX_FIELDS);
+  private readonly rec = new FastRecord(this.starts, this.ends);
+  /** Reused attempt objects and one reused array per attempt count. */
+  private readonly attempts: UpstreamAttempt[] = Array.from({ length: MAX_ATTEMPTS }, () => ({
+    status: null,
+    connectTime: null,
+    headerTime: null,
+    responseTime: null,
+    addr: '-',
+  }));
+  private readonly lists: UpstreamAttempt[][] = Array.from({ length: MAX_ATTEMPTS + 1 }, (_, n) =>
+    this.attempts.slice(0, n),
+  );
+  /** Value boundaries inside the five upstream fields: [field][attempt]. */
+  private readonly vs = new Int32Array(5 * MAX_ATTEMPTS);
+  private readonly ve = new Int32Array(5 * MAX_ATTEMPTS);
+  private readonly vn = new Int32Array(5);
+  /**
+   * The next backslash and comma at or after a position of the current chunk:
+   * searched once per chunk, not once per line (a line without any would
+   * otherwise scan to the chunk's end).
+   */
+  private chunk = '';
+  private nextBackslash = -1;
+  private nextComma = -1;
+
+  private backslashFrom(s: string, a: number): number {
+    if (s !== this.chunk) {
+      this.chunk = s;
+      this.nextBackslash = -1;
+      this.nextComma = -1;
+    }
+    if (this.nextBackslash !== Number.MAX_SAFE_INTEGER && this.nextBackslash < a) {
+      const k = s.indexOf('\\', a);
+      this.nextBackslash = k < 0 ? Number.MAX_SAFE_INTEGER : k;
+    }
+    return this.nextBackslash;
+  }
+
+  private commaFrom(s: string, a: number): number {
+    if (this.nextComma !== Number.MAX_SAFE_INTEGER && this.nextComma < a) {
+      const k = s.indexOf(',', a);
+      this.nextComma = k < 0 ? Number.MAX_SAFE_INTEGER : k;
+    }
+    return this.nextComma;
+  }
+
+  /**
+   * The line s[a, b) (no newline) as a record, or null when only the strict
+   * parser can tell. The record is reused: read it before the next call.
+   */
+  parse(s: string, a: number, b: number): LogRecord | null {
+    if (this.backslashFrom(s, a) < b) return null;
+    const starts = this.starts;
+    const ends = this.ends;
+    let n = 0;
+    let i = a;
+    while (i < b) {
+      let c = s.charCodeAt(i);
+      while (c === SPACE) {
+        i++;
+        if (i >= b) break;
+        c = s.charCodeAt(i);
+      }
+      if (i >= b) break;
+      if (n >= MAX_FIELDS) return null;
+      if (c === QUOTE || c === BRACKET) {
+        const j = s.indexOf(c === QUOTE ? '"' : ']', i + 1);
+        if (j < 0 || j >= b) return null;
+        starts[n] = i + 1;
+        ends[n++] = j;
+        i = j + 1;
+      } else {
+        let j = s.indexOf(' ', i);
+        if (j < 0 || j > b) j = b;
+        starts[n] = i;
+        ends[n++] = j;
+        i = j;
+      }
+    }
+    if (n < 16) return null;
+    const r = this.rec;
+    r.s = s;
+    r.fields = n;
+
+    const msec = decimal(s, starts[0]!, ends[0]!);
+    if (msec === null || Number.isNaN(msec)) return null;
+    r.msec = msec;
+    if (!hostPortOk(s, starts[4]!, ends[4]!)) return null;
+    const status = integer(s, starts[5]!, ends[5]!);
+    if (status === null || Number.isNaN(status)) return null;
+    r.status = status;
+    if (!this.request(s, starts[6]!, ends[6]!)) return null;
+    for (let f = 7; f <= 9; f++) if (Number.isNaN(integer(s, starts[f]!, ends[f]!))) return null;
+    const rt = decimal(s, starts[10]!, ends[10]!);
+    if (rt !== null && Number.isNaN(rt)) return null;
+    r.requestTime = rt;
+    if (!this.upstream(s)) return null;
+    if (n > 25 && !hostPortOk(s, starts[25]!, ends[25]!)) return null;
+    if (n > 31) {
+      const rtt = decimal(s, starts[31]!, ends[31]!);
+      if (rtt !== null && Number.isNaN(rtt)) return null;
+      r.tcpinfoRtt = rtt;
+    } else r.tcpinfoRtt = null;
+    return r;
+  }
+
+  /** `METHOD scheme://host/uri PROTOCOL` (the scheme and host may be absent). */
+  private request(s: string, a: number, b: number): boolean {
+    const sp1 = s.indexOf(' ', a);
+    let sp2 = b - 1;
+    while (sp2 > a && s.charCodeAt(sp2) !== SPACE) sp2--;
+    if (sp1 <= a || sp1 >= b || sp2 <= sp1 || sp2 >= b - 1) return false;
+    const mid = s.indexOf(' ', sp1 + 1);
+    if (mid !== sp2) return false;
+    let u = sp1 + 1;
+    // An optional `scheme://host` before the path.
+    let k = u;
+    while (k < sp2 && isSchemeChar(s.charCodeAt(k), k === u)) k++;
+    if (k > u && k + 3 <= sp2 && s.startsWith('://', k)) {
+      let slash = k + 3;
+      while (slash < sp2 && s.charCodeAt(slash) !== 47) slash++;
+      u = slash;
+    }
+    this.rec.method = methodName(s, a, sp1);
+    this.rec.uri = s.slice(u, sp2);
+    return true;
+  }
+
+  /** Fields 11–15: one value per attempt, ", " between them (FAQ 3.8). */
+  private upstream(s: string): boolean {
+    const { starts, ends, vs, ve, vn } = this;
+    // No comma in the five fields: at most one attempt, no value to split or trim.
+    if (this.commaFrom(s, starts[11]!) > ends[15]!) return this.oneAttempt(s);
+    let count = 0;
+    for (let f = 0; f < 5; f++) {
+      const a = starts[11 + f]!;
+      const b = ends[11 + f]!;
+      if (a === b || (b - a === 1 && s.charCodeAt(a) === DASH)) {
+        vn[f] = 0;
+        continue;
+      }
+      let k = 0;
+      let from = a;
+      for (;;) {
+        let comma = this.commaFrom(s, from);
+        if (comma > b) comma = b;
+        if (k >= MAX_ATTEMPTS) return false;
+        let x = from;
+        let y = comma;
+        while (x < y && s.charCodeAt(x) === SPACE) x++;
+        while (y > x && s.charCodeAt(y - 1) === SPACE) y--;
+        // " : " separates nginx internal redirects: the strict parser reads those.
+        for (let j = x; j < y; j++) {
+          const c = s.charCodeAt(j);
+          if (c === SPACE || (c === COLON && f < 4)) return false;
+        }
+        vs[f * MAX_ATTEMPTS + k] = x;
+        ve[f * MAX_ATTEMPTS + k] = y;
+        k++;
+        if (comma >= b) break;
+        from = comma + 1;
+      }
+      vn[f] = k;
+      if (k > count) count = k;
+    }
+    for (let k = 0; k < count; k++) {
+      const at = this.attempts[k]!;
+      const st = k < vn[0]! ? integer(s, vs[k]!, ve[k]!) : null;
+      const ct = k < vn[1]! ? decimal(s, vs[MAX_ATTEMPTS + k]!, ve[MAX_ATTEMPTS + k]!) : null;
+      const ht = k < vn[2]! ? decimal(s, vs[2 * MAX_ATTEMPTS + k]!, ve[2 * MAX_ATTEMPTS + k]!) : null;
+      const rt = k < vn[3]! ? decimal(s, vs[3 * MAX_ATTEMPTS + k]!, ve[3 * MAX_ATTEMPTS + k]!) : null;
+      if (Number.isNaN(st) || Number.isNaN(ct) || Number.isNaN(ht) || Number.isNaN(rt)) return false;
+      at.status = st;
+      at.connectTime = ct;
+      at.headerTime = ht;
+      at.responseTime = rt;
+      at.addr = k < vn[4]! ? s.slice(vs[4 * MAX_ATTEMPTS + k]!, ve[4 * MAX_ATTEMPTS + k]!) : '-';
+    }
+    this.rec.upstream = this.lists[count]!;
+    return true;
+  }
+
+  private oneAttempt(s: string): boolean {
+    const { starts, ends } = this;
+    const a15 = starts[15]!;
+    const b15 = ends[15]!;
+    const noAddr = isNone(s, a15, b15);
+    if (
+      noAddr &&
+      isNone(s, starts[11]!, ends[11]!) &&
+      isNone(s, starts[12]!, ends[12]!) &&
+      isNone(s, starts[13]!, ends[13]!) &&
+      isNone(s, starts[14]!, ends[14]!)
+    ) {
+      this.rec.upstream = this.lists[0]!;
+      return true;
+    }
+    // A space in the address: maybe nginx's " : " (the strict parser splits those).
+    // A space in a number makes it NaN below, which sends the line there too.
+    const sp = s.indexOf(' ', a15);
+    if (sp >= 0 && sp < b15) return false;
+    const st = integer(s, starts[11]!, ends[11]!);
+    const ct = decimal(s, starts[12]!, ends[12]!);
+    const ht = decimal(s, starts[13]!, ends[13]!);
+    const rt = decimal(s, starts[14]!, ends[14]!);
+    if (Number.isNaN(st) || Number.isNaN(ct) || Number.isNaN(ht) || Number.isNaN(rt)) return false;
+    const at = this.attempts[0]!;
+    at.status = st;
+    at.connectTime = ct;
+    at.headerTime = ht;
+    at.responseTime = rt;
+    at.addr = noAddr ? '-' : s.slice(a15, b15);
+    this.rec.upstream = this.lists[1]!;
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+// Whether an access-log line looks like a health check. ELB's own checks never
+// reach its access logs (they come from the LB nodes straight to the members,
+// FAQ 2.3, 2.5, 6.4), but checks that go through a listener do (an uptime
+// monitor, a Kubernetes probe, another load balancer's checker), and a
+// backend's or the reference LB's log in this layout may hold them. FAQ 2.7:
+// many of them make a lot of log lines.
+//
+// The rule: the User-Agent names a health checker (HEALTH_CHECK_AGENT), or the
+// request is a GET or HEAD whose path (query string left out) is one of the
+// health-check paths (HEALTH_CHECK_PATHS plus the ones given, e.g. the pool's
+// healthmonitor url_path).
+import type { LogRecord } from './record.js';
+
+export const HEALTH_CHECK_AGENT = /health[ _-]?check|healthchecker|kube-probe|googlehc|elb-healthchecker/i;
+
+export const HEALTH_CHECK_PATHS: readonly string[] = [
+  '/health',
+  '/healthz',
+  '/healthcheck',
+  '/health-check',
+  '/health_check',
+  '/readyz',
+  '/livez',
+];
+
+export const HEALTH_CHECK_RULE =
+  'User-Agent names a health checker (health-check, HealthChecker, kube-probe, GoogleHC), or a GET/HEAD of a health-check path';
+
+export type HealthCheckMatcher = (r: Pick<LogRecord, 'method' | 'uri' | 'userAgent'>) => boolean;
+
+/** A matcher for these extra paths (besides HEALTH_CHECK_PATHS). */
+export function healthCheckMatcher(extraPaths: readonly string[] = []): HealthCheckMatcher {
+  const paths = new Set([...HEALTH_CHECK_PATHS, ...extraPaths]);
+  return (r) => {
+    const ua = r.userAgent;
+    if (ua !== null && HEALTH_CHECK_AGENT.test(ua)) return true;
+    if (r.method !== 'GET' && r.method !== 'HEAD') return false;
+    const q = r.uri.indexOf('?');
+    return paths.has(q < 0 ? r.uri : r.uri.slice(0, q));
+  };
+}
+
+/** The default rule, for one line. */
+export const looksLikeHealthCheck: HealthCheckMatcher = healthCheckMatcher();

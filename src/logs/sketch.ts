@@ -1,0 +1,95 @@
+// Percentiles in constant memory, mergeable across worker threads: DDSketch
+// (Datadog's @datadog/sketches-js), whose answers are within 1 % of the true
+// value whatever the distribution. Its state crosses a worker boundary as
+// plain data (SketchState), not its protobuf form (that needs protobufjs).
+import { DDSketch } from '@datadog/sketches-js';
+
+export type Sketch = DDSketch;
+
+const RELATIVE_ACCURACY = 0.01;
+
+export function newSketch(): Sketch {
+  return new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+}
+
+export interface SketchState {
+  bins: number[];
+  offset: number;
+  minKey: number;
+  maxKey: number;
+  storeCount: number;
+  zeroCount: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+export function sketchState(s: Sketch): SketchState {
+  return {
+    bins: s.store.bins,
+    offset: s.store.offset,
+    minKey: s.store.minKey,
+    maxKey: s.store.maxKey,
+    storeCount: s.store.count,
+    zeroCount: s.zeroCount,
+    count: s.count,
+    sum: s.sum,
+    min: s.min,
+    max: s.max,
+  };
+}
+
+export function sketchFromState(st: SketchState): Sketch {
+  const s = newSketch();
+  if (st.count === 0) return s;
+  if (st.storeCount > 0) {
+    s.store.bins = [...st.bins];
+    s.store.offset = st.offset;
+    s.store.minKey = st.minKey;
+    s.store.maxKey = st.maxKey;
+    s.store.count = st.storeCount;
+  }
+  s.zeroCount = st.zeroCount;
+  s.count = st.count;
+  s.sum = st.sum;
+  s.min = st.min;
+  s.max = st.max;
+  return s;
+}
+
+export function mergeSketch(into: Sketch, st: SketchState): void {
+  if (st.count === 0) return;
+  into.merge(sketchFromState(st));
+}
+
+/** What a report shows of a distribution; null where nothing was seen. */
+export interface Percentiles {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+/** `scale` converts units (e.g. µs → ms); values are rounded to `digits` decimals. */
+export function percentiles(s: Sketch, scale = 1, digits = 3): Percentiles {
+  if (s.count === 0) return { count: 0, p50: null, p90: null, p99: null, max: null, mean: null };
+  const round = (v: number) => Number((v * scale).toFixed(digits));
+  // A sketch answers within 1 %: never past what was seen.
+  const q = (p: number) => round(Math.min(s.max, Math.max(s.min, s.getValueAtQuantile(p))));
+  return {
+    count: s.count,
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    max: round(s.max),
+    mean: round(s.sum / s.count),
+  };
+}
+
+export function quantile(s: Sketch, p: number): number | null {
+  if (s.count === 0) return null;
+  return Math.min(s.max, Math.max(s.min, s.getValueAtQuantile(p)));
+}

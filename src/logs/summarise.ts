@@ -1,0 +1,793 @@
+// The access-log summary as a streaming fold over records: add() one line at a
+// time in constant memory, state()/merge() to combine worker threads, finish()
+// for the report (summary.ts). Pure: it reads nothing and prints nothing, so a
+// playbook probe can feed it records from anywhere.
+import { ANSWER_RULES, answerRuleIndex } from './classify.js';
+import { HEALTH_CHECK_RULE, type HealthCheckMatcher, healthCheckMatcher } from './health-check.js';
+import { detached, pathKey } from './paths.js';
+import type { LogRecord } from './record.js';
+import {
+  mergeSketch,
+  newSketch,
+  percentiles,
+  quantile,
+  type Sketch,
+  type SketchState,
+  sketchState,
+} from './sketch.js';
+import {
+  type BurstReport,
+  type FileSummary,
+  type Finding,
+  type HistogramBucket,
+  type LineProblem,
+  LOG_SUMMARY_KIND,
+  LOG_SUMMARY_VERSION,
+  type LogSummary,
+  type MemberSummary,
+  type PathSummary,
+  type TimeWindow,
+} from './summary.js';
+import { TIMELINE_COUNTERS, Timeline, type TimelineState, widthFor } from './timeline.js';
+
+export interface SummaryOptions {
+  /** Health-check paths besides the usual ones (e.g. the pool's healthmonitor url_path). */
+  healthCheckPaths?: readonly string[];
+  /** Distinct paths and members kept; the rest are counted under "(other)". */
+  maxPaths?: number;
+  maxMembers?: number;
+}
+
+/** Upper bounds (seconds) of the latency histograms; one more bucket holds the rest. */
+export const HISTOGRAM_EDGES = [
+  0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60,
+] as const;
+const NH = HISTOGRAM_EDGES.length + 1;
+const OTHER = '(other)';
+/** Status class index: 0 other, 1 2xx, 2 3xx, 3 4xx (not 499), 4 499, 5 5xx. */
+const CLASS_NAMES = ['other', '2xx', '3xx', '4xx', '499', '5xx'] as const;
+
+function statusClass(s: number): number {
+  if (s >= 200 && s < 300) return 1;
+  if (s >= 300 && s < 400) return 2;
+  if (s === 499) return 4;
+  if (s >= 400 && s < 500) return 3;
+  if (s >= 500 && s < 600) return 5;
+  return 0;
+}
+
+function histogramIndex(v: number): number {
+  for (let i = 0; i < HISTOGRAM_EDGES.length; i++) if (v <= HISTOGRAM_EDGES[i]!) return i;
+  return HISTOGRAM_EDGES.length;
+}
+
+interface MemberStats {
+  name: string | null;
+  attempts: number;
+  noStatus: number;
+  abandoned: number;
+  /** By status class index (CLASS_NAMES). */
+  classes: Float64Array;
+  responseTime: Sketch;
+}
+
+interface PathStats {
+  count: number;
+  n5xx: number;
+  n499: number;
+  requestTime: Sketch;
+}
+
+/** Plain data (structured-clone safe): what a worker thread sends back. */
+export interface SummariserState {
+  records: number;
+  healthChecks: number;
+  first: number;
+  last: number;
+  offset: string | null;
+  offsetAt: number;
+  statusCounts: number[];
+  lbCounts: number[];
+  ruleCounts: number[];
+  sketches: Record<SketchName, SketchState>;
+  histograms: { requestTime: number[]; upstreamResponseTime: number[] };
+  timeline: TimelineState;
+  members: [
+    string,
+    {
+      name: string | null;
+      attempts: number;
+      noStatus: number;
+      abandoned: number;
+      classes: number[];
+      responseTime: SketchState;
+    },
+  ][];
+  membersOverflow: boolean;
+  paths: [string, { count: number; n5xx: number; n499: number; requestTime: SketchState }][];
+  pathsOverflow: boolean;
+  retries: { lines: number; attempts: number[]; ended: number[]; routes: [string, number][] };
+  closed: { count: number; waiting: number; during: number; before: number; waitingOn: [string, number][] };
+}
+
+const SKETCHES = [
+  'requestTime',
+  'upstreamConnectTime',
+  'upstreamHeaderTime',
+  'upstreamResponseTime',
+  'tcpinfoRtt',
+  'closedRequestTime',
+  'closedUpstreamResponseTime',
+  'closedTcpinfoRtt',
+] as const;
+type SketchName = (typeof SKETCHES)[number];
+
+export class LogSummariser {
+  records = 0;
+  private healthChecks = 0;
+  private first = Number.POSITIVE_INFINITY;
+  private last = Number.NEGATIVE_INFINITY;
+  private offset: string | null = null;
+  private offsetAt = Number.POSITIVE_INFINITY;
+  private readonly statusCounts = new Float64Array(1000);
+  private readonly lbCounts = new Float64Array(1000);
+  private readonly ruleCounts = new Float64Array(ANSWER_RULES.length);
+  private readonly sk: Record<SketchName, Sketch>;
+  private readonly requestHist = new Float64Array(NH);
+  private readonly upstreamHist = new Float64Array(NH);
+  private readonly timeline = new Timeline();
+  private readonly members = new Map<string, MemberStats>();
+  private membersOverflow = false;
+  private readonly paths = new Map<string, PathStats>();
+  private pathsOverflow = false;
+  private retryLines = 0;
+  private readonly retryAttempts = new Float64Array(3);
+  private readonly retryEnded = new Float64Array(CLASS_NAMES.length);
+  private readonly retryRoutes = new Map<string, number>();
+  private closed = 0;
+  private closedWaiting = 0;
+  private closedDuring = 0;
+  private closedBefore = 0;
+  private readonly closedWaitingOn = new Map<string, number>();
+  private readonly isHealthCheck: HealthCheckMatcher;
+  private readonly maxPaths: number;
+  private readonly maxMembers: number;
+
+  constructor(options: SummaryOptions = {}) {
+    this.isHealthCheck = healthCheckMatcher(options.healthCheckPaths);
+    this.maxPaths = options.maxPaths ?? 5000;
+    this.maxMembers = options.maxMembers ?? 2000;
+    this.sk = Object.fromEntries(SKETCHES.map((n) => [n, newSketch()])) as Record<SketchName, Sketch>;
+  }
+
+  add(r: LogRecord): void {
+    this.records++;
+    const msec = r.msec;
+    if (msec < this.first) this.first = msec;
+    if (msec > this.last) this.last = msec;
+    if (msec < this.offsetAt) {
+      const m = /([+-]\d{2}:?\d{2}|Z)$/.exec(r.time);
+      if (m) {
+        this.offset = detached(m[1]!);
+        this.offsetAt = msec;
+      }
+    }
+    const status = r.status;
+    const code = status >= 0 && status < 1000 ? status : 0;
+    this.statusCounts[code]!++;
+    const rule = answerRuleIndex(r);
+    this.ruleCounts[rule]!++;
+    const byLb = ANSWER_RULES[rule]!.answeredBy === 'load-balancer';
+    if (byLb) this.lbCounts[code]!++;
+    const cls = statusClass(status);
+    const up = r.upstream;
+    const n = up.length;
+    this.timeline.add(msec, cls, byLb, n > 1);
+
+    const rt = r.requestTime;
+    if (rt !== null) {
+      this.sk.requestTime.accept(rt);
+      this.requestHist[histogramIndex(rt)]!++;
+    }
+    const rtt = r.tcpinfoRtt;
+    if (rtt !== null) this.sk.tcpinfoRtt.accept(rtt);
+
+    // Each attempt is one request to one member (FAQ 3.8: several values when it retried).
+    const name = r.memberName;
+    const oneName = name !== null && (n <= 1 || name.indexOf(',') < 0);
+    for (let i = 0; i < n; i++) {
+      const a = up[i]!;
+      if (a.connectTime !== null) this.sk.upstreamConnectTime.accept(a.connectTime);
+      if (a.headerTime !== null) this.sk.upstreamHeaderTime.accept(a.headerTime);
+      const m = this.member(a.addr);
+      m.attempts++;
+      if (a.status !== null) m.classes[statusClass(a.status)]!++;
+      else if (status === 499 && i === n - 1 && a.headerTime === null) m.abandoned++;
+      else m.noStatus++;
+      if (a.responseTime !== null) {
+        this.sk.upstreamResponseTime.accept(a.responseTime);
+        this.upstreamHist[histogramIndex(a.responseTime)]!++;
+        m.responseTime.accept(a.responseTime);
+      }
+      if (m.name === null && oneName && i === n - 1) m.name = detached(name);
+    }
+    if (n > 1) {
+      this.retryLines++;
+      this.retryAttempts[n >= 4 ? 2 : n - 2]!++;
+      this.retryEnded[cls]!++;
+      const route = `${up[0]!.addr}\u0000${up[n - 1]!.addr}`;
+      const c = this.retryRoutes.get(route);
+      if (c !== undefined) this.retryRoutes.set(route, c + 1);
+      else if (this.retryRoutes.size < 1000) this.retryRoutes.set(route, 1);
+    }
+
+    if (status === 499) {
+      this.closed++;
+      if (rt !== null) this.sk.closedRequestTime.accept(rt);
+      if (rtt !== null) this.sk.closedTcpinfoRtt.accept(rtt);
+      if (n === 0) this.closedBefore++;
+      else {
+        const a = up[n - 1]!;
+        if (a.responseTime !== null) this.sk.closedUpstreamResponseTime.accept(a.responseTime);
+        if (a.status === null && a.headerTime === null) {
+          this.closedWaiting++;
+          const c = this.closedWaitingOn.get(a.addr);
+          if (c !== undefined) this.closedWaitingOn.set(a.addr, c + 1);
+          else if (this.closedWaitingOn.size < this.maxMembers) this.closedWaitingOn.set(detached(a.addr), 1);
+        } else this.closedDuring++;
+      }
+    }
+
+    const p = this.path(pathKey(r.uri));
+    p.count++;
+    if (cls === 5) p.n5xx++;
+    else if (cls === 4) p.n499++;
+    if (rt !== null) p.requestTime.accept(rt);
+
+    if (this.isHealthCheck(r)) this.healthChecks++;
+  }
+
+  private member(addr: string): MemberStats {
+    let m = this.members.get(addr);
+    if (m === undefined) {
+      const overflow = this.members.size >= this.maxMembers;
+      if (overflow) {
+        this.membersOverflow = true;
+        m = this.members.get(OTHER);
+      }
+      if (m === undefined) {
+        m = {
+          name: null,
+          attempts: 0,
+          noStatus: 0,
+          abandoned: 0,
+          classes: new Float64Array(CLASS_NAMES.length),
+          responseTime: newSketch(),
+        };
+        this.members.set(overflow ? OTHER : detached(addr), m);
+      }
+    }
+    return m;
+  }
+
+  private path(key: string): PathStats {
+    let p = this.paths.get(key);
+    if (p === undefined) {
+      const overflow = this.paths.size >= this.maxPaths;
+      if (overflow) {
+        this.pathsOverflow = true;
+        p = this.paths.get(OTHER);
+      }
+      if (p === undefined) {
+        p = { count: 0, n5xx: 0, n499: 0, requestTime: newSketch() };
+        this.paths.set(overflow ? OTHER : detached(key), p);
+      }
+    }
+    return p;
+  }
+
+  state(): SummariserState {
+    return {
+      records: this.records,
+      healthChecks: this.healthChecks,
+      first: this.first,
+      last: this.last,
+      offset: this.offset,
+      offsetAt: this.offsetAt,
+      statusCounts: [...this.statusCounts],
+      lbCounts: [...this.lbCounts],
+      ruleCounts: [...this.ruleCounts],
+      sketches: Object.fromEntries(SKETCHES.map((n) => [n, sketchState(this.sk[n])])) as Record<
+        SketchName,
+        SketchState
+      >,
+      histograms: { requestTime: [...this.requestHist], upstreamResponseTime: [...this.upstreamHist] },
+      timeline: this.timeline.state(),
+      members: [...this.members].map(([k, m]) => [
+        k,
+        {
+          name: m.name,
+          attempts: m.attempts,
+          noStatus: m.noStatus,
+          abandoned: m.abandoned,
+          classes: [...m.classes],
+          responseTime: sketchState(m.responseTime),
+        },
+      ]),
+      membersOverflow: this.membersOverflow,
+      paths: [...this.paths].map(([k, p]) => [
+        k,
+        { count: p.count, n5xx: p.n5xx, n499: p.n499, requestTime: sketchState(p.requestTime) },
+      ]),
+      pathsOverflow: this.pathsOverflow,
+      retries: {
+        lines: this.retryLines,
+        attempts: [...this.retryAttempts],
+        ended: [...this.retryEnded],
+        routes: [...this.retryRoutes],
+      },
+      closed: {
+        count: this.closed,
+        waiting: this.closedWaiting,
+        during: this.closedDuring,
+        before: this.closedBefore,
+        waitingOn: [...this.closedWaitingOn],
+      },
+    };
+  }
+
+  merge(st: SummariserState): void {
+    this.records += st.records;
+    this.healthChecks += st.healthChecks;
+    this.first = Math.min(this.first, st.first);
+    this.last = Math.max(this.last, st.last);
+    if (st.offset !== null && st.offsetAt < this.offsetAt) {
+      this.offset = st.offset;
+      this.offsetAt = st.offsetAt;
+    }
+    addInto(this.statusCounts, st.statusCounts);
+    addInto(this.lbCounts, st.lbCounts);
+    addInto(this.ruleCounts, st.ruleCounts);
+    for (const n of SKETCHES) mergeSketch(this.sk[n], st.sketches[n]);
+    addInto(this.requestHist, st.histograms.requestTime);
+    addInto(this.upstreamHist, st.histograms.upstreamResponseTime);
+    this.timeline.merge(st.timeline);
+    for (const [addr, s] of st.members) {
+      const m = this.member(addr);
+      m.attempts += s.attempts;
+      m.noStatus += s.noStatus;
+      m.abandoned += s.abandoned;
+      addInto(m.classes, s.classes);
+      mergeSketch(m.responseTime, s.responseTime);
+      m.name ??= s.name;
+    }
+    this.membersOverflow ||= st.membersOverflow;
+    for (const [key, s] of st.paths) {
+      const p = this.path(key);
+      p.count += s.count;
+      p.n5xx += s.n5xx;
+      p.n499 += s.n499;
+      mergeSketch(p.requestTime, s.requestTime);
+    }
+    this.pathsOverflow ||= st.pathsOverflow;
+    this.retryLines += st.retries.lines;
+    addInto(this.retryAttempts, st.retries.attempts);
+    addInto(this.retryEnded, st.retries.ended);
+    for (const [k, c] of st.retries.routes) this.retryRoutes.set(k, (this.retryRoutes.get(k) ?? 0) + c);
+    this.closed += st.closed.count;
+    this.closedWaiting += st.closed.waiting;
+    this.closedDuring += st.closed.during;
+    this.closedBefore += st.closed.before;
+    for (const [k, c] of st.closed.waitingOn)
+      this.closedWaitingOn.set(k, (this.closedWaitingOn.get(k) ?? 0) + c);
+  }
+
+  /** The report. `input` describes the files read (the reader knows it; a probe may not). */
+  finish(input: { files?: FileSummary[]; badSamples?: LineProblem[] } = {}): LogSummary {
+    const files = input.files ?? [];
+    const offset = this.offset === null || this.offset === 'Z' ? '+00:00' : normaliseOffset(this.offset);
+    const offsetSeconds = offsetToSeconds(offset);
+    const iso = (epochSeconds: number) => isoAt(epochSeconds, offsetSeconds, offset);
+    const total = this.records;
+    const share = (n: number, of = total) => (of > 0 ? Number((n / of).toFixed(6)) : 0);
+    const span = total > 0 ? this.last - this.first : 0;
+
+    const codes = [];
+    const classes = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
+    for (let c = 0; c < this.statusCounts.length; c++) {
+      const count = this.statusCounts[c]!;
+      if (count === 0) continue;
+      const lb = this.lbCounts[c]!;
+      codes.push({ code: c, count, share: share(count), loadBalancer: lb, backend: count - lb });
+      const k = `${Math.floor(c / 100)}xx`;
+      if (k in classes) classes[k as keyof typeof classes] += count;
+    }
+    codes.sort((a, b) => b.count - a.count || a.code - b.code);
+    const lbTotal = ANSWER_RULES.reduce(
+      (n, r, i) => n + (r.answeredBy === 'load-balancer' ? this.ruleCounts[i]! : 0),
+      0,
+    );
+
+    // At most 300 windows, and about 50 lines in each at least: a sparse log gets wider windows.
+    const windowCount = Math.max(12, Math.min(300, Math.floor(total / 50)));
+    const windowSeconds = widthFor(span, windowCount, this.timeline.width);
+    const windows = this.timeline.windows(windowSeconds);
+    const burstsFor = (counter: '499' | '5xx'): BurstReport => bursts(windows, counter, windowSeconds, iso);
+
+    const memberName = (addr: string) => this.members.get(addr)?.name ?? null;
+    const members: MemberSummary[] = [...this.members].map(([address, m]) => ({
+      address,
+      name: m.name,
+      attempts: m.attempts,
+      noStatus: m.noStatus,
+      abandoned: m.abandoned,
+      status: {
+        '2xx': m.classes[1]!,
+        '3xx': m.classes[2]!,
+        '4xx': m.classes[3]! + m.classes[4]!,
+        '5xx': m.classes[5]!,
+      },
+      upstreamResponseTime: percentiles(m.responseTime),
+    }));
+    members.sort(
+      (a, b) =>
+        (b.upstreamResponseTime.p99 ?? -1) - (a.upstreamResponseTime.p99 ?? -1) || b.attempts - a.attempts,
+    );
+
+    // Rank paths with enough lines that a p99 means something.
+    const minCount = Math.min(10, Math.max(1, ...[...this.paths.values()].map((p) => p.count)));
+    const paths: PathSummary[] = [...this.paths]
+      .filter(([, p]) => p.count >= minCount)
+      .map(([path, p]) => ({
+        path,
+        count: p.count,
+        '5xx': p.n5xx,
+        '499': p.n499,
+        requestTime: percentiles(p.requestTime),
+      }))
+      .sort((a, b) => (b.requestTime.p99 ?? -1) - (a.requestTime.p99 ?? -1) || b.count - a.count)
+      .slice(0, 20);
+
+    const routes = [...this.retryRoutes]
+      .map(([k, count]) => {
+        const [from = '', to = ''] = k.split('\u0000');
+        return { from, to, count };
+      })
+      .sort((a, b) => b.count - a.count || a.from.localeCompare(b.from))
+      .slice(0, 10);
+
+    const closedRt = this.sk.closedRequestTime;
+    const p10 = quantile(closedRt, 0.1);
+    const p50 = quantile(closedRt, 0.5);
+    const p90 = quantile(closedRt, 0.9);
+    const clientTimeoutSeconds =
+      this.closed >= 10 &&
+      p10 !== null &&
+      p50 !== null &&
+      p90 !== null &&
+      p50 > 0 &&
+      p10 >= p50 * 0.9 &&
+      p90 <= p50 * 1.1
+        ? Number(p50.toFixed(p50 >= 10 ? 0 : 1))
+        : null;
+
+    const summary: LogSummary = {
+      kind: LOG_SUMMARY_KIND,
+      version: LOG_SUMMARY_VERSION,
+      files,
+      lines: {
+        total: files.reduce((n, f) => n + f.lines, 0) || total,
+        records: total,
+        blank: files.reduce((n, f) => n + f.blank, 0),
+        bad: files.reduce((n, f) => n + f.bad, 0),
+      },
+      badLines: { count: files.reduce((n, f) => n + f.bad, 0), samples: input.badSamples ?? [] },
+      time: {
+        first: total > 0 ? iso(this.first) : null,
+        last: total > 0 ? iso(this.last) : null,
+        offset,
+        spanSeconds: Number(span.toFixed(3)),
+      },
+      status: {
+        codes,
+        classes,
+        answeredBy: { loadBalancer: lbTotal, backend: total - lbTotal },
+        rules: ANSWER_RULES.map((r, i) => ({ ...r, count: this.ruleCounts[i]! })),
+      },
+      latency: {
+        unit: 'seconds',
+        requestTime: percentiles(this.sk.requestTime),
+        upstreamConnectTime: percentiles(this.sk.upstreamConnectTime),
+        upstreamHeaderTime: percentiles(this.sk.upstreamHeaderTime),
+        upstreamResponseTime: percentiles(this.sk.upstreamResponseTime),
+        tcpinfoRttMs: percentiles(this.sk.tcpinfoRtt, 0.001, 1),
+        histograms: {
+          requestTime: histogram(this.requestHist),
+          upstreamResponseTime: histogram(this.upstreamHist),
+        },
+      },
+      timeline: {
+        windowSeconds,
+        counters: [...TIMELINE_COUNTERS],
+        windows: windows.map((w) => ({ start: iso(w.start), counts: w.counts })),
+      },
+      bursts: { windowSeconds, '499': burstsFor('499'), '5xx': burstsFor('5xx') },
+      members: {
+        distinct: this.members.size - (this.members.has(OTHER) ? 1 : 0),
+        truncated: this.membersOverflow,
+        list: members,
+      },
+      paths: {
+        distinct: this.paths.size - (this.paths.has(OTHER) ? 1 : 0),
+        truncated: this.pathsOverflow,
+        slowest: paths,
+        minCount,
+      },
+      retries: {
+        lines: this.retryLines,
+        share: share(this.retryLines),
+        attempts: { '2': this.retryAttempts[0]!, '3': this.retryAttempts[1]!, '4+': this.retryAttempts[2]! },
+        endedIn: Object.fromEntries(
+          CLASS_NAMES.map((c, i) => [c, this.retryEnded[i]!]),
+        ) as LogSummary['retries']['endedIn'],
+        routes,
+      },
+      clientClosed: {
+        count: this.closed,
+        share: share(this.closed),
+        waitingForBackend: this.closedWaiting,
+        duringResponse: this.closedDuring,
+        beforeUpstream: this.closedBefore,
+        waitingOn: [...this.closedWaitingOn]
+          .map(([address, count]) => ({ address, name: memberName(address), count }))
+          .sort((a, b) => b.count - a.count || a.address.localeCompare(b.address))
+          .slice(0, 10),
+        requestTime: percentiles(closedRt),
+        upstreamResponseTime: percentiles(this.sk.closedUpstreamResponseTime),
+        tcpinfoRttMs: percentiles(this.sk.closedTcpinfoRtt, 0.001, 1),
+        clientTimeoutSeconds,
+      },
+      healthChecks: { count: this.healthChecks, share: share(this.healthChecks), rule: HEALTH_CHECK_RULE },
+      findings: [],
+    };
+    summary.findings = findingsOf(summary);
+    return summary;
+  }
+}
+
+function addInto(into: Float64Array, from: readonly number[]): void {
+  for (let i = 0; i < into.length; i++) into[i]! += from[i] ?? 0;
+}
+
+function histogram(counts: Float64Array): HistogramBucket[] {
+  return [...counts].map((count, i) => ({ le: HISTOGRAM_EDGES[i] ?? null, count }));
+}
+
+function normaliseOffset(o: string): string {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(o);
+  return m ? `${m[1]}${m[2]}:${m[3]}` : '+00:00';
+}
+
+function offsetToSeconds(o: string): number {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(o);
+  if (!m) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60);
+}
+
+/** `2026-11-25T12:00:00+08:00`, with milliseconds when there are any. */
+export function isoAt(epochSeconds: number, offsetSeconds: number, offset: string): string {
+  const d = new Date(Math.round(epochSeconds * 1000) + offsetSeconds * 1000).toISOString();
+  const text = d.endsWith('.000Z') ? d.slice(0, 19) : d.slice(0, 23);
+  return `${text}${offset}`;
+}
+
+/**
+ * Worst windows and bursts of one counter. A window belongs to a burst when it
+ * holds at least `threshold` lines of the code (5, or 3× the median window)
+ * and its share of them is at least twice the log's: busy hours alone are no
+ * burst. Consecutive such windows make one burst.
+ */
+function bursts(
+  windows: { start: number; counts: Record<string, number> }[],
+  counter: '499' | '5xx',
+  windowSeconds: number,
+  iso: (s: number) => string,
+): BurstReport {
+  const win = (
+    w: { start: number; counts: Record<string, number> },
+    end = w.start + windowSeconds,
+  ): TimeWindow => {
+    const count = w.counts[counter] ?? 0;
+    const lines = w.counts.lines ?? 0;
+    return {
+      start: iso(w.start),
+      end: iso(end),
+      count,
+      lines,
+      share: lines > 0 ? Number((count / lines).toFixed(4)) : 0,
+    };
+  };
+  const active = windows.filter((w) => (w.counts.lines ?? 0) > 0);
+  const values = active.map((w) => w.counts[counter] ?? 0).sort((a, b) => a - b);
+  const median = values.length > 0 ? values[Math.floor((values.length - 1) / 2)]! : 0;
+  const threshold = Math.max(5, 3 * median);
+  const all = active.reduce((n, w) => n + (w.counts[counter] ?? 0), 0);
+  const lines = active.reduce((n, w) => n + (w.counts.lines ?? 0), 0);
+  const baseShare = lines > 0 ? all / lines : 0;
+  const worstWindows = [...active]
+    .filter((w) => (w.counts[counter] ?? 0) > 0)
+    .sort((a, b) => (b.counts[counter] ?? 0) - (a.counts[counter] ?? 0) || a.start - b.start)
+    .slice(0, 3)
+    .map((w) => win(w));
+  const hot = (w: { counts: Record<string, number> }) => {
+    const c = w.counts[counter] ?? 0;
+    const l = w.counts.lines ?? 0;
+    return c >= threshold && l > 0 && c / l >= 2 * baseShare;
+  };
+  // Runs of hot windows; one cold window between two hot ones does not end a run.
+  const found: TimeWindowRun[] = [];
+  let run: TimeWindowRun | undefined;
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i]!;
+    const bridge = run !== undefined && !hot(w) && i + 1 < windows.length && hot(windows[i + 1]!);
+    if (hot(w) || bridge) {
+      if (!run) {
+        run = { first: w, last: w, count: 0, lines: 0, peak: w };
+        found.push(run);
+      }
+      run.last = w;
+      run.count += w.counts[counter] ?? 0;
+      run.lines += w.counts.lines ?? 0;
+      if ((w.counts[counter] ?? 0) > (run.peak.counts[counter] ?? 0)) run.peak = w;
+    } else run = undefined;
+  }
+  const list = found
+    .sort((a, b) => b.count - a.count || a.first.start - b.first.start)
+    .slice(0, 5)
+    .map((r) => ({
+      start: iso(r.first.start),
+      end: iso(r.last.start + windowSeconds),
+      count: r.count,
+      lines: r.lines,
+      share: r.lines > 0 ? Number((r.count / r.lines).toFixed(4)) : 0,
+      peak: win(r.peak),
+    }));
+  return { threshold, worstWindows, bursts: list };
+}
+
+interface TimeWindowRun {
+  first: { start: number; counts: Record<string, number> };
+  last: { start: number; counts: Record<string, number> };
+  count: number;
+  lines: number;
+  peak: { start: number; counts: Record<string, number> };
+}
+
+function num(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function pct(n: number, digits = 1): string {
+  return `${(n * 100).toFixed(digits)}%`;
+}
+
+function secs(v: number | null): string {
+  if (v === null) return '-';
+  if (v < 1) return `${Math.round(v * 1000)} ms`;
+  return `${v.toFixed(v >= 10 ? 1 : 2)} s`;
+}
+
+function memberLabel(m: { address: string; name: string | null }): string {
+  return m.name ? `${m.name} (${m.address})` : m.address;
+}
+
+/** Hour:minute of an ISO time as written ("12:05"). */
+function hhmm(iso: string): string {
+  return iso.slice(11, 16);
+}
+
+/**
+ * What the numbers say, in sentences with the numbers in them. Each finding has
+ * a stable id; playbooks (client-499, abnormal-status) branch on them.
+ */
+export function findingsOf(s: LogSummary): Finding[] {
+  const out: Finding[] = [];
+  const c = s.clientClosed;
+  if (c.count >= 10) {
+    const burst = s.bursts['499'].bursts[0];
+    const when = burst
+      ? `, most in ${hhmm(burst.start)}–${hhmm(burst.end)} (${num(burst.count)} in ${num(burst.lines)} lines)`
+      : '';
+    if (c.waitingForBackend >= c.count / 2) {
+      const on = c.waitingOn[0];
+      const who =
+        on && on.count >= c.waitingForBackend / 2
+          ? `; ${num(on.count)} of them were waiting on ${memberLabel(on)}`
+          : '';
+      const timeout =
+        c.clientTimeoutSeconds !== null
+          ? `; clients give up at ≈${c.clientTimeoutSeconds} s (their timeout)`
+          : '';
+      out.push({
+        id: 'clients-gave-up-before-backend-answered',
+        severity: 'warn',
+        faq: ['7.9', '3.8'],
+        message:
+          `${num(c.waitingForBackend)} of ${num(c.count)} 499s (${pct(c.waitingForBackend / c.count)}) closed before the backend sent a header${when}: ` +
+          `request_time p50 ${secs(c.requestTime.p50)} (p90 ${secs(c.requestTime.p90)}), upstream_response_time p50 ${secs(c.upstreamResponseTime.p50)}, ` +
+          `tcpinfo_rtt p50 ${c.tcpinfoRttMs.p50 ?? '-'} ms (all lines ${s.latency.tcpinfoRttMs.p50 ?? '-'} ms)${who}${timeout}. ` +
+          'The backend is slower than the clients wait: find why it is slow, or raise the client timeout.',
+      });
+    }
+    const rtt = c.tcpinfoRttMs.p50;
+    const allRtt = s.latency.tcpinfoRttMs.p50;
+    if (rtt !== null && allRtt !== null && rtt >= 2 * allRtt && rtt - allRtt >= 50) {
+      out.push({
+        id: 'clients-on-slow-network',
+        severity: 'warn',
+        faq: ['7.9'],
+        message: `the clients that closed early have tcpinfo_rtt p50 ${rtt} ms against ${allRtt} ms for all lines: their network is slow or lossy (check the path, or capture packets).`,
+      });
+    }
+  }
+  const lbNoStatus = s.status.rules.find((r) => r.id === 'upstream-no-status')?.count ?? 0;
+  if (lbNoStatus > 0) {
+    const worst = [...s.members.list].sort((a, b) => b.noStatus - a.noStatus)[0];
+    out.push({
+      id: 'backend-unreachable',
+      severity: 'warn',
+      faq: ['1.5', '7.8'],
+      message:
+        `${num(lbNoStatus)} lines were answered by the load balancer after a backend gave no status (refused, reset or timed out: its 502/504)` +
+        (worst && worst.noStatus > 0
+          ? `; most tries without a status went to ${memberLabel(worst)} (${num(worst.noStatus)} of ${num(worst.attempts)})`
+          : '') +
+        '.',
+    });
+  }
+  for (const m of s.members.list) {
+    const tried = m.attempts - m.noStatus - m.abandoned;
+    if (m.status['5xx'] >= 10 && tried > 0 && m.status['5xx'] / tried >= 0.05) {
+      out.push({
+        id: 'backend-5xx',
+        severity: 'warn',
+        faq: ['1.5'],
+        message: `${memberLabel(m)} itself answered 5xx to ${num(m.status['5xx'])} of ${num(tried)} requests (${pct(m.status['5xx'] / tried)}).`,
+      });
+    }
+  }
+  const b5 = s.bursts['5xx'].bursts[0];
+  if (b5) {
+    out.push({
+      id: 'burst-5xx',
+      severity: 'warn',
+      faq: ['1.5'],
+      message: `5xx burst ${hhmm(b5.start)}–${hhmm(b5.end)}: ${num(b5.count)} of ${num(b5.lines)} lines (${pct(b5.share)}), peak ${num(b5.peak.count)} in ${hhmm(b5.peak.start)}–${hhmm(b5.peak.end)}.`,
+    });
+  }
+  const p99s = s.members.list
+    .filter((m) => m.upstreamResponseTime.p99 !== null && m.attempts >= 10)
+    .map((m) => m.upstreamResponseTime.p99 as number)
+    .sort((a, b) => a - b);
+  const slow = s.members.list[0];
+  if (p99s.length >= 2 && slow && slow.upstreamResponseTime.p99 !== null) {
+    const median = p99s[Math.floor((p99s.length - 1) / 2)]!;
+    if (slow.upstreamResponseTime.p99 >= 3 * median && slow.upstreamResponseTime.p99 >= 0.2) {
+      out.push({
+        id: 'slow-member',
+        severity: 'info',
+        faq: ['1.9', '3.8'],
+        message: `${memberLabel(slow)} is the slowest member: upstream_response_time p99 ${secs(slow.upstreamResponseTime.p99)} against ${secs(median)} for the median member.`,
+      });
+    }
+  }
+  if (s.healthChecks.share >= 0.1) {
+    out.push({
+      id: 'many-health-check-lines',
+      severity: 'info',
+      faq: ['2.7'],
+      message: `${pct(s.healthChecks.share)} of the lines look like health checks (${num(s.healthChecks.count)}): a longer check interval makes fewer.`,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,156 @@
+// `lbdoctor logs` as a user runs it: the built CLI on generated logs (files,
+// gzip, stdin), its formats, exit codes, worker threads agreeing with one
+// thread, and startup loading nothing of it until `logs` runs.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseElbAccessLogLine } from '../../src/accesslog/parse.js';
+import { BIN, lbdoctor } from '../helpers/cli.js';
+import { DOC_LINE_200, DOC_LINE_499, generate } from '../unit/logs/helpers.js';
+
+let dir: string;
+let small: string;
+let big: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lbd-logs-cli-'));
+  small = join(dir, 'access.log');
+  await writeFile(
+    small,
+    generate([
+      '--lines',
+      '3000',
+      '--seed',
+      '2',
+      '--storm-499',
+      '12:00/30m',
+      '--burst-5xx',
+      '15:00/30m',
+      '--bad-lines',
+      '2',
+    ]),
+  );
+  // Big enough (> 4 MiB) to be cut into ranges for worker threads.
+  big = join(dir, 'big.log');
+  await writeFile(
+    big,
+    generate(['--size', '6M', '--seed', '8', '--storm-499', '09:00/20m', '--bad-lines', '3']),
+  );
+});
+
+describe('lbdoctor logs', () => {
+  it('prints a plain text report when piped: ASCII, 80 columns, findings and bad lines with file:line', async () => {
+    const r = await lbdoctor(['logs', small]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    for (const l of r.stdout.split('\n')) {
+      expect(l.length, l).toBeLessThanOrEqual(80);
+      expect(l, l).toMatch(/^[\x20-\x7e]*$/);
+    }
+    expect(r.stdout).toContain('lbdoctor logs: 2,998 requests in 1 file');
+    expect(r.stdout).toContain('2 bad lines skipped');
+    expect(r.stdout).toMatch(new RegExp(`${small.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+ `));
+    expect(r.stdout).toContain('[clients-gave-up-before-backend-answered]');
+    expect(r.stdout).toMatch(/499 burst (11-25 )?1[12]:\d\d-12:\d\d/);
+    expect(r.stdout).toContain('OVER TIME');
+  });
+
+  it('prints the versioned JSON summary', async () => {
+    const r = await lbdoctor(['logs', small, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({
+      kind: 'lbdoctor.logs',
+      version: 1,
+      lines: { total: 3000, records: 2998, bad: 2 },
+    });
+    expect(s.badLines.samples).toHaveLength(2);
+    expect(s.findings.map((f: { id: string }) => f.id)).toContain('burst-5xx');
+  });
+
+  it('prints markdown with Mermaid charts', async () => {
+    const r = await lbdoctor(['logs', small, '--format', 'markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# Access-log summary/);
+    expect(r.stdout).toContain('xychart-beta');
+  });
+
+  it('reads stdin with -, gzip or not', async () => {
+    const text = `${DOC_LINE_200}\n${DOC_LINE_499}\n`;
+    const plain = await lbdoctor(['logs', '-', '--format', 'json'], { input: text });
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout).clientClosed.count).toBe(1);
+    const gz = join(dir, 'stdin.gz');
+    await writeFile(gz, gzipSync(text));
+    const r = await execa('sh', ['-c', `node "${BIN}" logs - --format json < "${gz}"`], { reject: false });
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout).files[0]).toMatchObject({ name: '-', compression: 'gzip', records: 2 });
+  });
+
+  it('gives the same summary with worker threads as with one thread', async () => {
+    const one = await lbdoctor(['logs', big, '--format', 'json', '--jobs', '1']);
+    const two = await lbdoctor(['logs', big, '--format', 'json', '--jobs', '2']);
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    const a = JSON.parse(one.stdout);
+    expect(a.lines.bad).toBe(3);
+    expect(JSON.parse(two.stdout)).toEqual(a);
+    // Line numbers of bad lines are exact across ranges.
+    const lines = (await readFile(big, 'latin1')).split('\n');
+    // A bad line's number points at a line the strict parser rejects, and the next one reads.
+    expect(a.badLines.samples).toHaveLength(3);
+    for (const sample of a.badLines.samples) {
+      expect(() => parseElbAccessLogLine(lines[sample.line - 1] ?? '')).toThrow(sample.message);
+      expect(() => parseElbAccessLogLine(lines[sample.line] ?? '')).not.toThrow();
+    }
+  });
+
+  it('exits 2 for a file mostly not in the layout, naming file, line and field', async () => {
+    const p = join(dir, 'combined.log');
+    await writeFile(
+      p,
+      '203.0.113.5 - - [25/Nov/2026:08:20:00 +0800] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"\n',
+    );
+    const r = await lbdoctor(['logs', p]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`lbdoctor: ${p}: 1 of 1 lines are not ELB access-log lines [LBD_ERR_INPUT]`);
+    expect(r.stderr).toContain(`${p}:1: body_bytes_sent: only 9 fields`);
+  });
+
+  it('exits 2 for a missing file and for bad usage', async () => {
+    const missing = await lbdoctor(['logs', join(dir, 'nope.log')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('[LBD_ERR_FILE]');
+    const format = await lbdoctor(['logs', small, '--format', 'xml']);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain('[LBD_ERR_UNKNOWN_FORMAT]');
+    const none = await lbdoctor(['logs']);
+    expect(none.code).toBe(2);
+  });
+});
+
+describe('startup', () => {
+  const REGISTER = fileURLToPath(new URL('../fixtures/module-trace/register.mjs', import.meta.url));
+  async function modulesLoadedBy(args: string[]): Promise<string[]> {
+    const trace = join(await mkdtemp(join(tmpdir(), 'lbd-trace-')), 'modules.txt');
+    const r = await execa('node', ['--import', REGISTER, BIN, ...args], {
+      env: { LBD_MODULE_TRACE: trace, CI: 'true' },
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(r.exitCode).toBe(0);
+    return (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
+  }
+
+  it('--help and logs --help load none of the log summary modules; logs loads them', async () => {
+    const logsModules = (loaded: string[]) => loaded.filter((u) => /\/dist\/logs\/|sketches-js/.test(u));
+    expect(logsModules(await modulesLoadedBy(['--help']))).toEqual([]);
+    expect(logsModules(await modulesLoadedBy(['logs', '--help']))).toEqual([]);
+    expect(logsModules(await modulesLoadedBy(['logs', small, '--format', 'json'])).length).toBeGreaterThan(0);
+  });
+});
