@@ -83,3 +83,60 @@ export const udpRatelimited = defineHostScenario({
     };
   },
 });
+
+export const udpFlapping = defineHostScenario({
+  id: 'udp-flapping',
+  title: 'every other ping to be1 gets no reply in time (iptables drops every second echo request)',
+  faq: '2.4',
+  playbook: 'udp-health-check',
+  conclusion: 'timeout-too-short',
+  symptom: {
+    listener: 'dns',
+    path: '',
+    expect: 'be1 flips between healthy and unhealthy at the load balancer',
+  },
+  members: ['be1'],
+  tools: ['ping', 'sysctl', 'iptables'],
+  async build(ctx) {
+    await ctx.udpEcho('be1', 53);
+    await ctx.sysctl('be1', { 'net.ipv4.icmp_ratemask': 6160 });
+    // No netem in this kernel: an echo reply that never comes stands for one that comes after the
+    // check's timeout. Every second echo request from the operator's machine is dropped (the
+    // counter sees only those, so the UDP checks run from there, one ping each, alternate between
+    // pass and fail, deterministically); the load balancer's own checks are left alone.
+    await ctx.exec('be1', [
+      'iptables',
+      '-A',
+      'INPUT',
+      '-s',
+      ctx.operator.address,
+      '-p',
+      'icmp',
+      '--icmp-type',
+      'echo-request',
+      '-m',
+      'statistic',
+      '--mode',
+      'nth',
+      '--every',
+      '2',
+      '--packet',
+      '0',
+      '-j',
+      'DROP',
+    ]);
+    return {
+      inventory: {
+        listeners: [udpListener],
+        pools: [
+          {
+            id: 'udp-pool',
+            protocol: 'UDP',
+            healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
+            members: [ctx.member('be1', 53)],
+          },
+        ],
+      },
+    };
+  },
+});

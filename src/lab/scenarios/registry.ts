@@ -26,7 +26,7 @@ import {
   nginxPortNotListening,
   routeNotViaGateway,
 } from './host-unhealthy.js';
-import { udpEchoIgnored, udpRatelimited } from './host-udp.js';
+import { udpEchoIgnored, udpFlapping, udpRatelimited } from './host-udp.js';
 import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
 import { tcpIdleReset } from './tcp-idle.js';
 import { tlsExpiredCertificate, tlsHostnameMismatch } from './tls.js';
@@ -69,6 +69,7 @@ export const scenarios: readonly Scenario[] = [
   healthyHosts,
   udpEchoIgnored,
   udpRatelimited,
+  udpFlapping,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */
