@@ -15,4 +15,5 @@ export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = 
   'elb-health': () => import('./elb-health.js').then((m) => m.elbHealthProbe),
   'access-control': () => import('./access-control.js').then((m) => m.accessControlProbe),
   'tcp-idle': () => import('./tcp-idle.js').then((m) => m.tcpIdleProbe),
+  'http-keepalive': () => import('./http-keepalive.js').then((m) => m.httpKeepaliveProbe),
 };

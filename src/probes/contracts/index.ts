@@ -12,6 +12,7 @@ import { ephemeralPortsContract } from './ephemeral-ports.js';
 import { firewallContract } from './firewall.js';
 import { hostsDenyContract } from './hosts-deny.js';
 import { httpContract } from './http.js';
+import { httpKeepaliveContract } from './http-keepalive.js';
 import { icmpSettingsContract } from './icmp-settings.js';
 import { interfaceAddressContract } from './interface-address.js';
 import { kernelModuleContract } from './kernel-module.js';
@@ -39,7 +40,8 @@ export type NetworkProbeKind =
   | 'websocket'
   | 'elb-health'
   | 'access-control'
-  | 'tcp-idle';
+  | 'tcp-idle'
+  | 'http-keepalive';
 
 /** Probes that read a host through the batched HostReader (src/probes/host-registry.ts). */
 export type HostProbeKind =
@@ -74,6 +76,7 @@ export const probeContracts = {
   'elb-health': elbHealthContract,
   'access-control': accessControlContract,
   'tcp-idle': tcpIdleContract,
+  'http-keepalive': httpKeepaliveContract,
   sysctl: sysctlContract,
   'icmp-settings': icmpSettingsContract,
   route: routeContract,
