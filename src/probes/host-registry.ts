@@ -20,4 +20,5 @@ export const hostProbes: { readonly [K in HostProbeKind]: ProbeLoader } = {
   'kernel-module': () => import('./kernel-module.js').then((m) => m.kernelModuleProbe),
   'real-ip-config': () => import('./real-ip-config.js').then((m) => m.realIpConfigProbe),
   'access-log-tail': () => import('./access-log-tail.js').then((m) => m.accessLogTailProbe),
+  'health-check-log': () => import('./health-check-log.js').then((m) => m.healthCheckLogProbe),
 };

@@ -19,6 +19,7 @@ import {
   malformedResponse,
   wrongBackendPort,
 } from './gateway-errors.js';
+import { healthCheckIntervalShort, healthCheckNoisy, healthCheckQuiet } from './host-noise.js';
 import {
   firewallDropsLb,
   healthyHosts,
@@ -70,6 +71,9 @@ export const scenarios: readonly Scenario[] = [
   udpEchoIgnored,
   udpRatelimited,
   udpFlapping,
+  healthCheckNoisy,
+  healthCheckIntervalShort,
+  healthCheckQuiet,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */

@@ -10,6 +10,7 @@ import { accessControlContract } from './access-control.js';
 import { tcpIdleContract } from './tcp-idle.js';
 import { ephemeralPortsContract } from './ephemeral-ports.js';
 import { firewallContract } from './firewall.js';
+import { healthCheckLogContract } from './health-check-log.js';
 import { hostsDenyContract } from './hosts-deny.js';
 import { httpContract } from './http.js';
 import { httpKeepaliveContract } from './http-keepalive.js';
@@ -58,7 +59,8 @@ export type HostProbeKind =
   | 'conntrack'
   | 'kernel-module'
   | 'real-ip-config'
-  | 'access-log-tail';
+  | 'access-log-tail'
+  | 'health-check-log';
 
 export type ProbeKind = NetworkProbeKind | HostProbeKind;
 
@@ -91,6 +93,7 @@ export const probeContracts = {
   'kernel-module': kernelModuleContract,
   'real-ip-config': realIpConfigContract,
   'access-log-tail': accessLogTailContract,
+  'health-check-log': healthCheckLogContract,
 } as const satisfies ContractsFor<NetworkProbeKind, 'network'> & ContractsFor<HostProbeKind, 'host'>;
 
 /** Every probe kind, sorted. */

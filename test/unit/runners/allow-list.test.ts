@@ -73,6 +73,12 @@ const cases: Record<HostProbeKind, unknown[]> = {
     ...evil.map((e) => ({ path: e })),
     ...evil.map((e) => ({ path: '/var/log/a.log', lines: e })),
   ],
+  'health-check-log': [
+    {},
+    { path: '/var/log/httpd/access_log', healthPath: '/health', lines: 2000, interval: 5 },
+    ...evil.map((e) => ({ path: e })),
+    ...evil.map((e) => ({ lines: e })),
+  ],
 };
 
 async function sectionsFor(kind: HostProbeKind): Promise<{ accepted: SectionRequest[]; rejected: number }> {
