@@ -7,6 +7,7 @@ import { HEALTH_CHECK_RULE, type HealthCheckMatcher, healthCheckMatcher } from '
 import { detached, pathKey } from './paths.js';
 import type { LogRecord } from './record.js';
 import {
+  acceptSeconds,
   mergeSketch,
   newSketch,
   percentiles,
@@ -56,10 +57,25 @@ function statusClass(s: number): number {
   return 0;
 }
 
-function histogramIndex(v: number): number {
+function histogramIndexOf(v: number): number {
   for (let i = 0; i < HISTOGRAM_EDGES.length; i++) if (v <= HISTOGRAM_EDGES[i]!) return i;
   return HISTOGRAM_EDGES.length;
 }
+
+/** The histogram bucket of each whole millisecond below 65.536 s, computed once. */
+const HIST_BY_MS = (() => {
+  const t = new Uint8Array(1 << 16);
+  for (let ms = 0; ms < t.length; ms++) t[ms] = histogramIndexOf(ms / 1000);
+  return t;
+})();
+
+function histogramIndex(v: number): number {
+  const ms = Math.round(v * 1000);
+  return ms >= 0 && ms < HIST_BY_MS.length && ms / 1000 === v ? HIST_BY_MS[ms]! : histogramIndexOf(v);
+}
+
+/** Whether each rule of ANSWER_RULES means the load balancer answered. */
+const BY_LB = ANSWER_RULES.map((r) => r.answeredBy === 'load-balancer');
 
 interface MemberStats {
   name: string | null;
@@ -177,7 +193,7 @@ export class LogSummariser {
     this.statusCounts[code]!++;
     const rule = answerRuleIndex(r);
     this.ruleCounts[rule]!++;
-    const byLb = ANSWER_RULES[rule]!.answeredBy === 'load-balancer';
+    const byLb = BY_LB[rule]!;
     if (byLb) this.lbCounts[code]!++;
     const cls = statusClass(status);
     const up = r.upstream;
@@ -186,30 +202,32 @@ export class LogSummariser {
 
     const rt = r.requestTime;
     if (rt !== null) {
-      this.sk.requestTime.accept(rt);
+      acceptSeconds(this.sk.requestTime, rt);
       this.requestHist[histogramIndex(rt)]!++;
     }
     const rtt = r.tcpinfoRtt;
     if (rtt !== null) this.sk.tcpinfoRtt.accept(rtt);
 
     // Each attempt is one request to one member (FAQ 3.8: several values when it retried).
-    const name = r.memberName;
-    const oneName = name !== null && (n <= 1 || name.indexOf(',') < 0);
     for (let i = 0; i < n; i++) {
       const a = up[i]!;
-      if (a.connectTime !== null) this.sk.upstreamConnectTime.accept(a.connectTime);
-      if (a.headerTime !== null) this.sk.upstreamHeaderTime.accept(a.headerTime);
+      if (a.connectTime !== null) acceptSeconds(this.sk.upstreamConnectTime, a.connectTime);
+      if (a.headerTime !== null) acceptSeconds(this.sk.upstreamHeaderTime, a.headerTime);
       const m = this.member(a.addr);
       m.attempts++;
       if (a.status !== null) m.classes[statusClass(a.status)]!++;
       else if (status === 499 && i === n - 1 && a.headerTime === null) m.abandoned++;
       else m.noStatus++;
       if (a.responseTime !== null) {
-        this.sk.upstreamResponseTime.accept(a.responseTime);
+        acceptSeconds(this.sk.upstreamResponseTime, a.responseTime);
         this.upstreamHist[histogramIndex(a.responseTime)]!++;
-        m.responseTime.accept(a.responseTime);
+        acceptSeconds(m.responseTime, a.responseTime);
       }
-      if (m.name === null && oneName && i === n - 1) m.name = detached(name);
+      if (m.name === null && i === n - 1) {
+        // member_name names the last try; several names (one per try) are not matched up.
+        const name = r.memberName;
+        if (name !== null && (n === 1 || name.indexOf(',') < 0)) m.name = detached(name);
+      }
     }
     if (n > 1) {
       this.retryLines++;
@@ -223,12 +241,12 @@ export class LogSummariser {
 
     if (status === 499) {
       this.closed++;
-      if (rt !== null) this.sk.closedRequestTime.accept(rt);
+      if (rt !== null) acceptSeconds(this.sk.closedRequestTime, rt);
       if (rtt !== null) this.sk.closedTcpinfoRtt.accept(rtt);
       if (n === 0) this.closedBefore++;
       else {
         const a = up[n - 1]!;
-        if (a.responseTime !== null) this.sk.closedUpstreamResponseTime.accept(a.responseTime);
+        if (a.responseTime !== null) acceptSeconds(this.sk.closedUpstreamResponseTime, a.responseTime);
         if (a.status === null && a.headerTime === null) {
           this.closedWaiting++;
           const c = this.closedWaitingOn.get(a.addr);
@@ -242,7 +260,7 @@ export class LogSummariser {
     p.count++;
     if (cls === 5) p.n5xx++;
     else if (cls === 4) p.n499++;
-    if (rt !== null) p.requestTime.accept(rt);
+    if (rt !== null) acceptSeconds(p.requestTime, rt);
 
     if (this.isHealthCheck(r)) this.healthChecks++;
   }
