@@ -388,15 +388,16 @@ async function runKeepalive(p: HttpKeepaliveParams, ctx: ProbeContext): Promise<
   const target = formatTarget(p.host, p.port);
   const hostHeader = p.hostHeader ?? target;
   const holdS = holdSeconds(p);
+  const shownPath = p.path.length > 200 ? `${p.path.slice(0, 200)}…` : p.path;
   const base = {
     host: p.host,
     port: p.port,
     vantage: ctx.dialer.vantage,
-    request: `${p.method} ${p.path.length > 200 ? `${p.path.slice(0, 200)}…` : p.path} HTTP/1.1, Host: ${hostHeader}`,
+    request: `${p.method} ${shownPath} HTTP/1.1, Host: ${hostHeader}`,
     lbIdleSeconds: p.lbIdleSeconds,
     holdSeconds: holdS,
   };
-  const where = `${p.protocol === 'HTTPS' ? 'https' : 'http'}://${target} (from ${ctx.dialer.vantage})`;
+  const where = `${p.protocol === 'HTTPS' ? 'https' : 'http'}://${target}${shownPath} (from ${ctx.dialer.vantage})`;
   const started = performance.now();
   const timings: { connectMs?: number; responseMs?: number } = {};
   let stream: Duplex | undefined;
@@ -489,7 +490,7 @@ async function runKeepalive(p: HttpKeepaliveParams, ctx: ProbeContext): Promise<
       'fail',
       'shorter',
       `${answer}; ${ended === 'reset' ? 'reset (RST)' : 'closed (FIN)'} the idle connection after ${idle} s, within the load balancer's ${p.lbIdleSeconds} s`,
-      { ended, idleMs: heldMs, heldMs },
+      { ended, idleMs: heldMs, idleSeconds: idle, heldMs },
     );
   } catch (err) {
     const f: Failure =

@@ -123,6 +123,10 @@ export const httpKeepaliveData = z
       'ended is fin or reset',
       z.number().describe('idle time from the end of the response to the close, ms'),
     ),
+    idleSeconds: sometimes(
+      'ended is fin or reset',
+      z.number().describe('idleMs in seconds, to a tenth, for people'),
+    ),
     heldMs: sometimes('a persistent response arrived', z.number().describe('how long it was held idle, ms')),
     lbIdleSeconds: z.number().describe('the lbIdleSeconds parameter'),
     holdSeconds: z

@@ -216,7 +216,7 @@ describe('http-keepalive over TLS', () => {
   });
 
   it('an HTTPS member: SNI from the Host header, the idle close seen through TLS', async () => {
-    let sni: string | false | undefined;
+    let sni: string | false | null | undefined;
     const server = createHttpsServer(
       { cert: certs.get('www').cert, key: certs.get('www').key },
       (req, res) => {
