@@ -85,3 +85,18 @@ export function formatProblem(p: Problem): string {
   const expected = p.expected ? ` (expected ${p.expected})` : '';
   return `${where ? `${where}: ` : ''}${field}${p.message}${expected}`;
 }
+
+/** How many problems an error prints before it says how many more there are. */
+export const SHOWN_PROBLEMS = 20;
+
+/**
+ * One line per problem, at most `max` of them and then a count of the rest:
+ * random bytes given as an inventory make thousands of syntax errors, and
+ * the first few say all there is to say.
+ */
+export function formatProblems(problems: readonly Problem[], max = SHOWN_PROBLEMS): string[] {
+  const lines = problems.slice(0, max).map(formatProblem);
+  const more = problems.length - max;
+  if (more > 0) lines.push(`… and ${more} more problem${more === 1 ? '' : 's'} (fix the ones above first)`);
+  return lines;
+}

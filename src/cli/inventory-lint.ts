@@ -5,7 +5,7 @@
 // else 1 when a finding is at or above --fail-on, else 0.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ExitCode, formatProblem, InputError, LbdError } from '../errors.js';
+import { ExitCode, formatProblems, InputError, LbdError } from '../errors.js';
 import { atOrAbove, lintText } from '../lint/lint.js';
 import {
   checkLintFormats,
@@ -15,7 +15,8 @@ import {
 } from '../lint/report/registry.js';
 import { RULES } from '../lint/rules/index.js';
 import type { LintFileResult, LintRun } from '../lint/types.js';
-import { readText } from '../model/locate.js';
+import { readCapped, readText } from '../model/locate.js';
+import { escapeJsonControls, visible } from '../reporters/visible.js';
 import type { Severity } from '../model/vocabulary.js';
 
 export interface InventoryLintOptions {
@@ -31,25 +32,20 @@ export interface LintIo {
 
 export const STDIN_NAME = '<stdin>';
 
-async function readAll(stream: AsyncIterable<Buffer | string>): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 async function lintOne(file: string, io: LintIo): Promise<LintFileResult> {
   const name = file === '-' ? STDIN_NAME : file;
   try {
-    const text = file === '-' ? await readAll(io.stdin) : await readText(file, 'inventory');
+    const text =
+      file === '-' ? await readCapped(io.stdin, STDIN_NAME, 'inventory') : await readText(file, 'inventory');
     return { file: name, findings: lintText(name, text) };
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     const lines = [
       `lbdoctor: ${err.message} [${err.code}]`,
-      ...err.problems.map((p) => `  ${formatProblem(p)}`),
+      ...formatProblems(err.problems).map((p) => `  ${p}`),
     ];
     if (err.hint) lines.push(`  hint: ${err.hint}`);
-    io.stderr.write(`${lines.join('\n')}\n`);
+    io.stderr.write(`${visible(lines.join('\n'))}\n`);
     return {
       file: name,
       findings: [],
@@ -76,7 +72,9 @@ export async function inventoryLint(
   for (const file of files) results.push(await lintOne(file, io));
   const run: LintRun = { files: results, failOn: opts.failOn, rules: Object.values(RULES) };
   for (const spec of specs) {
-    const text = await renderLint(spec.name, run);
+    // File names and messages quote the arguments: a terminal must not act on them.
+    const rendered = await renderLint(spec.name, run);
+    const text = spec.name === 'json' ? escapeJsonControls(rendered) : visible(rendered);
     if (spec.file === undefined) {
       io.stdout.write(text);
       continue;

@@ -53,21 +53,29 @@ export async function reportError(err: unknown, debug: boolean, usage?: () => st
       .filter(Boolean)
       .join(' ');
     const see = usage ? ` (see \`${usage()}\`)` : '';
-    process.stderr.write(`lbdoctor: ${message}${see} [LBD_ERR_USAGE]\n`);
+    const { visible } = await import('../reporters/visible.js');
+    process.stderr.write(`lbdoctor: ${visible(message)}${see} [LBD_ERR_USAGE]\n`);
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return BAD_INPUT;
   }
-  const { LbdError, formatProblem } = await import('../errors.js');
+  const [{ LbdError, formatProblems }, { visible }, { redactText }] = await Promise.all([
+    import('../errors.js'),
+    import('../reporters/visible.js'),
+    import('../reporters/redact.js'),
+  ]);
+  // Messages quote files and flags: no control sequence reaches the terminal,
+  // and a credential written where it does not belong is still not echoed.
+  const say = (text: string) => visible(redactText(text));
   if (err instanceof LbdError) {
     const lines = [`lbdoctor: ${err.message} [${err.code}]`];
-    for (const p of err.problems) lines.push(`  ${formatProblem(p)}`);
+    for (const p of formatProblems(err.problems)) lines.push(`  ${p}`);
     if (err.hint) lines.push(`  hint: ${err.hint}`);
-    process.stderr.write(`${lines.join('\n')}\n`);
+    process.stderr.write(`${lines.map(say).join('\n')}\n`);
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`lbdoctor: internal error: ${message} [LBD_ERR_INTERNAL]\n`);
+  process.stderr.write(`lbdoctor: internal error: ${say(message)} [LBD_ERR_INTERNAL]\n`);
   if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   else process.stderr.write('  run again with --debug for a stack trace, and please report it\n');
   return BAD_INPUT;

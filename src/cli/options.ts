@@ -3,14 +3,22 @@
 import { UsageError } from '../errors.js';
 import { isValidIp } from '../model/net.js';
 import type { Target } from '../engine/scope.js';
+import { type DurationBounds, describeBounds, TIMEOUT_BOUNDS } from './duration-bounds.js';
 
-/** "5s", "1500ms", "2m", "30" (seconds) → milliseconds. */
-export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`${flag} "${text}" is not a duration`, 'write e.g. 5s, 1500ms or 2m');
+/** "5s", "1500ms", "2m", "1h", "30" (seconds) → milliseconds, within `bounds`. */
+export function parseDuration(text: string, flag: string, bounds: DurationBounds = TIMEOUT_BOUNDS): number {
+  const m = /^(\d{1,15}(?:\.\d{1,6})?)(ms|s|m|h)?$/.exec(text.trim());
+  const range = describeBounds(bounds);
+  if (!m)
+    throw new UsageError(`${flag} "${text}" is not a duration`, `write e.g. 5s, 1500ms, 2m or 1h, ${range}`);
   const n = Number(m[1]);
-  const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
-  if (ms <= 0) throw new UsageError(`${flag} must be greater than zero`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000;
+  const ms = n * unit;
+  if (!(ms >= bounds.minMs && ms <= bounds.maxMs))
+    throw new UsageError(
+      `${flag} ${text.trim()} is out of range: it must be ${range}`,
+      `write e.g. ${flag} 5s`,
+    );
   return ms;
 }
 

@@ -20,6 +20,7 @@ import { type FormatSpec, parseFormatSpec, writeReports } from '../reporters/reg
 import { secretsFromInventory } from '../reporters/redact.js';
 import { VERSION } from '../version.js';
 import type { RunOptions } from './commands/run.js';
+import { DEADLINE_BOUNDS } from './duration-bounds.js';
 import { isInteractive, parseDuration, parseTarget } from './options.js';
 import { playbookDirs } from './playbook-dirs.js';
 import { createVantages, type VantageOptions } from './vantage-setup.js';
@@ -30,7 +31,7 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
   const formats: FormatSpec[] = (opts.format?.length ? opts.format : ['text']).map(parseFormatSpec);
   const set = parseSetFlags(opts.set ?? []);
   const timeoutMs = parseDuration(opts.timeout, '--timeout');
-  const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline') : undefined;
+  const deadlineMs = opts.deadline ? parseDuration(opts.deadline, '--deadline', DEADLINE_BOUNDS) : undefined;
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new UsageError(`--concurrency "${opts.concurrency}" is not a positive whole number`);

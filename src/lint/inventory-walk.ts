@@ -11,6 +11,7 @@ import type {
   Pool,
 } from '../model/inventory.js';
 import type { InventoryPath } from './types.js';
+import { endpointKey } from '../model/net.js';
 
 export interface ListenerAt {
   entry: LoadBalancerEntry;
@@ -147,13 +148,7 @@ export function sameAddress(a: string, b: string): boolean {
 
 /** `10.0.1.12:8080`, `[2001:db8::1]:8080`, with the address normalised so duplicates compare equal. */
 export function memberKey(m: Pick<Member, 'address' | 'protocol_port'>): string {
-  let a = m.address;
-  try {
-    a = ipaddr.process(m.address).toString();
-  } catch {
-    // The schema validated it; keep the text if ipaddr.js still disagrees.
-  }
-  return a.includes(':') ? `[${a}]:${m.protocol_port}` : `${a}:${m.protocol_port}`;
+  return endpointKey(m.address, m.protocol_port);
 }
 
 /** `listener "web"`, `pool "web-pool"`, `member "be1"` as titles name them. */

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { InputError, type Problem } from '../errors.js';
 import { type Inventory, InventoryFile, type LoadBalancerEntry, memberName } from './inventory.js';
-import { type LocatedDocument, loadValidated, validateText } from './locate.js';
+import { type LocatedDocument, loadValidated, validateDocument, validateText } from './locate.js';
+import { endpointKey } from './net.js';
 
 export async function loadInventory(file: string): Promise<Inventory> {
   const { doc, data } = await loadValidated(file, InventoryFile, 'inventory');
@@ -15,6 +16,11 @@ export async function loadInventory(file: string): Promise<Inventory> {
 export function parseInventory(text: string, file = '<inventory>'): Inventory {
   const { doc, data } = validateText(file, text, InventoryFile, 'inventory');
   return finish(doc, data, undefined);
+}
+
+/** The same checks on a document already parsed (`lbdoctor validate` reads each file once). */
+export function inventoryFromDocument(doc: LocatedDocument, source?: string): Inventory {
+  return finish(doc, validateDocument(doc, InventoryFile, 'inventory'), source);
 }
 
 function finish(doc: LocatedDocument, data: InventoryFileData, source: string | undefined): Inventory {
@@ -61,10 +67,72 @@ function fieldOf(path: ReadonlyArray<PropertyKey>): string {
 
 type Locator = (path: PropertyKey[]) => Omit<Problem, 'message'>;
 
+/** "be1, be2, be3, … (12,000 in all)": an `expected` list stays one readable line in a large fleet. */
+function someOf(names: Iterable<string>, max = 8): string {
+  const all = [...names];
+  const shown = all.slice(0, max).join(', ');
+  return all.length > max ? `${shown}, … (${all.length.toLocaleString('en-US')} in all)` : shown;
+}
+
+/** "inventory.yaml:12:9 (pools[0].members[0])": the other place a duplicate is written. */
+function place(loc: Omit<Problem, 'message'>): string {
+  const where = [loc.file, loc.line, loc.column].filter((x) => x !== undefined).join(':');
+  return loc.field ? `${where} (${loc.field})` : where;
+}
+
+interface MemberSeen {
+  endpoint: string;
+  /** The field that spells the name: `name`, or `address` for a member named by its address:port. */
+  at: PropertyKey[];
+}
+
+/**
+ * One member, one place. The same address:protocol_port twice in a pool: the
+ * console refuses the second (the reference LB could not run it). One name for
+ * two endpoints: hosts, metrics and reports key on the name, so the two would
+ * collapse into one. The same name and endpoint in several pools is one server
+ * shared by them (FAQ 1.3), which is fine.
+ */
+function checkMembers(inv: Inventory, at: Locator): Problem[] {
+  const problems: Problem[] = [];
+  const byName = new Map<string, MemberSeen>();
+  inv.loadbalancers.forEach((entry, e) => {
+    entry.pools.forEach((pool, p) => {
+      const endpoints = new Map<string, PropertyKey[]>();
+      pool.members.forEach((m, i) => {
+        const path = [e, 'pools', p, 'members', i];
+        const endpoint = endpointKey(m.address, m.protocol_port);
+        const sameEndpoint = endpoints.get(endpoint);
+        if (sameEndpoint) {
+          problems.push({
+            ...at([...path, 'address']),
+            message: `${endpoint} is already a member of pool "${pool.id}", at ${place(at([...sameEndpoint, 'address']))}`,
+            expected: 'each address:protocol_port once per pool (remove one, or correct its address or port)',
+          });
+          return;
+        }
+        endpoints.set(endpoint, path);
+        const name = memberName(m);
+        const here = [...path, m.name === undefined ? 'address' : 'name'];
+        const sameName = byName.get(name);
+        if (!sameName) byName.set(name, { endpoint, at: here });
+        else if (sameName.endpoint !== endpoint) {
+          problems.push({
+            ...at(here),
+            message: `member name "${name}" (${endpoint}) is already the name of ${sameName.endpoint}, at ${place(at(sameName.at))}`,
+            expected: 'one name per member: hosts, metrics and reports know a member by its name',
+          });
+        }
+      });
+    });
+  });
+  return problems;
+}
+
 /** Cross-references: every problem found, not just the first. Entry paths start at the entry's index. */
 export function checkReferences(inv: Inventory, locate: { top: Locator; entry: Locator }): Problem[] {
   const at = locate.entry;
-  const problems: Problem[] = [];
+  const problems: Problem[] = checkMembers(inv, at);
   const members = new Set<string>();
   const certIds = new Set(inv.certificates.map((c) => c.id));
   inv.loadbalancers.forEach((entry, e) => {
@@ -113,7 +181,7 @@ export function checkReferences(inv: Inventory, locate: { top: Locator; entry: L
         problems.push({
           ...at([e, 'listeners', i, 'default_pool_id']),
           message: `no pool with id "${l.default_pool_id}"`,
-          expected: poolIds.size ? `one of ${[...poolIds.keys()].join(', ')}` : 'a pool defined under pools',
+          expected: poolIds.size ? `one of ${someOf(poolIds.keys())}` : 'a pool defined under pools',
         });
       }
       for (const [k, ref] of [
@@ -164,7 +232,7 @@ export function checkReferences(inv: Inventory, locate: { top: Locator; entry: L
       problems.push({
         ...locate.top(['hosts', name]),
         message: `"${name}" is not the name of any member`,
-        expected: members.size ? `one of ${[...members].join(', ')}` : 'a member name',
+        expected: members.size ? `one of ${someOf(members)}` : 'a member name',
       });
     }
   }

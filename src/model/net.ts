@@ -37,3 +37,18 @@ export function cidrContains(cidr: string, ip: string): boolean {
 export function anyCidrContains(cidrs: readonly string[], ip: string): boolean {
   return cidrs.some((c) => cidrContains(c, ip));
 }
+
+/**
+ * "10.0.1.1:8080", "[2001:db8::1]:8080": one spelling per endpoint, so
+ * "2001:0db8:0:0::1" and "2001:db8::1" (or an IPv4-mapped address and its
+ * IPv4 form) compare equal.
+ */
+export function endpointKey(address: string, port: number): string {
+  let a = address;
+  try {
+    a = ipaddr.process(address).toString();
+  } catch {
+    // Not an address ipaddr.js reads: compare the text as written.
+  }
+  return a.includes(':') ? `[${a}]:${port}` : `${a}:${port}`;
+}

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { addSshOptions } from '../ssh-options.js';
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
+import { describeBounds, TIMEOUT_BOUNDS } from '../duration-bounds.js';
 
 interface ProbeFlags {
   target?: string;
@@ -38,7 +39,11 @@ export const registerProbe: RegisterCommand = (probe: Command, setExitCode) => {
       .option('--servername <name>', 'tls/http: the SNI name to send')
       .option('--expect-status <codes>', 'http: statuses that pass, e.g. 200 or 2xx or 200-299,401')
       .option('--ca <file>', 'tls/http: a PEM CA file to trust')
-      .option('--timeout <duration>', "per-probe timeout (5s is ELB's connect timeout, FAQ 1.5)", '5s')
+      .option(
+        '--timeout <duration>',
+        `per-probe timeout, ${describeBounds(TIMEOUT_BOUNDS)} (5s is ELB's connect timeout, FAQ 1.5)`,
+        '5s',
+      )
       .option('--format <format>', 'text or json', 'text')
       .option(
         '--host <vantage>',

@@ -3,6 +3,7 @@ import { addSshOptions } from '../ssh-options.js';
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
 import { reporterHelp } from '../../reporters/registry.js';
+import { DEADLINE_BOUNDS, describeBounds, TIMEOUT_BOUNDS } from '../duration-bounds.js';
 
 export interface RunOptions {
   inventory?: string;
@@ -64,8 +65,11 @@ export const registerRun: RegisterCommand = (run, setExitCode) => {
           .choices(['error', 'warn', 'info', 'inconclusive'])
           .default('error'),
       )
-      .option('--timeout <duration>', 'per-probe timeout', '5s')
-      .option('--deadline <duration>', 'stop the whole run after this long and report what was found')
+      .option('--timeout <duration>', `per-probe timeout, ${describeBounds(TIMEOUT_BOUNDS)}`, '5s')
+      .option(
+        '--deadline <duration>',
+        `stop the whole run after this long and report what was found, ${describeBounds(DEADLINE_BOUNDS)}`,
+      )
       .option('--concurrency <n>', 'probes running at once', '16')
       .option('--playbooks <dir>', 'also load playbooks from this folder (repeatable)', collect)
       .option('--save-evidence <dir>', "write each host's raw batched read to this folder")

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { RegisterCommand } from '../types.js';
 
 export const registerValidate: RegisterCommand = (validate, setExitCode) => {
@@ -8,17 +9,19 @@ export const registerValidate: RegisterCommand = (validate, setExitCode) => {
     )
     .action(async (files: string[]) => {
       const [
-        { InputError, formatProblem },
+        { InputError, formatProblems },
         { loadPlaybookFile },
-        { loadInventory },
+        { inventoryFromDocument },
         { readText, parseLocated },
         { parseFragment },
+        { visible },
       ] = await Promise.all([
         import('../../errors.js'),
         import('../../playbook/load.js'),
         import('../../model/load-inventory.js'),
         import('../../model/locate.js'),
         import('../../playbook/fragments.js'),
+        import('../../reporters/visible.js'),
       ]);
       let bad = 0;
       for (const file of files) {
@@ -30,13 +33,13 @@ export const registerValidate: RegisterCommand = (validate, setExitCode) => {
           const kind = 'steps' in value ? ('start' in value ? 'playbook' : 'fragment') : 'inventory';
           if (kind === 'playbook') await loadPlaybookFile(file);
           else if (kind === 'fragment') parseFragment(file, text);
-          else await loadInventory(file);
-          process.stdout.write(`ok  ${file} (${kind})\n`);
+          else inventoryFromDocument(doc, resolve(file));
+          process.stdout.write(`${visible(`ok  ${file} (${kind})`)}\n`);
         } catch (err) {
           if (!(err instanceof InputError)) throw err;
           bad++;
-          process.stderr.write(`bad ${file}: ${err.message}\n`);
-          for (const p of err.problems) process.stderr.write(`  ${formatProblem(p)}\n`);
+          process.stderr.write(`${visible(`bad ${file}: ${err.message}`)}\n`);
+          for (const p of formatProblems(err.problems)) process.stderr.write(`  ${visible(p)}\n`);
         }
       }
       setExitCode(bad ? 2 : 0);

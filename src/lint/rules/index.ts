@@ -14,12 +14,12 @@
 //   be told from an absent one; the rules that depend on it treat it as on.
 // - APP_COOKIE without cookie_name, persistence_timeout outside 1–1440 min and
 //   member ports outside 1–65535 are refused by the inventory loader itself
-//   (exit 2 with file:line:column), before any rule runs.
+//   (exit 2 with file:line:column), before any rule runs; so are a pool's
+//   duplicate address:protocol_port and one member name for two endpoints.
 import type { LintRule } from '../types.js';
 import { clientIpIgnored } from './client-ip-ignored.js';
 import { clientIpSharedMember } from './client-ip-shared-member.js';
 import { clientIsMember } from './client-is-member.js';
-import { duplicateMember } from './duplicate-member.js';
 import { duplicatePolicy } from './duplicate-policy.js';
 import { healthCheckHttpFieldIgnored } from './health-check-http-field-ignored.js';
 import { healthCheckOff } from './health-check-off.js';
@@ -64,8 +64,7 @@ export const RULES = {
   // listener timeouts (5.6)
   'idle-timeout-range': idleTimeoutRange,
   'timeout-not-applicable': timeoutNotApplicable,
-  // members and client addresses (1.3, 1.8, 3.5, 3.9, 6.13)
-  'duplicate-member': duplicateMember,
+  // members and client addresses (1.3, 3.5, 3.9, 6.13)
   'pool-all-weight-zero': poolAllWeightZero,
   'member-is-load-balancer': memberIsLoadBalancer,
   'client-is-member': clientIsMember,

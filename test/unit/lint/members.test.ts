@@ -14,38 +14,6 @@ const members = (lines: string, lb = '{name: lb, type: dedicated, vip_address: 1
         ${lines}
 `;
 
-describe('lint/duplicate-member', () => {
-  it('the second member with the same address:port is flagged, at its port', () => {
-    expect(
-      lintAt(
-        members(
-          '- {name: be1, address: 10.0.1.1, protocol_port: 8080}\n        - {name: be2, address: 10.0.1.1, protocol_port: 8080}',
-        ),
-      ),
-    ).toEqual(['lint/duplicate-member 10:55 pools[0].members[1].protocol_port']);
-  });
-
-  it('IPv6 spellings of one address compare equal', () => {
-    const text = members(
-      '- {name: be1, address: "2001:db8::1", protocol_port: 8080}\n        - {name: be2, address: "2001:0db8:0:0::1", protocol_port: 8080}',
-      '{name: lb, type: dedicated, vip_address: 10.0.0.10}',
-    ).replace('protocol: HTTP\n', 'protocol: TCP\n');
-    expect(lintAt(text).filter((l) => l.startsWith('lint/duplicate-member'))).toEqual([
-      'lint/duplicate-member 10:65 pools[0].members[1].protocol_port',
-    ]);
-  });
-
-  it('clean: same address, other port', () => {
-    expect(
-      lint(
-        members(
-          '- {name: be1, address: 10.0.1.1, protocol_port: 8080}\n        - {name: be2, address: 10.0.1.1, protocol_port: 8081}',
-        ),
-      ),
-    ).toEqual([]);
-  });
-});
-
 describe('lint/pool-all-weight-zero', () => {
   it('every member at weight 0 is flagged, at the first weight', () => {
     expect(
