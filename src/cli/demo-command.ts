@@ -60,6 +60,7 @@ async function demoOne(scenario: Scenario, formats: ReturnType<typeof parseForma
       playbook,
       inventory: running.inventory,
       target: undefined,
+      inputs: inputsOf(running.runArgs),
       formats,
       facts: { set: new Map(), answers: {} },
       timeoutMs: 5000,
@@ -85,4 +86,16 @@ function knownHostsOf(runArgs: readonly string[] | undefined): { knownHosts?: st
   const i = runArgs?.indexOf('--known-hosts') ?? -1;
   const file = i >= 0 ? runArgs?.[i + 1] : undefined;
   return file ? { knownHosts: file } : {};
+}
+
+/** The scenario's `--input NAME=VALUE` run arguments (a log's path on the lab hosts, say). */
+function inputsOf(runArgs: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  runArgs?.forEach((arg, i) => {
+    const next = runArgs[i + 1];
+    if (arg !== '--input' || next === undefined) return;
+    const eq = next.indexOf('=');
+    if (eq > 0) out[next.slice(0, eq)] = next.slice(eq + 1);
+  });
+  return out;
 }
