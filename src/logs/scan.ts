@@ -43,6 +43,7 @@ export class LineScanner implements ScanCounts {
    * `stopAt` and returns where it stopped (`to` when it read everything).
    */
   text(s: string, from: number, to: number, stopAt = Number.POSITIVE_INFINITY): number {
+    this.parser.reset();
     let p = from;
     while (p < to) {
       if (p >= stopAt) return p;

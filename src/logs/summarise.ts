@@ -65,7 +65,13 @@ function histogramIndexOf(v: number): number {
 /** The histogram bucket of each whole millisecond below 65.536 s, computed once. */
 const HIST_BY_MS = (() => {
   const t = new Uint8Array(1 << 16);
-  for (let ms = 0; ms < t.length; ms++) t[ms] = histogramIndexOf(ms / 1000);
+  let from = 0;
+  HISTOGRAM_EDGES.forEach((edge, i) => {
+    const to = Math.min(t.length, Math.round(edge * 1000) + 1);
+    t.fill(i, from, to);
+    from = to;
+  });
+  t.fill(HISTOGRAM_EDGES.length, from);
   return t;
 })();
 
