@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlaybook } from '../../../src/engine/engine.js';
 import { exitCodeFor } from '../../../src/engine/exit-code.js';
 import type { RunResult } from '../../../src/engine/result.js';
+import { findScenario } from '../../../src/lab/scenarios/index.js';
 import { startLabReference } from '../../../src/lab/scenarios/reference.js';
 import type { Inventory } from '../../../src/model/inventory.js';
 import { parseInventory } from '../../../src/model/load-inventory.js';
@@ -93,11 +94,19 @@ async function blackhole(): Promise<{ port: number; child: ChildProcess; fillers
   throw new Error('the accept queue never filled');
 }
 
-const inventoryFor = (lbPort: number, memberPort: number, listener = '') =>
+const inventoryFor = (
+  lbPort: number,
+  memberPort: number,
+  listener = '',
+  o: { poolProtocol?: string; memberAddress?: string } = {},
+) =>
   parseInventory(`
 loadbalancer: {name: nginx, type: dedicated, vip_address: 127.0.0.1}
 listeners: [{name: web, protocol: HTTP, protocol_port: ${lbPort}, default_pool_id: app${listener}}]
-pools: [{id: app, protocol: HTTP, members: [{name: app1, address: 127.0.0.1, protocol_port: ${memberPort}}]}]
+pools:
+  - id: app
+    protocol: ${o.poolProtocol ?? 'HTTP'}
+    members: [{name: app1, address: ${o.memberAddress ?? '127.0.0.1'}, protocol_port: ${memberPort}}]
 `);
 
 afterAll(async () => {
@@ -117,6 +126,7 @@ describe.skipIf(!!nginxMissing)('gateway-errors on real nginx', { timeout: 60_00
     be.closed = await closedPort();
     be.silent = await serve(() => {});
     be.reset = await serve((s) => s.resetAndDestroy());
+    be.noAnswer = await serve((s) => s.on('data', () => s.end()));
     // nginx reads a status line that is not HTTP as HTTP/0.9 and waits; an invalid header it refuses at once.
     be.garbage = await serve(
       onRequest('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nno colon \x01 here\r\n\r\nok'),
@@ -139,6 +149,8 @@ describe.skipIf(!!nginxMissing)('gateway-errors on real nginx', { timeout: 60_00
       'lbKa',
       'lbOk',
       'lb502',
+      'lbNoAnswer',
+      'lbTls',
     ])
       port[name] = await closedPort();
     const lb = (listen: number, upstream: string, extra = '') =>
@@ -157,6 +169,8 @@ describe.skipIf(!!nginxMissing)('gateway-errors on real nginx', { timeout: 60_00
         lb(port.lbKa!, 'http://ka', 'proxy_http_version 1.1; proxy_set_header Connection "";'),
         lb(port.lbOk!, 'http://ok', 'proxy_http_version 1.1; proxy_set_header Connection "";'),
         lb(port.lb502!, `http://127.0.0.1:${be.app502}`),
+        lb(port.lbNoAnswer!, `http://127.0.0.1:${be.noAnswer}`),
+        lb(port.lbTls!, `https://127.0.0.1:${be.appOk}`),
         // nginx as the backend.
         `server { listen 127.0.0.1:${be.appShortKa}; keepalive_timeout 1s; location / { return 200 "short keep-alive\\n"; } }`,
         `server { listen 127.0.0.1:${be.appOk}; location / { return 200 "ok\\n"; } }`,
@@ -247,6 +261,45 @@ describe.skipIf(!!nginxMissing)('gateway-errors on real nginx', { timeout: 60_00
     expect(exitCodeFor(result, 'error')).toBe(0);
   });
 
+  it('502 for a member that closes without answering: backend-closed-without-response', async () => {
+    const result = await diagnose('gateway-errors', {
+      inventory: inventoryFor(port.lbNoAnswer!, be.noAnswer!),
+    });
+    expect(codes(result)).toEqual(['gateway-errors/backend-closed-without-response']);
+    expect(result.findings[0]!.evidence.join('\n')).toMatch(/through the listener: .* → 502/);
+  });
+
+  it('502 for an HTTPS pool whose member speaks plain HTTP: backend-tls-error', async () => {
+    const result = await diagnose('gateway-errors', {
+      inventory: inventoryFor(port.lbTls!, be.appOk!, '', { poolProtocol: 'HTTPS' }),
+    });
+    expect(codes(result)).toEqual(['gateway-errors/backend-tls-error']);
+    expect(result.findings[0]!.evidence.join('\n')).toMatch(/→ 502/);
+  });
+
+  it('a member with no route to it (ENETUNREACH): member-unreachable', async () => {
+    const result = await diagnose('gateway-errors', {
+      inventory: inventoryFor(port.lbClosed!, 80, '', { memberAddress: '224.0.0.1' }),
+    });
+    expect(codes(result)).toEqual(['gateway-errors/member-unreachable']);
+  });
+
+  it('a member silent for longer than the probe while the listener answered: member-slow, a warning', async () => {
+    const result = await diagnose('gateway-errors', { inventory: inventoryFor(port.lbOk!, be.silent!) });
+    expect(codes(result)).toEqual(['gateway-errors/member-slow']);
+    expect(result.findings[0]!.severity).toBe('warn');
+  });
+
+  it('no members to ask (--target): an error status stays an error, a 200 is info', async () => {
+    const target = (p: number) => ({ target: { host: '127.0.0.1', port: p, raw: `127.0.0.1:${p}` } });
+    const failing = await diagnose('gateway-errors', target(port.lbClosed!));
+    expect(codes(failing)).toEqual(['gateway-errors/cannot-ask-members']);
+    expect(exitCodeFor(failing, 'error')).toBe(1);
+    const fine = await diagnose('gateway-errors', target(port.lbOk!));
+    expect(codes(fine)).toEqual(['gateway-errors/listener-answered-no-members']);
+    expect(exitCodeFor(fine, 'error')).toBe(0);
+  });
+
   it('a 4xx is not a gateway error: handed to abnormal-status as an error', async () => {
     const result = await diagnose(
       'gateway-errors',
@@ -255,6 +308,22 @@ describe.skipIf(!!nginxMissing)('gateway-errors on real nginx', { timeout: 60_00
     );
     expect(codes(result)).toEqual(['gateway-errors/client-error-status']);
     expect(result.findings[0]!.see).toEqual(['abnormal-status']);
+  });
+});
+
+describe('gateway-errors on the reference LB: x-router-code is not a gateway error', {
+  timeout: 60_000,
+}, () => {
+  it('empty-pool (40000): router-code-answer, handed to router-code', async () => {
+    const running = await findScenario('empty-pool').start();
+    try {
+      const result = await diagnose('gateway-errors', { inventory: parseInventory(running.inventoryYaml) });
+      expect(codes(result)).toEqual(['gateway-errors/router-code-answer']);
+      expect(result.findings[0]!.see).toEqual(['router-code']);
+      expect(exitCodeFor(result, 'error')).toBe(1);
+    } finally {
+      await running.close();
+    }
   });
 });
 
