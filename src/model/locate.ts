@@ -29,7 +29,7 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
  * memory, which is what lets a 100,000-member inventory load in a second.
  * Smaller files, and every file with a problem, are read by yaml.
  */
-export const FAST_PARSE_BYTES = 1024 * 1024;
+export const FAST_PARSE_BYTES = 128 * 1024;
 /**
  * yaml's Document, which knows every node's line and column, takes about 60×
  * a file's size in memory. Past this size problems are named by field only.
