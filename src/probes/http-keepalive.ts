@@ -447,15 +447,20 @@ async function runKeepalive(p: HttpKeepaliveParams, ctx: ProbeContext): Promise<
       actual: summary,
       durationMs: performance.now() - started,
     });
+    if (p.maxIdleSeconds === 0) {
+      // Only the answer was wanted (a request as written): no verdict on keep-alive.
+      return result(
+        'pass',
+        persistent ? 'not-held' : 'not-persistent',
+        `${answer}${persistent ? '' : ' (connection closed after it)'}`,
+      );
+    }
     if (!persistent) {
       return result(
         'pass',
         'not-persistent',
         `${answer}; the response closes the connection (${closedAfter ? 'body delimited by the close' : 'Connection: close'}), so no idle connection is ever reused`,
       );
-    }
-    if (p.maxIdleSeconds === 0) {
-      return result('pass', 'not-held', `${answer}; the connection was not held idle (maxIdleSeconds 0)`);
     }
     const ended = await hold(stream, holdS * 1000, ctx.signal);
     const heldMs = ms(performance.now() - doneAt);

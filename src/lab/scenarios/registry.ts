@@ -2,6 +2,16 @@
 // stable: `lbdoctor lab up --scenario ID`, the demo and tests name them.
 import { UsageError } from '../../errors.js';
 import { closeMatch } from '../../suggest.js';
+import {
+  abnormalStatusHealthy,
+  backendForbidden,
+  backendNotFound,
+  bodyTooLarge,
+  forwardingPolicy404,
+  httpToHttpsPort,
+  transferEncoding501,
+  uriTooLong,
+} from './abnormal-status.js';
 import { slowUpstream499 } from './client-499.js';
 import {
   appCookieMissing,
@@ -47,6 +57,14 @@ export const scenarios: readonly Scenario[] = [
   invalidResponseHeader,
   backendSlow,
   keepaliveRace,
+  backendNotFound,
+  backendForbidden,
+  uriTooLong,
+  transferEncoding501,
+  httpToHttpsPort,
+  bodyTooLarge,
+  forwardingPolicy404,
+  abnormalStatusHealthy,
   healthPath404,
   healthCheckNeedsHost,
   portNotListening,

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlaybook } from '../../../src/engine/engine.js';
 import { exitCodeFor } from '../../../src/engine/exit-code.js';
 import type { RunResult } from '../../../src/engine/result.js';
-import { findScenario } from '../../../src/lab/scenarios/index.js';
+import { findScenario, scenarios } from '../../../src/lab/scenarios/index.js';
 import { startLabReference } from '../../../src/lab/scenarios/reference.js';
 import type { Inventory } from '../../../src/model/inventory.js';
 import { parseInventory } from '../../../src/model/load-inventory.js';
@@ -309,6 +309,24 @@ describe.skipIf(!!nginxMissing)('gateway-errors on real nginx', { timeout: 60_00
     expect(codes(result)).toEqual(['gateway-errors/client-error-status']);
     expect(result.findings[0]!.see).toEqual(['abnormal-status']);
   });
+});
+
+describe('gateway-errors on its reference-LB scenarios: that conclusion and no other', {
+  timeout: 60_000,
+}, () => {
+  it.each(scenarios.filter((s) => s.playbook === 'gateway-errors').map((s) => [s.id, s] as const))(
+    '%s',
+    async (_id, scenario) => {
+      const running = await scenario.start();
+      try {
+        const result = await diagnose('gateway-errors', { inventory: parseInventory(running.inventoryYaml) });
+        expect(codes(result)).toEqual([`gateway-errors/${scenario.conclusion}`]);
+        expect(exitCodeFor(result, 'error')).toBe(1);
+      } finally {
+        await running.close();
+      }
+    },
+  );
 });
 
 describe('gateway-errors on the reference LB: x-router-code is not a gateway error', {
