@@ -118,19 +118,19 @@ const peers = [
 if (!has('goaccess'))
   console.log('(goaccess not installed: apt-get install goaccess to compare with it too)');
 
-/** Wall seconds and peak RSS (KiB) of one run, from GNU time (on stderr; the command's own output is dropped). */
+/** Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one run, from GNU time (on stderr; the command's own output is dropped). */
 async function timed(argv) {
   const out = await run('sh', [
     '-c',
     `"$0" "$@" 2>&1 >/dev/null`,
     '/usr/bin/time',
     '-f',
-    '__TIME__ %e %M',
+    '__TIME__ %e %M %U %S',
     ...argv,
   ]);
-  const m = /__TIME__ ([\d.]+) (\d+)/.exec(out);
+  const m = /__TIME__ ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(out);
   if (!m) throw new Error(`no timing from ${argv[0]}: ${out.slice(-500)}`);
-  return { seconds: Number(m[1]), rssKb: Number(m[2]) };
+  return { seconds: Number(m[1]), rssKb: Number(m[2]), cpu: Number(m[3]) + Number(m[4]) };
 }
 
 const results = new Map(peers.map((p) => [p.name, []]));
@@ -142,7 +142,7 @@ for (let r = 1; r <= rounds; r++) {
     results.get(p.name).push(t);
     round[p.name] = t;
     console.log(
-      `round ${r}  ${p.name.padEnd(20)} ${fmt(t.seconds, 2).padStart(7)} s  ${fmt(lines / t.seconds / 1e6, 2).padStart(6)} M lines/s  peak RSS ${fmt(t.rssKb / 1024).padStart(5)} MiB`,
+      `round ${r}  ${p.name.padEnd(20)} ${fmt(t.seconds, 2).padStart(7)} s  ${fmt(lines / t.seconds / 1e6, 2).padStart(6)} M lines/s  CPU ${fmt(t.cpu, 2).padStart(6)} s  peak RSS ${fmt(t.rssKb / 1024).padStart(5)} MiB`,
     );
   }
   ratios.push(round['awk (status counts)'].seconds / round['lbdoctor logs'].seconds);
@@ -158,7 +158,7 @@ for (const p of peers) {
   const xs = results.get(p.name);
   const sec = median(xs.map((x) => x.seconds));
   console.log(
-    `  ${p.name.padEnd(20)} ${fmt(sec, 2).padStart(7)} s  ${fmt(lines / sec / 1e6, 2).padStart(6)} M lines/s  ${fmt(bytes / 2 ** 20 / sec).padStart(5)} MiB/s  peak RSS ${fmt(median(xs.map((x) => x.rssKb)) / 1024).padStart(5)} MiB`,
+    `  ${p.name.padEnd(20)} ${fmt(sec, 2).padStart(7)} s  ${fmt(lines / sec / 1e6, 2).padStart(6)} M lines/s  ${fmt(bytes / 2 ** 20 / sec).padStart(5)} MiB/s  CPU ${fmt(median(xs.map((x) => x.cpu)), 2).padStart(6)} s  peak RSS ${fmt(median(xs.map((x) => x.rssKb)) / 1024).padStart(5)} MiB`,
   );
 }
 console.log(

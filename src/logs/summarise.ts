@@ -3,7 +3,12 @@
 // for the report (summary.ts). Pure: it reads nothing and prints nothing, so a
 // playbook probe can feed it records from anywhere.
 import { ANSWER_RULES, answerRuleIndex } from './classify.js';
-import { HEALTH_CHECK_RULE, type HealthCheckMatcher, healthCheckMatcher } from './health-check.js';
+import {
+  HEALTH_CHECK_PATHS,
+  HEALTH_CHECK_RULE,
+  type HealthCheckMatcher,
+  healthCheckMatcher,
+} from './health-check.js';
 import { detached, pathKey } from './paths.js';
 import type { LogRecord } from './record.js';
 import {
@@ -172,11 +177,13 @@ export class LogSummariser {
   private closedBefore = 0;
   private readonly closedWaitingOn = new Map<string, number>();
   private readonly isHealthCheck: HealthCheckMatcher;
+  private readonly healthPaths: string[];
   private readonly maxPaths: number;
   private readonly maxMembers: number;
 
   constructor(options: SummaryOptions = {}) {
     this.isHealthCheck = healthCheckMatcher(options.healthCheckPaths);
+    this.healthPaths = [...new Set([...HEALTH_CHECK_PATHS, ...(options.healthCheckPaths ?? [])])];
     this.maxPaths = options.maxPaths ?? 5000;
     this.maxMembers = options.maxMembers ?? 2000;
     this.sk = Object.fromEntries(SKETCHES.map((n) => [n, newSketch()])) as Record<SketchName, Sketch>;
@@ -571,7 +578,11 @@ export class LogSummariser {
         tcpinfoRttMs: percentiles(this.sk.closedTcpinfoRtt, 0.001, 1),
         clientTimeoutSeconds,
       },
-      healthChecks: { count: this.healthChecks, share: share(this.healthChecks), rule: HEALTH_CHECK_RULE },
+      healthChecks: {
+        count: this.healthChecks,
+        share: share(this.healthChecks),
+        rule: `${HEALTH_CHECK_RULE} (${this.healthPaths.join(', ')})`,
+      },
       findings: [],
     };
     summary.findings = findingsOf(summary);
@@ -755,7 +766,7 @@ export function findingsOf(s: LogSummary): Finding[] {
     }
   }
   const lbNoStatus = s.status.rules.find((r) => r.id === 'upstream-no-status')?.count ?? 0;
-  if (lbNoStatus > 0) {
+  if (lbNoStatus >= 5) {
     const worst = [...s.members.list].sort((a, b) => b.noStatus - a.noStatus)[0];
     out.push({
       id: 'backend-unreachable',
@@ -769,16 +780,18 @@ export function findingsOf(s: LogSummary): Finding[] {
         '.',
     });
   }
-  for (const m of s.members.list) {
-    const tried = m.attempts - m.noStatus - m.abandoned;
-    if (m.status['5xx'] >= 10 && tried > 0 && m.status['5xx'] / tried >= 0.05) {
-      out.push({
-        id: 'backend-5xx',
-        severity: 'warn',
-        faq: ['1.5'],
-        message: `${memberLabel(m)} itself answered 5xx to ${num(m.status['5xx'])} of ${num(tried)} requests (${pct(m.status['5xx'] / tried)}).`,
-      });
-    }
+  const erring = s.members.list
+    .map((m) => ({ m, tried: m.attempts - m.noStatus - m.abandoned }))
+    .filter(({ m, tried }) => m.status['5xx'] >= 10 && tried > 0 && m.status['5xx'] / tried >= 0.05)
+    .sort((a, b) => b.m.status['5xx'] / b.tried - a.m.status['5xx'] / a.tried)
+    .slice(0, 5);
+  for (const { m, tried } of erring) {
+    out.push({
+      id: 'backend-5xx',
+      severity: 'warn',
+      faq: ['1.5'],
+      message: `${memberLabel(m)} itself answered 5xx to ${num(m.status['5xx'])} of ${num(tried)} requests (${pct(m.status['5xx'] / tried)}).`,
+    });
   }
   const b5 = s.bursts['5xx'].bursts[0];
   if (b5) {

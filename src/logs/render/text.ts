@@ -52,12 +52,13 @@ export function renderLogsText(s: LogSummary, options: TextOptions): string {
   const arrow = unicode ? '→' : '->';
 
   // What was read.
-  const files = s.files.length === 1 ? '1 file' : `${s.files.length} files`;
+  const files =
+    s.files.length === 0 ? '' : s.files.length === 1 ? ' in 1 file' : ` in ${s.files.length} files`;
   const when =
     s.time.first && s.time.last
       ? `, ${s.time.first.slice(0, 10)} ${s.time.first.slice(11, 19)} ${arrow} ${days ? `${s.time.last.slice(0, 10)} ` : ''}${s.time.last.slice(11, 19)} ${s.time.offset}`
       : '';
-  out.push(head(`lbdoctor logs: ${num(s.lines.records)} requests in ${files}`));
+  out.push(head(`lbdoctor logs: ${num(s.lines.records)} requests${files}`));
   if (when) out.push(`  ${when.slice(2)}`);
   if (s.lines.records === 0) {
     out.push('  no access-log lines found');
