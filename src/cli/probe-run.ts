@@ -6,9 +6,9 @@ import { UsageError } from '../errors.js';
 import { localDialer } from '../transport/dialers/local.js';
 import { loadProbe } from '../probes/registry.js';
 import type { Observation, Probe, ProbeContext } from '../probes/types.js';
-import type { RunResult } from '../engine/result.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Vantage, VantageProvider } from '../runners/types.js';
+import { SecretSet } from '../reporters/redact.js';
 import { parseDuration } from './options.js';
 import { buildProbeParams } from './probe-params.js';
 
@@ -66,6 +66,7 @@ async function remoteVantage(
   flags: ProbeCommandFlags,
   timeoutMs: number,
   signal: AbortSignal,
+  secrets: SecretSet,
 ): Promise<{ provider: VantageProvider; vantage: Vantage }> {
   const host = flags.host!;
   let inventory: Inventory;
@@ -84,6 +85,7 @@ async function remoteVantage(
     }
     inventory = { ...inventory, hosts: { ...inventory.hosts, [host]: { ssh: host } } };
   }
+  secrets.addInventory(inventory, process.env);
   const { createVantages } = await import('./vantage-setup.js');
   const provider = await createVantages(
     inventory,
@@ -126,6 +128,10 @@ export async function runProbeCommand(kind: string, flags: ProbeCommandFlags): P
     },
   });
 
+  // Everything the user gave that is a secret (credential headers, cookie
+  // values, URL passwords, and with --host the passwords its inventory
+  // names) is kept out of the output, wherever the answer echoes it.
+  const secrets = new SecretSet().addParams(params).addUrl(flags.url ?? '');
   const controller = new AbortController();
   const onSigint = (): void => controller.abort(new DOMException('interrupted', 'AbortError'));
   process.once('SIGINT', onSigint);
@@ -133,7 +139,7 @@ export async function runProbeCommand(kind: string, flags: ProbeCommandFlags): P
   try {
     let ctx: ProbeContext;
     if (flags.host !== undefined && flags.host !== 'local') {
-      const remote = await remoteVantage(flags, timeoutMs, controller.signal);
+      const remote = await remoteVantage(flags, timeoutMs, controller.signal, secrets);
       provider = remote.provider;
       ctx = {
         signal: controller.signal,
@@ -148,7 +154,7 @@ export async function runProbeCommand(kind: string, flags: ProbeCommandFlags): P
     const started = performance.now();
     const observation = await runOne(probe, params, ctx);
     observation.durationMs ||= performance.now() - started;
-    await print(kind, ctx.dialer.vantage, params, observation, flags.format);
+    await print(kind, ctx.dialer.vantage, params, observation, flags.format, secrets);
     return OUTCOME_EXIT[observation.outcome];
   } finally {
     process.off('SIGINT', onSigint);
@@ -203,19 +209,19 @@ async function print(
   params: unknown,
   o: Observation,
   format: string,
+  secrets: SecretSet,
 ): Promise<void> {
-  // Secrets never reach the terminal (DESIGN: cookies, Authorization, keys): the
-  // reporters' redaction covers set-cookie headers, cookie parameters and raw heads.
-  const { redact } = await import('../reporters/redact.js');
+  // Secrets never reach the terminal (DESIGN: cookies, Authorization, keys):
+  // the reports' redaction, by value and by shape. Nor do control sequences a
+  // host sent: text shows them as escapes, JSON escapes them.
+  const [{ redactValue }, { escapeJsonControls, visible }] = await Promise.all([
+    import('../reporters/redact.js'),
+    import('../reporters/visible.js'),
+  ]);
   const payload = { kind, vantage, params: abbreviatePem(params), observation: o };
-  const { facts: _facts, ...clean } = redact({
-    ...payload,
-    facts: [],
-  } as unknown as RunResult) as unknown as typeof payload & {
-    facts: unknown;
-  };
+  const clean = redactValue(payload, secrets) as typeof payload;
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify(clean, null, 2)}\n`);
+    process.stdout.write(`${escapeJsonControls(JSON.stringify(clean, null, 2))}\n`);
     return;
   }
   const r = clean.observation;
@@ -236,7 +242,7 @@ async function print(
         .map((l) => `    ${l}`),
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${visible(lines.join('\n'))}\n`);
 }
 
 /** A CA bundle given as a parameter is summarised, not echoed. */

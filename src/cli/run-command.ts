@@ -17,7 +17,7 @@ import { toDecisionGraph } from '../playbook/graph.js';
 import { loadProbe } from '../probes/registry.js';
 import { shouldUseColor } from '../reporters/color.js';
 import { type FormatSpec, parseFormatSpec, writeReports } from '../reporters/registry.js';
-import { secretsFromInventory } from '../reporters/redact.js';
+import { SecretSet } from '../reporters/redact.js';
 import { VERSION } from '../version.js';
 import type { RunOptions } from './commands/run.js';
 import { DEADLINE_BOUNDS } from './duration-bounds.js';
@@ -83,6 +83,8 @@ export interface ExecuteRunOptions {
   failOn: FailOn;
   ssh: VantageOptions;
   verbose?: boolean;
+  /** Secrets known before the run (the demo's); the run adds what the user gave. */
+  secrets?: SecretSet;
 }
 
 /** Walks the playbook with Ctrl-C and --deadline wired, writes every report, returns the exit code. */
@@ -93,17 +95,21 @@ export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunRes
   const deadline = o.deadlineMs ? AbortSignal.timeout(o.deadlineMs) : undefined;
   const signal = deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal;
 
+  // One set of secrets for the whole run, shared by everything that prints:
+  // what the user gave up front, then each probe's parameters as they render.
+  const secrets = collectSecrets(o);
   const color = shouldUseColor(process.stdout, process.env);
   const live =
     process.stderr.isTTY && o.formats.some((f) => f.name === 'text' && !f.file)
       ? (await import('../reporters/live.js')).createLiveRenderer(process.stderr, {
           color: shouldUseColor(process.stderr, process.env),
+          secrets,
         })
       : undefined;
 
   const vantages = await createVantages(
     o.inventory,
-    o.ssh,
+    { ...o.ssh, secrets },
     o.timeoutMs,
     signal,
     o.facts.prompt !== undefined,
@@ -121,6 +127,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunRes
       signal,
       concurrency: o.concurrency,
       ...(live ? { onEvent: live } : {}),
+      onProbeParams: (_kind, params) => secrets.addParams(params),
       toolVersion: VERSION,
     });
     if (deadline?.aborted && !controller.signal.aborted) {
@@ -130,7 +137,6 @@ export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunRes
         step: o.playbook.start,
       });
     }
-    const secrets = secretsFromInventory(o.inventory ?? { hosts: {} }, process.env);
     // Everything a reporter may use: -v lists every check in the text report,
     // and the inventory fills markdown's FAQ 7.5 support-ticket table.
     await writeReports(
@@ -150,6 +156,20 @@ export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunRes
     process.removeListener('SIGINT', onSigint);
     await vantages.close();
   }
+}
+
+/**
+ * The secrets the user gave before the run: the passwords `password_env`
+ * names, credentials in SSH reaches, and values under secret-looking names
+ * in --set, --answers and --input.
+ */
+function collectSecrets(o: ExecuteRunOptions): SecretSet {
+  const secrets = o.secrets ?? new SecretSet();
+  if (o.inventory) secrets.addInventory(o.inventory, process.env);
+  secrets.addNamed(o.facts.set.entries());
+  secrets.addNamed(Object.entries(o.facts.answers));
+  secrets.addNamed(Object.entries(o.inputs ?? {}));
+  return secrets;
 }
 
 /** A --set no step asks for is most likely a typo: say so, and which facts the playbook asks. */

@@ -2,6 +2,8 @@
 // client over SSH (verified host keys) when a step runs on them; or, with
 // --from-evidence, hosts answered from a saved batched read.
 import type { Inventory } from '../model/inventory.js';
+import { redactText, redactValue, type Secrets } from '../reporters/redact.js';
+import type { BatchRecord } from '../runners/batch.js';
 import { createLocalVantage } from '../runners/local-vantage.js';
 import type { Vantage, VantageProvider } from '../runners/types.js';
 import type { RunOptions } from './commands/run.js';
@@ -9,7 +11,10 @@ import type { RunOptions } from './commands/run.js';
 export type VantageOptions = Pick<
   RunOptions,
   'knownHosts' | 'sshConfig' | 'sshHostKeyCheck' | 'identity' | 'fromEvidence' | 'saveEvidence'
->;
+> & {
+  /** The run's secrets: removed from saved evidence files too. */
+  secrets?: Secrets;
+};
 
 export async function createVantages(
   inventory: Inventory | undefined,
@@ -43,11 +48,26 @@ export async function createVantages(
     ...(interactive ? { promptPassword: askPassword } : {}),
   });
   if (!opts.saveEvidence) return provider;
-  return savingEvidence(provider, opts.saveEvidence);
+  return savingEvidence(provider, opts.saveEvidence, opts.secrets ?? []);
 }
 
-/** --save-evidence DIR: after the run, each host's raw batched read goes to DIR/<host>.evidence. */
-function savingEvidence(provider: VantageProvider, dir: string): VantageProvider {
+/**
+ * Evidence records with every secret removed from what the host printed
+ * (stdout, stderr) and from the section arguments: files a user attaches to
+ * a ticket get the same redaction as the reports. Lengths are recomputed when
+ * they are written, so --from-evidence still replays them.
+ */
+export function redactEvidence(records: readonly BatchRecord[], secrets: Secrets): BatchRecord[] {
+  return records.map((r) => ({
+    ...r,
+    sections: redactValue(r.sections, secrets) as BatchRecord['sections'],
+    stdout: redactText(r.stdout, secrets),
+    stderr: redactText(r.stderr, secrets),
+  }));
+}
+
+/** --save-evidence DIR: after the run, each host's raw batched read goes to DIR/<host>.evidence, redacted. */
+export function savingEvidence(provider: VantageProvider, dir: string, secrets: Secrets): VantageProvider {
   const used: Vantage[] = [];
   return {
     local: () => {
@@ -61,10 +81,12 @@ function savingEvidence(provider: VantageProvider, dir: string): VantageProvider
       return v;
     },
     close: async () => {
-      const { saveEvidence } = await import('../runners/batch.js');
+      const { formatEvidence, parseEvidence, saveEvidence } = await import('../runners/batch.js');
       for (const v of used) {
         const raw = (v.host as { raw?: string }).raw;
-        if (raw) await saveEvidence(dir, v.name, raw);
+        if (!raw) continue;
+        const records = redactEvidence(parseEvidence(raw, v.name), secrets);
+        await saveEvidence(dir, v.name, formatEvidence(records));
       }
       await provider.close();
     },

@@ -26,6 +26,7 @@ import { checklistStep } from './steps/checklist-step.js';
 import { decideStep } from './steps/decide-step.js';
 import { probeStep } from './steps/probe-step.js';
 import type { Walker } from './steps/types.js';
+import { isSecretKey, redactSecretValue, redactValue } from '../reporters/redact.js';
 import { renderText } from './template.js';
 import { verdictOf } from './verdict.js';
 import { contextOf, fork, newWalk, type StepResult, type Walk } from './walk.js';
@@ -46,6 +47,12 @@ export interface EngineOptions {
   /** Probes running at once across all walks. */
   concurrency?: number;
   onEvent?: EngineListener;
+  /**
+   * Each probe's parameters as rendered, before it runs: the run collects the
+   * secrets in them (header and cookie values) to redact them wherever a
+   * member echoes them back.
+   */
+  onProbeParams?: (kind: string, params: unknown) => void;
   toolVersion: string;
 }
 
@@ -89,6 +96,7 @@ class Run implements Walker {
       timeoutMs: opts.timeoutMs,
       signal: this.signal,
       concurrency: opts.concurrency ?? 16,
+      ...(opts.onProbeParams ? { onParams: opts.onProbeParams } : {}),
     });
     this.toolVersion = opts.toolVersion;
   }
@@ -237,10 +245,11 @@ class Run implements Walker {
 
   conclude(id: string, step: ConcludeStep, w: Walk, extra: Record<string, unknown> = {}): void {
     const ctx = this.context(w, extra);
+    const render = (text: string) => renderText(text, ctx, shownInReport);
     const subject = this.scopeSubject(w.scope);
     const evidence = step.evidence.length
       ? // A line whose every template fell back to '' has nothing to show.
-        step.evidence.map((e) => renderText(e, ctx)).filter((e) => e.trim() !== '')
+        step.evidence.map((e) => render(e)).filter((e) => e.trim() !== '')
       : // Without explicit evidence, what was observed on the way here is the evidence.
         w.path
           .map((p) => w.steps[p])
@@ -250,10 +259,10 @@ class Run implements Walker {
       code: `${this.playbook.id}/${id}`,
       conclusion: id,
       severity: step.severity,
-      title: renderText(step.title, ctx),
-      cause: renderText(step.cause, ctx),
+      title: render(step.title),
+      cause: render(step.cause),
       evidence,
-      fix: step.fix.map((f) => renderText(f, ctx)),
+      fix: step.fix.map((f) => render(f)),
       faq: step.faq ?? this.playbook.faq,
       ...(step.see?.length ? { see: step.see } : {}),
       path: [...w.path],
@@ -267,4 +276,17 @@ class Run implements Walker {
     const subject = this.scopeSubject(w.scope);
     this.inconclusive.push({ reason, path: [...w.path], step, ...(subject ? { subject } : {}) });
   }
+}
+
+/**
+ * What a conclusion's template may show of a value: the report's redaction by
+ * shape, applied before the value becomes text. A headers object keeps its
+ * names and loses its credentials; `{{ steps.x.data.headers.set-cookie }}`
+ * keeps the cookie's name and attributes. Literal secrets are removed later,
+ * by the reporters, from the rendered text as from everything else.
+ */
+function shownInReport(path: string, value: unknown): unknown {
+  const key = path.slice(path.lastIndexOf('.') + 1);
+  const v = isSecretKey(key) ? redactSecretValue(key, value) : value;
+  return typeof v === 'object' && v !== null ? redactValue(v) : v;
 }

@@ -21,6 +21,8 @@ export interface ProbeRunnerOptions {
   timeoutMs: number;
   signal: AbortSignal;
   concurrency: number;
+  /** Sees each probe's parameters as rendered, before it runs (the run collects their secrets). */
+  onParams?: (kind: string, params: unknown) => void;
 }
 
 export class ProbeRunner {
@@ -89,6 +91,7 @@ export class ProbeRunner {
         `missing or invalid input for the probe (${where}${first?.message ?? 'invalid'}) — is it in the inventory?`,
       );
     }
+    this.o.onParams?.(spec.probe, params.data);
     let vantage: Vantage;
     try {
       vantage = await this.vantage(vantageName, scope);

@@ -47,10 +47,20 @@ export function renderValue(value: unknown, ctx: unknown): unknown {
   return value;
 }
 
-export function renderText(text: string, ctx: unknown): string {
+/**
+ * Interpolates `{{ path }}` templates as text. `shown` sees each value (with
+ * its path) before it becomes text: a conclusion passes the report's
+ * redaction there, so a template is never a way around it.
+ */
+export function renderText(
+  text: string,
+  ctx: unknown,
+  shown: (path: string, value: unknown) => unknown = (_p, v) => v,
+): string {
   return text.replace(TEMPLATE, (_m, path: string, fallback: string | undefined) => {
-    const v = getPath(ctx, path);
-    if (v === undefined || v === null) return fallback ?? '(unknown)';
+    const raw = getPath(ctx, path);
+    if (raw === undefined || raw === null) return fallback ?? '(unknown)';
+    const v = shown(path, raw);
     return typeof v === 'object' ? JSON.stringify(v) : String(v);
   });
 }

@@ -8,7 +8,8 @@ import type { EngineEvent } from '../engine/events.js';
 import type { Subject } from '../engine/result.js';
 import type { Outcome } from '../probes/types.js';
 import { formatDuration, subjectKey, subjectLabel } from './format.js';
-import { redactText } from './redact.js';
+import { redactText, type Secrets, toSecretSet } from './redact.js';
+import { visible } from './visible.js';
 
 export interface LiveStream {
   write(chunk: string): unknown;
@@ -18,8 +19,11 @@ export interface LiveStream {
 
 export interface LiveOptions {
   color: boolean;
-  /** Literal secrets to keep out of summaries (see secretsFromInventory). */
-  secrets?: readonly string[];
+  /**
+   * The run's secrets, kept out of every line. Pass the run's SecretSet itself:
+   * it grows as probes render their parameters, and each line uses it as it is then.
+   */
+  secrets?: Secrets;
 }
 
 const CLEAR_LINE = '\r\u001b[2K';
@@ -27,7 +31,10 @@ const CLEAR_LINE = '\r\u001b[2K';
 export function createLiveRenderer(stream: LiveStream, options: LiveOptions): (event: EngineEvent) => void {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const tty = stream.isTTY === true;
-  const secrets = options.secrets ?? [];
+  const secrets = toSecretSet(options.secrets);
+  // What hosts sent (summaries, errors, rendered titles) and what the inventory
+  // says: no secret, and no control sequence for the terminal to act on.
+  const say = (text: string) => visible(redactText(text, secrets));
   /** Steps started and not yet finished, in start order: key → display title. */
   const running = new Map<string, string>();
   let statusShown = false;
@@ -42,7 +49,7 @@ export function createLiveRenderer(stream: LiveStream, options: LiveOptions): (e
           ? c.magenta(word)
           : c.gray(word);
   };
-  const who = (s: Subject | undefined) => (s ? ` ${c.dim(`[${subjectLabel(s)}]`)}` : '');
+  const who = (s: Subject | undefined) => (s ? ` ${c.dim(`[${say(subjectLabel(s))}]`)}` : '');
   const key = (step: string, s: Subject | undefined) => `${step}\u0000${subjectKey(s)}`;
 
   function status(): string {
@@ -71,20 +78,19 @@ export function createLiveRenderer(stream: LiveStream, options: LiveOptions): (e
   return (event) => {
     switch (event.type) {
       case 'run-start':
-        emit(c.bold(`${event.playbook}: ${event.title}`));
+        emit(c.bold(say(`${event.playbook}: ${event.title}`)));
         break;
       case 'step-start': {
-        const title =
-          redactText(event.title, secrets) + (event.subject ? ` [${subjectLabel(event.subject)}]` : '');
+        const title = say(event.title + (event.subject ? ` [${subjectLabel(event.subject)}]` : ''));
         running.set(key(event.step, event.subject), title);
         // On a TTY the status line shows it; a log gets one line per start.
-        emit(tty ? undefined : `start ${event.step}: ${title}`);
+        emit(tty ? undefined : `start ${say(event.step)}: ${title}`);
         break;
       }
       case 'step-finish': {
         if (!event.item) running.delete(key(event.step, event.subject));
-        const title = redactText(event.title, secrets);
-        const summary = redactText(event.summary, secrets);
+        const title = say(event.title);
+        const summary = say(event.summary);
         emit(
           `${outcomeText(event.outcome)} ${title}${who(event.subject)}: ${summary} ${c.dim(`(${formatDuration(event.durationMs)})`)}`,
         );
@@ -97,15 +103,15 @@ export function createLiveRenderer(stream: LiveStream, options: LiveOptions): (e
         ]
           .filter(Boolean)
           .join(', ');
-        const error = event.error ? ` ${c.magenta(`error: ${redactText(event.error, secrets)}`)}` : '';
-        emit(`host  ${event.host}${timing ? ` ${c.dim(timing)}` : ''}${error}`);
+        const error = event.error ? ` ${c.magenta(`error: ${say(event.error)}`)}` : '';
+        emit(`host  ${say(event.host)}${timing ? ` ${c.dim(timing)}` : ''}${error}`);
         break;
       }
       case 'finding': {
         const f = event.finding;
         const mark =
           f.severity === 'error' ? c.red('✖') : f.severity === 'warn' ? c.yellow('▲') : c.blue('ℹ');
-        emit(`${mark} ${redactText(f.title, secrets)}${who(f.subject)} ${c.dim(`[${f.code}]`)}`);
+        emit(`${mark} ${say(f.title)}${who(f.subject)} ${c.dim(`[${say(f.code)}]`)}`);
         break;
       }
       case 'run-finish':

@@ -10,6 +10,12 @@ import type { ReportContext, Reporter } from './types.js';
 interface ReporterEntry {
   description: string;
   extension: string;
+  /**
+   * How bytes a host sent (and arguments) are kept from steering a terminal:
+   * `visible` shows each control character as an escape (`\x1b`) before
+   * rendering; `json` leaves the strings alone, JSON escapes them.
+   */
+  controls: 'visible' | 'json';
   load: () => Promise<Reporter>;
 }
 
@@ -18,21 +24,25 @@ const reporters = {
     description:
       'for a person at a terminal: verdict, findings per member/listener, fixes (default on a TTY)',
     extension: 'txt',
+    controls: 'visible',
     load: async () => (await import('./text.js')).textReporter,
   },
   json: {
     description: 'the full result, versioned (docs/json-report.md, schemas/report.schema.json)',
     extension: 'json',
+    controls: 'json',
     load: async () => (await import('./json.js')).jsonReporter,
   },
   junit: {
     description: 'JUnit XML for CI: one testcase per check and per finding at or above warn',
     extension: 'xml',
+    controls: 'visible',
     load: async () => (await import('./junit.js')).junitReporter,
   },
   markdown: {
     description: 'for a support ticket: findings, the FAQ 7.5 table, a Mermaid flowchart of the path taken',
     extension: 'md',
+    controls: 'visible',
     load: async () => (await import('./markdown.js')).markdownReporter,
   },
 } as const satisfies Record<string, ReporterEntry>;
@@ -87,15 +97,23 @@ export async function loadReporter(name: ReporterName): Promise<Reporter> {
   return reporters[name].load();
 }
 
-/** Renders one format. Redaction always comes first: no reporter ever sees a secret. */
+/**
+ * Renders one format. Redaction always comes first: no reporter ever sees a
+ * secret, nor (but JSON) a control character.
+ */
 export async function renderReport(
   name: ReporterName,
   result: RunResult,
   ctx: ReportContext,
 ): Promise<string> {
-  const [reporter, { redact }] = await Promise.all([loadReporter(name), import('./redact.js')]);
-  const clean = redact(result, { extraSecrets: ctx.secrets ?? [] });
-  return reporter.render(clean, ctx);
+  const [reporter, { redact }, { visibleDeep, escapeJsonControls }] = await Promise.all([
+    loadReporter(name),
+    import('./redact.js'),
+    import('./visible.js'),
+  ]);
+  const clean = redact(result, { secrets: ctx.secrets ?? [] });
+  if (reporters[name].controls === 'json') return escapeJsonControls(reporter.render(clean, ctx));
+  return reporter.render(visibleDeep(clean), ctx);
 }
 
 export interface TextSink {

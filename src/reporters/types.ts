@@ -1,9 +1,11 @@
 // The reporter contract: a reporter turns a finished RunResult into text. It
 // never decides anything about the run (verdict and exit code come from the
-// engine), and it only ever sees a result that redact() has already cleaned.
+// engine), and it only ever sees a result that redact() has already cleaned
+// (and, but for JSON, with control characters made visible: visible.ts).
 import type { RunResult } from '../engine/result.js';
 import type { Inventory } from '../model/inventory.js';
 import type { DecisionGraph } from '../playbook/graph-types.js';
+import type { Secrets } from './redact.js';
 
 export interface ReportContext {
   /** ANSI colours; the CLI decides (shouldUseColor in color.ts). Files never get colour. */
@@ -15,10 +17,11 @@ export interface ReportContext {
   /** The inventory the run used: fills the FAQ 7.5 support-ticket table in markdown. */
   inventory?: Inventory;
   /**
-   * Values that must never appear in a report (e.g. the password read from the
-   * environment variable a host's `password_env` names). See secretsFromInventory().
+   * The run's secrets: values that must never appear in a report, wherever
+   * they turn up (header and cookie values given to probes, the password a
+   * host's `password_env` names, URL credentials). See SecretSet.
    */
-  secrets?: readonly string[];
+  secrets?: Secrets;
 }
 
 export interface Reporter {

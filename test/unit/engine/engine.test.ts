@@ -440,3 +440,66 @@ steps:
     expect(r.verdict).toBe('inconclusive');
   });
 });
+
+describe('engine: conclusion templates go through redaction (issue 13)', () => {
+  const playbook = pb(`
+id: t
+title: t
+faq: ["1.6"]
+start: req
+steps:
+  req:
+    kind: probe
+    title: request
+    probe: http
+    with: {host: 10.0.0.10, port: 80, headers: {Authorization: "Bearer {{ inputs.token }}"}}
+    default: seen
+  seen:
+    kind: conclude
+    title: "seen"
+    severity: info
+    cause: "headers {{ steps.req.data.headers }}"
+    evidence:
+      - "cookie set: {{ steps.req.data.headers.set-cookie }}"
+      - "auth: {{ steps.req.data.headers.authorization }}"
+      - "status {{ steps.req.data.status }}"
+inputs:
+  token: {about: a token}
+`);
+
+  it('a headers object keeps its names; a secret header rendered alone keeps its name parts only', async () => {
+    const params: unknown[] = [];
+    const http = fakeNetworkProbe('http', () => ({
+      outcome: 'pass',
+      data: {
+        status: 200,
+        headers: {
+          'set-cookie': 'SERVERID=srv-1234; Path=/',
+          authorization: 'Bearer echoed-5678',
+          'x-trace': 't1',
+        },
+      },
+    }));
+    const r = await runPlaybook({
+      ...base,
+      playbook,
+      inputs: { token: 'tok-9012' },
+      loadProbe: registryOf(http),
+      vantages: fakeVantages().provider,
+      onProbeParams: (kind, p) => params.push({ kind, p }),
+    });
+    const f = r.findings[0]!;
+    expect(f.cause).toBe(
+      'headers {"set-cookie":"SERVERID=[REDACTED]; Path=/","authorization":"Bearer [REDACTED]","x-trace":"t1"}',
+    );
+    expect(f.evidence).toEqual([
+      'cookie set: SERVERID=[REDACTED]; Path=/',
+      'auth: Bearer [REDACTED]',
+      'status 200',
+    ]);
+    // The run sees each probe's rendered parameters: that is how it learns the secrets it sent.
+    expect(params).toEqual([
+      { kind: 'http', p: { host: '10.0.0.10', port: 80, headers: { Authorization: 'Bearer tok-9012' } } },
+    ]);
+  });
+});

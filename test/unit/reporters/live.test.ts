@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/engine/events.js';
 import { createLiveRenderer } from '../../../src/reporters/live.js';
+import { SecretSet } from '../../../src/reporters/redact.js';
 import { failTwoMembers } from '../../fixtures/results.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI escapes
@@ -61,5 +62,35 @@ describe('live renderer', () => {
 
   it('colours only when asked', () => {
     expect(capture(false, true)).toMatch(ANSI);
+  });
+});
+
+describe('live renderer: what hosts sent (issue 13)', () => {
+  it('masks secrets added to the run’s set after it was created, and shows control characters as escapes', () => {
+    const chunks: string[] = [];
+    const secrets = new SecretSet();
+    const live = createLiveRenderer(
+      { isTTY: false, write: (s: string) => chunks.push(s) },
+      { color: false, secrets },
+    );
+    // The probe's parameters render (and are collected) only when the step runs.
+    secrets.addParams({ headers: { Authorization: 'Bearer tok-LIVE-77' } });
+    live({
+      type: 'step-finish',
+      step: 'req',
+      title: 'request',
+      outcome: 'pass',
+      summary: 'echoed {"authorization":"Bearer tok-LIVE-77"} \u001b]0;pwned\u0007\u001b[2J',
+      durationMs: 1,
+    });
+    live({ type: 'host-ready', host: 'be1\u001b[31m', error: 'banner: \u009b2J' });
+    const out = chunks.join('');
+    expect(out).not.toContain('tok-LIVE-77');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for exactly these characters
+    expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(out).toContain('Bearer [REDACTED]');
+    expect(out).toContain('\\x1b]0;pwned\\x07\\x1b[2J');
+    expect(out).toContain('host  be1\\x1b[31m');
+    expect(out).toContain('banner: \\x9b2J');
   });
 });
