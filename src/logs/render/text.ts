@@ -214,8 +214,7 @@ export function renderLogsText(s: LogSummary, options: TextOptions): string {
     out.push('', head('MEMBERS') + dim('  slowest first, by p99 upstream_response_time'));
     const nameWidth = Math.min(28, Math.max(...members.map((m) => memberLabel(m).length)));
     const maxP99 = Math.max(...members.map((m) => m.upstreamResponseTime.p99 ?? 0));
-    for (const m of members.slice(0, 12)) {
-      const p99 = m.upstreamResponseTime.p99;
+    const rows = members.slice(0, 12).map((m) => {
       const answered = m.attempts - m.noStatus - m.abandoned;
       const fiveXX = answered > 0 ? m.status['5xx'] / answered : 0;
       const stats = [
@@ -224,12 +223,23 @@ export function renderLogsText(s: LogSummary, options: TextOptions): string {
         ...(m.noStatus > 0 ? [`no status ${num(m.noStatus)}`] : []),
         ...(m.abandoned > 0 ? [`left by 499 ${num(m.abandoned)}`] : []),
       ].join(', ');
-      const prefix = `  ${pad(cut(memberLabel(m), nameWidth), nameWidth)}  ${lpad(human(p99), 9)}  `;
-      const barWidth = Math.max(8, Math.min(40, width - prefix.length - 1 - 48));
-      const room = Math.max(10, width - prefix.length - barWidth - 1);
-      out.push(
-        `${prefix}${c.cyan(pad(bar(p99 ?? 0, maxP99, barWidth, unicode), barWidth))} ${cut(stats, room)}`,
-      );
+      return {
+        m,
+        stats,
+        prefix: `  ${pad(cut(memberLabel(m), nameWidth), nameWidth)}  ${lpad(human(m.upstreamResponseTime.p99), 9)}  `,
+      };
+    });
+    const statsWidth = Math.max(...rows.map((r) => r.stats.length));
+    // Narrow: the numbers go on a line of their own under the bar.
+    const oneLine = (rows[0]?.prefix.length ?? 0) + 1 + 12 + statsWidth <= width;
+    for (const { m, stats, prefix } of rows) {
+      const barWidth = oneLine
+        ? Math.max(12, Math.min(40, width - prefix.length - 1 - statsWidth))
+        : Math.max(8, Math.min(40, width - prefix.length));
+      const b = bar(m.upstreamResponseTime.p99 ?? 0, maxP99, barWidth, unicode);
+      const drawn = c.cyan(oneLine ? pad(b, barWidth) : b);
+      if (oneLine) out.push(`${prefix}${drawn} ${stats}`);
+      else out.push(`${prefix}${drawn}`.trimEnd(), `      ${stats}`);
     }
     if (members.length > 12) out.push(dim(`  … ${members.length - 12} more`));
   }
