@@ -98,7 +98,9 @@ export async function summariseLogs(
   options: ReadLogsOptions = {},
 ): Promise<LogSummary> {
   const { jobs: wantedJobs, stdin, ...summaryOptions } = options;
-  const inputs = await Promise.all(names.map(inspect));
+  // One at a time: a thousand rotated files must not open a thousand descriptors at once.
+  const inputs: Input[] = [];
+  for (const name of names) inputs.push(await inspect(name));
   const tallies = inputs.map<FileTally>((i) => ({
     name: i.name,
     compression: i.kind === 'gzip' ? 'gzip' : 'none',
