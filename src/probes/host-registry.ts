@@ -19,6 +19,7 @@ export const hostProbes: { readonly [K in HostProbeKind]: ProbeLoader } = {
   conntrack: () => import('./conntrack.js').then((m) => m.conntrackProbe),
   'kernel-module': () => import('./kernel-module.js').then((m) => m.kernelModuleProbe),
   'real-ip-config': () => import('./real-ip-config.js').then((m) => m.realIpConfigProbe),
+  'keepalive-config': () => import('./keepalive-config.js').then((m) => m.keepaliveConfigProbe),
   'access-log-tail': () => import('./access-log-tail.js').then((m) => m.accessLogTailProbe),
   'health-check-log': () => import('./health-check-log.js').then((m) => m.healthCheckLogProbe),
 };

@@ -16,6 +16,7 @@ import { httpContract } from './http.js';
 import { httpKeepaliveContract } from './http-keepalive.js';
 import { icmpSettingsContract } from './icmp-settings.js';
 import { interfaceAddressContract } from './interface-address.js';
+import { keepaliveConfigContract } from './keepalive-config.js';
 import { kernelModuleContract } from './kernel-module.js';
 import { listenOverflowsContract } from './listen-overflows.js';
 import { listeningContract } from './listening.js';
@@ -59,6 +60,7 @@ export type HostProbeKind =
   | 'conntrack'
   | 'kernel-module'
   | 'real-ip-config'
+  | 'keepalive-config'
   | 'access-log-tail'
   | 'health-check-log';
 
@@ -92,6 +94,7 @@ export const probeContracts = {
   conntrack: conntrackContract,
   'kernel-module': kernelModuleContract,
   'real-ip-config': realIpConfigContract,
+  'keepalive-config': keepaliveConfigContract,
   'access-log-tail': accessLogTailContract,
   'health-check-log': healthCheckLogContract,
 } as const satisfies ContractsFor<NetworkProbeKind, 'network'> & ContractsFor<HostProbeKind, 'host'>;

@@ -6,19 +6,25 @@
 // timeout). Each test asserts the one conclusion and no wrong one; the
 // reference-LB scenarios run in test/integration/lab/scenario-diagnosis.test.ts,
 // and the connect timeout, which no scenario has, runs on the reference LB here.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlaybook } from '../../../src/engine/engine.js';
 import { exitCodeFor } from '../../../src/engine/exit-code.js';
 import type { RunResult } from '../../../src/engine/result.js';
 import { findScenario, scenarios } from '../../../src/lab/scenarios/index.js';
+import { NGINX, startNginxProcess } from '../../../src/lab/nginx.js';
 import { startLabReference } from '../../../src/lab/scenarios/reference.js';
 import type { Inventory } from '../../../src/model/inventory.js';
 import { parseInventory } from '../../../src/model/load-inventory.js';
 import { BUNDLED_PLAYBOOKS, findPlaybook } from '../../../src/playbook/load.js';
 import { loadProbe } from '../../../src/probes/registry.js';
 import { createLocalVantage } from '../../../src/runners/local-vantage.js';
+import type { Vantage } from '../../../src/runners/types.js';
+import { localDialer } from '../../../src/transport/dialers/local.js';
 import { diagnose } from '../../helpers/diagnose.js';
 import { closedPort } from '../../helpers/net-servers.js';
 import { nginxMissing, type RunningNginx, startNginx } from '../../helpers/nginx.js';
@@ -310,6 +316,91 @@ describe.skipIf(!!nginxMissing)('gateway-errors on real nginx', { timeout: 60_00
     expect(result.findings[0]!.see).toEqual(['abnormal-status']);
   });
 });
+
+describe.skipIf(!!nginxMissing)(
+  "gateway-errors reads the member's nginx keepalive_timeout where it has SSH",
+  { timeout: 60_000 },
+  () => {
+    let nginx: Awaited<ReturnType<typeof startNginxProcess>> | undefined;
+    let prefix: string;
+    afterAll(async () => {
+      await nginx?.stop();
+      if (prefix) await rm(prefix, { recursive: true, force: true });
+    });
+
+    it('the race measured, and the line of nginx -T that sets it named (SSH reads answered with the real nginx -T)', async () => {
+      prefix = await mkdtemp(join(tmpdir(), 'lbd-nginx-ka-'));
+      const lbPort = await closedPort();
+      const appPort = await closedPort();
+      nginx = await startNginxProcess({
+        prefix,
+        servers: [
+          `upstream app { server 127.0.0.1:${appPort}; keepalive 8; }`,
+          `server { listen 127.0.0.1:${lbPort}; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; } }`,
+          `server { listen 127.0.0.1:${appPort};\n  keepalive_timeout 1s;\n  location / { return 200 "app\\n"; } }`,
+        ].join('\n'),
+        waitFor: [
+          { host: '127.0.0.1', port: lbPort },
+          { host: '127.0.0.1', port: appPort },
+        ],
+      });
+      // What `nginx -T` prints on that host: the allow-listed read the member's SSH vantage would run.
+      const nginxT = await new Promise<string>((resolve, reject) =>
+        execFile(NGINX!, ['-T', '-p', prefix, '-c', join(prefix, 'nginx.conf')], (err, stdout) =>
+          err ? reject(err) : resolve(stdout),
+        ),
+      );
+      const reads: string[] = [];
+      const member = (name: string): Vantage => ({
+        name,
+        dialer: localDialer,
+        host: {
+          host: name,
+          async read(requests) {
+            reads.push(...requests.map((r) => `${name}:${r.id}`));
+            return requests.map((r) => ({
+              id: r.id,
+              args: r.args ?? [],
+              exitCode: r.id === 'nginx-config' ? 0 : 127,
+              stdout: r.id === 'nginx-config' ? nginxT : '',
+              stderr: '',
+            }));
+          },
+        },
+        timings: {},
+      });
+      const inventory = parseInventory(`
+loadbalancer: {name: nginx, type: dedicated, vip_address: 127.0.0.1}
+listeners: [{name: web, protocol: HTTP, protocol_port: ${lbPort}, default_pool_id: app}]
+pools: [{id: app, protocol: HTTP, members: [{name: app1, address: 127.0.0.1, protocol_port: ${appPort}}]}]
+hosts: {app1: {ssh: "ssh://root@127.0.0.1"}}
+`);
+      const { playbook } = await findPlaybook('gateway-errors', [BUNDLED_PLAYBOOKS]);
+      const local = createLocalVantage();
+      const result = await runPlaybook({
+        playbook,
+        inventory,
+        loadProbe,
+        vantages: { local: () => local, forHost: async (name) => member(name), close: async () => {} },
+        facts: { set: new Map(), answers: {} },
+        timeoutMs: 5000,
+        toolVersion: 'test',
+      });
+      expect(codes(result)).toEqual(['gateway-errors/backend-keepalive-shorter']);
+      expect(reads).toEqual(['app1:nginx-config']);
+      const f = result.findings[0]!;
+      const conf = join(prefix, 'nginx.conf');
+      expect(f.evidence.join('\n')).toContain(
+        `configuration: nginx on port ${appPort}: keepalive_timeout 1 s (${conf}:`,
+      );
+      expect(f.fix[0]).toMatch(
+        new RegExp(
+          `^${conf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: set the idle keep-alive timeout above 60 s`,
+        ),
+      );
+    });
+  },
+);
 
 describe('gateway-errors on its reference-LB scenarios: that conclusion and no other', {
   timeout: 60_000,

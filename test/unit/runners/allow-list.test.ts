@@ -68,6 +68,7 @@ const cases: Record<HostProbeKind, unknown[]> = {
     ...evil.map((e) => ({ server: 'nginx', path: e })),
     ...evil.map((e) => ({ server: 'apache', header: e })),
   ],
+  'keepalive-config': [{ port: 80 }, { port: 8080, lbIdleSeconds: 300 }, ...evil.map((e) => ({ port: e }))],
   'access-log-tail': [
     { path: '/var/log/nginx/access.log', lines: 20 },
     ...evil.map((e) => ({ path: e })),
