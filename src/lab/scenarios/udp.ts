@@ -1,6 +1,31 @@
 // FAQ 2.4: UDP health checks fail only on an ICMP port unreachable, so a
 // member whose UDP port has no socket is unhealthy while the host still pings.
-import { defineScenario } from './define.js';
+import { type BuildContext, defineScenario, type ScenarioBuild } from './define.js';
+
+/** One UDP listener "dns" to "udp-pool" with a quick UDP check, over one local UDP backend. */
+async function udpPool(
+  ctx: BuildContext,
+  mode: 'closed' | 'echo',
+  settle: 'healthy' | 'unhealthy',
+): Promise<ScenarioBuild> {
+  const backend = await ctx.udp({ mode });
+  return {
+    inventory: {
+      listeners: [
+        { name: 'dns', protocol: 'UDP', protocol_port: await ctx.freeUdpPort(), default_pool_id: 'udp-pool' },
+      ],
+      pools: [
+        {
+          id: 'udp-pool',
+          protocol: 'UDP',
+          healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
+          members: [{ name: 'udp1', address: backend.address, protocol_port: backend.port }],
+        },
+      ],
+    },
+    settle: { 'udp-pool': settle },
+  };
+}
 
 export const udpPortClosed = defineScenario({
   id: 'udp-port-closed',
@@ -9,30 +34,7 @@ export const udpPortClosed = defineScenario({
   playbook: 'udp-health-check',
   conclusion: 'udp-port-closed',
   symptom: { listener: 'dns', path: '', expect: 'datagrams get no answer; the member is unhealthy' },
-  async build(ctx) {
-    const closed = await ctx.udp({ mode: 'closed' });
-    return {
-      inventory: {
-        listeners: [
-          {
-            name: 'dns',
-            protocol: 'UDP',
-            protocol_port: await ctx.freeUdpPort(),
-            default_pool_id: 'udp-pool',
-          },
-        ],
-        pools: [
-          {
-            id: 'udp-pool',
-            protocol: 'UDP',
-            healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
-            members: [{ name: 'udp1', address: closed.address, protocol_port: closed.port }],
-          },
-        ],
-      },
-      settle: { 'udp-pool': 'unhealthy' },
-    };
-  },
+  build: (ctx) => udpPool(ctx, 'closed', 'unhealthy'),
 });
 
 export const udpHealthy = defineScenario({
@@ -42,28 +44,5 @@ export const udpHealthy = defineScenario({
   playbook: 'udp-health-check',
   conclusion: 'udp-healthy',
   symptom: { listener: 'dns', path: '', expect: 'datagrams are echoed back; the member is healthy' },
-  async build(ctx) {
-    const echo = await ctx.udp({ mode: 'echo' });
-    return {
-      inventory: {
-        listeners: [
-          {
-            name: 'dns',
-            protocol: 'UDP',
-            protocol_port: await ctx.freeUdpPort(),
-            default_pool_id: 'udp-pool',
-          },
-        ],
-        pools: [
-          {
-            id: 'udp-pool',
-            protocol: 'UDP',
-            healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
-            members: [{ name: 'udp1', address: echo.address, protocol_port: echo.port }],
-          },
-        ],
-      },
-      settle: { 'udp-pool': 'healthy' },
-    };
-  },
+  build: (ctx) => udpPool(ctx, 'echo', 'healthy'),
 });
