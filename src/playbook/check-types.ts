@@ -19,6 +19,7 @@ import {
   TargetSchema,
 } from './context-schema.js';
 import { PLAYBOOK_IDS } from './ids.js';
+import { type StepEdge, stepEdges } from './graph.js';
 import { checkSchemaPath, objectKeys, schemaAt } from './schema-path.js';
 import type { Branch, Condition, Playbook, Step, Test } from './schema.js';
 import { TEMPLATE } from '../engine/template.js';
@@ -47,47 +48,6 @@ interface Known {
   itemOnly: boolean;
 }
 
-interface Edge {
-  to: string;
-  /** The step's own result reaches `to` (not on an ask's unknown branch, nor to a checklist item's conclusion). */
-  carries: boolean;
-  /** A checklist item's conclusion: `item` in the context, the member bound under `each`. */
-  item?: { step: string; item: string; each: boolean };
-}
-
-function edgesOf(id: string, step: Step): Edge[] {
-  switch (step.kind) {
-    case 'probe':
-      return [...step.branches.map((b) => b.goto), step.default, step.on_error]
-        .filter((t): t is string => !!t)
-        .map((to) => ({ to, carries: true }));
-    case 'ask':
-      return [
-        ...[...step.branches.map((b) => b.goto), step.default]
-          .filter((t): t is string => !!t)
-          .map((to) => ({ to, carries: true })),
-        { to: step.unknown, carries: false },
-      ];
-    case 'checklist':
-      return [
-        ...step.items.map((it) => ({
-          to: it.conclude,
-          carries: false,
-          item: { step: id, item: it.id, each: step.each === 'members' },
-        })),
-        ...[...step.branches.map((b) => b.goto), step.next, step.on_error]
-          .filter((t): t is string => !!t)
-          .map((to) => ({ to, carries: true })),
-      ];
-    case 'decide':
-      return [...step.cases.map((c) => c.goto), step.default, step.on_error]
-        .filter((t): t is string => !!t)
-        .map((to) => ({ to, carries: false }));
-    case 'conclude':
-      return [];
-  }
-}
-
 const bindingsOf = (step: Step): ScopeKey[] =>
   step.kind !== 'conclude' && step.foreach ? BINDS[step.foreach] : [];
 
@@ -95,9 +55,9 @@ const bindingsOf = (step: Step): ScopeKey[] =>
 export function knownAtSteps(pb: Playbook): Map<string, Known> | undefined {
   const order = topologicalOrder(pb);
   if (!order) return undefined;
-  const incoming = new Map<string, { from: string; edge: Edge }[]>();
+  const incoming = new Map<string, { from: string; edge: StepEdge }[]>();
   for (const [id, step] of Object.entries(pb.steps))
-    for (const edge of edgesOf(id, step)) {
+    for (const edge of stepEdges(id, step)) {
       if (!pb.steps[edge.to]) continue;
       const list = incoming.get(edge.to) ?? [];
       list.push({ from: id, edge });
@@ -495,13 +455,13 @@ function union<T>(sets: Set<T>[]): Set<T> {
 function topologicalOrder(pb: Playbook): string[] | undefined {
   const indegree = new Map(Object.keys(pb.steps).map((id) => [id, 0]));
   for (const [id, step] of Object.entries(pb.steps))
-    for (const e of edgesOf(id, step)) if (indegree.has(e.to)) indegree.set(e.to, indegree.get(e.to)! + 1);
+    for (const e of stepEdges(id, step)) if (indegree.has(e.to)) indegree.set(e.to, indegree.get(e.to)! + 1);
   const ready = [...indegree].filter(([, n]) => n === 0).map(([id]) => id);
   const order: string[] = [];
   while (ready.length) {
     const id = ready.shift()!;
     order.push(id);
-    for (const e of edgesOf(id, pb.steps[id]!)) {
+    for (const e of stepEdges(id, pb.steps[id]!)) {
       if (!indegree.has(e.to)) continue;
       const n = indegree.get(e.to)! - 1;
       indegree.set(e.to, n);

@@ -6,60 +6,57 @@ import type { Condition, Playbook, Step } from './schema.js';
 export interface StepEdge extends GraphEdge {
   /** Path of the field that names the target, for located errors. */
   field: PropertyKey[];
+  /**
+   * The step's own result is in the context when the walk arrives (not on an
+   * ask's unknown branch, not after a decide, not on a checklist item's
+   * conclusion, which is reached before the checklist's counts exist).
+   */
+  carries: boolean;
+  /** A checklist item's conclusion: `item` is in its context, and the member under `each: members`. */
+  item?: { step: string; item: string; each: boolean };
 }
 
 export function stepEdges(id: string, step: Step): StepEdge[] {
   const base: PropertyKey[] = ['steps', id];
+  const edge = (to: string, label: string, field: PropertyKey[], carries: boolean): StepEdge => ({
+    from: id,
+    to,
+    label,
+    field: [...base, ...field],
+    carries,
+  });
+  const branches = (list: readonly { when: Condition; goto: string }[], key: string, carries: boolean) =>
+    list.map((b, i) => edge(b.goto, describeCondition(b.when), [key, i, 'goto'], carries));
+  const onError = (to: string | undefined, carries: boolean) =>
+    to ? [edge(to, 'could not check', ['on_error'], carries)] : [];
   switch (step.kind) {
     case 'probe':
-    case 'ask': {
-      const edges: StepEdge[] = step.branches.map((b, i) => ({
-        from: id,
-        to: b.goto,
-        label: describeCondition(b.when),
-        field: [...base, 'branches', i, 'goto'],
-      }));
-      if (step.default)
-        edges.push({ from: id, to: step.default, label: 'otherwise', field: [...base, 'default'] });
-      if (step.kind === 'probe' && step.on_error)
-        edges.push({ from: id, to: step.on_error, label: 'could not check', field: [...base, 'on_error'] });
-      if (step.kind === 'ask')
-        edges.push({ from: id, to: step.unknown, label: 'unknown', field: [...base, 'unknown'] });
-      return edges;
-    }
+      return [
+        ...branches(step.branches, 'branches', true),
+        ...(step.default ? [edge(step.default, 'otherwise', ['default'], true)] : []),
+        ...onError(step.on_error, true),
+      ];
+    case 'ask':
+      return [
+        ...branches(step.branches, 'branches', true),
+        ...(step.default ? [edge(step.default, 'otherwise', ['default'], true)] : []),
+        edge(step.unknown, 'unknown', ['unknown'], false),
+      ];
     case 'checklist':
       return [
         ...step.items.map((item, i) => ({
-          from: id,
-          to: item.conclude,
-          label: `${item.id} fails`,
-          field: [...base, 'items', i, 'conclude'],
+          ...edge(item.conclude, `${item.id} fails`, ['items', i, 'conclude'], false),
+          item: { step: id, item: item.id, each: step.each === 'members' },
         })),
-        ...step.branches.map((b, i) => ({
-          from: id,
-          to: b.goto,
-          label: describeCondition(b.when),
-          field: [...base, 'branches', i, 'goto'],
-        })),
-        { from: id, to: step.next, label: 'otherwise', field: [...base, 'next'] },
-        ...(step.on_error
-          ? [{ from: id, to: step.on_error, label: 'could not check', field: [...base, 'on_error'] }]
-          : []),
+        ...branches(step.branches, 'branches', true),
+        edge(step.next, 'otherwise', ['next'], true),
+        ...onError(step.on_error, true),
       ];
     case 'decide':
       return [
-        ...step.cases.map((c, i) => ({
-          from: id,
-          to: c.goto,
-          label: describeCondition(c.when),
-          field: [...base, 'cases', i, 'goto'],
-        })),
-        ...(step.default
-          ? [{ from: id, to: step.default, label: 'otherwise', field: [...base, 'default'] }]
-          : []),
-        ...(step.on_error
-          ? [{ from: id, to: step.on_error, label: 'could not check', field: [...base, 'on_error'] }]
-          : []),
+        ...branches(step.cases, 'cases', false),
+        ...(step.default ? [edge(step.default, 'otherwise', ['default'], false)] : []),
+        ...onError(step.on_error, false),
       ];
     case 'conclude':
       return [];
