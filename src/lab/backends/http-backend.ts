@@ -182,7 +182,12 @@ async function respond(
 ): Promise<void> {
   // Read the whole request first so a fault never races the request body.
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+  } catch {
+    // The client went away mid-body ("aborted"): nobody is left to answer.
+    return;
+  }
   if (a.delayMs) await wait(a.delayMs);
   const socket = req.socket;
   if (socket.destroyed) return;

@@ -61,6 +61,17 @@ function get(
 const request1 = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
 
 describe('HTTP backend', () => {
+  it('a client that leaves mid-body does not take the backend down', async () => {
+    const be = await httpBackend({ name: 'be1' });
+    const s = connect(be.port, '127.0.0.1');
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    s.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789');
+    await new Promise((r) => setTimeout(r, 50));
+    s.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await get(be.port, '/after')).status).toBe(200);
+  });
+
   it('answers 200 with its name by default and counts requests', async () => {
     const be = await httpBackend({ name: 'be1' });
     const res = await get(be.port, '/anything');
