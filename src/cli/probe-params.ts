@@ -14,12 +14,20 @@ import { parseTarget } from './options.js';
 export function parseWithPairs(pairs: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
+    // A value may be a secret (headers, cookies): errors name the key, never echo the value.
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--with "${pair}" is not key=value`, 'write e.g. --with path=/health');
+    if (eq <= 0)
+      throw new UsageError(
+        `--with "${/^[\w.-]{0,64}/.exec(pair)?.[0] ?? ''}…" is not key=value`,
+        'write e.g. --with path=/health',
+      );
     const key = pair.slice(0, eq).trim();
     const text = pair.slice(eq + 1);
     if (!/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/.test(key)) {
-      throw new UsageError(`--with "${pair}": "${key}" is not a parameter name`);
+      throw new UsageError(
+        `--with ${JSON.stringify(key.slice(0, 64))}=…: not a parameter name`,
+        'a name is letters, digits, _ and -, dotted for nested parameters (expect.status=2xx)',
+      );
     }
     let value: unknown = text;
     if (/^\s*(-?\d|true$|false$|null$|\[|\{|")/.test(text)) {
@@ -37,7 +45,7 @@ export function parseWithPairs(pairs: readonly string[]): Record<string, unknown
       } else {
         const next = node[part];
         if (next !== undefined && (typeof next !== 'object' || next === null || Array.isArray(next))) {
-          throw new UsageError(`--with "${pair}": "${path.slice(0, i + 1).join('.')}" is already a value`);
+          throw new UsageError(`--with ${key}=…: "${path.slice(0, i + 1).join('.')}" is already a value`);
         }
         node[part] = next ?? {};
         node = node[part] as Record<string, unknown>;

@@ -37,11 +37,20 @@ function headerRecord(lines: readonly string[] | undefined): Record<string, stri
   const out: Record<string, string> = {};
   for (const line of lines) {
     const colon = line.indexOf(':');
+    // The value may be a credential: an error names the header, never echoes it.
     if (colon <= 0)
-      throw new UsageError(`--header "${line}" is not "Name: value"`, 'write e.g. --header "X-Debug: 1"');
+      throw new UsageError(
+        `--header "${headerNameOf(line)}…" is not "Name: value"`,
+        'write e.g. --header "X-Debug: 1"',
+      );
     out[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   return out;
+}
+
+/** The first word of a --header argument that is not "Name: value" (its rest may be a credential). */
+function headerNameOf(line: string): string {
+  return (/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}/.exec(line.trim())?.[0] ?? '').slice(0, 64);
 }
 
 async function readCa(path: string | undefined): Promise<string | undefined> {

@@ -186,10 +186,11 @@ function warnUnusedFacts(set: ReadonlyMap<string, string>, playbook: Playbook): 
   }
 }
 
-const Answers = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+/** An answers file: fact id → answer. */
+export const AnswersFile = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
 async function loadAnswers(file: string): Promise<Record<string, unknown>> {
-  const { data } = await loadValidated(resolve(file), Answers, 'answers file');
+  const { data } = await loadValidated(resolve(file), AnswersFile, 'answers file');
   return data;
 }
 

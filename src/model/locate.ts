@@ -215,7 +215,8 @@ function parseWithYaml(file: string, text: string): LocatedDocument {
           node = item;
         } else break;
       }
-      return last?.range ? at(last.range[0]) : undefined;
+      // An empty document has no node: its problems are at its start.
+      return last?.range ? at(last.range[0]) : { line: 1, column: 1 };
     },
   };
 }

@@ -108,7 +108,7 @@ export class SecretSet {
         continue;
       }
       // "Bearer abc": the scheme is evidence, the rest the secret.
-      const scheme = /^\s*[A-Za-z][\w-]*\s+(\S.*)$/.exec(v);
+      const scheme = /^\s*[A-Za-z][\w-]*\s+(\S[\s\S]*)$/.exec(v);
       this.add(scheme ? scheme[1] : v);
     }
     return this;
