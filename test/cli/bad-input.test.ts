@@ -16,7 +16,7 @@ import { parse, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_BOUNDS, TIMEOUT_BOUNDS } from '../../src/cli/duration-bounds.js';
 import { parseDuration, parseTarget } from '../../src/cli/options.js';
-import { buildProbeParams } from '../../src/cli/probe-params.js';
+import { buildProbeParams, paramKeys } from '../../src/cli/probe-params.js';
 import { AnswersFile } from '../../src/cli/run-command.js';
 import { parseSetFlags } from '../../src/engine/facts.js';
 import { LbdError, type Problem } from '../../src/errors.js';
@@ -359,6 +359,27 @@ describe('probe parameters (--with)', () => {
       ),
       RUNS,
     );
+  });
+});
+
+describe('probe durations', () => {
+  it('no probe accepts a time in ms that would overflow Node\'s timers (a false "timeout")', async () => {
+    const overflowing: string[] = [];
+    for (const kind of probeKinds()) {
+      const probe = await loadProbe(kind);
+      for (const key of paramKeys(probe.params) ?? []) {
+        if (!/Ms$/.test(key)) continue;
+        const got = okOrBadInput(() =>
+          buildProbeParams(kind, probe.params, {
+            target: '127.0.0.1:80',
+            with: [`${key}=2147483648`],
+            named: {},
+          }),
+        );
+        if (!(got instanceof LbdError)) overflowing.push(`${kind}.${key}`);
+      }
+    }
+    expect(overflowing).toEqual([]);
   });
 });
 

@@ -88,6 +88,8 @@ export const httpParams = z
       .number()
       .int()
       .positive()
+      // --timeout's own bound: a longer timer overflows and fires at once (a false "timeout").
+      .max(600_000)
       .optional()
       .describe(
         'time allowed for the response head after the request is sent, ms; the probe timeout otherwise',
