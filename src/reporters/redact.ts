@@ -79,10 +79,21 @@ export class SecretSet {
     return this.values.size;
   }
 
-  /** A secret, and the spellings it takes in an echo: JSON-escaped and URL-encoded. */
+  /**
+   * A secret, and the spellings it takes in an echo: JSON-escaped (also
+   * twice, for a JSON body rendered inside JSON, and ASCII-only, as Python's
+   * json.dumps writes it: httpbin) and URL-encoded.
+   */
   add(value: unknown): this {
     if (typeof value !== 'string') return this;
-    const forms = [value, value.trim(), JSON.stringify(value).slice(1, -1)];
+    const json = JSON.stringify(value).slice(1, -1);
+    const forms = [
+      value,
+      value.trim(),
+      json,
+      JSON.stringify(json).slice(1, -1),
+      json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    ];
     try {
       forms.push(encodeURIComponent(value));
     } catch {

@@ -471,6 +471,11 @@ describe('output', () => {
         const echoes = [
           JSON.stringify(request),
           JSON.stringify({ data: { body: JSON.stringify(request) } }),
+          // Python's json.dumps (httpbin) writes every non-ASCII character as \uXXXX.
+          JSON.stringify(request).replace(
+            /[\u007f-\uffff]/g,
+            (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+          ),
           `${before}${token}${after}${cookie}`,
           `GET /?sid=${encodeURIComponent(cookie)} HTTP/1.1\r\nAuthorization: Bearer ${token}\r\n`,
         ];
