@@ -16,4 +16,6 @@ export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = 
   'access-control': () => import('./access-control.js').then((m) => m.accessControlProbe),
   'tcp-idle': () => import('./tcp-idle.js').then((m) => m.tcpIdleProbe),
   'http-keepalive': () => import('./http-keepalive.js').then((m) => m.httpKeepaliveProbe),
+  'http-timing': () => import('./http-timing.js').then((m) => m.httpTimingProbe),
+  'access-log-summary': () => import('./access-log-summary.js').then((m) => m.accessLogSummaryProbe),
 };

@@ -3,6 +3,7 @@
 // fails to compile. Light: importing this loads zod schemas only, never a
 // probe's implementation; the playbook validator and docs/probes.md read it.
 import type { ProbeContract } from '../types.js';
+import { accessLogSummaryContract } from './access-log-summary.js';
 import { accessLogTailContract } from './access-log-tail.js';
 import { conntrackContract } from './conntrack.js';
 import { elbHealthContract } from './elb-health.js';
@@ -14,6 +15,7 @@ import { healthCheckLogContract } from './health-check-log.js';
 import { hostsDenyContract } from './hosts-deny.js';
 import { httpContract } from './http.js';
 import { httpKeepaliveContract } from './http-keepalive.js';
+import { httpTimingContract } from './http-timing.js';
 import { icmpSettingsContract } from './icmp-settings.js';
 import { interfaceAddressContract } from './interface-address.js';
 import { keepaliveConfigContract } from './keepalive-config.js';
@@ -43,7 +45,9 @@ export type NetworkProbeKind =
   | 'elb-health'
   | 'access-control'
   | 'tcp-idle'
-  | 'http-keepalive';
+  | 'http-keepalive'
+  | 'http-timing'
+  | 'access-log-summary';
 
 /** Probes that read a host through the batched HostReader (src/probes/host-registry.ts). */
 export type HostProbeKind =
@@ -81,6 +85,8 @@ export const probeContracts = {
   'access-control': accessControlContract,
   'tcp-idle': tcpIdleContract,
   'http-keepalive': httpKeepaliveContract,
+  'http-timing': httpTimingContract,
+  'access-log-summary': accessLogSummaryContract,
   sysctl: sysctlContract,
   'icmp-settings': icmpSettingsContract,
   route: routeContract,
