@@ -88,7 +88,7 @@ export function summaryData(path: string, s: LogSummary): Record<string, unknown
       requestTimeSpread: ratio(c.requestTime.p90, c.requestTime.p50),
       upstreamShare: ratio(c.upstreamResponseTime.p50, c.requestTime.p50),
       rttRatio: ratio(rtt499, rttAll),
-      slowNetwork: s.findings.some((f) => f.id === 'clients-on-slow-network'),
+      slowNetwork: rtt499 !== null && rttAll !== null && rtt499 >= 2 * rttAll && rtt499 - rttAll >= 50,
     },
     bursts: s.bursts,
     members: { distinct: s.members.distinct, slowest: s.members.list.slice(0, 10) },

@@ -12,7 +12,13 @@ import {
   transferEncoding501,
   uriTooLong,
 } from './abnormal-status.js';
-import { slowUpstream499 } from './client-499.js';
+import {
+  client499Healthy,
+  clientsAbortEarly499,
+  clientTimeout499,
+  eipBandwidth499,
+  slowUpstream499,
+} from './client-499.js';
 import {
   appCookieMissing,
   sourceIpHash,
@@ -77,6 +83,10 @@ export const scenarios: readonly Scenario[] = [
   udpPortClosed,
   udpHealthy,
   slowUpstream499,
+  clientTimeout499,
+  clientsAbortEarly499,
+  eipBandwidth499,
+  client499Healthy,
   tcpIdleReset,
   tlsExpiredCertificate,
   tlsHostnameMismatch,

@@ -236,7 +236,7 @@ export const accessLogSummaryData = z
           slowNetwork: z
             .boolean()
             .describe(
-              "the 499s' tcpinfo_rtt p50 is at least twice all lines' and 50 ms more (the logs finding clients-on-slow-network, FAQ 7.9)",
+              "the 499s' tcpinfo_rtt p50 is at least twice all lines' and 50 ms more (the rule of the logs finding clients-on-slow-network, without its 10-line minimum; FAQ 7.9)",
             ),
         })
         .strict()
