@@ -142,6 +142,7 @@ async function timeTarget(
       ? { minTotalMs: round(Math.min(...totals)), maxTotalMs: round(Math.max(...totals)) }
       : {}),
     slowRequests,
+    status5xx: statuses.filter((c) => c >= 500 && c < 600).length,
     verdict,
     ...(error ? { error } : {}),
   };
@@ -164,7 +165,8 @@ function describeTarget(t: TargetResult): string {
     ph.transferMs !== undefined ? `transfer ${ph.transferMs}` : '',
   ].filter(Boolean);
   const broke = t.error ? `, then ${t.error.kind}` : '';
-  return `${t.name}: total ${ph.totalMs} ms (${parts.join(', ')} ms; ${t.answered}/${t.requests} answered, ${t.minTotalMs}–${t.maxTotalMs} ms${broke})`;
+  const codes = [...new Set(t.statuses)].join('/');
+  return `${t.name}: ${codes}, total ${ph.totalMs} ms (${parts.join(', ')} ms; ${t.answered}/${t.requests} answered, ${t.minTotalMs}–${t.maxTotalMs} ms${broke})`;
 }
 
 export const httpTimingProbe: NetworkProbe<HttpTimingParams> = {
@@ -191,14 +193,16 @@ export const httpTimingProbe: NetworkProbe<HttpTimingParams> = {
       ...(t.timings.firstByteMs !== undefined ? { firstByteMs: t.timings.firstByteMs } : {}),
     });
     const verdict = counts.noAnswer === counts.total ? 'no-answer' : counts.slow > 0 ? 'slow' : 'fast';
+    const url = new URL(p.url).href;
     const data = {
-      url: p.url,
+      url,
       method: p.method,
       vantage: ctx.dialer.vantage,
       slowMs: p.slowMs,
       targets,
       timings: phases(all),
       slowRequests: targets.reduce((n, t) => n + t.slowRequests, 0),
+      status5xx: targets.reduce((n, t) => n + t.status5xx, 0),
       verdict,
       counts,
       slowNames: targets
@@ -217,7 +221,7 @@ export const httpTimingProbe: NetworkProbe<HttpTimingParams> = {
         ? { slowest: brief(byTotal[byTotal.length - 1]!), fastest: brief(byTotal[0]!) }
         : {}),
     };
-    const head = `${p.method} ${p.url} ×${p.requests}${p.targets?.length ? ` to each of ${targets.length}` : ''} (from ${ctx.dialer.vantage}, slow ≥ ${p.slowMs} ms)`;
+    const head = `${p.method} ${url} ×${p.requests}${p.targets?.length ? ` to each of ${targets.length}` : ''} (from ${ctx.dialer.vantage}, slow ≥ ${p.slowMs} ms)`;
     const summary = `${head}: ${targets.map(describeTarget).join('; ')}`;
     const outcome =
       verdict === 'no-answer' ? 'error' : counts.slow > 0 || counts.noAnswer > 0 ? 'fail' : 'pass';

@@ -48,6 +48,12 @@ import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-co
 import { tcpIdleReset } from './tcp-idle.js';
 import { tlsExpiredCertificate, tlsHostnameMismatch } from './tls.js';
 import type { Scenario } from './types.js';
+import {
+  allMembersSlow,
+  oneMemberSlow,
+  slowResponseHealthy,
+  unhealthyMemberRetries,
+} from './slow-response.js';
 import { udpHealthy, udpPortClosed } from './udp.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
 
@@ -87,6 +93,10 @@ export const scenarios: readonly Scenario[] = [
   clientsAbortEarly499,
   eipBandwidth499,
   client499Healthy,
+  allMembersSlow,
+  oneMemberSlow,
+  unhealthyMemberRetries,
+  slowResponseHealthy,
   tcpIdleReset,
   tlsExpiredCertificate,
   tlsHostnameMismatch,

@@ -37,19 +37,20 @@ export const httpTimingParams = z
     headers: z.record(headerName, z.string()).optional().describe('extra request headers'),
     insecure: z.boolean().default(false).describe('skip certificate verification'),
     ca: z.string().optional().describe('PEM of the only CA to trust'),
-    requests: z
+    // Numbers may come as text: a playbook passes its inputs ({{ inputs.slow_ms }}) as strings.
+    requests: z.coerce
       .number()
       .int()
       .min(1)
       .max(20)
       .default(3)
       .describe('requests per target, one after another, each on a new connection'),
-    slowMs: z
+    slowMs: z.coerce
       .number()
       .positive()
       .default(1000)
       .describe('a request taking this long or longer (total) is slow, ms'),
-    requestTimeoutMs: z
+    requestTimeoutMs: z.coerce
       .number()
       .int()
       .min(100)
@@ -100,6 +101,7 @@ export const httpTimingTargetResult = z
     minTotalMs: sometimes('answered > 0', ms('fastest answered request, total')),
     maxTotalMs: sometimes('answered > 0', ms('slowest answered request, total')),
     slowRequests: z.number().int().describe('answered requests at or above slowMs'),
+    status5xx: z.number().int().describe('answered requests whose status is 5xx'),
     verdict,
     error: sometimes(
       'a request got no answer (or broke off)',
@@ -127,6 +129,7 @@ export const httpTimingData = z
       .describe('each target (one: the URL host, without targets), in order'),
     timings: httpTimingPhases.describe('median of each phase over every answered request of every target'),
     slowRequests: z.number().int().describe('answered requests at or above slowMs, all targets'),
+    status5xx: z.number().int().describe('answered requests whose status is 5xx, all targets'),
     verdict: verdict.describe(
       'over the targets: no-answer when none answered; slow when any target is slow; else fast (a target with no answer among answering ones shows in counts.noAnswer)',
     ),

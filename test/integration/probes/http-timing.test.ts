@@ -52,7 +52,7 @@ describe('http-timing probe', () => {
     expect(d.timings.totalMs).toBeLessThan(500);
     expect(hosts).toHaveLength(3);
     expect(obs.summary).toMatch(
-      /×3 .*: 127\.0\.0\.1:\d+: total [\d.]+ ms \(connect [\d.]+, first byte [\d.]+, transfer [\d.]+ ms; 3\/3 answered/,
+      /×3 .*: 127\.0\.0\.1:\d+: 200, total [\d.]+ ms \(connect [\d.]+, first byte [\d.]+, transfer [\d.]+ ms; 3\/3 answered/,
     );
   });
 
