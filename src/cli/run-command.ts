@@ -42,10 +42,11 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
   warnUnusedFacts(set, playbook);
   const inventory: Inventory | undefined = opts.inventory ? await loadInventory(opts.inventory) : undefined;
   const answers = opts.answers ? await loadAnswers(opts.answers) : {};
-  if (!inventory && !target) {
+  // A playbook that reads only what the user gives (an access log) needs no load balancer to reach.
+  if (!inventory && !target && Object.keys(inputs).length === 0) {
     throw new UsageError(
       'nothing to diagnose',
-      'give --inventory FILE (see `lbdoctor schema inventory`) or --target host:port',
+      "give --inventory FILE (see `lbdoctor schema inventory`), --target host:port, or the playbook's --input values",
     );
   }
   const { exitCode } = await executeRun({

@@ -41,6 +41,20 @@ export function parseInputFlags(flags: readonly string[], playbook: Playbook): R
           'LBD_ERR_FILE',
         );
     }
+    if (spec.type === 'number') {
+      const n = Number(value.trim());
+      const range = `${spec.min ?? '-∞'} to ${spec.max ?? '∞'}`;
+      if (
+        value.trim() === '' ||
+        !Number.isFinite(n) ||
+        (spec.min !== undefined && n < spec.min) ||
+        (spec.max !== undefined && n > spec.max)
+      )
+        throw new UsageError(
+          `--input ${id}=${value}: expected a number from ${range}`,
+          `${id}: ${spec.about}`,
+        );
+    }
     out[id] = value;
   }
   return out;

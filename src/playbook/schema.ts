@@ -180,9 +180,12 @@ export const Step = z.discriminatedUnion('kind', [
 export const InputSpec = z
   .object({
     about: z.string().min(1),
-    /** text: used as written; file: a path that must exist (read by the probes that take it). */
-    type: z.enum(['text', 'file']).default('text'),
+    /** text: used as written; file: a path that must exist (read by the probes that take it); number: checked against min/max. */
+    type: z.enum(['text', 'file', 'number']).default('text'),
     default: z.string().optional(),
+    /** For number inputs: the smallest and largest value accepted (a value outside is bad usage, exit 2). */
+    min: z.number().optional(),
+    max: z.number().optional(),
   })
   .strict();
 

@@ -41,6 +41,25 @@ describe('lbdoctor run --input and --set', () => {
     expect(r.stderr).toContain('its inputs: path (');
   });
 
+  it('a number input out of its range is bad usage, saying the range', async () => {
+    const r = await lbdoctor([
+      'run',
+      'slow-response',
+      '--target',
+      `127.0.0.1:${port}`,
+      '--input',
+      'requests=50',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--input requests=50: expected a number from 1 to 20');
+  });
+
+  it('a playbook that reads only its inputs runs without --inventory or --target', async () => {
+    const r = await lbdoctor(['run', 'client-499', '--input', 'access_log=/nonexistent.log']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--input access_log: no such file');
+  });
+
   it('--set of a fact no step asks for is a warning naming the facts it asks', async () => {
     const r = await lbdoctor([
       'run',
