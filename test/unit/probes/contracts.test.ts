@@ -47,7 +47,9 @@ describe('probe contracts', () => {
     walk(z.toJSONSchema(params, { io: 'input', unrepresentable: 'any' }), '', 'params');
     walk(z.toJSONSchema(data, { unrepresentable: 'any' }), '', 'data');
     // The inventory's HealthMonitor and IpGroup fields are documented in the inventory schema.
-    expect(missing.filter((m) => !m.startsWith('params monitor.') && !m.startsWith('params ipgroup.'))).toEqual([]);
+    expect(
+      missing.filter((m) => !m.startsWith('params monitor.') && !m.startsWith('params ipgroup.')),
+    ).toEqual([]);
   });
 });
 
