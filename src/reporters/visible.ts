@@ -44,7 +44,7 @@ export function mapStrings(value: unknown, f: (s: string) => string): unknown {
 // and JSON.stringify leaves them raw: escape them too, the value is unchanged.
 const JSON_RAW = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** JSON text with the characters a terminal would act on written as \uXXXX escapes. */
+/** JSON text with the characters a terminal would act on written as \u escapes (four hex digits). */
 export function escapeJsonControls(json: string): string {
   return json.replace(JSON_RAW, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
