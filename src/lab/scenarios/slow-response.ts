@@ -5,7 +5,7 @@
 // timeout), and the healthy twin. The load balancer's own path being slow
 // (bandwidth, network) needs a throttled load balancer: it is proven on real
 // nginx with limit_rate (test/integration/playbooks/slow-response.test.ts).
-import { defineScenario, type PoolInput, quickHttpCheck, webListener } from './define.js';
+import { defineScenario, healthyWebPool, type PoolInput, quickHttpCheck, webListener } from './define.js';
 
 /** A slow handler on every path but /health: the delay is the application's own time. */
 const slow = (delayMs: number) => ({ default: { delayMs } });
@@ -24,20 +24,7 @@ export const allMembersSlow = defineScenario({
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health', ...slow(1500) });
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health', ...slow(1500) });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'HTTP',
-            healthmonitor: quickHttpCheck,
-            members: [ctx.member(be1), ctx.member(be2)],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
   },
 });
 
@@ -56,20 +43,7 @@ export const oneMemberSlow = defineScenario({
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health', ...slow(1500) });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'HTTP',
-            healthmonitor: quickHttpCheck,
-            members: [ctx.member(be1), ctx.member(be2)],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
   },
 });
 
@@ -111,19 +85,6 @@ export const slowResponseHealthy = defineScenario({
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'HTTP',
-            healthmonitor: quickHttpCheck,
-            members: [ctx.member(be1), ctx.member(be2)],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
   },
 });
