@@ -226,7 +226,8 @@ describe.skipIf(!support.ok)('host probes in a lab namespace', () => {
     await sh(['sysctl', '-q', '-w', 'net.core.somaxconn=4']);
     // The server blocks its event loop right after listening: the kernel queues, nobody accepts.
     await nodeIn(
-      "const n=require('net');n.createServer().listen({port:9090,host:'127.0.0.1',backlog:1},()=>{console.log('ready');setTimeout(()=>Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,30000),50)})",
+      // stdout to a pipe is synchronous on Linux: "ready" is out before the loop blocks, with no window to accept in.
+      "const n=require('net');n.createServer().listen({port:9090,host:'127.0.0.1',backlog:1},()=>{console.log('ready');Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,30000)})",
     );
     await execa(
       'ip',
@@ -236,7 +237,8 @@ describe.skipIf(!support.ok)('host probes in a lab namespace', () => {
         be.ns,
         process.execPath,
         '-e',
-        "const n=require('net');for(let i=0;i<40;i++){const s=n.connect(9090,'127.0.0.1');s.on('error',()=>{})}setTimeout(()=>process.exit(0),2500)",
+        // Waves of connections for 2 s: even on a loaded machine the full queue is hit many times.
+        "const n=require('net');const w=()=>{for(let i=0;i<20;i++){const s=n.connect(9090,'127.0.0.1');s.on('error',()=>{})}};w();const t=setInterval(w,100);setTimeout(()=>{clearInterval(t);process.exit(0)},2000)",
       ],
       { timeout: 20_000 },
     );
