@@ -173,7 +173,25 @@ async function prepareScenario(
   }
 }
 
+/**
+ * Ports are picked free, then bound by the reference LB a moment later: another
+ * process (tests run in parallel) can take one in between. A port found in use
+ * is such a race, not a fault of the scenario: build again with new ports.
+ */
 async function startScenario(
+  def: ScenarioDefinition,
+  options: ScenarioStartOptions,
+): Promise<RunningScenario> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startScenarioOnce(def, options);
+    } catch (err) {
+      if (!(err instanceof LbdError && err.code === 'LBD_ERR_PORT_IN_USE') || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startScenarioOnce(
   def: ScenarioDefinition,
   options: ScenarioStartOptions,
 ): Promise<RunningScenario> {
