@@ -26,6 +26,7 @@ import {
   type HttpKeepaliveVerdict,
   httpKeepaliveContract,
 } from './contracts/http-keepalive.js';
+import { dialKind } from './http-error-kind.js';
 import { formatTarget, ms } from './network-params.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
@@ -55,23 +56,6 @@ interface Failure {
   code?: string;
   message: string;
   dial?: DialFailure;
-}
-
-function dialKind(f: DialFailure): HttpErrorKind {
-  switch (f.state) {
-    case 'refused':
-      return 'connect-refused';
-    case 'timeout':
-      return 'connect-timeout';
-    case 'unreachable':
-      return 'unreachable';
-    case 'dns-error':
-      return 'dns';
-    case 'aborted':
-      return 'aborted';
-    default:
-      return 'connect-error';
-  }
 }
 
 const KIND_TEXT: Partial<Record<HttpErrorKind, string>> = {

@@ -21,6 +21,7 @@ import {
   httpContract,
   parseConnectTo,
 } from './contracts/http.js';
+import { dialKind } from './http-error-kind.js';
 import { formatStatusRanges, parseStatusExpectation, statusMatches } from './http-expect.js';
 import { ms } from './network-params.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
@@ -81,23 +82,6 @@ function classifyRequestError(
   if (reset) return { kind: gotHead ? 'reset-mid-body' : 'reset-before-response', ...base };
   if (closed) return { kind: gotHead ? 'closed-mid-body' : 'closed-before-response', ...base };
   return { kind: 'other', ...base };
-}
-
-function dialKind(f: DialFailure): HttpErrorKind {
-  switch (f.state) {
-    case 'refused':
-      return 'connect-refused';
-    case 'timeout':
-      return 'connect-timeout';
-    case 'unreachable':
-      return 'unreachable';
-    case 'dns-error':
-      return 'dns';
-    case 'aborted':
-      return 'aborted';
-    default:
-      return 'connect-error';
-  }
 }
 
 function describeKind(kind: HttpErrorKind): string {
