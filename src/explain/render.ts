@@ -22,7 +22,13 @@ export function topicList(topics: readonly ExplainTopic[]): string {
 }
 
 export function topicAnswer(topic: ExplainTopic, others: readonly ExplainTopic[]): string {
-  const lines = [fit(topic.title, WIDTH), '', ...topic.answer.split('\n'), '', `${faqLabel(topic)} · ${topic.id}`];
+  const lines = [
+    fit(topic.title, WIDTH),
+    '',
+    ...topic.answer.split('\n'),
+    '',
+    `${faqLabel(topic)} · ${topic.id}`,
+  ];
   if (others.length > 0) {
     lines.push('', 'Also:');
     for (const o of others) lines.push(`  ${fit(`lbdoctor explain ${o.id}  ${o.title}`, WIDTH - 2)}`);

@@ -38,7 +38,10 @@ function wordScore(topic: ExplainTopic, word: string): number {
 }
 
 /** Topics matching the query's words, best first. */
-export function searchTopics(query: readonly string[], topics: readonly ExplainTopic[] = TOPICS): ExplainMatch[] {
+export function searchTopics(
+  query: readonly string[],
+  topics: readonly ExplainTopic[] = TOPICS,
+): ExplainMatch[] {
   const asked = query.flatMap(words);
   if (asked.length === 0) return [];
   const exact = topics.find((t) => asked.length === 1 && t.id === asked[0]);

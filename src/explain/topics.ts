@@ -107,7 +107,7 @@ DNS records must follow.`,
   },
   {
     id: 'non-cloud-servers',
-    title: "Can members be servers outside this cloud?",
+    title: 'Can members be servers outside this cloud?',
     faq: ['6.3'],
     keywords: ['on-premises', 'premises', 'idc', 'hybrid', 'external', 'database', 'rds', 'ip', 'backend'],
     answer: `A dedicated load balancer can, by IP address (IP as a backend): servers
@@ -230,7 +230,17 @@ pings more often than that timeout, or raise it.`,
     id: 'listener-timeouts',
     title: "A listener's three timeouts",
     faq: ['5.6'],
-    keywords: ['timeout', 'keepalive_timeout', 'client_timeout', 'member_timeout', 'idle', 'request', 'response', '504', '408'],
+    keywords: [
+      'timeout',
+      'keepalive_timeout',
+      'client_timeout',
+      'member_timeout',
+      'idle',
+      'request',
+      'response',
+      '504',
+      '408',
+    ],
     answer: `Idle (keepalive_timeout): how long a connection may sit unused before
 the load balancer closes it; 10-4000 s at layer 4, 0-4000 s for HTTP(S).
 Request (client_timeout, layer 7, 1-300 s): how long a client may take to
@@ -253,7 +263,18 @@ unrelated, and comparing them says nothing about a fault.`,
     id: 'ip-backend-capacity',
     title: 'How many concurrent connections can IP-as-backend members carry?',
     faq: ['1.1'],
-    keywords: ['ip', 'backend', 'concurrent', 'connections', '100000', 'capacity', 'az', 'specification', 'packet', 'loss'],
+    keywords: [
+      'ip',
+      'backend',
+      'concurrent',
+      'connections',
+      '100000',
+      'capacity',
+      'az',
+      'specification',
+      'packet',
+      'loss',
+    ],
     answer: `Each member added by IP takes at most 100,000 connections at once per
 AZ it is reached from. A public load balancer: 100,000 × members × AZs.
 A private one used from the clients' own AZ: 100,000 × members. If that is

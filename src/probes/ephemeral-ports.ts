@@ -23,6 +23,9 @@ export const ephemeralPortsProbe: HostProbe<EphemeralPortsParams> = {
     const tw = sock && !problem ? timeWaitCount(parseSockstat(sock.stdout)) : undefined;
     const values = sys ? parseSysctl(sys.stdout) : {};
     const range = parsePortRange(values[KEYS[0]!]);
+    const rangeText = values[KEYS[0]!];
+    if (tw !== undefined && !range && rangeText !== undefined)
+      return couldNotCheck(`${KEYS[0]} is ${JSON.stringify(rangeText)}, not two port numbers`, raw);
     if (tw === undefined || !range)
       return couldNotCheck(
         problem ?? sectionProblem(sys, 'sysctl') ?? 'no TIME_WAIT count or port range',

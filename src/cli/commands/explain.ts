@@ -44,7 +44,10 @@ export const registerExplain: RegisterCommand = (explain, setExitCode) => {
       process.stdout.write(
         opts.format === 'json'
           ? render.topicsJson(matches.map((m) => m.topic))
-          : render.topicAnswer(matches[0]!.topic, matches.slice(1, 5).map((m) => m.topic)),
+          : render.topicAnswer(
+              matches[0]!.topic,
+              matches.slice(1, 5).map((m) => m.topic),
+            ),
       );
       setExitCode(0);
     });

@@ -22,7 +22,12 @@ function expandSections(cell: string, all: readonly string[]): string[] {
     const range = /^(\d+)\.(\d+)[–-](\d+)\.(\d+)$/.exec(p);
     if (range) {
       const [, ch, from, , to] = range;
-      return all.filter((s) => s.startsWith(`${ch}.`) && Number(s.split('.')[1]) >= Number(from) && Number(s.split('.')[1]) <= Number(to));
+      return all.filter(
+        (s) =>
+          s.startsWith(`${ch}.`) &&
+          Number(s.split('.')[1]) >= Number(from) &&
+          Number(s.split('.')[1]) <= Number(to),
+      );
     }
     return [p];
   });
@@ -48,7 +53,8 @@ describe('explain topics', () => {
     expect(new Set(TOPICS.map((t) => t.id)).size).toBe(TOPICS.length);
     for (const t of TOPICS) {
       expect(t.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-      for (const line of t.answer.split('\n')) expect(line.length, `${t.id}: ${line}`).toBeLessThanOrEqual(76);
+      for (const line of t.answer.split('\n'))
+        expect(line.length, `${t.id}: ${line}`).toBeLessThanOrEqual(76);
     }
   });
 
