@@ -55,6 +55,12 @@ import {
   unhealthyMemberRetries,
 } from './slow-response.js';
 import { udpHealthy, udpPortClosed } from './udp.js';
+import {
+  packetLossClientBlocked,
+  packetLossHealthy,
+  packetLossIpBackendCapacity,
+  packetLossPingOnly,
+} from './packet-loss.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
 
 export const scenarios: readonly Scenario[] = [
@@ -112,6 +118,10 @@ export const scenarios: readonly Scenario[] = [
   healthCheckNoisy,
   healthCheckIntervalShort,
   healthCheckQuiet,
+  packetLossClientBlocked,
+  packetLossIpBackendCapacity,
+  packetLossPingOnly,
+  packetLossHealthy,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */
