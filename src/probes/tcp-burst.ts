@@ -4,6 +4,7 @@
 // only after a resent SYN (1 s and more), are what a full listen queue does
 // to clients: the kernel drops the SYNs it has no room for (FAQ 1.10 step 4).
 // The host's side of it is read by listen-overflows before and after.
+import { setMaxListeners } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { DialState } from '../transport/dialers/local.js';
 import { classifyDialError, dialTimingsOf } from '../transport/dialers/local.js';
@@ -29,11 +30,14 @@ export const tcpBurstProbe: NetworkProbe<TcpBurstParams> = {
     const target = formatTarget(p.host, p.port);
     const started = performance.now();
     const open: Duplex[] = [];
+    // Every pending dial listens on the signal: one per connection is expected, not a leak.
+    const signal = AbortSignal.any([ctx.signal]);
+    setMaxListeners(p.connections + 10, signal);
     const dial = async (): Promise<{ state: DialState; ms?: number }> => {
       const t0 = performance.now();
       try {
         const s = await ctx.dialer.connect(p.host, p.port, {
-          signal: ctx.signal,
+          signal,
           timeoutMs: p.connectTimeoutMs,
         });
         s.on('error', () => {});

@@ -61,6 +61,7 @@ import {
   packetLossIpBackendCapacity,
   packetLossPingOnly,
 } from './packet-loss.js';
+import { stressBacklogOverflow, stressClientPortsExhausted, stressTestHealthy } from './stress-test.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
 
 export const scenarios: readonly Scenario[] = [
@@ -122,6 +123,9 @@ export const scenarios: readonly Scenario[] = [
   packetLossIpBackendCapacity,
   packetLossPingOnly,
   packetLossHealthy,
+  stressBacklogOverflow,
+  stressClientPortsExhausted,
+  stressTestHealthy,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */

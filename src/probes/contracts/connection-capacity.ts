@@ -7,13 +7,13 @@ import { defineContract, sometimes } from './define.js';
 
 export const connectionCapacityParams = z
   .object({
-    members: z.number().int().min(0).describe('members that take the connections'),
-    perMember: z
+    members: z.coerce.number().int().min(0).describe('members that take the connections'),
+    perMember: z.coerce
       .number()
       .int()
       .min(1)
       .describe('concurrent connections one member takes (FAQ 1.1: 100000 for an IP-as-backend member)'),
-    azs: z
+    azs: z.coerce
       .number()
       .int()
       .min(1)
@@ -21,7 +21,7 @@ export const connectionCapacityParams = z
       .describe(
         'availability zones the traffic arrives through (FAQ 1.1: counts for a public load balancer only)',
       ),
-    required: z
+    required: z.coerce
       .number()
       .int()
       .min(0)

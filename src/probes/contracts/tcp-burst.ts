@@ -8,7 +8,7 @@ export const tcpBurstParams = z
   .object({
     host: hostParam.describe('name or IP address to connect to'),
     port: portParam.describe('TCP port'),
-    connections: z
+    connections: z.coerce
       .number()
       .int()
       .min(1)
