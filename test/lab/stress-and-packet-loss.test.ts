@@ -24,6 +24,7 @@ const cases: Array<[id: string, healthy: boolean]> = [
   ['packet-loss-ping-only', false],
   ['packet-loss-healthy', true],
   ['stress-backlog-overflow', false],
+  ['stress-backlog-nginx', false],
   ['stress-client-ports-exhausted', false],
   ['stress-test-healthy', true],
 ];

@@ -61,7 +61,12 @@ import {
   packetLossIpBackendCapacity,
   packetLossPingOnly,
 } from './packet-loss.js';
-import { stressBacklogOverflow, stressClientPortsExhausted, stressTestHealthy } from './stress-test.js';
+import {
+  stressBacklogNginx,
+  stressBacklogOverflow,
+  stressClientPortsExhausted,
+  stressTestHealthy,
+} from './stress-test.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
 
 export const scenarios: readonly Scenario[] = [
@@ -124,6 +129,7 @@ export const scenarios: readonly Scenario[] = [
   packetLossPingOnly,
   packetLossHealthy,
   stressBacklogOverflow,
+  stressBacklogNginx,
   stressClientPortsExhausted,
   stressTestHealthy,
 ];

@@ -2,6 +2,9 @@
 //  - be1's net.core.somaxconn is 8 and its application accepts slowly (it
 //    spends 20 ms on each new connection): the playbook's burst fills the
 //    accept queue and the kernel's ListenOverflows counts up during it;
+//  - the same limit in front of a real nginx (which accepts as fast as it
+//    can): the burst still arrives faster than any accept loop, and a queue of
+//    8 overflows; the healthy twin is the same nginx behind the default 4096;
 //  - the test client's ip_local_port_range is narrowed to 50 ports, and 50
 //    short connections it closed first sit in TIME_WAIT: it has no local port
 //    left for the next one (the client host is read over SSH as `client`);
@@ -59,6 +62,26 @@ export const stressBacklogOverflow = defineHostScenario({
     // The limit applies when the application calls listen(): set it first.
     await ctx.sysctl('be1', { 'net.core.somaxconn': STRESS_SOMAXCONN });
     await ctx.slowAcceptor('be1', 80, 20);
+    return { inventory: webPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
+  },
+});
+
+export const stressBacklogNginx = defineHostScenario({
+  id: 'stress-backlog-nginx',
+  title: `a real nginx on be1 behind net.core.somaxconn=${STRESS_SOMAXCONN}: a burst overflows its listen queue`,
+  faq: '1.10',
+  playbook: 'stress-test',
+  conclusion: 'backlog-overflow',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'single requests get 200; under a burst, most connections to be1 wait a second for a resent SYN',
+  },
+  members: ['be1'],
+  tools: ['nginx'],
+  async build(ctx) {
+    await ctx.sysctl('be1', { 'net.core.somaxconn': STRESS_SOMAXCONN });
+    await ctx.nginx('be1');
     return { inventory: webPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
   },
 });

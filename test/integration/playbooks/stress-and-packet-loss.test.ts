@@ -92,7 +92,7 @@ hosts:
 /** A real /proc/net/netstat capture (70 overflows) and the same with the counters at 0: before the burst. */
 const after = fixture('netns-proc-net-netstat.txt');
 const before = after.replace(/^(TcpExt: \d[\d ]*)$/m, (line) => line.replace(/\d+/g, '0'));
-const member = (counters: Record<string, string>, sysctl = fixture('netns-sysctl.txt')) => ({
+const member = (counters: Hosts[string], sysctl = fixture('netns-sysctl.txt')) => ({
   be1: {
     ...counters,
     sysctl,

@@ -67,7 +67,8 @@ describe('tcp-burst', () => {
     );
     expect(obs.outcome).toBe('fail');
     // The queue holds two (backlog 1); the rest wait for a resent SYN or time out.
-    expect(obs.data.retransmitted + (obs.data.states.timeout ?? 0)).toBeGreaterThanOrEqual(15);
+    const { retransmitted, states } = obs.data as { retransmitted: number; states: { timeout?: number } };
+    expect(retransmitted + (states.timeout ?? 0)).toBeGreaterThanOrEqual(15);
   }, 15_000);
 
   it('takes its numbers as strings too (templates render inputs as text)', () => {
