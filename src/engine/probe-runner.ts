@@ -141,7 +141,7 @@ export class ProbeRunner {
     ctx: Record<string, unknown>,
     own: readonly SectionRequest[],
   ): SectionRequest[] {
-    const wanted = new Map<string, SectionRequest>(own.map((s) => [sectionKey(s), s]));
+    const wanted = new Map<string, SectionRequest>();
     for (const { spec, vantage } of this.specs()) {
       const probe = this.probes.get(spec.probe);
       if (probe?.needs !== 'host' || vantage !== vantageName) continue;
@@ -151,6 +151,8 @@ export class ProbeRunner {
       if (!params.success) continue;
       for (const s of probe.sections(params.data)) if (!s.reading) wanted.set(sectionKey(s), s);
     }
+    // The shared sections first, in the same order for every probe (one read serves them all).
+    for (const s of own) if (!wanted.has(sectionKey(s))) wanted.set(sectionKey(s), s);
     return [...wanted.values()];
   }
 

@@ -17,6 +17,9 @@ import { fixture } from '../../unit/parsers/fixture.js';
 /** Host outputs by host, then by section id (`id@reading` for a named reading). */
 type Hosts = Record<string, Record<string, string | { exitCode: number; stderr: string }>>;
 
+/** Host reads by host: each one a round trip a real run would make. */
+const reads: Record<string, string[][]> = {};
+
 function vantages(hosts: Hosts, unreachable: readonly string[] = []): VantageProvider {
   const make = (name: string): Vantage => ({
     name,
@@ -27,6 +30,7 @@ function vantages(hosts: Hosts, unreachable: readonly string[] = []): VantagePro
     host: {
       host: name,
       async read(requests) {
+        (reads[name] ??= []).push(requests.map((r) => (r.reading ? `${r.id}@${r.reading}` : r.id)));
         return requests.map((r) => {
           const row = hosts[name]?.[r.reading ? `${r.id}@${r.reading}` : r.id];
           const base = { id: r.id, args: r.args ?? [], ...(r.reading ? { reading: r.reading } : {}) };
@@ -120,6 +124,12 @@ describe('stress-test', () => {
       },
     });
     expect(codes(r)).toEqual(['error backlog-overflow']);
+    // One read of the member before the burst (every section the walk needs but the named reading), and one
+    // after it that adds the named reading (the batched reader then asks the host only for that one).
+    expect(reads.be1?.slice(-2)).toEqual([
+      ['net-counters', 'sysctl', 'loadavg', 'cpus', 'meminfo'],
+      ['net-counters', 'sysctl', 'loadavg', 'cpus', 'meminfo', 'net-counters@after-burst'],
+    ]);
     const f = r.findings[0]!;
     expect(f.title).toBe("be1's listen queue overflowed under the burst (somaxconn 4)");
     expect(f.cause).toContain('ListenOverflows went from 0 to 70');
