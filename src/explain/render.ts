@@ -4,7 +4,7 @@ import type { ExplainTopic } from './topics.js';
 
 const WIDTH = 80;
 
-function fit(text: string, width: number): string {
+function clip(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
@@ -16,14 +16,14 @@ function faqLabel(t: ExplainTopic): string {
 export function topicList(topics: readonly ExplainTopic[]): string {
   const lines = [`${topics.length} topics (lbdoctor explain ID, or words):`, ''];
   for (const t of topics) {
-    lines.push(`  ${t.id}`, `      ${fit(`${t.title} (${faqLabel(t)})`, WIDTH - 6)}`);
+    lines.push(`  ${t.id}`, `      ${clip(`${t.title} (${faqLabel(t)})`, WIDTH - 6)}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 export function topicAnswer(topic: ExplainTopic, others: readonly ExplainTopic[]): string {
   const lines = [
-    fit(topic.title, WIDTH),
+    clip(topic.title, WIDTH),
     '',
     ...topic.answer.split('\n'),
     '',
@@ -31,7 +31,7 @@ export function topicAnswer(topic: ExplainTopic, others: readonly ExplainTopic[]
   ];
   if (others.length > 0) {
     lines.push('', 'Also:');
-    for (const o of others) lines.push(`  ${fit(`lbdoctor explain ${o.id}  ${o.title}`, WIDTH - 2)}`);
+    for (const o of others) lines.push(`  ${clip(`lbdoctor explain ${o.id}  ${o.title}`, WIDTH - 2)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -30,7 +30,10 @@ function vantages(hosts: Hosts, unreachable: readonly string[] = []): VantagePro
     host: {
       host: name,
       async read(requests) {
-        (reads[name] ??= []).push(requests.map((r) => (r.reading ? `${r.id}@${r.reading}` : r.id)));
+        reads[name] = [
+          ...(reads[name] ?? []),
+          requests.map((r) => (r.reading ? `${r.id}@${r.reading}` : r.id)),
+        ];
         return requests.map((r) => {
           const row = hosts[name]?.[r.reading ? `${r.id}@${r.reading}` : r.id];
           const base = { id: r.id, args: r.args ?? [], ...(r.reading ? { reading: r.reading } : {}) };
