@@ -14,6 +14,10 @@ export interface ExplainMatch {
 }
 
 const SECTION = /^\d+\.\d+$/;
+/** Words a question is made of that say nothing about its subject. */
+const FILLER = new Set(
+  'a an and are be can do does for from how i in is it my of on or the to what when why will with'.split(' '),
+);
 
 /** Lowercased words: letters, digits, dots and slashes kept (100.125.0.0/16, 5.6), the rest splits. */
 export function words(text: string): string[] {
@@ -42,7 +46,7 @@ export function searchTopics(
   query: readonly string[],
   topics: readonly ExplainTopic[] = TOPICS,
 ): ExplainMatch[] {
-  const asked = query.flatMap(words);
+  const asked = query.flatMap(words).filter((w) => !FILLER.has(w));
   if (asked.length === 0) return [];
   const exact = topics.find((t) => asked.length === 1 && t.id === asked[0]);
   if (exact) return [{ topic: exact, score: Number.POSITIVE_INFINITY, matched: 1 }];

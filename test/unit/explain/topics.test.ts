@@ -95,6 +95,11 @@ describe('explain search', () => {
     expect(top('waf')).toBe('waf-in-front');
     expect(top('active-connections')).toBe('active-connections');
     expect(top('Cloud Eye active connections')).toBe('active-connections');
+    expect(top('why', 'can', 'I', 'reach', 'my', 'servers', 'with', 'a', 'whitelist?')).toBe(
+      'whitelist-scope',
+    );
+    expect(top('how', 'long', 'are', 'access', 'logs', 'kept')).toBe('access-log-retention');
+    expect(searchTopics(['how', 'is', 'the'])).toEqual([]);
   });
 
   it('ranks topics matching every word above those matching some', () => {
