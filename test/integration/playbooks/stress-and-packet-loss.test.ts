@@ -191,6 +191,24 @@ describe('stress-test', () => {
     expect(few.fix[0]).toContain('3 are needed');
   });
 
+  it("Cloud Eye's active connections differ (asked, FAQ 6.11): unrelated behind HTTP, a warning behind TCP", async () => {
+    const hosts = member({ 'net-counters': before, 'net-counters@after-burst': before });
+    const set = { active_connections_differ: 'true' };
+    const l7 = await run('stress-test', stressInventory, { hosts, network: { 'tcp-burst': burstOk }, set });
+    expect(codes(l7)).toEqual(['info l7-connections-unrelated']);
+    const l4 = await run(
+      'stress-test',
+      stressInventory.replace('protocol: HTTP, protocol_port: 80', 'protocol: TCP, protocol_port: 80'),
+      {
+        hosts,
+        network: { 'tcp-burst': burstOk },
+        set,
+      },
+    );
+    expect(codes(l4)).toEqual(['warn l4-connections-differ']);
+    expect(l4.findings[0]!.explain).toEqual(['active-connections']);
+  });
+
   it('a burst that could not be sent is an error finding', async () => {
     const r = await run('stress-test', stressInventory, {
       hosts: member({ 'net-counters': before, 'net-counters@after-burst': before }),
