@@ -5,6 +5,7 @@
 // to clients: the kernel drops the SYNs it has no room for (FAQ 1.10 step 4).
 // The host's side of it is read by listen-overflows before and after.
 import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Duplex } from 'node:stream';
 import type { DialState } from '../transport/dialers/local.js';
 import { classifyDialError, dialTimingsOf } from '../transport/dialers/local.js';
@@ -25,7 +26,7 @@ function percentile(sorted: readonly number[], q: number): number {
 
 export const tcpBurstProbe: NetworkProbe<TcpBurstParams> = {
   ...tcpBurstContract,
-  extraTimeMs: (p) => p.connectTimeoutMs,
+  extraTimeMs: (p) => p.connectTimeoutMs + p.watchSeconds * 1000,
   async run(p, ctx) {
     const target = formatTarget(p.host, p.port);
     const started = performance.now();
@@ -54,6 +55,7 @@ export const tcpBurstProbe: NetworkProbe<TcpBurstParams> = {
     } finally {
       for (const s of open) s.destroy();
     }
+    if (p.watchSeconds > 0) await sleep(p.watchSeconds * 1000, undefined, { signal: ctx.signal }).catch(() => {});
     const states: Partial<Record<DialState, number>> = {};
     for (const r of results) states[r.state] = (states[r.state] ?? 0) + 1;
     const times = results.flatMap((r) => (r.ms === undefined ? [] : [r.ms])).sort((a, b) => a - b);
@@ -64,6 +66,7 @@ export const tcpBurstProbe: NetworkProbe<TcpBurstParams> = {
       port: p.port,
       vantage: ctx.dialer.vantage,
       attempted: p.connections,
+      watchedSeconds: p.watchSeconds,
       opened,
       failed: p.connections - opened,
       retransmitted,
@@ -82,11 +85,15 @@ export const tcpBurstProbe: NetworkProbe<TcpBurstParams> = {
     const timing = data.connectMs
       ? `; open in ${data.connectMs.median} ms median, ${data.connectMs.max} ms max`
       : '';
-    const summary = `${p.connections} connections at once to ${target}: ${byState}${retransmitted ? ` (${retransmitted} only after a resent SYN)` : ''}${timing} (from ${ctx.dialer.vantage})`;
+    const watched = p.watchSeconds ? `, then ${p.watchSeconds} s watched for the operator's own test` : '';
+    const summary =
+      p.connections === 0
+        ? `no burst sent to ${target}; ${p.watchSeconds} s watched for the operator's own test`
+        : `${p.connections} connections at once to ${target}: ${byState}${retransmitted ? ` (${retransmitted} only after a resent SYN)` : ''}${timing}${watched} (from ${ctx.dialer.vantage})`;
     const durationMs = performance.now() - started;
     const expected = `all ${p.connections} open within ${RESENT_SYN_MS} ms`;
     const actual = `${opened} open, ${retransmitted} late, ${data.failed} failed`;
-    if (!results.some((r) => ANSWERS.has(r.state))) {
+    if (p.connections > 0 && !results.some((r) => ANSWERS.has(r.state))) {
       return { outcome: 'error', summary, reason: summary, data, expected, actual, durationMs };
     }
     const ok = data.failed === 0 && retransmitted === 0;

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { findScenario } from '../../src/lab/scenarios/index.js';
 import { lbdoctor } from '../helpers/cli.js';
@@ -75,4 +76,52 @@ describe('FAQ 1.1 and 1.10 on lab scenarios, through the CLI', { timeout: 90_000
     }
   });
   for (const [id, why] of unsupported) it.skip(`${id}: cannot run here: ${why}`, () => {});
+
+  it.skipIf(unsupported.has('stress-backlog-nginx'))(
+    "stress-backlog-nginx, the operator's own burst: --input burst=0 --input watch_seconds=8",
+    async () => {
+      const scenario = findScenario('stress-backlog-nginx');
+      const running = await scenario.start();
+      onTestFinished(() => running.close());
+      const inventory = join(dir, 'operator-burst.yaml');
+      writeFileSync(inventory, running.inventoryYaml);
+      const member = running.inventory.loadbalancers[0]!.pools[0]!.members[0]!;
+      const run = lbdoctor(
+        [
+          'run',
+          'stress-test',
+          '--inventory',
+          inventory,
+          ...(running.runArgs ?? []),
+          '--non-interactive',
+        ].concat(['--input', 'burst=0', '--input', 'watch_seconds=8', '--format', 'json']),
+        { timeoutMs: 60_000, env: { SSH_AUTH_SOCK: '' } },
+      );
+      // The operator's load test while the playbook watches: waves of 300 connections at once from another
+      // process, the first a moment after the run starts, so at least one lands between the two readings
+      // however long the run takes to read the member the first time.
+      for (let wave = 0; wave < 3; wave++) {
+        await new Promise((r) => setTimeout(r, 1500));
+        await execa(process.execPath, ['-e', OPERATOR_BURST, member.address, String(member.protocol_port)], {
+          timeout: 20_000,
+        });
+      }
+      const report = JSON.parse((await run).stdout) as Report;
+      expect(report.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual([
+        'stress-test/backlog-overflow',
+      ]);
+    },
+  );
 });
+
+/** 300 connections at once, held until each has opened or failed, then closed. */
+const OPERATOR_BURST = `
+const net = require('node:net');
+const [host, port] = process.argv.slice(1);
+const socks = [];
+Promise.all(Array.from({ length: 300 }, () => new Promise((done) => {
+  const s = net.connect({ host, port: Number(port), timeout: 3000 });
+  socks.push(s);
+  s.on('connect', done); s.on('error', done); s.on('timeout', done);
+}))).then(() => { for (const s of socks) s.destroy(); });
+`;

@@ -11,10 +11,10 @@ export const tcpBurstParams = z
     connections: z.coerce
       .number()
       .int()
-      .min(1)
+      .min(0)
       .max(1000)
       .default(200)
-      .describe('connections opened at once, each held until all have an answer'),
+      .describe('connections opened at once, each held until all have an answer (0: none, only watch)'),
     connectTimeoutMs: z
       .number()
       .int()
@@ -22,6 +22,15 @@ export const tcpBurstParams = z
       .max(30_000)
       .default(3000)
       .describe('how long one connection may take to open (a dropped SYN is resent after 1 s, then 3 s)'),
+    watchSeconds: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(600)
+      .default(0)
+      .describe(
+        "seconds to wait after the burst before the step ends: the operator's own load test runs meanwhile, so a reading taken next counts it too",
+      ),
   })
   .strict();
 export type TcpBurstParams = z.infer<typeof tcpBurstParams>;
@@ -38,6 +47,7 @@ export const tcpBurstData = z
     port: z.number().int().describe('the port parameter'),
     vantage: vantageField,
     attempted: z.number().int().describe('connections started'),
+    watchedSeconds: z.number().int().describe('seconds waited after the burst (the watchSeconds parameter)'),
     opened: z.number().int().describe('connections that opened'),
     failed: z.number().int().describe('connections that did not open (any state but open)'),
     retransmitted: z

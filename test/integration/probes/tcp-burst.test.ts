@@ -71,6 +71,18 @@ describe('tcp-burst', () => {
     expect(retransmitted + (states.timeout ?? 0)).toBeGreaterThanOrEqual(15);
   }, 15_000);
 
+  it("connections 0 and watchSeconds: no burst, the window held open for the operator's own test", async () => {
+    const { port } = await listenTcp(() => {});
+    const started = Date.now();
+    const obs = await tcpBurst.run(
+      tcpBurst.params.parse({ host: '127.0.0.1', port, connections: 0, watchSeconds: 1 }),
+      localContext(),
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    expect(obs).toMatchObject({ outcome: 'pass', data: { attempted: 0, watchedSeconds: 1 } });
+    expect(obs.summary).toBe(`no burst sent to 127.0.0.1:${port}; 1 s watched for the operator's own test`);
+  });
+
   it('takes its numbers as strings too (templates render inputs as text)', () => {
     expect(tcpBurst.params.parse({ host: 'h', port: 1, connections: '300' }).connections).toBe(300);
     expect(() => tcpBurst.params.parse({ host: 'h', port: 1, connections: 'many' })).toThrow();
