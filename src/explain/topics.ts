@@ -189,7 +189,7 @@ the load balancer's bandwidth.`,
     title: "Can I change a load balancer's bandwidth?",
     faq: ['8.3'],
     keywords: ['bandwidth', 'modify', 'change', 'resize', 'eip', 'increase'],
-    answer: `Yes, at any time: modify the bandwidth of the EIP bound to it (the
+    answer: `Yes, at any time: change its EIP's bandwidth (the
 console's Modify Bandwidth). Raise it when Cloud Eye shows traffic pinned
 at the limit during slow periods.`,
   },
