@@ -25,7 +25,7 @@ function withRunArgs(scenario: Scenario, extra: readonly string[]): Scenario {
 
 export const packetLossClientBlocked = defineScenario({
   id: 'packet-loss-client-blocked',
-  title: "the listener's whitelist holds 10.9.0.0/16 only; the client (127.0.0.1) is dropped",
+  title: "the listener's whitelist holds 10.9.0.0/16 only; the client (this machine) is dropped",
   faq: '1.1',
   playbook: 'packet-loss',
   conclusion: 'client-blocked',
@@ -43,7 +43,7 @@ export const packetLossClientBlocked = defineScenario({
       inventory: {
         ...built.inventory,
         listeners: [{ ...web!, ipgroup: { type: 'white', ip_list: ['10.9.0.0/16'] } }],
-        client: { address: '127.0.0.1' },
+        client: { address: ctx.host },
       },
     };
   },
