@@ -55,7 +55,8 @@ export const tcpBurstProbe: NetworkProbe<TcpBurstParams> = {
     } finally {
       for (const s of open) s.destroy();
     }
-    if (p.watchSeconds > 0) await sleep(p.watchSeconds * 1000, undefined, { signal: ctx.signal }).catch(() => {});
+    if (p.watchSeconds > 0)
+      await sleep(p.watchSeconds * 1000, undefined, { signal: ctx.signal }).catch(() => {});
     const states: Partial<Record<DialState, number>> = {};
     for (const r of results) states[r.state] = (states[r.state] ?? 0) + 1;
     const times = results.flatMap((r) => (r.ms === undefined ? [] : [r.ms])).sort((a, b) => a - b);
