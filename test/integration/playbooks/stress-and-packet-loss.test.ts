@@ -148,6 +148,16 @@ describe('stress-test', () => {
     expect(r.findings[0]!.explain).toEqual(['active-connections']);
   });
 
+  it('a member whose CPUs are saturated (FAQ 1.10 step 1): a warning beside the queue verdict', async () => {
+    const hosts = member({ 'net-counters': before, 'net-counters@after-burst': before });
+    hosts.be1!.loadavg = '7.92 6.10 5.33 3/200 999\n';
+    const r = await run('stress-test', stressInventory, { hosts, network: { 'tcp-burst': burstOk } });
+    expect(codes(r)).toEqual(['info member-holds', 'warn backend-cpu-saturated']);
+    expect(r.findings.find((f) => f.severity === 'warn')!.cause).toContain(
+      'load 7.92 is 3.96 per CPU on 2 CPU(s)',
+    );
+  });
+
   it('a somaxconn that is not a number: an error finding with the reason, not a guess', async () => {
     const r = await run('stress-test', stressInventory, {
       hosts: member(
