@@ -91,7 +91,7 @@ export const packetLossIpBackendCapacity = withRunArgs(
 );
 
 /** The "web" HTTP listener on port 80 of the lb host, to one member (quick HTTP check on /health). */
-function webPool(member: MemberInput): HostScenarioBuild['inventory'] {
+export function oneMemberWebPool(member: MemberInput): HostScenarioBuild['inventory'] {
   return {
     listeners: [{ name: 'web', protocol: 'HTTP', protocol_port: 80, default_pool_id: 'web-pool' }],
     pools: [{ id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [member] }],
@@ -127,7 +127,7 @@ export const packetLossPingOnly = defineHostScenario({
       'DROP',
     ]);
     return {
-      inventory: { ...webPool(ctx.member('be1', 80)), client: { address: ctx.operator.address } },
+      inventory: { ...oneMemberWebPool(ctx.member('be1', 80)), client: { address: ctx.operator.address } },
       settle: { 'web-pool': 'unhealthy' },
     };
   },
@@ -144,7 +144,7 @@ export const packetLossHealthy = defineHostScenario({
   tools: ['nginx', 'ping'],
   async build(ctx) {
     await ctx.nginx('be1');
-    const { listeners = [], pools } = webPool(ctx.member('be1', 80));
+    const { listeners = [], pools } = oneMemberWebPool(ctx.member('be1', 80));
     return {
       inventory: {
         listeners: listeners.map((l) => ({

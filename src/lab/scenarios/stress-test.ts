@@ -10,22 +10,14 @@
 //    left for the next one (the client host is read over SSH as `client`);
 //  - the healthy twin: a real nginx on be1 with the default somaxconn, and a
 //    client with its normal port range.
-import { quickHttpCheck } from './define.js';
-import type { MemberInput } from './define.js';
-import { defineHostScenario, type HostBuildContext, type HostScenarioBuild } from './define-host.js';
+import { defineHostScenario, type HostBuildContext } from './define-host.js';
+import { oneMemberWebPool } from './packet-loss.js';
 
 /** net.core.somaxconn on the member of the backlog scenario. */
 export const STRESS_SOMAXCONN = 8;
 /** The client's ephemeral range in the port-exhaustion scenario: 50 ports. */
 export const STRESS_CLIENT_PORTS = '40000 40049';
 const CLIENT = 'client';
-
-function webPool(member: MemberInput): HostScenarioBuild['inventory'] {
-  return {
-    listeners: [{ name: 'web', protocol: 'HTTP', protocol_port: 80, default_pool_id: 'web-pool' }],
-    pools: [{ id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [member] }],
-  };
-}
 
 /**
  * From the client host: short connections to be1 that the client closes
@@ -62,7 +54,7 @@ export const stressBacklogOverflow = defineHostScenario({
     // The limit applies when the application calls listen(): set it first.
     await ctx.sysctl('be1', { 'net.core.somaxconn': STRESS_SOMAXCONN });
     await ctx.slowAcceptor('be1', 80, 20);
-    return { inventory: webPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
+    return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
   },
 });
 
@@ -82,7 +74,7 @@ export const stressBacklogNginx = defineHostScenario({
   async build(ctx) {
     await ctx.sysctl('be1', { 'net.core.somaxconn': STRESS_SOMAXCONN });
     await ctx.nginx('be1');
-    return { inventory: webPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
+    return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
   },
 });
 
@@ -105,7 +97,10 @@ export const stressClientPortsExhausted = defineHostScenario({
     const made = await timeWaitPileUp(ctx, 50);
     if (made < 25) throw new Error(`the client made only ${made} connections to be1`);
     return {
-      inventory: { ...webPool(ctx.member('be1', 80)), client: { address: ctx.host(CLIENT).address } },
+      inventory: {
+        ...oneMemberWebPool(ctx.member('be1', 80)),
+        client: { address: ctx.host(CLIENT).address },
+      },
       settle: { 'web-pool': 'healthy' },
     };
   },
@@ -124,7 +119,10 @@ export const stressTestHealthy = defineHostScenario({
     await ctx.nginx('be1');
     await timeWaitPileUp(ctx, 20);
     return {
-      inventory: { ...webPool(ctx.member('be1', 80)), client: { address: ctx.host(CLIENT).address } },
+      inventory: {
+        ...oneMemberWebPool(ctx.member('be1', 80)),
+        client: { address: ctx.host(CLIENT).address },
+      },
       settle: { 'web-pool': 'healthy' },
     };
   },
