@@ -2,6 +2,7 @@
 // backends with one known FAQ fault), run the playbook that diagnoses it
 // non-interactively, print the diagnosis, tear everything down. It proves the
 // diagnosis: the exit code says whether the expected conclusion was reached.
+import { parseSetFlags } from '../engine/facts.js';
 import { UsageError } from '../errors.js';
 import { findScenario, scenarios } from '../lab/scenarios/index.js';
 import type { Scenario } from '../lab/scenarios/index.js';
@@ -62,7 +63,8 @@ async function demoOne(scenario: Scenario, formats: ReturnType<typeof parseForma
       target: undefined,
       inputs: inputsOf(running.runArgs),
       formats,
-      facts: { set: new Map(), answers: {} },
+      // A scenario whose fault is a console fact gives the operator's answer as `--set` (packet-loss's specification).
+      facts: { set: parseSetFlags(flagValues(running.runArgs, '--set')), answers: {} },
       timeoutMs: 5000,
       concurrency: 16,
       failOn: 'error',
@@ -88,14 +90,19 @@ function knownHostsOf(runArgs: readonly string[] | undefined): { knownHosts?: st
   return file ? { knownHosts: file } : {};
 }
 
+/** The values of a repeated flag in the scenario's run arguments: `--set a=1 --set b=2` → ["a=1", "b=2"]. */
+function flagValues(runArgs: readonly string[] | undefined, flag: string): string[] {
+  return (runArgs ?? []).flatMap((arg, i) =>
+    arg === flag && runArgs?.[i + 1] !== undefined ? [runArgs[i + 1]!] : [],
+  );
+}
+
 /** The scenario's `--input NAME=VALUE` run arguments (a log's path on the lab hosts, say). */
 function inputsOf(runArgs: readonly string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  runArgs?.forEach((arg, i) => {
-    const next = runArgs[i + 1];
-    if (arg !== '--input' || next === undefined) return;
+  for (const next of flagValues(runArgs, '--input')) {
     const eq = next.indexOf('=');
     if (eq > 0) out[next.slice(0, eq)] = next.slice(eq + 1);
-  });
+  }
   return out;
 }

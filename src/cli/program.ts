@@ -107,6 +107,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: true,
     load: async () => (await import('./commands/probe.js')).registerProbe,
   },
+  {
+    name: 'explain',
+    args: '[words...]',
+    description:
+      "short answers to the FAQ's informational questions (bandwidth, WAF, IPv6, billing…), found by words; without words, the topics",
+    options: true,
+    load: async () => (await import('./commands/explain.js')).registerExplain,
+  },
 ];
 
 /** Root options take no value, so the first other argument names the command (`help X` names X). */

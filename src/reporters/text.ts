@@ -62,6 +62,7 @@ function renderFinding(f: Finding, p: Paint): string[] {
       lines.push(...bullet(x, isCommand(x) ? `      ${p.code('$')} ` : '      - ', '        '));
   }
   for (const id of f.see ?? []) lines.push(`    ${p.label('next')} ${p.code(`lbdoctor run ${id}`)}`);
+  for (const id of f.explain ?? []) lines.push(`    ${p.label('why')}  ${p.code(`lbdoctor explain ${id}`)}`);
   const where = [faqLabel(f.faq), f.path.length > 0 ? `path ${f.path.join(' → ')}` : '']
     .filter(Boolean)
     .join(' · ');

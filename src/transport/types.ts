@@ -18,11 +18,19 @@ export interface SectionRequest {
   id: string;
   /** Arguments; always quoted by the one quoting function before reaching a shell. */
   args?: readonly string[];
+  /**
+   * Names a later reading of the same command (e.g. "after-burst": counters
+   * read again once a burst of connections is over). A host is read once per
+   * run and its sections memoised; a named reading is a section of its own,
+   * read when first asked for, so a walk can compare two moments.
+   */
+  reading?: string;
 }
 
 export interface SectionOutput {
   id: string;
   args: readonly string[];
+  reading?: string;
   exitCode: number;
   stdout: string;
   stderr: string;

@@ -55,6 +55,18 @@ import {
   unhealthyMemberRetries,
 } from './slow-response.js';
 import { udpHealthy, udpPortClosed } from './udp.js';
+import {
+  packetLossClientBlocked,
+  packetLossHealthy,
+  packetLossIpBackendCapacity,
+  packetLossPingOnly,
+} from './packet-loss.js';
+import {
+  stressBacklogNginx,
+  stressBacklogOverflow,
+  stressClientPortsExhausted,
+  stressTestHealthy,
+} from './stress-test.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
 
 export const scenarios: readonly Scenario[] = [
@@ -112,6 +124,14 @@ export const scenarios: readonly Scenario[] = [
   healthCheckNoisy,
   healthCheckIntervalShort,
   healthCheckQuiet,
+  packetLossClientBlocked,
+  packetLossIpBackendCapacity,
+  packetLossPingOnly,
+  packetLossHealthy,
+  stressBacklogOverflow,
+  stressBacklogNginx,
+  stressClientPortsExhausted,
+  stressTestHealthy,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */

@@ -31,6 +31,8 @@ import { tcpContract } from './tcp.js';
 import { tlsContract } from './tls.js';
 import { udpContract } from './udp.js';
 import { websocketContract } from './websocket.js';
+import { tcpBurstContract } from './tcp-burst.js';
+import { connectionCapacityContract } from './connection-capacity.js';
 
 export type { ProbeContract } from '../types.js';
 
@@ -47,7 +49,9 @@ export type NetworkProbeKind =
   | 'tcp-idle'
   | 'http-keepalive'
   | 'http-timing'
-  | 'access-log-summary';
+  | 'access-log-summary'
+  | 'tcp-burst'
+  | 'connection-capacity';
 
 /** Probes that read a host through the batched HostReader (src/probes/host-registry.ts). */
 export type HostProbeKind =
@@ -103,6 +107,8 @@ export const probeContracts = {
   'keepalive-config': keepaliveConfigContract,
   'access-log-tail': accessLogTailContract,
   'health-check-log': healthCheckLogContract,
+  'tcp-burst': tcpBurstContract,
+  'connection-capacity': connectionCapacityContract,
 } as const satisfies ContractsFor<NetworkProbeKind, 'network'> & ContractsFor<HostProbeKind, 'host'>;
 
 /** Every probe kind, sorted. */
