@@ -126,7 +126,8 @@ export function responseFraming(head: ResponseHead, requestMethod: string): Body
     for (const v of cl) {
       if (!/^\d+$/.test(v)) return { error: `response Content-Length "${v}" is not a decimal number` };
       // Refused, not re-read (see request-checks.ts): the client must get the length exactly as the member framed it.
-      if (v.length > 1 && v.startsWith('0')) return { error: `response Content-Length "${v}" has leading zeros` };
+      if (v.length > 1 && v.startsWith('0'))
+        return { error: `response Content-Length "${v}" has leading zeros` };
       const n = Number(v);
       if (n > Number.MAX_SAFE_INTEGER) return { error: `response Content-Length ${v} is too large` };
       if (length !== -1 && n !== length) return { error: 'response has differing Content-Length values' };
