@@ -169,8 +169,10 @@ export class ClientConnection {
       unsentBytes: unsent,
       timeoutSeconds: this.ctx.clientMs / 1000,
     });
-    this.exchange?.onSendTimeout();
+    // Reset first: once socket.end() asked for a FIN (the exchange ending), the kernel can no longer reset.
+    const ex = this.exchange;
     this.reset();
+    ex?.onSendTimeout();
   }
 
   private onData(chunk: Buffer): void {

@@ -35,12 +35,15 @@ export class ResponseHeadReader {
       const end = findHeadEnd(buf, this.scanFrom);
       if (end === 'bare-lf') return { kind: 'malformed', reason: 'bare LF in the response head' };
       if (end < 0) {
-        if (buf.length > MAX_RESPONSE_HEAD) return { kind: 'malformed', reason: 'response head too large' };
+        if (buf.length > MAX_RESPONSE_HEAD)
+          return { kind: 'malformed', reason: 'upstream sent too big header' };
         this.buf = buf;
         this.scanFrom = Math.max(0, buf.length - 3);
         return MORE;
       }
       this.scanFrom = 0;
+      // A whole head can come in one read: its size is checked here too.
+      if (end > MAX_RESPONSE_HEAD) return { kind: 'malformed', reason: 'upstream sent too big header' };
       const parsed = parseResponseHead(buf, 0, end);
       if (!parsed.ok) return { kind: 'malformed', reason: parsed.reason };
       const head = parsed.head;
