@@ -294,7 +294,9 @@ describe('a client that stops reading', () => {
     };
     const lines = h.log.length;
     const client = net.connect(h.port, '127.0.0.1');
-    onTestFinished(() => client.destroy());
+    onTestFinished(() => {
+      client.destroy();
+    });
     let received = 0;
     let error: string | null = null;
     client.on('error', (e: NodeJS.ErrnoException) => {
