@@ -163,6 +163,14 @@ describe('members that break the response after its status went out', () => {
     expect(warnings.at(-1)?.message).toMatch(/^upstream timed out .* while reading upstream/);
   });
 
+  it('a body delimited by closing that stalls is reset, so the client cannot take it as whole', async () => {
+    const before = cut('member-timeout');
+    const { res, line } = await through((s) => s.write('HTTP/1.1 200 OK\r\n\r\nabc'));
+    expect(res).toMatchObject({ status: 200, body: 'abc', reset: true });
+    expect(line).toMatchObject({ status: 200, upstream: [{ status: 200 }] });
+    expect(cut('member-timeout')).toBe(before + 1);
+  });
+
   it('a member that dribbles its body faster than member_timeout is not cut', async () => {
     const { res, line } = await through((s) => {
       s.write('HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\n');
