@@ -85,9 +85,12 @@ export function recordCutOff(
   o.logger.warn(message, {
     listener: o.name,
     client: `${conn.clientIp}:${conn.clientPort}`,
-    request: `${x.req.method} ${x.host}${x.path}`,
+    // One key=value per fact, no spaces in values: the stderr logger writes them as they are.
+    method: x.req.method,
+    url: `${x.host}${x.path}`,
     pool,
-    member: x.member ? `${x.member.name} (${x.member.address}:${x.member.port})` : '-',
+    member,
+    upstream: x.member ? `${x.member.address}:${x.member.port}` : '-',
     status: x.status,
     bodyBytesSent: x.bodyBytesSent,
   });
