@@ -2,8 +2,8 @@
 // the socket (pipelined or one at a time), enforces the client-side timeouts
 // of FAQ 5.6 (client_timeout → 408, keepalive_timeout → close, and a client
 // that stops reading its response → reset, as nginx's send_timeout with
-// reset_timedout_connection), refuses what
-// is not HTTP/1.x (FAQ 1.5: 400, 414), and hands each request to an Exchange.
+// reset_timedout_connection), refuses what is not HTTP/1.x (FAQ 1.5: 400,
+// 414), and hands each request to an Exchange.
 import type net from 'node:net';
 import tls from 'node:tls';
 import { Exchange } from './exchange.js';
@@ -147,7 +147,11 @@ export class ClientConnection {
     this.exchange?.checkTimers(now);
   }
 
-  /** nginx's send_timeout: the deadline moves on as long as the client reads something. */
+  /**
+   * nginx's send_timeout: the deadline moves on as long as the client reads
+   * something. Node shows progress per completed write (a member's read, up to
+   * 64 KB), so a client must take one such write per client_timeout.
+   */
   private checkSend(now: number): void {
     const unsent = this.socket.writableLength;
     if (unsent === 0 || this.socket.destroyed) {
@@ -169,7 +173,7 @@ export class ClientConnection {
       unsentBytes: unsent,
       timeoutSeconds: this.ctx.clientMs / 1000,
     });
-    // Reset first: once socket.end() asked for a FIN (the exchange ending), the kernel can no longer reset.
+    // Reset first: once the exchange's end asked for a FIN (socket.end), libuv refuses to reset.
     const ex = this.exchange;
     this.reset();
     ex?.onSendTimeout();
