@@ -347,4 +347,55 @@ describe('a client that stops reading', () => {
     expect(received).toBeLessThan(size);
     expect([null, 'ECONNRESET']).toContain(error);
   }, 30_000);
+
+  it('twenty of them are all let go within client_timeout, and their member connections with them', async () => {
+    // More than the kernel buffers between the load balancer and a client hold (several MB on loopback),
+    // so the rest waits in the load balancer; a smaller response is simply sent, and keepalive_timeout applies.
+    const size = 32 * 1024 * 1024;
+    const payload = Buffer.alloc(size, 0x62);
+    const n = 20;
+    let memberOpen = 0;
+    let memberSeen = 0;
+    // A member of its own, and member_timeout long enough that a busy test process never hits it.
+    const big = await rawBackend((s) => {
+      memberSeen++;
+      memberOpen++;
+      s.on('close', () => memberOpen--);
+      s.once('data', () => {
+        // Connection: close, so each request has a member connection of its own to let go of.
+        s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n`);
+        s.end(payload);
+      });
+    });
+    onTestFinished(big.close);
+    const lb = await startHarness({
+      pools: [poolConfig('p1', [big.port])],
+      listener: { timeouts: { ...timeouts, memberSeconds: 30 } },
+    });
+    onTestFinished(lb.close);
+    const clients = Array.from({ length: n }, () => {
+      const c = net.connect(lb.port, '127.0.0.1');
+      c.on('error', () => {});
+      // Never reads: the kernel's buffers fill, then the load balancer's.
+      c.pause();
+      c.write('GET /big HTTP/1.1\r\nHost: a\r\n\r\n');
+      return c;
+    });
+    onTestFinished(() => {
+      for (const c of clients) c.destroy();
+    });
+    const until = async (done: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; !done() && Date.now() < end; )
+        await new Promise((r) => setTimeout(r, 50));
+    };
+    const t0 = Date.now();
+    await until(() => memberSeen === n, 10_000);
+    expect(memberSeen).toBe(n);
+    const active = () => lb.metrics.get('lbdoctor_active_connections', { listener: 'web' });
+    await until(() => active() === 0 && memberOpen === 0, 20_000);
+    expect({ active: active(), memberOpen }).toEqual({ active: 0, memberOpen: 0 });
+    expect(Date.now() - t0).toBeLessThan(CLIENT_S * 1000 + 5000);
+    expect(lb.metrics.get('lbdoctor_client_send_timeouts_total', { listener: 'web' })).toBe(n);
+    expect(lb.log.map((l) => parseElbAccessLogLine(l).status)).toEqual(Array(n).fill(200));
+  }, 60_000);
 });
