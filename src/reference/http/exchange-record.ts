@@ -14,10 +14,11 @@ import type { MemberState } from '../types.js';
 import type { ClientConnection } from './client-connection.js';
 import type { PoolBinding } from './listener.js';
 import { headerValue, headerValues, secsSince } from './listener-context.js';
+import type { BrokenBy } from './response-relay.js';
 import type { RequestHead } from './wire/request-head.js';
 
 /** Why a response that had started was cut off. */
-export type CutCause = 'member-closed' | 'member-invalid-chunk' | 'member-timeout' | 'client-send-timeout';
+export type CutCause = BrokenBy | 'member-timeout' | 'client-send-timeout';
 
 export interface ExchangeOutcome {
   /** What the client got; 499 when it left before any status (FAQ 1.5, 7.9). */

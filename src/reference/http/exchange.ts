@@ -356,11 +356,7 @@ export class Exchange implements UpstreamOwner {
   private afterRelay(state: RelayState): void {
     if (state === 'more') return;
     if (state === 'complete') this.completeResponse();
-    else
-      this.cutOff(
-        state.broken.startsWith('upstream sent invalid chunked') ? 'member-invalid-chunk' : 'member-closed',
-        state.broken,
-      );
+    else this.cutOff(state.broken, state.message);
   }
 
   private completeResponse(): void {

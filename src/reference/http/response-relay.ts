@@ -15,8 +15,11 @@ const SMALL_BODY = 8 * 1024;
 const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length']);
 const NONE: ReadonlySet<string> = new Set();
 
-/** Where the relay stands after some bytes: `broken` carries what went wrong, in nginx's words. */
-export type RelayState = 'more' | 'complete' | { broken: string };
+/** How a member broke a response it had started. */
+export type BrokenBy = 'member-closed' | 'member-invalid-chunk';
+
+/** Where the relay stands after some bytes; a broken response says how, and what went wrong in nginx's words. */
+export type RelayState = 'more' | 'complete' | { broken: BrokenBy; message: string };
 
 /** Writes bytes for the client (`bodyBytes` of them are body), counting them and minding backpressure. */
 export type ClientSend = (data: string | Buffer, bodyBytes: number) => void;
@@ -113,7 +116,12 @@ export class ResponseRelay {
           consumed = decoder.push(chunk, 0);
           if (consumed > 0) this.out(consumed === chunk.length ? chunk : chunk.subarray(0, consumed));
         }
-        if (decoder.error) return { broken: `upstream sent invalid chunked response (${decoder.error})` };
+        if (decoder.error) {
+          return {
+            broken: 'member-invalid-chunk',
+            message: `upstream sent invalid chunked response (${decoder.error})`,
+          };
+        }
         if (!decoder.done) return 'more';
         if (consumed < chunk.length) this.surplus = true;
         this.flush();
@@ -135,7 +143,10 @@ export class ResponseRelay {
       return 'complete';
     }
     const missing = this.framing.kind === 'length' ? `, ${this.left} body bytes missing` : '';
-    return { broken: `upstream prematurely closed connection while reading upstream${missing}` };
+    return {
+      broken: 'member-closed',
+      message: `upstream prematurely closed connection while reading upstream${missing}`,
+    };
   }
 
   /** Writes the head if no body bytes carried it yet. */
