@@ -288,6 +288,42 @@ describe('members that never give a usable response head: 502/504 from the load 
   }, 120_000);
 });
 
+describe('a body cut at a random point is never passed off as whole (property)', () => {
+  it('Content-Length or chunked, cut anywhere: whole only when the member sent it whole', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5000 }),
+        fc.boolean(),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        async (length, chunked, keep) => {
+          const body = 'q'.repeat(length);
+          const framed = chunked
+            ? `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${length.toString(16)}\r\n${body}\r\n0\r\n\r\n`
+            : `HTTP/1.1 200 OK\r\nContent-Length: ${length}\r\n\r\n${body}`;
+          const headEnd = framed.indexOf('\r\n\r\n') + 4;
+          // The head always goes out whole; the member stops anywhere after it, or sends everything.
+          const sent = headEnd + Math.floor(keep * (framed.length - headEnd));
+          const whole = sent === framed.length;
+          const cuts = cut('member-closed');
+          const { res, line } = await through((s) => s.end(framed.slice(0, sent)));
+          expect(res.status).toBe(200);
+          expect(line).toMatchObject({ status: 200, upstream: [{ status: 200 }] });
+          if (whole) {
+            expect(res.reset).toBe(false);
+            expect(chunked ? res.body.endsWith('\r\n0\r\n\r\n') : res.body.length === length).toBe(true);
+            expect(cut('member-closed')).toBe(cuts);
+          } else {
+            // Short of Content-Length, or without the last chunk: a client can always tell.
+            expect(chunked ? res.body.endsWith('\r\n0\r\n\r\n') : res.body.length >= length).toBe(false);
+            expect(cut('member-closed')).toBe(cuts + 1);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+});
+
 describe('a client that stops reading', () => {
   it('is reset after client_timeout without progress; logged with the status sent, and counted', async () => {
     const size = 48 * 1024 * 1024;
