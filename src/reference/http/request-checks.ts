@@ -116,7 +116,7 @@ export function checkRequest(
   if (cl.length > 1) return { ok: false, status: 400, reason: 'more than one Content-Length' };
   if (cl.length === 1) {
     const v = (cl[0] ?? '').trim();
-    if (!/^\d+$/.test(v)) {
+    if (!/^\d+$/.test(v) || v.length > MAX_CL_DIGITS + 5) {
       return { ok: false, status: 400, reason: `Content-Length "${v}" is not a decimal number` };
     }
     // Leading zeros ("010") are refused, never re-read: nginx forwards "010" as "10", but a backend that
