@@ -19,7 +19,7 @@ const MAX_CL_DIGITS = 15;
 export type RequestVerdict =
   | {
       ok: true;
-      /** Canonical body length (what is forwarded), or null: chunked or no body. */
+      /** The body length, forwarded as the client wrote it (leading zeros are refused), or null: chunked or no body. */
       contentLength: number | null;
       chunked: boolean;
     }
