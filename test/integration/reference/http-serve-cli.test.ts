@@ -154,6 +154,7 @@ pools: [{ id: p, name: pool-web, protocol: HTTP, members: [{ name: be, address: 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     const log = parseElbAccessLog(await readFile(accessLog, 'utf8'), accessLog);
+    expect(log.errors).toEqual([]);
     expect(log.records.map((x) => [x.uri, x.status, x.upstream[0]?.status, x.bodyBytesSent])).toEqual([
       ['/cut', 200, 200, 100],
     ]);
