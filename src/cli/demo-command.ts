@@ -8,6 +8,7 @@ import { findScenario, scenarios } from '../lab/scenarios/index.js';
 import type { Scenario } from '../lab/scenarios/index.js';
 import { listPlaybooks, locatePlaybook } from '../playbook/catalog.js';
 import { parseFormatSpec } from '../reporters/registry.js';
+import { hang, REPORT_WIDTH } from '../reporters/wrap.js';
 import { playbookDirs } from './playbook-dirs.js';
 import { executeRun } from './run-command.js';
 
@@ -49,14 +50,20 @@ export async function demoCommand(opts: {
 }
 
 async function demoOne(scenario: Scenario, formats: ReturnType<typeof parseFormatSpec>[]): Promise<boolean> {
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-  say(`▶ scenario ${scenario.id}: ${scenario.title} (FAQ ${scenario.faq})`);
+  const width = (process.stderr.isTTY && process.stderr.columns) || REPORT_WIDTH;
+  // `lead` (a mark, an indent) then the text wrapped two columns in.
+  const say = (lead: string, text: string) =>
+    process.stderr.write(
+      `${hang(lead, text, width, lead.trimStart().length > 0 ? 2 : lead.length + 2).join('\n')}\n`,
+    );
+  say('▶ ', `scenario ${scenario.id}: ${scenario.title} (FAQ ${scenario.faq})`);
   const { playbook } = await locatePlaybook(scenario.playbook, playbookDirs([]));
   const running = await scenario.start();
   try {
-    for (const l of running.listeners) say(`  reference load balancer listener ${l.name}: ${l.url}`);
-    say(`  symptom: ${scenario.symptom.expect}`);
-    say(`▶ lbdoctor run ${playbook.id} --non-interactive ${(running.runArgs ?? []).join(' ')}\n`);
+    for (const l of running.listeners) say('  ', `reference load balancer listener ${l.name}: ${l.url}`);
+    say('  ', `symptom: ${scenario.symptom.expect}`);
+    say('▶ ', `lbdoctor run ${playbook.id} --non-interactive ${(running.runArgs ?? []).join(' ')}`.trimEnd());
+    process.stderr.write('\n');
     const { result } = await executeRun({
       playbook,
       inventory: running.inventory,
@@ -73,11 +80,14 @@ async function demoOne(scenario: Scenario, formats: ReturnType<typeof parseForma
     });
     const codes = result.findings.map((f) => f.conclusion);
     const reached = codes.includes(scenario.conclusion);
-    say(
-      reached
-        ? `\n✔ lbdoctor reached the conclusion this fault should produce: ${playbook.id}/${scenario.conclusion}`
-        : `\n✘ expected ${playbook.id}/${scenario.conclusion}, got ${codes.join(', ') || 'no conclusion'}`,
-    );
+    process.stderr.write('\n');
+    if (reached)
+      say(
+        '✔ ',
+        `lbdoctor reached the conclusion this fault should produce: ${playbook.id}/${scenario.conclusion}`,
+      );
+    else
+      say('✘ ', `expected ${playbook.id}/${scenario.conclusion}, got ${codes.join(', ') || 'no conclusion'}`);
     return reached;
   } finally {
     await running.close();

@@ -155,12 +155,13 @@ export async function registerCommands(
       'after',
       `
 Examples:
-  lbdoctor demo                                   reproduce a fault on the bundled reference LB and diagnose it
-  lbdoctor list                                   the playbooks, one per FAQ problem
-  lbdoctor show router-code --graph mermaid       a playbook's decision tree
-  lbdoctor run router-code --target 10.0.0.5:80   diagnose a listener
+  lbdoctor demo                                 a fault reproduced and diagnosed
+  lbdoctor list                                 the playbooks, one per FAQ problem
+  lbdoctor show router-code --graph mermaid     a playbook's decision tree
+  lbdoctor run router-code --target 10.0.0.5:80 diagnose a listener
   lbdoctor run ./my-playbook.yaml --target 10.0.0.5:80
-  lbdoctor run router-code -i inventory.yaml --format json:report.json --format junit:junit.xml
+  lbdoctor run router-code -i inventory.yaml \\
+    --format json:report.json --format junit:junit.xml
   lbdoctor validate my-playbook.yaml inventory.yaml`,
     );
   const named = commandNamed(argv.slice(2));

@@ -145,6 +145,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunRes
       result,
       {
         color,
+        // A terminal's own width; piped or to a file, 80 columns.
+        ...(process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}),
         graph: toDecisionGraph(o.playbook),
         secrets,
         ...(o.verbose ? { verbose: true } : {}),

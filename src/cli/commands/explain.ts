@@ -7,7 +7,7 @@ export const registerExplain: RegisterCommand = (explain, setExitCode) => {
       'after',
       [
         '',
-        'Without words: every topic. With words: the best match in full, then other matches.',
+        'Without words: every topic. With words: the best match in full, then others.',
         'Examples:',
         '  lbdoctor explain 100.125',
         '  lbdoctor explain websocket timeout',

@@ -84,7 +84,8 @@ path separator or ending in .yaml/.yml is read as a file.
 Examples:
   lbdoctor run router-code --target 127.0.0.1:8080
   lbdoctor run ./playbooks/my-check.yaml --target 127.0.0.1:8080
-  lbdoctor run router-code -i inventory.yaml --format json:report.json --format junit:junit.xml
+  lbdoctor run router-code -i inventory.yaml \\
+    --format json:report.json --format junit:junit.xml
   lbdoctor run router-code -i inventory.yaml --non-interactive --fail-on warn
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
