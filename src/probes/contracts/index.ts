@@ -31,6 +31,7 @@ import { tcpContract } from './tcp.js';
 import { tlsContract } from './tls.js';
 import { udpContract } from './udp.js';
 import { websocketContract } from './websocket.js';
+import { whichMemberContract } from './which-member.js';
 
 export type { ProbeContract } from '../types.js';
 
@@ -47,7 +48,8 @@ export type NetworkProbeKind =
   | 'tcp-idle'
   | 'http-keepalive'
   | 'http-timing'
-  | 'access-log-summary';
+  | 'access-log-summary'
+  | 'which-member';
 
 /** Probes that read a host through the batched HostReader (src/probes/host-registry.ts). */
 export type HostProbeKind =
@@ -87,6 +89,7 @@ export const probeContracts = {
   'http-keepalive': httpKeepaliveContract,
   'http-timing': httpTimingContract,
   'access-log-summary': accessLogSummaryContract,
+  'which-member': whichMemberContract,
   sysctl: sysctlContract,
   'icmp-settings': icmpSettingsContract,
   route: routeContract,
