@@ -101,7 +101,8 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
     const started = Date.now();
     const url = new URL(p.url);
     const listenerScheme = url.protocol === 'https:' ? 'https' : 'http';
-    const memberScheme = (p.memberScheme?.toLowerCase() ?? listenerScheme) as 'http' | 'https';
+    // tcp: plain HTTP carried by a TCP listener, or spoken by the members of a TCP pool.
+    const memberScheme = p.memberScheme?.toLowerCase() === 'https' ? 'https' : p.memberScheme ? 'http' : listenerScheme;
     const names = p.targets.map((t) => t.name ?? hostport(t));
     const base: Omit<SessionOptions, 'scheme'> = {
       dialer: ctx.dialer,
@@ -272,7 +273,11 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
       );
     }
     if (p.series.includes('sources')) {
-      const usable = ctx.dialer.vantage === 'local' ? p.sources : [];
+      // On loopback every 127.0.0.0/8 address is this machine's: eight clients for free.
+      const loopback = /^127\./.test(url.hostname);
+      const wanted =
+        p.sources.length > 0 ? p.sources : loopback ? [2, 3, 4, 5, 6, 7, 8, 9].map((n) => `127.0.0.${n}`) : [];
+      const usable = ctx.dialer.vantage === 'local' ? wanted : [];
       const all = tallyOf(p.targets.length);
       const per: string[] = [];
       let answeredSources = 0;
@@ -296,8 +301,8 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
         ...(usable.length === 0
           ? {
               skipped:
-                p.sources.length === 0
-                  ? 'no source addresses given'
+                wanted.length === 0
+                  ? 'no source addresses given (--input sources=ADDR,ADDR…: addresses of this machine)'
                   : `source addresses are chosen on this machine only, not from ${ctx.dialer.vantage}`,
             }
           : {}),

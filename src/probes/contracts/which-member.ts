@@ -5,9 +5,11 @@
 // kept-alive connection, several source addresses, and a client that keeps
 // the cookies it is given (FAQ 3.11's curl -c/-b method).
 import { z } from 'zod';
+import { isValidIp } from '../../model/net.js';
 import { httpTimingTarget } from './http-timing.js';
 import { defineContract, sometimes, vantageField } from './define.js';
 
+const ipAddress = z.string().refine((a) => isValidIp(a), 'not an IP address');
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
 
 export const whichMemberSeries = z.enum(['fresh', 'keepalive', 'sources', 'cookie']);
@@ -15,16 +17,18 @@ export const whichMemberSeries = z.enum(['fresh', 'keepalive', 'sources', 'cooki
 export const whichMemberParams = z
   .object({
     url: z
-      .url({ protocol: /^https?$/i, error: 'url must be an http:// or https:// URL' })
-      .describe("the listener's URL; its host is the Host header members are asked with too"),
+      .url({ protocol: /^(https?|tcp)$/i, error: 'url must be an http://, https:// or tcp:// URL' })
+      .describe(
+        "the listener's URL (tcp://: plain HTTP through a TCP listener); its host is the Host header members are asked with too",
+      ),
     targets: z
       .array(httpTimingTarget.extend({ weight: z.coerce.number().min(0).default(1).describe('weight') }))
       .min(1, 'give at least one member')
       .describe('the members, asked directly, e.g. "{{ pool.members }}"'),
     memberScheme: z
-      .enum(['http', 'https', 'HTTP', 'HTTPS'])
+      .enum(['http', 'https', 'tcp', 'HTTP', 'HTTPS', 'TCP'])
       .optional()
-      .describe("scheme to ask the members with (the pool's protocol); the URL's otherwise"),
+      .describe("scheme to ask the members with (the pool's protocol; TCP: plain HTTP); the URL's otherwise"),
     header: z
       .union([headerName, z.literal('')])
       .optional()
@@ -44,10 +48,17 @@ export const whichMemberParams = z
       .default(60)
       .describe('requests in each of the fresh, keepalive and cookie series'),
     sources: z
-      .array(z.string().min(1))
+      .union([
+        z.array(ipAddress),
+        // A playbook input is one string: "127.0.0.2, 127.0.0.3".
+        z
+          .string()
+          .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+          .pipe(z.array(ipAddress)),
+      ])
       .default([])
       .describe(
-        'local source addresses for the sources series (loopback aliases such as 127.0.0.2 work locally)',
+        'local source addresses for the sources series (a list, or one string separated by spaces or commas); empty: 127.0.0.2–127.0.0.9 when the listener is on loopback',
       ),
     cookieName: z
       .string()

@@ -22,7 +22,9 @@ function fit(name: string): string {
 
 export function shareChart(rows: readonly ShareRow[]): string {
   const max = Math.max(0.0001, ...rows.map((r) => Math.max(r.share, r.expectedShare)));
-  const lines = [`${''.padEnd(NAME_WIDTH)}   n share weight  # observed, | by weight`];
+  const lines = [
+    `${'member'.padEnd(NAME_WIDTH)} ${'n'.padStart(3)}  ${'got'.padStart(4)}  ${'want'.padStart(4)}  # got, | where the weight puts it`,
+  ];
   for (const r of rows) {
     const cells = bar(r.share, max, BAR_WIDTH, false).padEnd(BAR_WIDTH + 1);
     const at = Math.min(BAR_WIDTH, Math.round((r.expectedShare / max) * BAR_WIDTH));
