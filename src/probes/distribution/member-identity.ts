@@ -49,6 +49,7 @@ export function bodyMark(body: string): string {
 function stableMarks(
   answers: readonly (readonly Answer[])[],
   read: (a: Answer) => string | undefined,
+  atLeast = 2,
 ): (string | undefined)[] | undefined {
   const marks = answers.map((own) => {
     if (own.length === 0) return undefined;
@@ -59,7 +60,7 @@ function stableMarks(
   const known = marks.filter((m): m is string => m !== undefined);
   // Every answering member must have a mark, and no two the same.
   if (known.length !== marks.filter((m) => m !== undefined).length) return undefined;
-  if (known.length < 2 || new Set(known).size !== known.length) return undefined;
+  if (known.length < atLeast || new Set(known).size !== known.length) return undefined;
   return marks as (string | undefined)[];
 }
 
@@ -81,7 +82,18 @@ export function learnIdentity(answers: readonly (readonly Answer[])[], header?: 
       why: `header ${name} does not tell the members apart (missing, or the same on two members, or changing)`,
     };
   }
-  if (answering < 2) return { by: 'none', why: 'only one member answered directly: nothing to tell apart' };
+  if (answering === 1) {
+    // The others are silent: the one that answers is recognised by a usual
+    // signature header (or its body); answers without it stay unattributed.
+    const own = answers.find((a) => a.length > 0)!;
+    for (const name of PREFERRED.filter((n) => n !== 'server' && own[0]!.headers[n] !== undefined)) {
+      const marks = stableMarks(answers, (a) => first(a.headers[name]), 1);
+      if (marks) return { by: 'header', header: name, marks };
+    }
+    const marks = stableMarks(answers, (a) => bodyMark(a.body), 1);
+    if (marks) return { by: 'body', marks };
+    return { by: 'none', why: 'only one member answered directly, and its answers change' };
+  }
   const names = new Set(answers.flat().flatMap((a) => Object.keys(a.headers)));
   const candidates = [
     ...PREFERRED.filter((n) => names.has(n)),
