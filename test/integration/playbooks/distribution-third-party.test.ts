@@ -133,7 +133,7 @@ ${pool}
         { name: 'be2', weight: 1 },
       ]);
       expect(r.codes).toEqual(['uneven-distribution/unequal-weights']);
-      expect(r.report.findings[0]!.evidence.join('\n')).toMatch(/be1 {10}45 {3}75% {3}75%/);
+      expect(r.report.findings[0]!.evidence.join('\n')).toMatch(/be1 +45 +75% +75% +#+\|/);
       expect(r.code).toBe(0);
     });
 
