@@ -48,12 +48,12 @@ export const stickinessOff = defineScenario({
     const be1 = await ctx.http({
       name: 'be1',
       healthPath: '/health',
-      default: { setCookie: 'APPSESSION=be1; Path=/' },
+      default: { setCookie: 'APPSESSION=s3ss-be1-7f2c; Path=/' },
     });
     const be2 = await ctx.http({
       name: 'be2',
       healthPath: '/health',
-      default: { setCookie: 'APPSESSION=be2; Path=/' },
+      default: { setCookie: 'APPSESSION=s3ss-be2-91ad; Path=/' },
     });
     return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
   },
