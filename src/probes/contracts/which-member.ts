@@ -116,7 +116,8 @@ export const whichMemberData = z
         header: sometimes('by header', z.string().describe('the header')),
         detail: z.string().describe('a sentence'),
       })
-      .strict(),
+      .strict()
+      .describe('how answers are put down to members'),
     members: z.array(whichMemberMember).describe('each member'),
     noDirect: count('members that gave no answer directly'),
     noDirectNames: z.string().describe('those members with why; empty when none'),
@@ -142,7 +143,8 @@ export const whichMemberData = z
           shares: z.string().describe('e.g. "be1 45 (75%, weight 75%), be2 15 (25%, weight 25%)"'),
           chart: z.string().describe('shares against weights as a text bar chart, ≤ 64 columns'),
         })
-        .strict(),
+        .strict()
+        .describe('requests on new connections: the shares, tested against the weights'),
     ),
     keepalive: sometimes(
       'series keepalive ran',
@@ -154,7 +156,8 @@ export const whichMemberData = z
           distinct: count('members that answered'),
           members: z.string().describe('the members that answered, with counts'),
         })
-        .strict(),
+        .strict()
+        .describe('requests on one kept-alive connection'),
     ),
     sources: sometimes(
       'series sources ran',
@@ -170,7 +173,8 @@ export const whichMemberData = z
             z.string().describe('why (another vantage than local, or no addresses given)'),
           ),
         })
-        .strict(),
+        .strict()
+        .describe('a few requests from each of several source addresses'),
     ),
     cookie: sometimes(
       'series cookie ran',
@@ -192,7 +196,8 @@ export const whichMemberData = z
           changingNames: z.string().describe('the cookies that change so; empty when none'),
           expectedSeen: sometimes('cookieName given', z.boolean().describe('an answer set cookieName')),
         })
-        .strict(),
+        .strict()
+        .describe('a client that sends back the cookies it was given (curl -c/-b)'),
     ),
   })
   .strict();
