@@ -16,7 +16,7 @@ import { type Answer, attribute, type Identity, learnIdentity } from './distribu
 import { Session, type SessionOptions } from './distribution/listener-client.js';
 import { shareChart } from './distribution/share-chart.js';
 import { testShares } from './distribution/share-test.js';
-import type { NetworkProbe, Observation, ProbeContext } from './types.js';
+import type { NetworkProbe, Observation } from './types.js';
 import type { z } from 'zod';
 
 type Data = z.infer<typeof whichMemberData>;
@@ -102,7 +102,8 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
     const url = new URL(p.url);
     const listenerScheme = url.protocol === 'https:' ? 'https' : 'http';
     // tcp: plain HTTP carried by a TCP listener, or spoken by the members of a TCP pool.
-    const memberScheme = p.memberScheme?.toLowerCase() === 'https' ? 'https' : p.memberScheme ? 'http' : listenerScheme;
+    const memberScheme =
+      p.memberScheme?.toLowerCase() === 'https' ? 'https' : p.memberScheme ? 'http' : listenerScheme;
     const names = p.targets.map((t) => t.name ?? hostport(t));
     const base: Omit<SessionOptions, 'scheme'> = {
       dialer: ctx.dialer,
@@ -276,7 +277,11 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
       // On loopback every 127.0.0.0/8 address is this machine's: eight clients for free.
       const loopback = /^127\./.test(url.hostname);
       const wanted =
-        p.sources.length > 0 ? p.sources : loopback ? [2, 3, 4, 5, 6, 7, 8, 9].map((n) => `127.0.0.${n}`) : [];
+        p.sources.length > 0
+          ? p.sources
+          : loopback
+            ? [2, 3, 4, 5, 6, 7, 8, 9].map((n) => `127.0.0.${n}`)
+            : [];
       const usable = ctx.dialer.vantage === 'local' ? wanted : [];
       const all = tallyOf(p.targets.length);
       const per: string[] = [];

@@ -108,7 +108,8 @@ async function untilOnly(listener: LabListener, name: string, wanted = 10): Prom
   const deadline = Date.now() + 15_000;
   let run = 0;
   while (run < wanted) {
-    if (Date.now() > deadline) throw new Error(`only ${name} should answer ${listener.url}, and others still do`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${name} should answer ${listener.url}, and others still do`);
     const res = await fetch(listener.url, { headers: { connection: 'close' } }).catch(() => undefined);
     await res?.arrayBuffer();
     run = res?.headers.get('x-backend') === name ? run + 1 : 0;
@@ -139,7 +140,8 @@ export const keepaliveOnTcp = defineScenario({
   symptom: {
     listener: 'web',
     path: '/',
-    expect: 'new connections alternate between be1 and be2; requests on one kept-alive connection all reach one',
+    expect:
+      'new connections alternate between be1 and be2; requests on one kept-alive connection all reach one',
   },
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1' });
@@ -147,7 +149,12 @@ export const keepaliveOnTcp = defineScenario({
     return {
       inventory: {
         listeners: [
-          { name: 'web', protocol: 'TCP', protocol_port: await ctx.freeTcpPort(), default_pool_id: 'web-pool' },
+          {
+            name: 'web',
+            protocol: 'TCP',
+            protocol_port: await ctx.freeTcpPort(),
+            default_pool_id: 'web-pool',
+          },
         ],
         pools: [
           {
@@ -188,7 +195,11 @@ export const allWeightsZero = defineScenario({
   faq: '1.8, 6.13',
   playbook: 'uneven-distribution',
   conclusion: 'all-weights-zero',
-  symptom: { listener: 'web', path: '/', expect: 'the load balancer answers itself: no member takes new requests' },
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'the load balancer answers itself: no member takes new requests',
+  },
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
     const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
@@ -268,14 +279,23 @@ export const sourceIpSticky = defineScenario({
   faq: '1.11, 6.1',
   playbook: 'sticky-session',
   conclusion: 'stickiness-working',
-  symptom: { listener: 'web', path: '/', expect: 'every new connection from this address reaches the same member' },
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'every new connection from this address reaches the same member',
+  },
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1' });
     const be2 = await ctx.http({ name: 'be2' });
     return {
       inventory: {
         listeners: [
-          { name: 'web', protocol: 'TCP', protocol_port: await ctx.freeTcpPort(), default_pool_id: 'web-pool' },
+          {
+            name: 'web',
+            protocol: 'TCP',
+            protocol_port: await ctx.freeTcpPort(),
+            default_pool_id: 'web-pool',
+          },
         ],
         pools: [
           {

@@ -16,7 +16,7 @@ const NAME_WIDTH = 12;
 
 const pct = (v: number) => `${Math.round(v * 100)}%`.padStart(4);
 
-function fit(name: string): string {
+function fitName(name: string): string {
   return name.length > NAME_WIDTH ? `${name.slice(0, NAME_WIDTH - 1)}~` : name.padEnd(NAME_WIDTH);
 }
 
@@ -30,7 +30,7 @@ export function shareChart(rows: readonly ShareRow[]): string {
     const at = Math.min(BAR_WIDTH, Math.round((r.expectedShare / max) * BAR_WIDTH));
     const drawn = r.expectedShare > 0 ? `${cells.slice(0, at)}|${cells.slice(at + 1)}` : cells;
     lines.push(
-      `${fit(r.name)} ${String(r.count).padStart(3)}  ${pct(r.share)}  ${pct(r.expectedShare)}  ${drawn.trimEnd()}`,
+      `${fitName(r.name)} ${String(r.count).padStart(3)}  ${pct(r.share)}  ${pct(r.expectedShare)}  ${drawn.trimEnd()}`,
     );
   }
   return lines.join('\n');
