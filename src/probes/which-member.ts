@@ -317,36 +317,38 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
     }
     if (p.series.includes('cookie')) {
       const names_ = new Set<string>();
-      const setTimes = new Map<string, number>();
-      const changedTimes = new Map<string, number>();
+      // Per cookie: answers from the same member as the answer before that set it again, and how many of those changed it.
+      const resets = new Map<string, number>();
+      const changes = new Map<string, number>();
       let setCount = 0;
+      let previous: number | undefined;
       // One client that keeps its cookies, a new connection per request (curl -c jar -b jar, FAQ 3.11).
       const client = listenerSession()();
-      const run = { requests: 0 };
       try {
         let failuresInRow = 0;
         for (let i = 0; i < p.requests && !ctx.signal.aborted && failuresInRow < MAX_FAILURES; i++) {
-          run.requests++;
+          jar.requests++;
           const r = await client.get(true);
           await client.close();
           failuresInRow = r.ok ? 0 : failuresInRow + 1;
           note(r, jar);
           if (!r.ok) continue;
           if (r.set?.length) setCount++;
-          for (const n of r.set ?? []) {
-            names_.add(n);
-            setTimes.set(n, (setTimes.get(n) ?? 0) + 1);
+          for (const n of r.set ?? []) names_.add(n);
+          // A new value from another member is that member's own session; from the
+          // same member it is the session starting over (FAQ 1.11 step 4).
+          const member = attribute(identity, r.answer);
+          if (member !== undefined && member === previous) {
+            for (const n of r.set ?? []) resets.set(n, (resets.get(n) ?? 0) + 1);
+            for (const n of r.changed ?? []) changes.set(n, (changes.get(n) ?? 0) + 1);
           }
-          for (const n of r.changed ?? []) changedTimes.set(n, (changedTimes.get(n) ?? 0) + 1);
+          previous = member;
         }
       } finally {
         await client.close();
       }
-      jar.requests = run.requests;
-      // Changing: set again at least 3 times after the first, and every time to a new value.
-      const changing = [...setTimes].filter(
-        ([n, times]) => times >= 4 && (changedTimes.get(n) ?? 0) === times - 1,
-      );
+      // Changing: set again by the same member at least 3 times, and every time to a new value.
+      const changing = [...resets].filter(([n, times]) => times >= 3 && changes.get(n) === times);
       data.cookie = {
         requests: jar.requests,
         answered: jar.answered,

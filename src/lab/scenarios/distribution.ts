@@ -1,6 +1,12 @@
 // FAQ 1.8 and 1.11: traffic that is uneven or not sticky for reasons in the
 // configuration. Backends put their name in `x-backend` so a client can count.
-import { defineScenario, healthyWebPool } from './define.js';
+import {
+  type BuildContext,
+  defineScenario,
+  healthyWebPool,
+  type PoolInput,
+  type ScenarioBuild,
+} from './define.js';
 import type { LabListener } from './types.js';
 
 export const unevenWeights = defineScenario({
@@ -117,6 +123,33 @@ async function untilOnly(listener: LabListener, name: string, wanted = 10): Prom
   }
 }
 
+/**
+ * A TCP listener "web" in front of two HTTP backends, be1 and be2 (HTTP
+ * carried at layer 4: the load balancer picks a member per connection).
+ */
+async function tcpWebPool(ctx: BuildContext, pool: Partial<PoolInput> = {}): Promise<ScenarioBuild> {
+  const be1 = await ctx.http({ name: 'be1' });
+  const be2 = await ctx.http({ name: 'be2' });
+  return {
+    inventory: {
+      listeners: [
+        { name: 'web', protocol: 'TCP', protocol_port: await ctx.freeTcpPort(), default_pool_id: 'web-pool' },
+      ],
+      pools: [
+        {
+          id: 'web-pool',
+          protocol: 'TCP',
+          lb_algorithm: 'ROUND_ROBIN',
+          healthmonitor: { type: 'TCP', delay: 1, timeout: 1, max_retries: 1 },
+          members: [ctx.member(be1), ctx.member(be2)],
+          ...pool,
+        },
+      ],
+    },
+    settle: { 'web-pool': 'healthy' },
+  };
+}
+
 export const evenRoundRobin = defineScenario({
   id: 'even-round-robin',
   title: 'two members of equal weight under round robin: the shares follow the weights (healthy twin)',
@@ -144,30 +177,7 @@ export const keepaliveOnTcp = defineScenario({
       'new connections alternate between be1 and be2; requests on one kept-alive connection all reach one',
   },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1' });
-    const be2 = await ctx.http({ name: 'be2' });
-    return {
-      inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'TCP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'TCP',
-            lb_algorithm: 'ROUND_ROBIN',
-            healthmonitor: { type: 'TCP', delay: 1, timeout: 1, max_retries: 1 },
-            members: [ctx.member(be1), ctx.member(be2)],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return tcpWebPool(ctx);
   },
 });
 
@@ -285,30 +295,22 @@ export const sourceIpSticky = defineScenario({
     expect: 'every new connection from this address reaches the same member',
   },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1' });
-    const be2 = await ctx.http({ name: 'be2' });
-    return {
-      inventory: {
-        listeners: [
-          {
-            name: 'web',
-            protocol: 'TCP',
-            protocol_port: await ctx.freeTcpPort(),
-            default_pool_id: 'web-pool',
-          },
-        ],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'TCP',
-            lb_algorithm: 'ROUND_ROBIN',
-            session_persistence: { type: 'SOURCE_IP' },
-            healthmonitor: { type: 'TCP', delay: 1, timeout: 1, max_retries: 1 },
-            members: [ctx.member(be1), ctx.member(be2)],
-          },
-        ],
-      },
-      settle: { 'web-pool': 'healthy' },
-    };
+    return tcpWebPool(ctx, { session_persistence: { type: 'SOURCE_IP' } });
+  },
+});
+
+export const stickyFewClients = defineScenario({
+  id: 'sticky-few-clients',
+  title: 'source-address stickiness with one client: it loads one member',
+  faq: '1.8',
+  playbook: 'uneven-distribution',
+  conclusion: 'stickiness-few-clients',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'every new connection from this address reaches the same member',
+  },
+  async build(ctx) {
+    return tcpWebPool(ctx, { session_persistence: { type: 'SOURCE_IP' } });
   },
 });

@@ -33,6 +33,7 @@ import {
   cookieChanging,
   stickyMemberUnhealthy,
   sourceIpSticky,
+  stickyFewClients,
 } from './distribution.js';
 import {
   backendResetMidResponse,
@@ -102,6 +103,7 @@ export const scenarios: readonly Scenario[] = [
   cookieChanging,
   stickyMemberUnhealthy,
   sourceIpSticky,
+  stickyFewClients,
   udpPortClosed,
   udpHealthy,
   slowUpstream499,

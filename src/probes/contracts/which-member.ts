@@ -191,7 +191,7 @@ export const whichMemberData = z
           changing: z
             .boolean()
             .describe(
-              'a cookie was set again on at least 3 answers, each time to a value other than the one sent',
+              'a cookie the same member set again on at least 3 answers in a row, each time to a value other than the one sent',
             ),
           changingNames: z.string().describe('the cookies that change so; empty when none'),
           expectedSeen: sometimes('cookieName given', z.boolean().describe('an answer set cookieName')),

@@ -24,6 +24,7 @@ const expected: Record<string, string[]> = {
   'even-round-robin': ['distribution-even'],
   'source-ip-hash': ['source-ip-hash'],
   'keepalive-on-tcp': ['keepalive-concentrates'],
+  'sticky-few-clients': ['stickiness-few-clients'],
   'unhealthy-member-share': ['member-fails-health-check', 'member-health-flapping'],
   'all-weights-zero': ['all-weights-zero'],
   'member-down-share': ['member-no-direct-answer'],
@@ -45,6 +46,7 @@ const noError = new Set([
   'uneven-weights',
   'source-ip-hash',
   'keepalive-on-tcp',
+  'sticky-few-clients',
 ]);
 
 describe('distribution and sticky-session scenarios', { timeout: 180_000 }, () => {

@@ -33,8 +33,19 @@ describe.skipIf(!!missing)(
 
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'lbd-distribution-'));
-      for (const n of ['be1', 'be2', 'body1', 'body2', 'same1', 'same2']) be[n] = await closedPort();
-      for (const n of ['weighted', 'iphash', 'even', 'rr', 'insert', 'source', 'appcookie'])
+      for (const n of ['be1', 'be2', 'body1', 'body2', 'same1', 'same2', 'cookie1', 'cookie2'])
+        be[n] = await closedPort();
+      for (const n of [
+        'weighted',
+        'iphash',
+        'even',
+        'broken',
+        'rr',
+        'insert',
+        'source',
+        'appcookie',
+        'rrcookie',
+      ])
         lb[n] = await closedPort();
       const health = 'location = /health { return 200 "ok\\n"; }';
       backends = await startNginx(
@@ -48,6 +59,11 @@ describe.skipIf(!!missing)(
           ...['body1', 'body2'].map(
             (n) =>
               `server { listen 127.0.0.1:${be[n]}; ${health} location / { return 200 "page from ${n}\\n"; } }`,
+          ),
+          // An application session cookie (its value is a secret: it must never reach a report).
+          ...['cookie1', 'cookie2'].map(
+            (n) =>
+              `server { listen 127.0.0.1:${be[n]}; ${health} location / { add_header X-Backend ${n} always; add_header Set-Cookie "APPSESSION=v4lue-of-${n}; Path=/" always; return 200 "hello\\n"; } }`,
           ),
           // Identical answers: nothing tells them apart.
           ...['same1', 'same2'].map(
@@ -67,19 +83,22 @@ describe.skipIf(!!missing)(
           ),
           upstream('iphash', 'ip_hash;', `server 127.0.0.1:${be.be1}; server 127.0.0.1:${be.be2};`),
           upstream('even', '', `server 127.0.0.1:${be.body1}; server 127.0.0.1:${be.body2};`),
+          // Sends to a port nothing listens on: every answer is nginx's own 502 page.
+          upstream('broken', '', `server 127.0.0.1:${await closedPort()};`),
         ].join('\n'),
-        [lb.weighted!, lb.iphash!, lb.even!],
+        [lb.weighted!, lb.iphash!, lb.even!, lb.broken!],
       );
       const servers = `server s1 127.0.0.1:${be.be1} cookie s1\n  server s2 127.0.0.1:${be.be2} cookie s2`;
       haproxy = await startHaproxy(
         [
           `listen rr\n  bind 127.0.0.1:${lb.rr}\n  balance roundrobin\n  server s1 127.0.0.1:${be.be1}\n  server s2 127.0.0.1:${be.be2}`,
+          `listen rrcookie\n  bind 127.0.0.1:${lb.rrcookie}\n  balance roundrobin\n  server c1 127.0.0.1:${be.cookie1}\n  server c2 127.0.0.1:${be.cookie2}`,
           `listen insert\n  bind 127.0.0.1:${lb.insert}\n  balance roundrobin\n  cookie SRV insert indirect nocache\n  ${servers}`,
           `listen source\n  bind 127.0.0.1:${lb.source}\n  balance source\n  server s1 127.0.0.1:${be.be1}\n  server s2 127.0.0.1:${be.be2}`,
           // Application-cookie stickiness on JSESSIONID, which these backends never set.
           `listen appcookie\n  bind 127.0.0.1:${lb.appcookie}\n  balance roundrobin\n  cookie JSESSIONID prefix nocache\n  ${servers}`,
         ].join('\n'),
-        [lb.rr!, lb.insert!, lb.source!, lb.appcookie!],
+        [lb.rr!, lb.insert!, lb.source!, lb.appcookie!, lb.rrcookie!],
       );
     });
     afterAll(async () => {
@@ -133,7 +152,7 @@ ${pool}
         { name: 'be2', weight: 1 },
       ]);
       expect(r.codes).toEqual(['uneven-distribution/unequal-weights']);
-      expect(r.report.findings[0]!.evidence.join('\n')).toMatch(/be1 +45 +75% +75% +#+\|/);
+      expect(r.report.findings[0]!.evidence.join('\n')).toMatch(/be1 +150 +75% +75% +#+\|/);
       expect(r.code).toBe(0);
     });
 
@@ -226,6 +245,43 @@ ${pool}
         pair,
       );
       expect(r.codes).toEqual(['sticky-session/unsupported-combination']);
+    });
+    it('a load balancer that answers only with its own error page: too few answers to judge', async () => {
+      const r = await run('uneven-distribution', lb.broken!, '    lb_algorithm: ROUND_ROBIN', pair);
+      expect(r.codes).toEqual(['uneven-distribution/too-few-answers']);
+      expect(r.code).toBe(1);
+    });
+
+    it('a pool without members: said, nothing sent', async () => {
+      for (const playbook of ['uneven-distribution', 'sticky-session']) {
+        const r = await run(playbook, lb.rr!, '    lb_algorithm: ROUND_ROBIN', []);
+        expect(r.codes).toEqual([`${playbook}/no-members`]);
+      }
+    });
+
+    it('stickiness lasting less than a session must: duration too short', async () => {
+      const r = await run(
+        'sticky-session',
+        lb.insert!,
+        '    session_persistence: {type: HTTP_COOKIE, persistence_timeout: 5}',
+        pair,
+        ['--input', 'session_minutes=60'],
+      );
+      expect(r.codes).toEqual(['sticky-session/duration-too-short']);
+      expect(r.report.findings[0]!.severity).toBe('warn');
+    });
+
+    it('the inventory says LB-cookie stickiness, the balancer keeps none: broken; cookie values never shown', async () => {
+      const cookies = [{ name: 'cookie1' }, { name: 'cookie2' }];
+      const r = await run(
+        'sticky-session',
+        lb.rrcookie!,
+        '    session_persistence: {type: HTTP_COOKIE}',
+        cookies,
+      );
+      expect(r.codes).toEqual(['sticky-session/stickiness-broken']);
+      expect(r.report.findings[0]!.cause).toContain('APPSESSION');
+      expect(JSON.stringify(r.report)).not.toContain('v4lue-of-');
     });
   },
 );
