@@ -29,6 +29,8 @@ const PER_SOURCE = 4;
 const MAX_FAILURES = 3;
 /** Fewer attributed answers than this tell nothing about shares. */
 const MIN_ANSWERS = 10;
+/** On loopback every 127.0.0.0/8 address is this machine's: eight clients for free. */
+const LOOPBACK_SOURCES = [2, 3, 4, 5, 6, 7, 8, 9].map((n) => `127.0.0.${n}`);
 
 const hostport = (t: { address: string; protocol_port: number }) =>
   t.address.includes(':') ? `[${t.address}]:${t.protocol_port}` : `${t.address}:${t.protocol_port}`;
@@ -38,18 +40,29 @@ interface Tally {
   requests: number;
   answered: number;
   unattributed: number;
+  /** Unattributed answers with a 2xx status: a member, but none the targets list. */
+  unattributed2xx: number;
   byMember: number[];
 }
 
 function tallyOf(n: number): Tally {
-  return { requests: 0, answered: 0, unattributed: 0, byMember: new Array<number>(n).fill(0) };
+  return {
+    requests: 0,
+    answered: 0,
+    unattributed: 0,
+    unattributed2xx: 0,
+    byMember: new Array<number>(n).fill(0),
+  };
 }
 
 function record(t: Tally, identity: Identity, answer: Answer): void {
   t.answered++;
   const i = attribute(identity, answer);
-  if (i === undefined) t.unattributed++;
-  else t.byMember[i] = (t.byMember[i] ?? 0) + 1;
+  if (i !== undefined) t.byMember[i] = (t.byMember[i] ?? 0) + 1;
+  else {
+    t.unattributed++;
+    if (answer.status >= 200 && answer.status < 300) t.unattributed2xx++;
+  }
 }
 
 function membersLine(t: Tally, names: readonly string[]): string {
@@ -64,7 +77,6 @@ async function runSeries(
   session: () => Session,
   shared: boolean,
   onAnswer: (r: Awaited<ReturnType<Session['get']>>) => void,
-  keepCookies: boolean,
   signal: AbortSignal,
 ): Promise<{ requests: number; connections: number }> {
   let failures = 0;
@@ -75,7 +87,7 @@ async function runSeries(
     for (let i = 0; i < n && !signal.aborted && failures < MAX_FAILURES; i++) {
       requests++;
       const s = one ?? session();
-      const r = await s.get(keepCookies);
+      const r = await s.get(false);
       if (!one) {
         connections += s.connections;
         await s.close();
@@ -96,7 +108,10 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
   ...whichMemberContract,
   extraTimeMs: (p) =>
     // Every request could take its whole timeout; series run one after another.
-    (DIRECT_ASKS + p.requests * p.series.length + p.sources.length * PER_SOURCE) * p.requestTimeoutMs,
+    (DIRECT_ASKS +
+      p.requests * p.series.length +
+      Math.max(p.sources.length, LOOPBACK_SOURCES.length) * PER_SOURCE) *
+    p.requestTimeoutMs,
   async run(p, ctx): Promise<Observation> {
     const started = Date.now();
     const url = new URL(p.url);
@@ -165,6 +180,9 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
       weightsEqual: new Set(weighted).size <= 1,
       weightedMembers: weighted.length,
     };
+    const fresh = tallyOf(p.targets.length);
+    const keep = tallyOf(p.targets.length);
+    const jar = tallyOf(p.targets.length);
     const memberRows = () =>
       p.targets.map((t, i) => {
         const mark = identity.by === 'header' || identity.by === 'body' ? identity.marks[i] : undefined;
@@ -184,10 +202,6 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
               : 0,
         };
       });
-    const fresh = tallyOf(p.targets.length);
-    const keep = tallyOf(p.targets.length);
-    const jar = tallyOf(p.targets.length);
-
     if (identity.by === 'none') {
       data.members = memberRows();
       const reason =
@@ -214,7 +228,7 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
 
     if (p.series.includes('fresh')) {
       fresh.requests = (
-        await runSeries(p.requests, listenerSession(), false, (r) => note(r, fresh), false, ctx.signal)
+        await runSeries(p.requests, listenerSession(), false, (r) => note(r, fresh), ctx.signal)
       ).requests;
       const attributed = fresh.answered - fresh.unattributed;
       const test = testShares(fresh.byMember, weights);
@@ -232,6 +246,7 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
         requests: fresh.requests,
         answered: fresh.answered,
         unattributed: fresh.unattributed,
+        unattributed2xx: fresh.unattributed2xx,
         distinct,
         statistic: round(test.statistic, 2),
         df: test.df,
@@ -253,14 +268,7 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
       );
     }
     if (p.series.includes('keepalive')) {
-      const run = await runSeries(
-        p.requests,
-        listenerSession(),
-        true,
-        (r) => note(r, keep),
-        false,
-        ctx.signal,
-      );
+      const run = await runSeries(p.requests, listenerSession(), true, (r) => note(r, keep), ctx.signal);
       keep.requests = run.requests;
       data.keepalive = {
         requests: keep.requests,
@@ -274,14 +282,8 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
       );
     }
     if (p.series.includes('sources')) {
-      // On loopback every 127.0.0.0/8 address is this machine's: eight clients for free.
       const loopback = /^127\./.test(url.hostname);
-      const wanted =
-        p.sources.length > 0
-          ? p.sources
-          : loopback
-            ? [2, 3, 4, 5, 6, 7, 8, 9].map((n) => `127.0.0.${n}`)
-            : [];
+      const wanted = p.sources.length > 0 ? p.sources : loopback ? LOOPBACK_SOURCES : [];
       const usable = ctx.dialer.vantage === 'local' ? wanted : [];
       const all = tallyOf(p.targets.length);
       const per: string[] = [];
@@ -289,7 +291,7 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
       let spread = 0;
       for (const source of usable) {
         const t = tallyOf(p.targets.length);
-        await runSeries(PER_SOURCE, listenerSession(source), false, (r) => note(r, t), false, ctx.signal);
+        await runSeries(PER_SOURCE, listenerSession(source), false, (r) => note(r, t), ctx.signal);
         if (t.answered) answeredSources++;
         if (t.byMember.filter((c) => c > 0).length > 1) spread++;
         t.byMember.forEach((c, i) => {

@@ -130,6 +130,9 @@ export const whichMemberData = z
           requests: count('requests sent, each on a new connection'),
           answered: count('answers'),
           unattributed: count('answers no member mark matched'),
+          unattributed2xx: count(
+            "of those, answers with a 2xx status: a member the targets do not list (the load balancer's own pages are errors)",
+          ),
           distinct: count('members that answered at least once'),
           statistic: z.number().describe("Pearson's chi-square statistic of the shares against the weights"),
           df: count('degrees of freedom'),

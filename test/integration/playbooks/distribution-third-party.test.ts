@@ -39,6 +39,7 @@ describe.skipIf(!!missing)(
         'weighted',
         'iphash',
         'even',
+        'extra',
         'broken',
         'rr',
         'insert',
@@ -83,10 +84,16 @@ describe.skipIf(!!missing)(
           ),
           upstream('iphash', 'ip_hash;', `server 127.0.0.1:${be.be1}; server 127.0.0.1:${be.be2};`),
           upstream('even', '', `server 127.0.0.1:${be.body1}; server 127.0.0.1:${be.body2};`),
+          // A third member the inventory will not list.
+          upstream(
+            'extra',
+            '',
+            `server 127.0.0.1:${be.be1}; server 127.0.0.1:${be.be2}; server 127.0.0.1:${be.body1};`,
+          ),
           // Sends to a port nothing listens on: every answer is nginx's own 502 page.
           upstream('broken', '', `server 127.0.0.1:${await closedPort()};`),
         ].join('\n'),
-        [lb.weighted!, lb.iphash!, lb.even!, lb.broken!],
+        [lb.weighted!, lb.iphash!, lb.even!, lb.extra!, lb.broken!],
       );
       const servers = `server s1 127.0.0.1:${be.be1} cookie s1\n  server s2 127.0.0.1:${be.be2} cookie s2`;
       haproxy = await startHaproxy(
@@ -246,6 +253,12 @@ ${pool}
       );
       expect(r.codes).toEqual(['sticky-session/unsupported-combination']);
     });
+    it('nginx with a third member the inventory does not list: named, not averaged away', async () => {
+      const r = await run('uneven-distribution', lb.extra!, '    lb_algorithm: ROUND_ROBIN', pair);
+      expect(r.codes).toEqual(['uneven-distribution/unlisted-member']);
+      expect(r.report.findings[0]!.cause).toMatch(/^6[67] of 200 answers/);
+    });
+
     it('a load balancer that answers only with its own error page: too few answers to judge', async () => {
       const r = await run('uneven-distribution', lb.broken!, '    lb_algorithm: ROUND_ROBIN', pair);
       expect(r.codes).toEqual(['uneven-distribution/too-few-answers']);
