@@ -36,7 +36,9 @@ const NOT_A_MARK = new Set([
 ]);
 
 /** Names checked first: the usual ways a backend signs its answers. */
-const PREFERRED = ['x-backend', 'x-served-by', 'x-server', 'x-upstream', 'x-instance', 'x-host', 'server'];
+const PREFERRED = ['x-backend', 'x-served-by', 'x-server', 'x-upstream', 'x-instance', 'x-host'];
+/** Checked last: many load balancers put their own Server header on what they forward. */
+const LAST = 'server';
 
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
@@ -86,7 +88,7 @@ export function learnIdentity(answers: readonly (readonly Answer[])[], header?: 
     // The others are silent: the one that answers is recognised by a usual
     // signature header (or its body); answers without it stay unattributed.
     const own = answers.find((a) => a.length > 0)!;
-    for (const name of PREFERRED.filter((n) => n !== 'server' && own[0]!.headers[n] !== undefined)) {
+    for (const name of PREFERRED.filter((n) => own[0]!.headers[n] !== undefined)) {
       const marks = stableMarks(answers, (a) => first(a.headers[name]), 1);
       if (marks) return { by: 'header', header: name, marks };
     }
@@ -97,7 +99,8 @@ export function learnIdentity(answers: readonly (readonly Answer[])[], header?: 
   const names = new Set(answers.flat().flatMap((a) => Object.keys(a.headers)));
   const candidates = [
     ...PREFERRED.filter((n) => names.has(n)),
-    ...[...names].filter((n) => !PREFERRED.includes(n) && !NOT_A_MARK.has(n)).sort(),
+    ...[...names].filter((n) => !PREFERRED.includes(n) && n !== LAST && !NOT_A_MARK.has(n)).sort(),
+    ...(names.has(LAST) ? [LAST] : []),
   ];
   for (const name of candidates) {
     const marks = stableMarks(answers, (a) => first(a.headers[name]));

@@ -40,6 +40,16 @@ describe('learnIdentity', () => {
     expect(id).toMatchObject({ by: 'header', header: 'x-pod' });
   });
 
+  it('takes Server last: a load balancer in front often puts its own', () => {
+    const id = learnIdentity([
+      [answer({ server: 'nginx/1.22', 'x-pod': 'a' }), answer({ server: 'nginx/1.22', 'x-pod': 'a' })],
+      [answer({ server: 'nginx/1.18', 'x-pod': 'b' }), answer({ server: 'nginx/1.18', 'x-pod': 'b' })],
+    ]);
+    expect(id).toMatchObject({ by: 'header', header: 'x-pod' });
+    const only = learnIdentity([[answer({ server: 'nginx/1.22' })], [answer({ server: 'nginx/1.18' })]]);
+    expect(only).toMatchObject({ by: 'header', header: 'server' });
+  });
+
   it('falls back to the body when no header differs', () => {
     const id = learnIdentity([
       [answer({}, 'page from a'), answer({}, 'page from a')],
