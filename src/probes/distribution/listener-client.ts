@@ -63,8 +63,16 @@ export class Session {
             const socket = stream instanceof Socket ? stream : tapIncoming(stream, 0).stream;
             if (o.scheme === 'http') return cb(null, socket);
             const tls = tlsConnect({ socket, rejectUnauthorized: !o.insecure, ALPNProtocols: ['http/1.1'] });
-            tls.once('error', (e) => cb(e, null));
-            tls.once('secureConnect', () => cb(null, tls));
+            const onError = (e: Error) => {
+              tls.destroy();
+              cb(e, null);
+            };
+            tls.once('error', onError);
+            tls.once('secureConnect', () => {
+              // From here undici owns the socket and its errors.
+              tls.off('error', onError);
+              cb(null, tls);
+            });
           },
           (err: unknown) => cb(err instanceof Error ? err : new Error(String(err)), null),
         );
