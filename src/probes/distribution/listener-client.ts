@@ -3,7 +3,7 @@
 // Dialer (from a chosen source address when asked), keeps its connection
 // alive or opens one per request, and keeps the cookies it is given when told
 // to (curl -c/-b). Cookie values stay in memory: only names leave this file.
-import { Socket } from 'node:net';
+import { isIP, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { Client } from 'undici';
@@ -62,7 +62,14 @@ export class Session {
           (stream) => {
             const socket = stream instanceof Socket ? stream : tapIncoming(stream, 0).stream;
             if (o.scheme === 'http') return cb(null, socket);
-            const tls = tlsConnect({ socket, rejectUnauthorized: !o.insecure, ALPNProtocols: ['http/1.1'] });
+            // SNI is the listener's name (never an IP literal, RFC 6066), members included.
+            const name = o.url.hostname.replace(/^\[|\]$/g, '');
+            const tls = tlsConnect({
+              socket,
+              rejectUnauthorized: !o.insecure,
+              ALPNProtocols: ['http/1.1'],
+              ...(isIP(name) === 0 ? { servername: name } : {}),
+            });
             const onError = (e: Error) => {
               tls.destroy();
               cb(e, null);
