@@ -20,4 +20,5 @@ export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = 
   'access-log-summary': () => import('./access-log-summary.js').then((m) => m.accessLogSummaryProbe),
   'tcp-burst': () => import('./tcp-burst.js').then((m) => m.tcpBurstProbe),
   'connection-capacity': () => import('./connection-capacity.js').then((m) => m.connectionCapacityProbe),
+  'which-member': () => import('./which-member.js').then((m) => m.whichMemberProbe),
 };

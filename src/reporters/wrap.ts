@@ -27,13 +27,11 @@ export function hang(
   // A prefix wider than the indent leaves less room on the first line: hold
   // that room with placeholder characters glued to the first word.
   const lead = Math.max(0, stringWidth(prefix) - indent);
-  const lines = text
-    .split('\n')
-    .flatMap((paragraph, i) =>
-      wrapAnsi(i === 0 ? `${PLACEHOLDER.repeat(lead)}${paragraph}` : paragraph, room, {
-        hard: breakWords,
-      }).split('\n'),
-    );
+  const lines = text.split('\n').flatMap((paragraph, i) =>
+    wrapAnsi(i === 0 ? `${PLACEHOLDER.repeat(lead)}${paragraph}` : paragraph, room, {
+      hard: breakWords,
+    }).split('\n'),
+  );
   lines[0] = (lines[0] ?? '').slice(lead);
   return lines.map((line, i) => `${i === 0 ? prefix : pad}${line}`);
 }

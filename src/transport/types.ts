@@ -10,7 +10,12 @@ import type { Duplex } from 'node:stream';
 export interface Dialer {
   /** "local" or "ssh://user@host:port": shown in evidence so the reader knows where a probe ran from. */
   readonly vantage: string;
-  connect(host: string, port: number, options: { signal: AbortSignal; timeoutMs: number }): Promise<Duplex>;
+  connect(
+    host: string,
+    port: number,
+    // localAddress: the source address to dial from (this machine only; an SSH host ignores it).
+    options: { signal: AbortSignal; timeoutMs: number; localAddress?: string },
+  ): Promise<Duplex>;
 }
 
 /** A named, allow-listed read on a host (see src/runners/commands.ts). */

@@ -33,6 +33,7 @@ import { udpContract } from './udp.js';
 import { websocketContract } from './websocket.js';
 import { tcpBurstContract } from './tcp-burst.js';
 import { connectionCapacityContract } from './connection-capacity.js';
+import { whichMemberContract } from './which-member.js';
 
 export type { ProbeContract } from '../types.js';
 
@@ -51,7 +52,8 @@ export type NetworkProbeKind =
   | 'http-timing'
   | 'access-log-summary'
   | 'tcp-burst'
-  | 'connection-capacity';
+  | 'connection-capacity'
+  | 'which-member';
 
 /** Probes that read a host through the batched HostReader (src/probes/host-registry.ts). */
 export type HostProbeKind =
@@ -91,6 +93,7 @@ export const probeContracts = {
   'http-keepalive': httpKeepaliveContract,
   'http-timing': httpTimingContract,
   'access-log-summary': accessLogSummaryContract,
+  'which-member': whichMemberContract,
   sysctl: sysctlContract,
   'icmp-settings': icmpSettingsContract,
   route: routeContract,
