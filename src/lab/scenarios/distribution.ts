@@ -187,6 +187,7 @@ export const unhealthyMemberShare = defineScenario({
   faq: '1.8',
   playbook: 'uneven-distribution',
   conclusion: 'member-health-flapping',
+  alsoFinds: ['member-fails-health-check'],
   symptom: { listener: 'web', path: '/', expect: 'only be1 answers, though be2 serves / directly' },
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
@@ -265,6 +266,7 @@ export const stickyMemberUnhealthy = defineScenario({
   faq: '1.11',
   playbook: 'sticky-session',
   conclusion: 'member-unhealthy',
+  alsoFinds: ['member-fails-health-check'],
   symptom: {
     listener: 'web',
     path: '/',
