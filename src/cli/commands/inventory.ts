@@ -38,4 +38,36 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
       const { inventoryLint } = await import('../inventory-lint.js');
       setExitCode(await inventoryLint(files, opts));
     });
+  inventory
+    .command('import')
+    .argument('<inputs...>', 'saved outputs: files, folders of them, or - for standard input')
+    .description(
+      'write an inventory from where the load balancer is already described: saved ELB v3 API responses, OpenStack Octavia CLI outputs, or a Terraform plan/state (terraform show -json)',
+    )
+    .addOption(
+      new Option('--from <source>', 'what the inputs are').choices(['elb-json', 'octavia', 'terraform']).makeOptionMandatory(),
+    )
+    .option('--hosts <file>', 'hand-written YAML merged in: hosts (SSH reach per member), client, certificates')
+    .option('-o, --output <file>', 'write the inventory here instead of standard output')
+    .option('-q, --quiet', 'do not list on stderr what was not carried over (the YAML header still does)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  lbdoctor inventory import --from elb-json saved/ --hosts hosts.yaml -o inventory.yaml
+  lbdoctor inventory import --from octavia ./octavia-dump/
+  terraform show -json plan.out | lbdoctor inventory import --from terraform - | lbdoctor inventory lint -
+
+Each source, the commands that save its outputs, and how fields map: docs/import.md.
+Exit codes: 0 written, 2 bad input (the file and what was expected).`,
+    )
+    .action(
+      async (
+        inputs: string[],
+        opts: { from: 'elb-json' | 'octavia' | 'terraform'; hosts?: string; output?: string; quiet?: boolean },
+      ) => {
+        const { inventoryImport } = await import('../inventory-import.js');
+        setExitCode(await inventoryImport(inputs, opts));
+      },
+    );
 };

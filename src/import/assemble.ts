@@ -1,0 +1,565 @@
+// ELB v3 resources (from any source) joined by their ids into inventory
+// entries: listeners and pools to their load balancer, members and health
+// monitors to their pool, rules to their L7 policy. What has no place in the
+// inventory is noted, never dropped in silence; private keys are never copied.
+import { InputError } from '../errors.js';
+import type { ImportNotes } from './notes.js';
+import { BOOKKEEPING, type Sourced, type V3Kind, type V3Set } from './v3-set.js';
+import { type ApiObject, bool, defined, ids, int, isObject, says, str } from './values.js';
+
+export interface AssembledEntry {
+  loadbalancer: ApiObject;
+  listeners: ApiObject[];
+  pools: ApiObject[];
+  l7policies: ApiObject[];
+}
+
+export interface Assembled {
+  loadbalancers: AssembledEntry[];
+  certificates: ApiObject[];
+}
+
+const LISTENER_PROTOCOLS = new Set(['TCP', 'UDP', 'HTTP', 'HTTPS', 'QUIC']);
+const ALGORITHMS = new Set(['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP']);
+const MONITOR_TYPES = new Set(['TCP', 'HTTP', 'HTTPS', 'UDP_CONNECT']);
+const MEMBER_STATUSES = new Set(['ONLINE', 'OFFLINE', 'NO_MONITOR', 'INITIAL']);
+const RULE_TYPES = new Set(['HOST_NAME', 'PATH']);
+const RULE_COMPARES = new Set(['EQUAL_TO', 'STARTS_WITH', 'REGEX']);
+const POLICY_ACTIONS = new Set(['REDIRECT_TO_POOL', 'REDIRECT_TO_LISTENER', 'FIXED_RESPONSE']);
+const SECRET_FIELDS = new Set(['private_key', 'enc_private_key']);
+
+/** `listeners` → `listener`, for messages. */
+export function singular(kind: V3Kind): string {
+  return kind === 'l7policies' ? 'l7policy' : kind.replace(/s$/, '');
+}
+
+function label(kind: V3Kind, o: ApiObject): string {
+  const name = str(o.name);
+  const id = str(o.id);
+  return `${singular(kind)} ${name ? `"${name}"` : (id ?? '(no id)')}`;
+}
+
+/** Every field neither mapped nor bookkeeping is noted once per kind and field. */
+function noteLeftovers(kind: V3Kind, r: Sourced, mapped: readonly string[], notes: ImportNotes): void {
+  const known = new Set([...mapped, ...BOOKKEEPING[kind]]);
+  for (const [k, v] of Object.entries(r.obj)) {
+    if (known.has(k) || !says(v)) continue;
+    if (SECRET_FIELDS.has(k)) {
+      notes.add('secret', `${singular(kind)} field ${k}`, 'private keys never land in the inventory', r.where);
+      continue;
+    }
+    notes.add('not-carried', `${singular(kind)} field ${k}`, 'no inventory equivalent', r.where);
+  }
+}
+
+function byId(list: readonly Sourced[]): Map<string, Sourced> {
+  const m = new Map<string, Sourced>();
+  for (const r of list) {
+    const id = str(r.obj.id);
+    if (id) m.set(id, r);
+  }
+  return m;
+}
+
+function upper(v: unknown): string | undefined {
+  return str(v)?.toUpperCase();
+}
+
+function mapLoadBalancer(r: Sourced, notes: ImportNotes): ApiObject {
+  const o = r.obj;
+  noteLeftovers(
+    'loadbalancers',
+    r,
+    [
+      'id',
+      'name',
+      'guaranteed',
+      'type',
+      'vip_address',
+      'eips',
+      'publicips',
+      'eip',
+      'availability_zone_list',
+      'admin_state_up',
+      'listeners',
+      'pools',
+    ],
+    notes,
+  );
+  if (bool(o.admin_state_up) === false)
+    notes.add('not-carried', `${label('loadbalancers', o)} is administratively down`, 'not modelled', r.where);
+  const eips = [...(Array.isArray(o.eips) ? o.eips : []), ...(Array.isArray(o.publicips) ? o.publicips : [])];
+  const eip =
+    str(o.eip) ??
+    eips.map((e) => (isObject(e) ? (str(e.eip_address) ?? str(e.publicip_address)) : undefined)).find(Boolean);
+  // ELB v3 marks a dedicated load balancer `guaranteed: true`; shared ones are false.
+  let type = str(o.type);
+  if (type !== 'shared' && type !== 'dedicated') {
+    const guaranteed = bool(o.guaranteed);
+    type = guaranteed === false ? 'shared' : 'dedicated';
+    if (guaranteed === undefined)
+      notes.add(
+        'assumed',
+        'load balancer type',
+        'the source does not say shared or dedicated; dedicated assumed (set loadbalancer.type if not)',
+        r.where,
+      );
+  }
+  return defined({
+    id: str(o.id),
+    name: str(o.name) ?? str(o.id) ?? 'imported-lb',
+    type,
+    vip_address: str(o.vip_address) ?? null,
+    eip: eip ?? null,
+    ip_target_enable: bool(o.ip_target_enable),
+    availability_zones: Array.isArray(o.availability_zone_list) ? o.availability_zone_list : undefined,
+  });
+}
+
+const LISTENER_MAPPED = [
+  'id',
+  'name',
+  'protocol',
+  'protocol_port',
+  'port_ranges',
+  'default_pool_id',
+  'loadbalancers',
+  'loadbalancer_id',
+  'keepalive_timeout',
+  'client_timeout',
+  'member_timeout',
+  'default_tls_container_ref',
+  'client_ca_tls_container_ref',
+  'sni_container_refs',
+  'sni_match_algo',
+  'tls_ciphers_policy',
+  'http2_enable',
+  'insert_headers',
+  'ipgroup',
+  'transparent_client_ip_enable',
+  'admin_state_up',
+];
+
+function mapListener(r: Sourced, ipgroups: Map<string, Sourced>, notes: ImportNotes): ApiObject | undefined {
+  const o = r.obj;
+  noteLeftovers('listeners', r, LISTENER_MAPPED, notes);
+  const protocol = upper(o.protocol);
+  if (!protocol || !LISTENER_PROTOCOLS.has(protocol)) {
+    notes.add('left-out', label('listeners', o), `protocol ${protocol ?? '(none)'} is not modelled`, r.where);
+    return undefined;
+  }
+  if (bool(o.admin_state_up) === false)
+    notes.add('not-carried', `${label('listeners', o)} is administratively down`, 'not modelled', r.where);
+  let ipgroup: ApiObject | null = null;
+  if (isObject(o.ipgroup) && str(o.ipgroup.ipgroup_id)) {
+    const group = ipgroups.get(str(o.ipgroup.ipgroup_id) as string);
+    const type = str(o.ipgroup.type) ?? 'white';
+    if (!group) {
+      notes.add(
+        'left-out',
+        `${label('listeners', o)} access control (ip group ${str(o.ipgroup.ipgroup_id)})`,
+        'the ip group itself was not among the inputs: save its ShowIpGroup response too',
+        r.where,
+      );
+    } else {
+      const list = Array.isArray(group.obj.ip_list) ? group.obj.ip_list : [];
+      ipgroup = {
+        type,
+        ip_list: list.map((e) => (isObject(e) ? str(e.ip) : str(e))).filter(Boolean),
+        enable: bool(o.ipgroup.enable_ipgroup) ?? true,
+      };
+    }
+  } else if (isObject(o.ipgroup) && Array.isArray(o.ipgroup.ip_list)) {
+    ipgroup = defined({
+      type: str(o.ipgroup.type) ?? 'white',
+      ip_list: o.ipgroup.ip_list,
+      enable: bool(o.ipgroup.enable_ipgroup),
+    });
+  }
+  const headers = isObject(o.insert_headers)
+    ? Object.fromEntries(
+        Object.entries(o.insert_headers).flatMap(([k, v]) => (bool(v) === undefined ? [] : [[k, bool(v)]])),
+      )
+    : undefined;
+  const ranges = Array.isArray(o.port_ranges) && o.port_ranges.length > 0 ? o.port_ranges : undefined;
+  return defined({
+    id: str(o.id),
+    name: str(o.name) ?? str(o.id) ?? `${protocol}-${int(o.protocol_port)}`,
+    protocol,
+    protocol_port: int(o.protocol_port) ?? (ranges ? undefined : null),
+    port_ranges: ranges,
+    default_pool_id: str(o.default_pool_id) ?? null,
+    transparent_client_ip_enable: bool(o.transparent_client_ip_enable),
+    keepalive_timeout: int(o.keepalive_timeout),
+    client_timeout: int(o.client_timeout),
+    member_timeout: int(o.member_timeout),
+    ipgroup: ipgroup ?? undefined,
+    default_tls_container_ref: str(o.default_tls_container_ref),
+    client_ca_tls_container_ref: str(o.client_ca_tls_container_ref),
+    sni_container_refs: ids(o.sni_container_refs).length ? ids(o.sni_container_refs) : undefined,
+    sni_match_algo: str(o.sni_match_algo),
+    tls_ciphers_policy: str(o.tls_ciphers_policy),
+    http2_enable: bool(o.http2_enable),
+    insert_headers: headers && Object.keys(headers).length ? headers : undefined,
+  });
+}
+
+const MONITOR_MAPPED = [
+  'id',
+  'name',
+  'type',
+  'delay',
+  'timeout',
+  'max_retries',
+  'max_retries_down',
+  'monitor_port',
+  'url_path',
+  'domain_name',
+  'expected_codes',
+  'http_method',
+  'admin_state_up',
+  'pools',
+  'pool_id',
+];
+
+function mapMonitor(r: Sourced, notes: ImportNotes): ApiObject | undefined {
+  const o = r.obj;
+  noteLeftovers('healthmonitors', r, MONITOR_MAPPED, notes);
+  const type = upper(o.type);
+  if (!type || !MONITOR_TYPES.has(type)) {
+    notes.add('left-out', label('healthmonitors', o), `check type ${type ?? '(none)'} is not modelled`, r.where);
+    return undefined;
+  }
+  const method = upper(o.http_method);
+  return defined({
+    admin_state_up: bool(o.admin_state_up),
+    type,
+    delay: int(o.delay),
+    timeout: int(o.timeout),
+    max_retries: int(o.max_retries),
+    max_retries_down: int(o.max_retries_down),
+    monitor_port: int(o.monitor_port) ?? null,
+    url_path: type === 'HTTP' || type === 'HTTPS' ? str(o.url_path) : undefined,
+    domain_name: str(o.domain_name) ?? null,
+    expected_codes: type === 'HTTP' || type === 'HTTPS' ? (str(o.expected_codes) ?? null) : undefined,
+    http_method: method === 'GET' || method === 'HEAD' ? method : undefined,
+  });
+}
+
+function mapMember(r: Sourced, notes: ImportNotes): ApiObject | undefined {
+  const o = r.obj;
+  noteLeftovers(
+    'members',
+    r,
+    [
+      'id',
+      'name',
+      'address',
+      'protocol_port',
+      'weight',
+      'subnet_cidr_id',
+      'operating_status',
+      'admin_state_up',
+      'pool_id',
+    ],
+    notes,
+  );
+  const address = str(o.address);
+  const port = int(o.protocol_port);
+  if (!address || port === undefined) {
+    const missing = !address ? 'address' : 'protocol_port';
+    notes.add('left-out', label('members', o), `no ${missing} (known only after apply, or any-port)`, r.where);
+    return undefined;
+  }
+  const status = upper(o.operating_status);
+  return defined({
+    id: str(o.id),
+    name: str(o.name),
+    address,
+    protocol_port: port,
+    weight: int(o.weight),
+    subnet_cidr_id: str(o.subnet_cidr_id),
+    operating_status: status && MEMBER_STATUSES.has(status) ? status : undefined,
+    admin_state_up: bool(o.admin_state_up),
+  });
+}
+
+function mapPool(
+  r: Sourced,
+  members: ApiObject[],
+  monitor: ApiObject | undefined,
+  notes: ImportNotes,
+): ApiObject | undefined {
+  const o = r.obj;
+  noteLeftovers(
+    'pools',
+    r,
+    [
+      'id',
+      'name',
+      'protocol',
+      'lb_algorithm',
+      'session_persistence',
+      'healthmonitor_id',
+      'healthmonitor',
+      'members',
+      'loadbalancers',
+      'loadbalancer_id',
+      'listeners',
+      'listener_id',
+      'slow_start',
+      'connection_drain',
+      'admin_state_up',
+    ],
+    notes,
+  );
+  const protocol = upper(o.protocol);
+  if (!protocol || !LISTENER_PROTOCOLS.has(protocol)) {
+    notes.add('left-out', label('pools', o), `backend protocol ${protocol ?? '(none)'} is not modelled`, r.where);
+    return undefined;
+  }
+  let algorithm = upper(o.lb_algorithm);
+  if (algorithm && !ALGORITHMS.has(algorithm)) {
+    notes.add('left-out', `${label('pools', o)} algorithm ${algorithm}`, 'not modelled; ROUND_ROBIN used', r.where);
+    algorithm = 'ROUND_ROBIN';
+  }
+  const sp = isObject(o.session_persistence) ? o.session_persistence : undefined;
+  const spType = upper(sp?.type);
+  const session =
+    sp && spType && ['SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE'].includes(spType)
+      ? defined({
+          type: spType,
+          cookie_name: str(sp.cookie_name) ?? null,
+          persistence_timeout: int(sp.persistence_timeout),
+        })
+      : null;
+  if (sp && spType && !session)
+    notes.add('left-out', `${label('pools', o)} stickiness ${spType}`, 'not modelled', r.where);
+  const slow = isObject(o.slow_start) ? o.slow_start : undefined;
+  const drain = isObject(o.connection_drain) ? o.connection_drain : undefined;
+  return defined({
+    id: str(o.id) as string,
+    name: str(o.name),
+    protocol,
+    lb_algorithm: algorithm,
+    session_persistence: session,
+    healthmonitor: monitor ?? null,
+    members,
+    deregistration_delay: drain && bool(drain.enable) ? int(drain.timeout) : undefined,
+    slow_start:
+      slow && bool(slow.enable) !== undefined
+        ? { enable: bool(slow.enable), duration: int(slow.duration) ?? 30 }
+        : undefined,
+  });
+}
+
+function mapPolicy(r: Sourced, rules: Sourced[], listenerName: string, notes: ImportNotes): ApiObject | undefined {
+  const o = r.obj;
+  noteLeftovers(
+    'l7policies',
+    r,
+    ['id', 'name', 'action', 'listener_id', 'redirect_pool_id', 'priority', 'rules', 'admin_state_up'],
+    notes,
+  );
+  const action = upper(o.action);
+  if (!action || !POLICY_ACTIONS.has(action)) {
+    notes.add('left-out', label('l7policies', o), `action ${action ?? '(none)'} is not modelled`, r.where);
+    return undefined;
+  }
+  const mapped = rules.flatMap((rule) => {
+    noteLeftovers('l7rules', rule, ['id', 'type', 'compare_type', 'value', 'l7policy_id', 'invert', 'key'], notes);
+    const type = upper(rule.obj.type);
+    const compare = upper(rule.obj.compare_type);
+    if (!type || !compare || !RULE_TYPES.has(type) || !RULE_COMPARES.has(compare) || !str(rule.obj.value)) {
+      notes.add('left-out', `l7 rule ${type ?? '?'} ${compare ?? '?'}`, 'not modelled', rule.where);
+      return [];
+    }
+    if (bool(rule.obj.invert) === true) {
+      notes.add('left-out', `l7 rule ${type} ${compare} (inverted)`, 'inverted rules are not modelled', rule.where);
+      return [];
+    }
+    return [{ type, compare_type: compare, value: str(rule.obj.value) }];
+  });
+  if (mapped.length === 0) {
+    notes.add(
+      'left-out',
+      label('l7policies', o),
+      'none of its rules were given or modelled (save its rules too: ListL7Rules)',
+      r.where,
+    );
+    return undefined;
+  }
+  return defined({
+    id: str(o.id),
+    name: str(o.name),
+    listener: listenerName,
+    action,
+    redirect_pool_id: str(o.redirect_pool_id) ?? null,
+    priority: int(o.priority),
+    rules: mapped,
+  });
+}
+
+function mapCertificate(r: Sourced, notes: ImportNotes): ApiObject | undefined {
+  const o = r.obj;
+  noteLeftovers('certificates', r, ['id', 'name', 'type', 'certificate', 'domain'], notes);
+  const pem = str(o.certificate);
+  if (!pem || !str(o.id)) {
+    notes.add('left-out', label('certificates', o), 'no certificate text', r.where);
+    return undefined;
+  }
+  const type = str(o.type);
+  return defined({
+    id: str(o.id),
+    name: str(o.name),
+    type: type === 'client' ? 'client' : 'server',
+    certificate: pem,
+    domain: str(o.domain) ?? null,
+  });
+}
+
+/** The load balancer a listener or pool belongs to, by the links either side carries. */
+function ownerOf(o: ApiObject, kind: 'listeners' | 'pools', lbs: readonly Sourced[]): string | undefined {
+  const own = [...ids(o.loadbalancers), ...ids(o.loadbalancer_id)];
+  if (own[0]) return own[0];
+  const id = str(o.id);
+  const claimed = lbs.find((lb) => id && ids(lb.obj[kind]).includes(id));
+  return claimed ? str(claimed.obj.id) : undefined;
+}
+
+export function assemble(set: V3Set, notes: ImportNotes, what: string): Assembled {
+  if (set.loadbalancers.length === 0) {
+    throw new InputError(`no load balancer in the ${what}`, [
+      {
+        file: [...new Set(Object.values(set).flatMap((l) => l.map((r) => r.where.split(' ')[0])))].join(', '),
+        message: 'none of the inputs describes a load balancer',
+        expected: `a load balancer among the ${what}`,
+      },
+    ]);
+  }
+  const lbIds = set.loadbalancers.map((lb) => str(lb.obj.id));
+  const onlyLb = set.loadbalancers.length === 1 ? lbIds[0] : undefined;
+  const ipgroups = byId(set.ipgroups);
+  const monitorsById = byId(set.healthmonitors);
+  const membersById = byId(set.members);
+  const rulesById = byId(set.l7rules);
+  const usedMembers = new Set<Sourced>();
+  const usedMonitors = new Set<Sourced>();
+
+  const entries = new Map<string | undefined, AssembledEntry>();
+  for (const r of set.loadbalancers) {
+    entries.set(str(r.obj.id), {
+      loadbalancer: mapLoadBalancer(r, notes),
+      listeners: [],
+      pools: [],
+      l7policies: [],
+    });
+  }
+  const entryFor = (owner: string | undefined, what: string, r: Sourced): AssembledEntry | undefined => {
+    const entry = entries.get(owner ?? onlyLb);
+    if (!entry)
+      notes.add(
+        'left-out',
+        what,
+        owner ? `its load balancer ${owner} is not among the inputs` : 'no load balancer links to it',
+        r.where,
+      );
+    return entry;
+  };
+
+  const listenerNames = new Map<string, string>();
+  for (const r of set.listeners) {
+    const entry = entryFor(ownerOf(r.obj, 'listeners', set.loadbalancers), label('listeners', r.obj), r);
+    const listener = entry && mapListener(r, ipgroups, notes);
+    if (!entry || !listener) continue;
+    // Names key listeners in the inventory; the API allows several with one name.
+    if (entry.listeners.some((l) => l.name === listener.name)) {
+      const renamed = `${listener.name}-${str(listener.id) ?? entry.listeners.length}`;
+      notes.add('assumed', `listener name "${listener.name}"`, `used twice; renamed "${renamed}"`, r.where);
+      listener.name = renamed;
+    }
+    entry.listeners.push(listener);
+    const id = str(r.obj.id);
+    if (id) listenerNames.set(id, listener.name as string);
+  }
+
+  for (const r of set.pools) {
+    const o = r.obj;
+    let owner = ownerOf(o, 'pools', set.loadbalancers);
+    if (!owner) {
+      // A pool may name only its listener: its load balancer is the listener's.
+      const viaListener = [...ids(o.listeners), ...ids(o.listener_id)][0];
+      const listener = set.listeners.find((l) => str(l.obj.id) === viaListener);
+      owner = listener ? ownerOf(listener.obj, 'listeners', set.loadbalancers) : undefined;
+    }
+    const entry = entryFor(owner, label('pools', o), r);
+    if (!entry) continue;
+    const poolId = str(o.id);
+    const memberRefs = new Set(ids(o.members));
+    const members = set.members.filter(
+      (m) => (poolId !== undefined && str(m.obj.pool_id) === poolId) || memberRefs.has(str(m.obj.id) ?? '\u0000'),
+    );
+    for (const m of members) usedMembers.add(m);
+    for (const ref of memberRefs) {
+      if (!membersById.has(ref))
+        notes.add(
+          'left-out',
+          `${label('pools', o)} member ${ref}`,
+          'named by the pool but not among the inputs: save the pool members list too',
+          r.where,
+        );
+    }
+    let monitorSrc: Sourced | undefined;
+    if (isObject(o.healthmonitor)) monitorSrc = { obj: o.healthmonitor, where: r.where };
+    else {
+      const ref = str(o.healthmonitor_id);
+      monitorSrc =
+        (ref ? monitorsById.get(ref) : undefined) ??
+        set.healthmonitors.find(
+          (h) => poolId !== undefined && (ids(h.obj.pools).includes(poolId) || str(h.obj.pool_id) === poolId),
+        );
+      if (ref && !monitorsById.has(ref))
+        notes.add(
+          'left-out',
+          `${label('pools', o)} health check ${ref}`,
+          'named by the pool but not among the inputs: save the health monitor too',
+          r.where,
+        );
+    }
+    if (monitorSrc) usedMonitors.add(monitorSrc);
+    const monitor = monitorSrc ? mapMonitor(monitorSrc, notes) : undefined;
+    const pool = mapPool(
+      r,
+      members.map((m) => mapMember(m, notes)).filter((m) => m !== undefined),
+      monitor,
+      notes,
+    );
+    if (pool) entry.pools.push(pool);
+  }
+  for (const m of set.members)
+    if (!usedMembers.has(m)) notes.add('left-out', label('members', m.obj), 'no pool among the inputs names it', m.where);
+  for (const h of set.healthmonitors)
+    if (!usedMonitors.has(h))
+      notes.add('left-out', label('healthmonitors', h.obj), 'no pool among the inputs uses it', h.where);
+
+  for (const r of set.l7policies) {
+    const listenerId = str(r.obj.listener_id);
+    const listenerName = listenerId ? listenerNames.get(listenerId) : undefined;
+    const listener = set.listeners.find((l) => str(l.obj.id) === listenerId);
+    const entry = listener ? entries.get(ownerOf(listener.obj, 'listeners', set.loadbalancers) ?? onlyLb) : undefined;
+    if (!listenerName || !entry) {
+      notes.add('left-out', label('l7policies', r.obj), 'its listener is not among the inputs', r.where);
+      continue;
+    }
+    const policyId = str(r.obj.id);
+    const rules = [
+      ...ids(r.obj.rules).flatMap((id) => rulesById.get(id) ?? []),
+      ...set.l7rules.filter((x) => policyId !== undefined && str(x.obj.l7policy_id) === policyId),
+    ];
+    const policy = mapPolicy(r, [...new Set(rules)], listenerName, notes);
+    if (policy) entry.l7policies.push(policy);
+  }
+
+  const certificates = set.certificates.map((r) => mapCertificate(r, notes)).filter((c) => c !== undefined);
+  return { loadbalancers: [...entries.values()], certificates };
+}
