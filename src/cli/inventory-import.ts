@@ -22,7 +22,9 @@ export async function inventoryImport(
 ): Promise<number> {
   const { yaml, notes } = await importInventory(opts.from, inputs, opts.hosts ? { hosts: opts.hosts } : {});
   if (notes.length && !opts.quiet)
-    io.stderr.write(`${visible(['lbdoctor: imported; not carried over as it was:', ...notes].join('\n  '))}\n`);
+    io.stderr.write(
+      `${visible(['lbdoctor: imported; not carried over as it was:', ...notes].join('\n  '))}\n`,
+    );
   if (!opts.output) {
     io.stdout.write(yaml);
     return ExitCode.ok;

@@ -45,7 +45,12 @@ function noteLeftovers(kind: V3Kind, r: Sourced, mapped: readonly string[], note
   for (const [k, v] of Object.entries(r.obj)) {
     if (known.has(k) || !says(v)) continue;
     if (SECRET_FIELDS.has(k)) {
-      notes.add('secret', `${singular(kind)} field ${k}`, 'private keys never land in the inventory', r.where);
+      notes.add(
+        'secret',
+        `${singular(kind)} field ${k}`,
+        'private keys never land in the inventory',
+        r.where,
+      );
       continue;
     }
     notes.add('not-carried', `${singular(kind)} field ${k}`, 'no inventory equivalent', r.where);
@@ -87,11 +92,18 @@ function mapLoadBalancer(r: Sourced, notes: ImportNotes): ApiObject {
     notes,
   );
   if (bool(o.admin_state_up) === false)
-    notes.add('not-carried', `${label('loadbalancers', o)} is administratively down`, 'not modelled', r.where);
+    notes.add(
+      'not-carried',
+      `${label('loadbalancers', o)} is administratively down`,
+      'not modelled',
+      r.where,
+    );
   const eips = [...(Array.isArray(o.eips) ? o.eips : []), ...(Array.isArray(o.publicips) ? o.publicips : [])];
   const eip =
     str(o.eip) ??
-    eips.map((e) => (isObject(e) ? (str(e.eip_address) ?? str(e.publicip_address)) : undefined)).find(Boolean);
+    eips
+      .map((e) => (isObject(e) ? (str(e.eip_address) ?? str(e.publicip_address)) : undefined))
+      .find(Boolean);
   // ELB v3 marks a dedicated load balancer `guaranteed: true`; shared ones are false.
   let type = str(o.type);
   if (type !== 'shared' && type !== 'dedicated') {
@@ -227,7 +239,12 @@ function mapMonitor(r: Sourced, notes: ImportNotes): ApiObject | undefined {
   noteLeftovers('healthmonitors', r, MONITOR_MAPPED, notes);
   const type = upper(o.type);
   if (!type || !MONITOR_TYPES.has(type)) {
-    notes.add('left-out', label('healthmonitors', o), `check type ${type ?? '(none)'} is not modelled`, r.where);
+    notes.add(
+      'left-out',
+      label('healthmonitors', o),
+      `check type ${type ?? '(none)'} is not modelled`,
+      r.where,
+    );
     return undefined;
   }
   const method = upper(o.http_method);
@@ -268,7 +285,12 @@ function mapMember(r: Sourced, notes: ImportNotes): ApiObject | undefined {
   const port = int(o.protocol_port);
   if (!address || port === undefined) {
     const missing = !address ? 'address' : 'protocol_port';
-    notes.add('left-out', label('members', o), `no ${missing} (known only after apply, or any-port)`, r.where);
+    notes.add(
+      'left-out',
+      label('members', o),
+      `no ${missing} (known only after apply, or any-port)`,
+      r.where,
+    );
     return undefined;
   }
   const status = upper(o.operating_status);
@@ -315,12 +337,22 @@ function mapPool(
   );
   const protocol = upper(o.protocol);
   if (!protocol || !LISTENER_PROTOCOLS.has(protocol)) {
-    notes.add('left-out', label('pools', o), `backend protocol ${protocol ?? '(none)'} is not modelled`, r.where);
+    notes.add(
+      'left-out',
+      label('pools', o),
+      `backend protocol ${protocol ?? '(none)'} is not modelled`,
+      r.where,
+    );
     return undefined;
   }
   let algorithm = upper(o.lb_algorithm);
   if (algorithm && !ALGORITHMS.has(algorithm)) {
-    notes.add('left-out', `${label('pools', o)} algorithm ${algorithm}`, 'not modelled; ROUND_ROBIN used', r.where);
+    notes.add(
+      'left-out',
+      `${label('pools', o)} algorithm ${algorithm}`,
+      'not modelled; ROUND_ROBIN used',
+      r.where,
+    );
     algorithm = 'ROUND_ROBIN';
   }
   const sp = isObject(o.session_persistence) ? o.session_persistence : undefined;
@@ -353,7 +385,12 @@ function mapPool(
   });
 }
 
-function mapPolicy(r: Sourced, rules: Sourced[], listenerName: string, notes: ImportNotes): ApiObject | undefined {
+function mapPolicy(
+  r: Sourced,
+  rules: Sourced[],
+  listenerName: string,
+  notes: ImportNotes,
+): ApiObject | undefined {
   const o = r.obj;
   noteLeftovers(
     'l7policies',
@@ -367,7 +404,12 @@ function mapPolicy(r: Sourced, rules: Sourced[], listenerName: string, notes: Im
     return undefined;
   }
   const mapped = rules.flatMap((rule) => {
-    noteLeftovers('l7rules', rule, ['id', 'type', 'compare_type', 'value', 'l7policy_id', 'invert', 'key'], notes);
+    noteLeftovers(
+      'l7rules',
+      rule,
+      ['id', 'type', 'compare_type', 'value', 'l7policy_id', 'invert', 'key'],
+      notes,
+    );
     const type = upper(rule.obj.type);
     const compare = upper(rule.obj.compare_type);
     if (!type || !compare || !RULE_TYPES.has(type) || !RULE_COMPARES.has(compare) || !str(rule.obj.value)) {
@@ -375,7 +417,12 @@ function mapPolicy(r: Sourced, rules: Sourced[], listenerName: string, notes: Im
       return [];
     }
     if (bool(rule.obj.invert) === true) {
-      notes.add('left-out', `l7 rule ${type} ${compare} (inverted)`, 'inverted rules are not modelled', rule.where);
+      notes.add(
+        'left-out',
+        `l7 rule ${type} ${compare} (inverted)`,
+        'inverted rules are not modelled',
+        rule.where,
+      );
       return [];
     }
     return [{ type, compare_type: compare, value: str(rule.obj.value) }];
@@ -497,7 +544,8 @@ export function assemble(set: V3Set, notes: ImportNotes, what: string): Assemble
     const poolId = str(o.id);
     const memberRefs = new Set(ids(o.members));
     const members = set.members.filter(
-      (m) => (poolId !== undefined && str(m.obj.pool_id) === poolId) || memberRefs.has(str(m.obj.id) ?? '\u0000'),
+      (m) =>
+        (poolId !== undefined && str(m.obj.pool_id) === poolId) || memberRefs.has(str(m.obj.id) ?? '\u0000'),
     );
     for (const m of members) usedMembers.add(m);
     for (const ref of memberRefs) {
@@ -537,7 +585,8 @@ export function assemble(set: V3Set, notes: ImportNotes, what: string): Assemble
     if (pool) entry.pools.push(pool);
   }
   for (const m of set.members)
-    if (!usedMembers.has(m)) notes.add('left-out', label('members', m.obj), 'no pool among the inputs names it', m.where);
+    if (!usedMembers.has(m))
+      notes.add('left-out', label('members', m.obj), 'no pool among the inputs names it', m.where);
   for (const h of set.healthmonitors)
     if (!usedMonitors.has(h))
       notes.add('left-out', label('healthmonitors', h.obj), 'no pool among the inputs uses it', h.where);
@@ -546,7 +595,9 @@ export function assemble(set: V3Set, notes: ImportNotes, what: string): Assemble
     const listenerId = str(r.obj.listener_id);
     const listenerName = listenerId ? listenerNames.get(listenerId) : undefined;
     const listener = set.listeners.find((l) => str(l.obj.id) === listenerId);
-    const entry = listener ? entries.get(ownerOf(listener.obj, 'listeners', set.loadbalancers) ?? onlyLb) : undefined;
+    const entry = listener
+      ? entries.get(ownerOf(listener.obj, 'listeners', set.loadbalancers) ?? onlyLb)
+      : undefined;
     if (!listenerName || !entry) {
       notes.add('left-out', label('l7policies', r.obj), 'its listener is not among the inputs', r.where);
       continue;

@@ -29,7 +29,12 @@ export function convertFields(
     }
     if (table.bookkeeping.includes(k) || !says(v)) continue;
     if (/private_key|password|secret/i.test(k)) {
-      notes.add('secret', `${vocabulary} ${singular(kind)} field ${k}`, 'secrets never land in the inventory', where);
+      notes.add(
+        'secret',
+        `${vocabulary} ${singular(kind)} field ${k}`,
+        'secrets never land in the inventory',
+        where,
+      );
       continue;
     }
     notes.add('not-carried', `${vocabulary} ${singular(kind)} field ${k}`, 'no inventory equivalent', where);

@@ -26,7 +26,8 @@ export function collectElbJson(docs: readonly SourceDocument[], notes: ImportNot
     let resources = 0;
     responses.forEach((response, i) => {
       const where = Array.isArray(value) ? `${file}[${i}]` : file;
-      if (!isObject(response)) throw wrongShape(file, `${where} is ${Array.isArray(response) ? 'a list' : typeof response}`);
+      if (!isObject(response))
+        throw wrongShape(file, `${where} is ${Array.isArray(response) ? 'a list' : typeof response}`);
       for (const [key, v] of Object.entries(response)) {
         if (RESPONSE_BOOKKEEPING.has(key)) continue;
         const kind = RESPONSE_KEYS[key];
@@ -36,7 +37,8 @@ export function collectElbJson(docs: readonly SourceDocument[], notes: ImportNot
         }
         const list = Array.isArray(v) ? v : [v];
         for (const obj of list) {
-          if (!isObject(obj)) throw wrongShape(file, `"${key}" holds ${obj === null ? 'null' : typeof obj}, not objects`);
+          if (!isObject(obj))
+            throw wrongShape(file, `"${key}" holds ${obj === null ? 'null' : typeof obj}, not objects`);
           set[kind].push({ obj, where });
           resources++;
         }

@@ -74,8 +74,12 @@ export function finishImport(
   const certificates = new Map<string, unknown>();
   for (const c of assembled.certificates) certificates.set(String(c.id), c);
   for (const c of hosts?.certificates ?? []) certificates.set(c.id, c);
-  const [first, ...rest] = assembled.loadbalancers;
-  const lbs = first && rest.length === 0 ? { ...first } : { loadbalancers: assembled.loadbalancers };
+  // Empty L7 policy lists say nothing; the inventory defaults them.
+  const entries = assembled.loadbalancers.map(({ l7policies, ...e }) =>
+    l7policies.length ? { ...e, l7policies } : e,
+  );
+  const [first, ...rest] = entries;
+  const lbs = first && rest.length === 0 ? { ...first } : { loadbalancers: entries };
   const doc: ApiObject = {
     ...lbs,
     ...(certificates.size ? { certificates: [...certificates.values()] } : {}),

@@ -12,7 +12,15 @@ import type { SourceDocument } from './read-sources.js';
 import { emptySet, type V3Kind, type V3Set } from './v3-set.js';
 import { type ApiObject, ids, isObject, str } from './values.js';
 
-const STATE = ['created_at', 'updated_at', 'description', 'project_id', 'tenant_id', 'provisioning_status', 'tags'];
+const STATE = [
+  'created_at',
+  'updated_at',
+  'description',
+  'project_id',
+  'tenant_id',
+  'provisioning_status',
+  'tags',
+];
 
 const TABLES: Partial<Record<V3Kind, FieldTable>> = {
   loadbalancers: {
@@ -158,7 +166,13 @@ export function fixOctaviaValues(kind: V3Kind, v3: ApiObject, where: string, not
       v3.protocol = 'TCP';
     } else if (protocol) v3.protocol = LISTENER_PROTOCOL[protocol] ?? protocol;
     // Octavia's inactivity timeouts are milliseconds; ELB's idle and response timeouts seconds.
-    v3.keepalive_timeout = msToSeconds(v3.timeout_client_data, [0, 4000], 'timeout_client_data', where, notes);
+    v3.keepalive_timeout = msToSeconds(
+      v3.timeout_client_data,
+      [0, 4000],
+      'timeout_client_data',
+      where,
+      notes,
+    );
     v3.member_timeout = msToSeconds(v3.timeout_member_data, [1, 300], 'timeout_member_data', where, notes);
     delete v3.timeout_client_data;
     delete v3.timeout_member_data;
@@ -167,7 +181,12 @@ export function fixOctaviaValues(kind: V3Kind, v3: ApiObject, where: string, not
     delete v3.allowed_cidrs;
   }
   if (kind === 'pools' && (protocol === 'PROXY' || protocol === 'PROXYV2')) {
-    notes.add('assumed', `Octavia ${protocol} pool`, 'imported as TCP (the PROXY header is not modelled)', where);
+    notes.add(
+      'assumed',
+      `Octavia ${protocol} pool`,
+      'imported as TCP (the PROXY header is not modelled)',
+      where,
+    );
     v3.protocol = 'TCP';
   }
   if (kind === 'healthmonitors') {

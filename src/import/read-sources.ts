@@ -42,7 +42,8 @@ export async function readSources(
   what: string,
   stdin: AsyncIterable<Buffer | string> = process.stdin,
 ): Promise<SourceDocument[]> {
-  if (args.length === 0) throw new InputError(`no ${what} given`, [], 'name files or folders, or - for stdin');
+  if (args.length === 0)
+    throw new InputError(`no ${what} given`, [], 'name files or folders, or - for stdin');
   if (args.filter((a) => a === '-').length > 1)
     throw new InputError('standard input (-) can be read once', [], 'give - only once');
   const docs: SourceDocument[] = [];

@@ -37,13 +37,25 @@ interface ResourceSpec {
   fix?: (v3: ApiObject, tf: ApiObject) => void;
 }
 
-const TF_STATE = ['region', 'timeouts', 'created_at', 'updated_at', 'description', 'tags', 'enterprise_project_id'];
+const TF_STATE = [
+  'region',
+  'timeouts',
+  'created_at',
+  'updated_at',
+  'description',
+  'tags',
+  'enterprise_project_id',
+];
 
 /** persistence is a one-element block list in both providers; ELB's timeout is minutes. */
 function persistence(v3: ApiObject, tf: ApiObject): void {
   const p = Array.isArray(tf.persistence) ? tf.persistence[0] : undefined;
   if (isObject(p))
-    v3.session_persistence = { type: p.type, cookie_name: p.cookie_name, persistence_timeout: int(p.timeout) };
+    v3.session_persistence = {
+      type: p.type,
+      cookie_name: p.cookie_name,
+      persistence_timeout: int(p.timeout),
+    };
   delete v3.persistence;
 }
 
@@ -206,15 +218,29 @@ const SPECS: Record<string, ResourceSpec> = {
       if (bool(v3.slow_start_enabled) !== undefined)
         v3.slow_start = { enable: bool(v3.slow_start_enabled), duration: int(v3.slow_start_duration) };
       if (bool(v3.connection_drain_enabled) !== undefined)
-        v3.connection_drain = { enable: bool(v3.connection_drain_enabled), timeout: int(v3.connection_drain_timeout) };
-      for (const k of ['slow_start_enabled', 'slow_start_duration', 'connection_drain_enabled', 'connection_drain_timeout'])
+        v3.connection_drain = {
+          enable: bool(v3.connection_drain_enabled),
+          timeout: int(v3.connection_drain_timeout),
+        };
+      for (const k of [
+        'slow_start_enabled',
+        'slow_start_duration',
+        'connection_drain_enabled',
+        'connection_drain_timeout',
+      ])
         delete v3[k];
     },
   },
   huaweicloud_elb_member: {
     kind: 'members',
     fields: {
-      rename: { id: 'id', name: 'name', address: 'address', protocol_port: 'protocol_port', weight: 'weight' },
+      rename: {
+        id: 'id',
+        name: 'name',
+        address: 'address',
+        protocol_port: 'protocol_port',
+        weight: 'weight',
+      },
       bookkeeping: [...TF_STATE, 'subnet_id', 'ip_version', 'member_type', 'instance_id', 'operating_status'],
     },
     links: { pool_id: 'pool_id' },
@@ -274,7 +300,10 @@ const SPECS: Record<string, ResourceSpec> = {
   },
   huaweicloud_elb_ipgroup: {
     kind: 'ipgroups',
-    fields: { rename: { id: 'id', name: 'name', ip_list: 'ip_list' }, bookkeeping: [...TF_STATE, 'listener_ids'] },
+    fields: {
+      rename: { id: 'id', name: 'name', ip_list: 'ip_list' },
+      bookkeeping: [...TF_STATE, 'listener_ids'],
+    },
   },
   openstack_lb_loadbalancer_v2: {
     kind: 'loadbalancers',
@@ -381,7 +410,13 @@ const SPECS: Record<string, ResourceSpec> = {
     kind: 'l7policies',
     octavia: true,
     fields: {
-      rename: { id: 'id', name: 'name', action: 'action', position: 'priority', admin_state_up: 'admin_state_up' },
+      rename: {
+        id: 'id',
+        name: 'name',
+        action: 'action',
+        position: 'priority',
+        admin_state_up: 'admin_state_up',
+      },
       bookkeeping: [...TF_STATE, 'tenant_id'],
     },
     links: { listener_id: 'listener_id', redirect_pool_id: 'redirect_pool_id' },
@@ -535,7 +570,10 @@ export function collectTerraform(docs: readonly SourceDocument[], notes: ImportN
         if (targets.length) v3[field] = field === 'sni_container_refs' ? targets : targets[0];
       }
       spec.fix?.(v3, i.values);
-      set[spec.kind].push({ obj: spec.octavia ? fixOctaviaValues(spec.kind, v3, i.where, notes) : v3, where: i.where });
+      set[spec.kind].push({
+        obj: spec.octavia ? fixOctaviaValues(spec.kind, v3, i.where, notes) : v3,
+        where: i.where,
+      });
     }
     // openstack_lb_members_v2: one resource, a set of member blocks, all in one pool.
     for (const i of instances.filter((x) => x.type === 'openstack_lb_members_v2')) {

@@ -45,9 +45,14 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
       'write an inventory from where the load balancer is already described: saved ELB v3 API responses, OpenStack Octavia CLI outputs, or a Terraform plan/state (terraform show -json)',
     )
     .addOption(
-      new Option('--from <source>', 'what the inputs are').choices(['elb-json', 'octavia', 'terraform']).makeOptionMandatory(),
+      new Option('--from <source>', 'what the inputs are')
+        .choices(['elb-json', 'octavia', 'terraform'])
+        .makeOptionMandatory(),
     )
-    .option('--hosts <file>', 'hand-written YAML merged in: hosts (SSH reach per member), client, certificates')
+    .option(
+      '--hosts <file>',
+      'hand-written YAML merged in: hosts (SSH reach per member), client, certificates',
+    )
     .option('-o, --output <file>', 'write the inventory here instead of standard output')
     .option('-q, --quiet', 'do not list on stderr what was not carried over (the YAML header still does)')
     .addHelpText(
@@ -64,7 +69,12 @@ Exit codes: 0 written, 2 bad input (the file and what was expected).`,
     .action(
       async (
         inputs: string[],
-        opts: { from: 'elb-json' | 'octavia' | 'terraform'; hosts?: string; output?: string; quiet?: boolean },
+        opts: {
+          from: 'elb-json' | 'octavia' | 'terraform';
+          hosts?: string;
+          output?: string;
+          quiet?: boolean;
+        },
       ) => {
         const { inventoryImport } = await import('../inventory-import.js');
         setExitCode(await inventoryImport(inputs, opts));
