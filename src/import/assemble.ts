@@ -85,6 +85,7 @@ function mapLoadBalancer(r: Sourced, notes: ImportNotes): ApiObject {
       'publicips',
       'eip',
       'availability_zone_list',
+      'ip_target_enable',
       'admin_state_up',
       'listeners',
       'pools',

@@ -96,7 +96,7 @@ export function finishImport(
     throw new InputError(
       `${label} is not a valid inventory`,
       err.problems.map(({ line: _l, column: _c, ...p }) => ({ ...p, file: source.inputs.join(', ') })),
-      'the source describes something the inventory refuses: correct it in the source (or the hosts file) and import again',
+      'give what the source cannot (a certificate by its id or ref, SSH reach by member name) in --hosts FILE, or correct the source, and import again',
     );
   }
   const lines = notes.lines();

@@ -169,11 +169,17 @@ export function fixOctaviaValues(kind: V3Kind, v3: ApiObject, where: string, not
     v3.keepalive_timeout = msToSeconds(
       v3.timeout_client_data,
       [0, 4000],
-      'timeout_client_data',
+      'Octavia listener field timeout_client_data',
       where,
       notes,
     );
-    v3.member_timeout = msToSeconds(v3.timeout_member_data, [1, 300], 'timeout_member_data', where, notes);
+    v3.member_timeout = msToSeconds(
+      v3.timeout_member_data,
+      [1, 300],
+      'Octavia listener field timeout_member_data',
+      where,
+      notes,
+    );
     delete v3.timeout_client_data;
     delete v3.timeout_member_data;
     const cidrs = ids(v3.allowed_cidrs);
