@@ -77,4 +77,15 @@ describe('lbdoctor inventory import', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--from/);
   });
+
+  it.each([
+    [['--from', 'cloud:x.json'], /--from "cloud:x.json" is not SOURCE:INPUT/],
+    [['--from', 'terraform:'], /is not SOURCE:INPUT/],
+    [['--from', 'terraform:plan.json', '--inventory', 'i.yaml'], /give --inventory or --from, not both/],
+    [['--hosts', 'hosts.yaml', '--target', '127.0.0.1:1'], /--hosts goes with --from/],
+  ])('run %j: exit 2 with what to give', async (args, message) => {
+    const r = await lbdoctor(['run', 'unhealthy-backend', ...args, '--non-interactive']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
 });

@@ -1,6 +1,7 @@
 // Each import source end to end, as a user runs it on the built CLI: import
 // the saved outputs → validate → `reference serve` runs the inventory → a
-// playbook diagnoses a reproduced fault on it. The fixtures describe one
+// playbook diagnoses a reproduced fault on it, from the file and with
+// `run --from` straight from the saved outputs. The fixtures describe one
 // listener and a pool of two members; here app1 is a real nginx answering
 // 200 and nothing listens on app2's port, so `unhealthy-backend` must name
 // app2 `port-not-listening` and raise no error about app1.
@@ -88,18 +89,24 @@ describe.skipIf(!built || !!nginxMissing)('inventory import round trip', { timeo
       onTestFinished(() => {
         if (lb.exitCode === null) lb.kill('SIGKILL');
       });
-      const run = await lbdoctor(
-        ['run', 'unhealthy-backend', '--inventory', inventory, '--non-interactive', '--format', 'json'],
-        { timeoutMs: 50_000 },
-      );
-      const report = JSON.parse(run.stdout) as {
-        findings: { code: string; severity: string; title: string }[];
-      };
-      const errors = report.findings.filter((f) => f.severity === 'error');
-      expect(errors.map((f) => f.code)).toContain('unhealthy-backend/port-not-listening');
-      // Every error is about app2's port; app1 (nginx, 200) is healthy.
-      for (const f of errors) expect(f.title).toContain(`127.0.0.1:${app2Port}`);
-      expect(run.code).toBe(1);
+      // From the imported file, and straight from the saved outputs (`run --from`).
+      for (const given of [
+        ['--inventory', inventory],
+        ['--from', `${from}:${input}`],
+      ]) {
+        const run = await lbdoctor(
+          ['run', 'unhealthy-backend', ...given, '--non-interactive', '--format', 'json'],
+          { timeoutMs: 50_000 },
+        );
+        const report = JSON.parse(run.stdout) as {
+          findings: { code: string; severity: string; title: string }[];
+        };
+        const errors = report.findings.filter((f) => f.severity === 'error');
+        expect(errors.map((f) => f.code)).toContain('unhealthy-backend/port-not-listening');
+        // Every error is about app2's port; app1 (nginx, 200) is healthy.
+        for (const f of errors) expect(f.title).toContain(`127.0.0.1:${app2Port}`);
+        expect(run.code).toBe(1);
+      }
     },
   );
 });
