@@ -40,13 +40,16 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
     });
   inventory
     .command('import')
-    .argument('<inputs...>', 'saved outputs: files, folders of them, or - for standard input')
+    .argument(
+      '<inputs...>',
+      'saved outputs: files, folders of them, or - for standard input; for elb-api: REGION/LOADBALANCER_ID',
+    )
     .description(
-      'write an inventory from where the load balancer is already described: saved ELB v3 API responses, OpenStack Octavia CLI outputs, or a Terraform plan/state (terraform show -json)',
+      'write an inventory from where the load balancer is already described: saved ELB v3 API responses, the ELB API itself (read-only), OpenStack Octavia CLI outputs, or a Terraform plan/state (terraform show -json)',
     )
     .addOption(
       new Option('--from <source>', 'what the inputs are')
-        .choices(['elb-json', 'octavia', 'terraform'])
+        .choices(['elb-json', 'octavia', 'terraform', 'elb-api'])
         .makeOptionMandatory(),
     )
     .option(
@@ -61,6 +64,8 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 Examples:
   lbdoctor inventory import --from elb-json saved/ --hosts hosts.yaml -o inventory.yaml
   lbdoctor inventory import --from octavia ./octavia-dump/
+  lbdoctor inventory import --from elb-api cn-north-4/2b0b9b5c-5a48-4e1f-8c4b-6a1d3c2e9f10
+    (credentials: HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID)
   terraform show -json plan.out | lbdoctor inventory import --from terraform - | lbdoctor inventory lint -
 
 Each source, the commands that save its outputs, and how fields map: docs/import.md.

@@ -39,7 +39,7 @@ export const registerRun: RegisterCommand = (run, setExitCode) => {
       )
       .option(
         '--from <source:input>',
-        'import the inventory instead of reading one: elb-json:DIR, octavia:DIR or terraform:plan.json (see `lbdoctor inventory import`)',
+        'import the inventory instead of reading one: elb-api:REGION/LB_ID, elb-json:DIR, octavia:DIR or terraform:plan.json (see `lbdoctor inventory import`)',
       )
       .option(
         '--hosts <file>',
