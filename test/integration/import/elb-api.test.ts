@@ -89,13 +89,17 @@ function respond(req: IncomingMessage, res: ServerResponse): void {
     });
     res.end(JSON.stringify(body));
   };
-  if (problem) return send(401, { error_msg: problem, error_code: 'APIGW.0301', request_id: 'r' });
+  if (problem) {
+    send(401, { error_msg: problem, error_code: 'APIGW.0301', request_id: 'r' });
+    return;
+  }
   const prefix = `/v3/${PROJECT}/elb/`;
   const rest = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '';
   const fail = failures.get(rest);
   if (fail && fail.times > 0) {
     fail.times--;
-    return send(fail.status, fail.body);
+    send(fail.status, fail.body);
+    return;
   }
   const listeners = (saved('listeners.json').listeners as unknown[]) ?? [];
   const routes: Record<string, () => unknown> = {
@@ -112,7 +116,10 @@ function respond(req: IncomingMessage, res: ServerResponse): void {
   };
   const route =
     routes[rest] ?? Object.entries(routes).find(([k]) => k.startsWith('/') && rest.endsWith(k))?.[1];
-  if (!route) return send(404, { error_msg: `no ${rest}`, error_code: 'ELB.8902', request_id: 'r' });
+  if (!route) {
+    send(404, { error_msg: `no ${rest}`, error_code: 'ELB.8902', request_id: 'r' });
+    return;
+  }
   send(200, route());
 }
 
