@@ -20,10 +20,10 @@ export async function inventoryImport(
   opts: InventoryImportOptions,
   io: { stdout: { write(s: string): unknown }; stderr: { write(s: string): unknown } } = process,
 ): Promise<number> {
-  const { yaml, notes } = await importInventory(opts.from, inputs, opts.hosts ? { hosts: opts.hosts } : {});
-  if (notes.length && !opts.quiet)
+  const { yaml, report } = await importInventory(opts.from, inputs, opts.hosts ? { hosts: opts.hosts } : {});
+  if (report.length && !opts.quiet)
     io.stderr.write(
-      `${visible(['lbdoctor: imported; not carried over as it was:', ...notes].join('\n  '))}\n`,
+      `${visible(['lbdoctor: imported; not carried over as it was:', ...report].join('\n  '))}\n`,
     );
   if (!opts.output) {
     io.stdout.write(yaml);

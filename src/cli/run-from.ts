@@ -29,8 +29,8 @@ export async function importedInventory(
   stderr: { write(s: string): unknown } = process.stderr,
 ): Promise<Inventory> {
   const { source, inputs } = parseFromFlag(flag);
-  const { yaml, notes } = await importInventory(source, inputs, hosts ? { hosts } : {});
-  if (notes.length)
-    stderr.write(`${visible(['lbdoctor: imported; not carried over as it was:', ...notes].join('\n  '))}\n`);
+  const { yaml, report } = await importInventory(source, inputs, hosts ? { hosts } : {});
+  if (report.length)
+    stderr.write(`${visible(['lbdoctor: imported; not carried over as it was:', ...report].join('\n  '))}\n`);
   return parseInventory(yaml, `--from ${flag}`);
 }

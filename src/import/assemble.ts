@@ -114,7 +114,7 @@ function mapLoadBalancer(r: Sourced, notes: ImportNotes): ApiObject {
       notes.add(
         'assumed',
         'load balancer type',
-        'the source does not say shared or dedicated; dedicated assumed (set loadbalancer.type if not)',
+        'not said by the source; dedicated assumed (else set loadbalancer.type)',
         r.where,
       );
   }
@@ -413,15 +413,20 @@ function mapPolicy(
     );
     const type = upper(rule.obj.type);
     const compare = upper(rule.obj.compare_type);
-    if (!type || !compare || !RULE_TYPES.has(type) || !RULE_COMPARES.has(compare) || !str(rule.obj.value)) {
-      notes.add('left-out', `l7 rule ${type ?? '?'} ${compare ?? '?'}`, 'not modelled', rule.where);
-      return [];
-    }
-    if (bool(rule.obj.invert) === true) {
+    const inverted = bool(rule.obj.invert) === true;
+    if (
+      !type ||
+      !compare ||
+      !RULE_TYPES.has(type) ||
+      !RULE_COMPARES.has(compare) ||
+      !str(rule.obj.value) ||
+      inverted
+    ) {
+      // Rules of a policy all have to match: without this one the policy matches more than in the cloud.
       notes.add(
         'left-out',
-        `l7 rule ${type} ${compare} (inverted)`,
-        'inverted rules are not modelled',
+        `${inverted ? 'inverted ' : ''}l7 rule ${type ?? '?'} ${compare ?? '?'} of ${label('l7policies', o)}`,
+        'not modelled; the policy keeps its other rules, so it matches more here',
         rule.where,
       );
       return [];
@@ -475,11 +480,11 @@ function ownerOf(o: ApiObject, kind: 'listeners' | 'pools', lbs: readonly Source
   return claimed ? str(claimed.obj.id) : undefined;
 }
 
-export function assemble(set: V3Set, notes: ImportNotes, what: string): Assembled {
+export function assemble(set: V3Set, notes: ImportNotes, what: string, files: readonly string[]): Assembled {
   if (set.loadbalancers.length === 0) {
     throw new InputError(`no load balancer in the ${what}`, [
       {
-        file: [...new Set(Object.values(set).flatMap((l) => l.map((r) => r.where.split(' ')[0])))].join(', '),
+        file: [...new Set(files)].join(', '),
         message: 'none of the inputs describes a load balancer',
         expected: `a load balancer among the ${what}`,
       },

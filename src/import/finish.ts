@@ -10,7 +10,7 @@ import { Certificate, Client, HostAccess, ReferenceSettings } from '../model/inv
 import { parseInventory } from '../model/load-inventory.js';
 import { loadValidated } from '../model/locate.js';
 import type { Assembled } from './assemble.js';
-import type { ImportNotes } from './notes.js';
+import type { ImportNote, ImportNotes } from './notes.js';
 import { type ApiObject, str } from './values.js';
 
 /** The hand-written part of an imported inventory. */
@@ -61,7 +61,9 @@ function oneNamePerMember(a: Assembled, notes: ImportNotes): void {
 export interface ImportOutput {
   /** The inventory as YAML, its header listing the notes. */
   yaml: string;
-  notes: string[];
+  notes: ImportNote[];
+  /** The notes as lines for a person (stderr, the YAML header). */
+  report: string[];
 }
 
 export function finishImport(
@@ -104,5 +106,5 @@ export function finishImport(
     `# Imported by \`lbdoctor inventory import --from ${source.name}\` from ${source.inputs.join(', ')}.`,
     ...(lines.length ? ['# Not carried over as it was:', ...lines.map((l) => `#   ${l}`)] : []),
   ];
-  return { yaml: `${header.join('\n')}\n${body}`, notes: lines };
+  return { yaml: `${header.join('\n')}\n${body}`, notes: notes.all, report: lines };
 }

@@ -4,7 +4,7 @@
 import { assemble } from './assemble.js';
 import { readElbApi } from './elb-api.js';
 import { collectElbJson } from './elb-json.js';
-import { finishImport, type ImportOutput, loadHostsFile } from './finish.js';
+import { finishImport, type HostsFile, type ImportOutput, loadHostsFile } from './finish.js';
 import { ImportNotes } from './notes.js';
 import { collectOctavia } from './octavia.js';
 import { readSources, type SourceDocument } from './read-sources.js';
@@ -44,9 +44,25 @@ export async function importInventory(
   const docs = source.read
     ? await source.read(inputs, opts.env ? { env: opts.env } : {})
     : await readSources(inputs, source.what, opts.stdin);
-  const notes = new ImportNotes();
-  const assembled = assemble(source.collect(docs, notes), notes, source.what);
   const hosts = opts.hosts ? await loadHostsFile(opts.hosts) : undefined;
+  return importDocuments(from, docs, hosts, inputs);
+}
+
+/** The part after reading: documents already parsed, to an inventory. */
+export function importDocuments(
+  from: ImportSourceName,
+  docs: readonly SourceDocument[],
+  hosts: HostsFile | undefined,
+  inputs: readonly string[],
+): ImportOutput {
+  const source: ImportSource = IMPORT_SOURCES[from];
+  const notes = new ImportNotes();
+  const assembled = assemble(
+    source.collect(docs, notes),
+    notes,
+    source.what,
+    docs.map((d) => d.file),
+  );
   return finishImport(assembled, hosts, notes, {
     name: from,
     inputs: inputs.map((i) => (i === '-' ? '<stdin>' : i)),

@@ -51,8 +51,12 @@ export class ImportNotes {
       out.push(`${HEADINGS[kind]}:`);
       for (const n of notes) {
         const times = n.count > 1 ? ` (${n.count}×)` : '';
-        const files = n.where.slice(0, 2).join(', ') + (n.where.length > 2 ? ', …' : '');
-        out.push(`  - ${n.subject}${times}: ${n.detail} [${files}]`);
+        const head = `  - ${n.subject}${times}: ${n.detail}`;
+        // 80 columns once indented on stderr or in the YAML header: the detail goes under the subject when both do not fit.
+        if (head.length <= 76) out.push(head);
+        else out.push(`  - ${n.subject}${times}:`, `      ${n.detail}`);
+        const more = n.where.length > 2 ? ` and ${n.where.length - 2} more` : '';
+        out.push(`      in ${n.where.slice(0, 2).join(', ')}${more}`);
       }
     }
     return out;

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { importInventory } from '../../../src/import/index.js';
+import type { ImportNote } from '../../../src/import/notes.js';
 import { parseInventory } from '../../../src/model/load-inventory.js';
 
 const fixtures = resolve(import.meta.dirname, '../../fixtures/import');
@@ -20,6 +21,9 @@ async function tempFile(name: string, text: string): Promise<string> {
   await writeFile(file, text);
   return file;
 }
+
+/** Each note as one line, `subject: detail`. */
+const lines = (notes: readonly ImportNote[]) => notes.map((n) => `${n.subject}: ${n.detail}`).join('\n');
 
 async function importError(...args: Parameters<typeof importInventory>): Promise<InputError> {
   const err = await importInventory(...args).then(
@@ -50,10 +54,10 @@ describe('--from elb-json', () => {
       rules: [{ type: 'HOST_NAME', compare_type: 'EQUAL_TO', value: 'api.shop.example' }],
     });
     // A documented field with no inventory equivalent is listed, in the YAML header too.
-    expect(notes.join('\n')).toMatch(/loadbalancer field waf_failure_action/);
+    expect(lines(notes)).toMatch(/loadbalancer field waf_failure_action/);
     expect(yaml).toMatch(/^# .*waf_failure_action/m);
     // Bookkeeping (timestamps, project ids) is not noise in the notes.
-    expect(notes.join('\n')).not.toMatch(/created_at|project_id/);
+    expect(lines(notes)).not.toMatch(/created_at|project_id/);
   });
 
   it('reads several load balancers from one list; keys never copied; unknown types and protocols listed', async () => {
@@ -75,7 +79,7 @@ describe('--from elb-json', () => {
     expect(inv.certificates).toHaveLength(1);
     expect(inv.certificates[0]?.private_key).toBeUndefined();
     expect(yaml).not.toMatch(/PRIVATE KEY|secretsecret/);
-    const said = notes.join('\n');
+    const said = lines(notes);
     expect(said).toMatch(/certificate field private_key: private keys never land/);
     expect(said).toMatch(/"flavors": not an ELB resource/);
     expect(said).toMatch(/listener "api-tls": protocol TLS is not modelled/);
@@ -145,11 +149,21 @@ describe('--from octavia', () => {
     expect(mail).toMatchObject({ protocol: 'TCP' });
     expect(mail?.keepalive_timeout).toBeUndefined();
     expect(inv.hosts).toEqual({ web1: { ssh: 'ssh://root@10.1.0.21' } });
-    const said = notes.join('\n');
+    const said = lines(notes);
     expect(said).toMatch(/86400000 ms is outside/);
     expect(said).toMatch(/check type PING is not modelled/);
     expect(said).toMatch(/SOURCE_IP_PORT: not modelled/);
     expect(said).toMatch(/TLS pass-through\) listener: imported as TCP/);
+    // l7policy show + l7rule list: joined by the policy's rule ids; the HEADER rule has no inventory match type.
+    expect(inv.loadbalancers[0]?.l7policies).toEqual([
+      expect.objectContaining({
+        name: 'static',
+        listener: 'www',
+        priority: 1,
+        rules: [{ type: 'PATH', compare_type: 'STARTS_WITH', value: '/static' }],
+      }),
+    ]);
+    expect(said).toMatch(/l7 rule HEADER EQUAL_TO of l7policy "static".*matches more here/);
   });
 
   it('without the certificate in --hosts, says which certificate the HTTPS listener lacks', async () => {
@@ -184,7 +198,7 @@ describe('--from terraform', () => {
       ['huaweicloud_elb_member.app["app2"]', 'app2'],
     ]);
     expect(entry?.pools[0]?.healthmonitor).toMatchObject({ type: 'TCP', delay: 1 });
-    expect(notes.join('\n')).toMatch(/1 resources of other types \(huaweicloud_vpc\)/);
+    expect(lines(notes)).toMatch(/1 resources of other types \(huaweicloud_vpc\)/);
   });
 
   it('reads state in modules, openstack_lb_members_v2 blocks, and lists unknown lb types', async () => {
@@ -199,7 +213,7 @@ describe('--from terraform', () => {
       ['web-a', 1],
       ['web-b', 0],
     ]);
-    expect(notes.join('\n')).toMatch(/openstack_lb_quota_v2: not read/);
+    expect(lines(notes)).toMatch(/openstack_lb_quota_v2: not read/);
   });
 
   it('pairs for_each pools and members by key, and never copies a certificate key', async () => {
@@ -274,7 +288,56 @@ describe('--from terraform', () => {
       ['green', ['10.0.0.2']],
     ]);
     expect(yaml).not.toMatch(/TOPSECRET|PRIVATE KEY/);
-    expect(notes.join('\n')).toMatch(/field private_key: secrets never land/);
+    expect(lines(notes)).toMatch(/field private_key: secrets never land/);
+  });
+
+  it('lists a member whose address is known only after apply, and a link it cannot pick', async () => {
+    const plan = {
+      format_version: '1.2',
+      planned_values: {
+        root_module: {
+          resources: [
+            {
+              address: 'openstack_lb_loadbalancer_v2.lb',
+              type: 'openstack_lb_loadbalancer_v2',
+              values: { name: 'lb' },
+            },
+            ...['a', 'b'].map((k) => ({
+              address: `openstack_lb_pool_v2.p["${k}"]`,
+              type: 'openstack_lb_pool_v2',
+              index: k,
+              values: { name: k, protocol: 'TCP', lb_method: 'ROUND_ROBIN' },
+            })),
+            // address = openstack_compute_instance_v2.vm.access_ip_v4: unknown in the plan.
+            {
+              address: 'openstack_lb_member_v2.vm',
+              type: 'openstack_lb_member_v2',
+              values: { protocol_port: 80 },
+            },
+          ],
+        },
+      },
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: 'openstack_lb_pool_v2.p',
+              expressions: { loadbalancer_id: { references: ['openstack_lb_loadbalancer_v2.lb.id'] } },
+            },
+            {
+              address: 'openstack_lb_member_v2.vm',
+              expressions: { pool_id: { references: ['openstack_lb_pool_v2.p', 'var.which'] } },
+            },
+          ],
+        },
+      },
+    };
+    const file = await tempFile('plan.json', JSON.stringify(plan));
+    const { yaml, notes } = await importInventory('terraform', [file]);
+    expect(parseInventory(yaml).loadbalancers[0]?.pools.map((p) => p.members.length)).toEqual([0, 0]);
+    const said = lines(notes);
+    expect(said).toMatch(/link pool_id → openstack_lb_pool_v2\.p: names several instances; none picked/);
+    expect(said).toMatch(/member openstack_lb_member_v2\.vm: no pool among the inputs names it/);
   });
 
   it('refuses a plan without load balancers, and JSON that is not a plan', async () => {
@@ -336,6 +399,6 @@ describe('merging and naming', () => {
       'vm1',
       'vm1-9000',
     ]);
-    expect(notes.join('\n')).toMatch(/member name "vm1".*the second is "vm1-9000"/);
+    expect(lines(notes)).toMatch(/member name "vm1".*the second is "vm1-9000"/);
   });
 });
