@@ -3,9 +3,19 @@
 // monitors to their pool, rules to their L7 policy. What has no place in the
 // inventory is noted, never dropped in silence; private keys are never copied.
 import { InputError } from '../errors.js';
+import {
+  HealthMonitorType,
+  L7Policy,
+  L7Rule,
+  LbAlgorithm,
+  ListenerProtocol,
+  Member,
+  PoolProtocol,
+  SessionPersistence,
+} from '../model/inventory.js';
 import type { ImportNotes } from './notes.js';
 import { BOOKKEEPING, type Sourced, type V3Kind, type V3Set } from './v3-set.js';
-import { type ApiObject, bool, defined, ids, int, isObject, says, str } from './values.js';
+import { type ApiObject, bool, defined, ids, int, isObject, isSecretField, says, str } from './values.js';
 
 export interface AssembledEntry {
   loadbalancer: ApiObject;
@@ -19,14 +29,16 @@ export interface Assembled {
   certificates: ApiObject[];
 }
 
-const LISTENER_PROTOCOLS = new Set(['TCP', 'UDP', 'HTTP', 'HTTPS', 'QUIC']);
-const ALGORITHMS = new Set(['ROUND_ROBIN', 'LEAST_CONNECTIONS', 'SOURCE_IP']);
-const MONITOR_TYPES = new Set(['TCP', 'HTTP', 'HTTPS', 'UDP_CONNECT']);
-const MEMBER_STATUSES = new Set(['ONLINE', 'OFFLINE', 'NO_MONITOR', 'INITIAL']);
-const RULE_TYPES = new Set(['HOST_NAME', 'PATH']);
-const RULE_COMPARES = new Set(['EQUAL_TO', 'STARTS_WITH', 'REGEX']);
-const POLICY_ACTIONS = new Set(['REDIRECT_TO_POOL', 'REDIRECT_TO_LISTENER', 'FIXED_RESPONSE']);
-const SECRET_FIELDS = new Set(['private_key', 'enc_private_key']);
+// What the inventory can say, from its schema: anything else is noted and left out.
+const LISTENER_PROTOCOLS = new Set<string>(ListenerProtocol.options);
+const POOL_PROTOCOLS = new Set<string>(PoolProtocol.options);
+const ALGORITHMS = new Set<string>(LbAlgorithm.options);
+const MONITOR_TYPES = new Set<string>(HealthMonitorType.options);
+const MEMBER_STATUSES = new Set<string>(Member.shape.operating_status.unwrap().unwrap().options);
+const RULE_TYPES = new Set<string>(L7Rule.shape.type.options);
+const RULE_COMPARES = new Set<string>(L7Rule.shape.compare_type.options);
+const POLICY_ACTIONS = new Set<string>(L7Policy.shape.action.unwrap().options);
+const STICKINESS = new Set<string>(SessionPersistence.shape.type.options);
 
 /** `listeners` → `listener`, for messages. */
 export function singular(kind: V3Kind): string {
@@ -44,7 +56,7 @@ function noteLeftovers(kind: V3Kind, r: Sourced, mapped: readonly string[], note
   const known = new Set([...mapped, ...BOOKKEEPING[kind]]);
   for (const [k, v] of Object.entries(r.obj)) {
     if (known.has(k) || !says(v)) continue;
-    if (SECRET_FIELDS.has(k)) {
+    if (isSecretField(k)) {
       notes.add(
         'secret',
         `${singular(kind)} field ${k}`,
@@ -337,7 +349,7 @@ function mapPool(
     notes,
   );
   const protocol = upper(o.protocol);
-  if (!protocol || !LISTENER_PROTOCOLS.has(protocol)) {
+  if (!protocol || !POOL_PROTOCOLS.has(protocol)) {
     notes.add(
       'left-out',
       label('pools', o),
@@ -359,7 +371,7 @@ function mapPool(
   const sp = isObject(o.session_persistence) ? o.session_persistence : undefined;
   const spType = upper(sp?.type);
   const session =
-    sp && spType && ['SOURCE_IP', 'HTTP_COOKIE', 'APP_COOKIE'].includes(spType)
+    sp && spType && STICKINESS.has(spType)
       ? defined({
           type: spType,
           cookie_name: str(sp.cookie_name) ?? null,

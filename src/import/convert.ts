@@ -3,7 +3,7 @@
 import type { ImportNotes } from './notes.js';
 import { singular } from './assemble.js';
 import type { V3Kind } from './v3-set.js';
-import { type ApiObject, says } from './values.js';
+import { type ApiObject, isSecretField, says } from './values.js';
 
 export interface FieldTable {
   /** Source field → ELB v3 field (same name when the value is already right). */
@@ -28,7 +28,7 @@ export function convertFields(
       continue;
     }
     if (table.bookkeeping.includes(k) || !says(v)) continue;
-    if (/private_key|password|secret/i.test(k)) {
+    if (isSecretField(k)) {
       notes.add(
         'secret',
         `${vocabulary} ${singular(kind)} field ${k}`,

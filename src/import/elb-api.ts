@@ -191,7 +191,8 @@ async function readLoadBalancer(api: ElbApi, id: string, where: string): Promise
   const pools = await api.list('pools', 'pools', { loadbalancer_id: id });
   add({ listeners, pools });
   for (const pool of pools) {
-    const poolId = str(pool.id) as string;
+    const poolId = str(pool.id);
+    if (!poolId) continue;
     add({
       members: (await api.list(`pools/${poolId}/members`, 'members', {})).map((m) => ({
         ...m,
@@ -204,7 +205,8 @@ async function readLoadBalancer(api: ElbApi, id: string, where: string): Promise
   const certificates = new Set<string>();
   const ipgroups = new Set<string>();
   for (const l of listeners) {
-    const listenerId = str(l.id) as string;
+    const listenerId = str(l.id);
+    if (!listenerId) continue;
     const policies = await api.list('l7policies', 'l7policies', { listener_id: listenerId });
     add({ l7policies: policies });
     for (const p of policies) add({ rules: await api.list(`l7policies/${str(p.id)}/rules`, 'rules', {}) });
@@ -212,9 +214,12 @@ async function readLoadBalancer(api: ElbApi, id: string, where: string): Promise
       l.default_tls_container_ref,
       l.client_ca_tls_container_ref,
       ...ids(l.sni_container_refs),
-    ])
-      if (str(ref)) certificates.add(str(ref) as string);
-    if (isObject(l.ipgroup) && str(l.ipgroup.ipgroup_id)) ipgroups.add(str(l.ipgroup.ipgroup_id) as string);
+    ]) {
+      const certificate = str(ref);
+      if (certificate) certificates.add(certificate);
+    }
+    const group = isObject(l.ipgroup) ? str(l.ipgroup.ipgroup_id) : undefined;
+    if (group) ipgroups.add(group);
   }
   for (const c of certificates) add(await api.get(`certificates/${c}`));
   for (const g of ipgroups) add(await api.get(`ipgroups/${g}`));

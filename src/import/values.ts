@@ -49,3 +49,8 @@ export function says(v: unknown): boolean {
 export function defined<T extends ApiObject>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** Fields whose values must never be copied or printed (certificate keys, passwords). */
+export function isSecretField(name: string): boolean {
+  return /private_key|password|secret/i.test(name);
+}
