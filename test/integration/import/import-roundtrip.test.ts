@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { freeTcpPort } from '../../../src/lab/scenarios/free-port.js';
 import { lbdoctor } from '../../helpers/cli.js';
+import { startFakeElbApi } from '../../helpers/fake-elb-api.js';
 import { nginxMissing, startNginx } from '../../helpers/nginx.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -57,7 +58,10 @@ const SOURCES = [
   ['elb-json', 'elb-json/shop'],
   ['octavia', 'octavia/shop'],
   ['terraform', 'terraform/huaweicloud-plan.json'],
+  // The same saved responses, served by a stand-in for the ELB API.
+  ['elb-api', 'elb-json/shop'],
 ] as const;
+const SHOP_LB = '2b0b9b5c-5a48-4e1f-8c4b-6a1d3c2e9f10';
 
 describe.skipIf(!built || !!nginxMissing)('inventory import round trip', { timeout: 60_000 }, () => {
   it.each(SOURCES)(
@@ -78,8 +82,21 @@ describe.skipIf(!built || !!nginxMissing)('inventory import round trip', { timeo
         '18092': app2Port as number,
       });
       const inventory = join(dir, 'inventory.yaml');
+      let source = input;
+      let env: Record<string, string> = {};
+      if (from === 'elb-api') {
+        const api = await startFakeElbApi(input, SHOP_LB);
+        onTestFinished(() => api.close());
+        source = `cn-north-4/${SHOP_LB}`;
+        env = api.env();
+      }
 
-      const imported = await lbdoctor(['inventory', 'import', '--from', from, input, '--output', inventory]);
+      const imported = await lbdoctor(
+        ['inventory', 'import', '--from', from, source, '--output', inventory],
+        {
+          env,
+        },
+      );
       expect(imported.stderr).not.toMatch(/Error|at .*\.js/);
       expect(imported.code).toBe(0);
       const validated = await lbdoctor(['validate', inventory]);
@@ -92,11 +109,11 @@ describe.skipIf(!built || !!nginxMissing)('inventory import round trip', { timeo
       // From the imported file, and straight from the saved outputs (`run --from`).
       for (const given of [
         ['--inventory', inventory],
-        ['--from', `${from}:${input}`],
+        ['--from', `${from}:${source}`],
       ]) {
         const run = await lbdoctor(
           ['run', 'unhealthy-backend', ...given, '--non-interactive', '--format', 'json'],
-          { timeoutMs: 50_000 },
+          { timeoutMs: 50_000, env },
         );
         const report = JSON.parse(run.stdout) as {
           findings: { code: string; severity: string; title: string }[];
