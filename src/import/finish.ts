@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import { Certificate, Client, HostAccess, ReferenceSettings } from '../model/inventory.js';
 import { parseInventory } from '../model/load-inventory.js';
 import { loadValidated } from '../model/locate.js';
+import { visible } from '../reporters/visible.js';
 import type { Assembled } from './assemble.js';
 import type { ImportNote, ImportNotes } from './notes.js';
 import { type ApiObject, str } from './values.js';
@@ -102,8 +103,9 @@ export function finishImport(
     );
   }
   const lines = notes.lines();
+  const from = visible(source.inputs.join(', ')).replaceAll('\n', '\\n');
   const header = [
-    `# Imported by \`lbdoctor inventory import --from ${source.name}\` from ${source.inputs.join(', ')}.`,
+    `# Imported by \`lbdoctor inventory import --from ${source.name}\` from ${from}.`,
     ...(lines.length ? ['# Not carried over as it was:', ...lines.map((l) => `#   ${l}`)] : []),
   ];
   return { yaml: `${header.join('\n')}\n${body}`, notes: notes.all, report: lines };

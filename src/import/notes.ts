@@ -3,6 +3,17 @@
 // out, secrets not copied. Notes about the same thing are counted once, so a
 // pool of 500 members says "member.status (500×)", not 500 lines.
 
+import { visible } from '../reporters/visible.js';
+
+/**
+ * Names in notes come from the source (a listener's name, a file name): shown
+ * on one line with control characters escaped, so one cannot break out of the
+ * YAML header's comment into the inventory, or rewrite the terminal.
+ */
+function oneLine(text: string): string {
+  return visible(text).replaceAll('\n', '\\n').replaceAll('\t', ' ');
+}
+
 export type NoteKind = 'unknown-type' | 'not-carried' | 'left-out' | 'secret' | 'assumed';
 
 export interface ImportNote {
@@ -27,7 +38,8 @@ const HEADINGS: Record<NoteKind, string> = {
 export class ImportNotes {
   readonly #byKey = new Map<string, ImportNote>();
 
-  add(kind: NoteKind, subject: string, detail: string, where: string): void {
+  add(kind: NoteKind, rawSubject: string, rawDetail: string, rawWhere: string): void {
+    const [subject, detail, where] = [oneLine(rawSubject), oneLine(rawDetail), oneLine(rawWhere)];
     const key = `${kind}\u0000${subject}\u0000${detail}`;
     const note = this.#byKey.get(key);
     if (!note) {

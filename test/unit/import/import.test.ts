@@ -366,6 +366,22 @@ describe('--from terraform', () => {
     const notPlan = await importError('terraform', [at('elb-json/shop/pool.json')]);
     expect(notPlan.message).toMatch(/pool\.json is not the JSON of a Terraform plan or state/);
   });
+  it('a name cannot break out of the YAML header comment', async () => {
+    const file = await tempFile(
+      'lb.json',
+      JSON.stringify([
+        { loadbalancer: { id: 'lb', name: 'lb', guaranteed: true } },
+        {
+          listeners: [
+            { id: 'l1', name: 'x\nhosts: {evil: {ssh: evil}}\n#', protocol: 'SCTP', protocol_port: 1 },
+          ],
+        },
+      ]),
+    );
+    const { yaml } = await importInventory('elb-json', [file]);
+    expect(parseInventory(yaml).hosts).toEqual({});
+    expect(yaml.split('\n').filter((l) => l.startsWith('hosts'))).toEqual(['hosts: {}']);
+  });
 });
 
 describe('merging and naming', () => {
