@@ -62,14 +62,18 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
       'after',
       `
 Examples:
-  lbdoctor inventory import --from elb-json saved/ --hosts hosts.yaml -o inventory.yaml
+  lbdoctor inventory import --from elb-json saved/ --hosts hosts.yaml \\
+    -o inventory.yaml
   lbdoctor inventory import --from octavia ./octavia-dump/
-  lbdoctor inventory import --from elb-api cn-north-4/2b0b9b5c-5a48-4e1f-8c4b-6a1d3c2e9f10
-    (credentials: HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID)
-  terraform show -json plan.out | lbdoctor inventory import --from terraform - | lbdoctor inventory lint -
+  lbdoctor inventory import --from elb-api cn-north-4/LOADBALANCER_ID
+    (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID)
+  terraform show -json plan.out |
+    lbdoctor inventory import --from terraform - | lbdoctor inventory lint -
 
-Each source, the commands that save its outputs, and how fields map: docs/import.md.
-Exit codes: 0 written, 2 bad input (the file and what was expected).`,
+Each source, the commands that save its outputs, how fields map:
+docs/import.md.
+Exit codes: 0 written, 2 bad input (the file and what was expected),
+3 the ELB API could not be read (refused credentials, unreachable).`,
     )
     .action(
       async (

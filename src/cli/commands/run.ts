@@ -96,7 +96,7 @@ Examples:
   lbdoctor run ./playbooks/my-check.yaml --target 127.0.0.1:8080
   lbdoctor run router-code -i inventory.yaml --format json:report.json --format junit:junit.xml
   lbdoctor run router-code -i inventory.yaml --non-interactive --fail-on warn
-  lbdoctor run unhealthy-backend --from octavia:./octavia-dump/ --hosts hosts.yaml
+  lbdoctor run unhealthy-backend --from octavia:dump/ --hosts hosts.yaml
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 bad usage or input, 3 the run could not check what it needed.`,
