@@ -507,6 +507,17 @@ export function assemble(set: V3Set, notes: ImportNotes, what: string, files: re
   const ipgroups = byId(set.ipgroups);
   const monitorsById = byId(set.healthmonitors);
   const membersById = byId(set.members);
+  const membersByPool = new Map<string, Sourced[]>();
+  for (const m of set.members) {
+    const pool = str(m.obj.pool_id);
+    if (!pool) continue;
+    const list = membersByPool.get(pool);
+    if (list) list.push(m);
+    else membersByPool.set(pool, [m]);
+  }
+  const monitorsByPool = new Map<string, Sourced>();
+  for (const h of set.healthmonitors)
+    for (const pool of [...ids(h.obj.pools), ...ids(h.obj.pool_id)]) monitorsByPool.set(pool, h);
   const rulesById = byId(set.l7rules);
   const usedMembers = new Set<Sourced>();
   const usedMonitors = new Set<Sourced>();
@@ -561,10 +572,13 @@ export function assemble(set: V3Set, notes: ImportNotes, what: string, files: re
     if (!entry) continue;
     const poolId = str(o.id);
     const memberRefs = new Set(ids(o.members));
-    const members = set.members.filter(
-      (m) =>
-        (poolId !== undefined && str(m.obj.pool_id) === poolId) || memberRefs.has(str(m.obj.id) ?? '\u0000'),
-    );
+    // A member names its pool, or the pool names its members: either link will do.
+    const members = [
+      ...new Set([
+        ...(poolId ? (membersByPool.get(poolId) ?? []) : []),
+        ...[...memberRefs].flatMap((id) => membersById.get(id) ?? []),
+      ]),
+    ];
     for (const m of members) usedMembers.add(m);
     for (const ref of memberRefs) {
       if (!membersById.has(ref))
@@ -580,10 +594,7 @@ export function assemble(set: V3Set, notes: ImportNotes, what: string, files: re
     else {
       const ref = str(o.healthmonitor_id);
       monitorSrc =
-        (ref ? monitorsById.get(ref) : undefined) ??
-        set.healthmonitors.find(
-          (h) => poolId !== undefined && (ids(h.obj.pools).includes(poolId) || str(h.obj.pool_id) === poolId),
-        );
+        (ref ? monitorsById.get(ref) : undefined) ?? (poolId ? monitorsByPool.get(poolId) : undefined);
       if (ref && !monitorsById.has(ref))
         notes.add(
           'left-out',

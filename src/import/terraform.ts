@@ -526,7 +526,11 @@ export function collectTerraform(docs: readonly SourceDocument[], notes: ImportN
       new Map(),
     );
     const byConfig = new Map<string, Instance[]>();
-    for (const i of instances) byConfig.set(i.configAddress, [...(byConfig.get(i.configAddress) ?? []), i]);
+    for (const i of instances) {
+      const list = byConfig.get(i.configAddress);
+      if (list) list.push(i);
+      else byConfig.set(i.configAddress, [i]);
+    }
     const idOf = (i: Instance) => str(i.values.id) ?? i.address;
 
     /** The ids an attribute links to: its value when known, else the resources its expression references. */
