@@ -544,7 +544,10 @@ export function collectTerraform(docs: readonly SourceDocument[], notes: ImportN
       for (const ref of refs) {
         const m = REFERENCE.exec(String(ref));
         if (!m || !FAMILY.test(m[1] as string)) continue;
-        const targets = byConfig.get(`${i.modulePrefix.replace(STRIP_KEYS, '')}${m[1]}.${m[2]}`) ?? [];
+        // Within the same module instance: module.lb[0] refers to its own pools, not module.lb[1]'s.
+        const targets = (
+          byConfig.get(`${i.modulePrefix.replace(STRIP_KEYS, '')}${m[1]}.${m[2]}`) ?? []
+        ).filter((t) => t.modulePrefix === i.modulePrefix);
         const exact = m[3] ? targets.find((t) => t.address.endsWith(`${m[1]}.${m[2]}${m[3]}`)) : undefined;
         // for_each on both sides over the same keys: the member "a" goes to the pool "a".
         const sameKey = targets.find((t) => i.index !== undefined && t.index === i.index);

@@ -340,6 +340,73 @@ describe('--from terraform', () => {
     expect(said).toMatch(/member openstack_lb_member_v2\.vm: no pool among the inputs names it/);
   });
 
+  it('follows references within each instance of a module made with count', async () => {
+    const resources = [0, 1].flatMap((n) => {
+      const at = `module.site[${n}].`;
+      return [
+        {
+          address: `${at}openstack_lb_loadbalancer_v2.lb`,
+          type: 'openstack_lb_loadbalancer_v2',
+          values: { name: `lb${n}` },
+        },
+        {
+          address: `${at}openstack_lb_pool_v2.p`,
+          type: 'openstack_lb_pool_v2',
+          values: { name: `p${n}`, protocol: 'TCP' },
+        },
+        {
+          address: `${at}openstack_lb_member_v2.m`,
+          type: 'openstack_lb_member_v2',
+          values: { name: `m${n}`, address: `10.0.${n}.1`, protocol_port: 80 },
+        },
+      ];
+    });
+    const plan = {
+      format_version: '1.2',
+      planned_values: {
+        root_module: {
+          child_modules: [0, 1].map((n) => ({
+            address: `module.site[${n}]`,
+            resources: resources.filter((r) => r.address.startsWith(`module.site[${n}].`)),
+          })),
+        },
+      },
+      configuration: {
+        root_module: {
+          module_calls: {
+            site: {
+              module: {
+                resources: [
+                  {
+                    address: 'openstack_lb_pool_v2.p',
+                    expressions: { loadbalancer_id: { references: ['openstack_lb_loadbalancer_v2.lb.id'] } },
+                  },
+                  {
+                    address: 'openstack_lb_member_v2.m',
+                    expressions: {
+                      pool_id: { references: ['openstack_lb_pool_v2.p.id', 'openstack_lb_pool_v2.p'] },
+                    },
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    };
+    const file = await tempFile('plan.json', JSON.stringify(plan));
+    const inv = parseInventory((await importInventory('terraform', [file])).yaml);
+    expect(
+      inv.loadbalancers.map((e) => [
+        e.loadbalancer.name,
+        e.pools.map((p) => [p.name, p.members.map((m) => m.name)]),
+      ]),
+    ).toEqual([
+      ['lb0', [['p0', ['m0']]]],
+      ['lb1', [['p1', ['m1']]]],
+    ]);
+  });
+
   it('refuses a plan without load balancers, and JSON that is not a plan', async () => {
     const noLb = await tempFile(
       'plan.json',
