@@ -14,7 +14,7 @@ import {
   SessionPersistence,
 } from '../model/inventory.js';
 import type { ImportNotes } from './notes.js';
-import { BOOKKEEPING, type Sourced, type V3Kind, type V3Set } from './v3-set.js';
+import { BOOKKEEPING, type Sourced, singular, type V3Kind, type V3Set } from './v3-set.js';
 import { type ApiObject, bool, defined, ids, int, isObject, isSecretField, says, str } from './values.js';
 
 export interface AssembledEntry {
@@ -39,11 +39,6 @@ const RULE_TYPES = new Set<string>(L7Rule.shape.type.options);
 const RULE_COMPARES = new Set<string>(L7Rule.shape.compare_type.options);
 const POLICY_ACTIONS = new Set<string>(L7Policy.shape.action.unwrap().options);
 const STICKINESS = new Set<string>(SessionPersistence.shape.type.options);
-
-/** `listeners` → `listener`, for messages. */
-export function singular(kind: V3Kind): string {
-  return kind === 'l7policies' ? 'l7policy' : kind.replace(/s$/, '');
-}
 
 function label(kind: V3Kind, o: ApiObject): string {
   const name = str(o.name);

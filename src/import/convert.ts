@@ -1,8 +1,7 @@
 // Renaming another vocabulary's fields into ELB v3 ones (Octavia, Terraform
 // providers), noting every field that has no place: one table per resource.
 import type { ImportNotes } from './notes.js';
-import { singular } from './assemble.js';
-import type { V3Kind } from './v3-set.js';
+import { singular, type V3Kind } from './v3-set.js';
 import { type ApiObject, isSecretField, says } from './values.js';
 
 export interface FieldTable {

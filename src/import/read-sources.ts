@@ -37,6 +37,12 @@ async function filesOf(arg: string): Promise<string[]> {
   return files;
 }
 
+/** An empty file (a command that failed, a redirect gone wrong) is said as such, not as null. */
+function parseSaved(file: string, text: string, what: string): SourceDocument {
+  if (text.trim() === '') throw new InputError(`${file} is empty`, [{ file, message: `expected ${what}` }]);
+  return { file, value: parseLocated(file, text).value };
+}
+
 export async function readSources(
   args: readonly string[],
   what: string,
@@ -49,16 +55,10 @@ export async function readSources(
   const docs: SourceDocument[] = [];
   for (const arg of args) {
     if (arg === '-') {
-      docs.push({ file: STDIN, value: parseLocated(STDIN, await readCapped(stdin, STDIN, what)).value });
+      docs.push(parseSaved(STDIN, await readCapped(stdin, STDIN, what), what));
       continue;
     }
-    for (const file of await filesOf(arg)) {
-      const text = await readText(file, what);
-      if (text.trim() === '') {
-        throw new InputError(`${file} is empty`, [{ file, message: `expected ${what}` }]);
-      }
-      docs.push({ file, value: parseLocated(file, text).value });
-    }
+    for (const file of await filesOf(arg)) docs.push(parseSaved(file, await readText(file, what), what));
   }
   return docs;
 }

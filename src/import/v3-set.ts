@@ -25,6 +25,11 @@ export const V3_KINDS = [
 export type V3Kind = (typeof V3_KINDS)[number];
 export type V3Set = Record<V3Kind, Sourced[]>;
 
+/** `listeners` → `listener`, for messages. */
+export function singular(kind: V3Kind): string {
+  return kind === 'l7policies' ? 'l7policy' : kind.replace(/s$/, '');
+}
+
 export function emptySet(): V3Set {
   return Object.fromEntries(V3_KINDS.map((k) => [k, []])) as unknown as V3Set;
 }
