@@ -23,11 +23,15 @@ export function collectElbJson(docs: readonly SourceDocument[], notes: ImportNot
   const set = emptySet();
   for (const { file, value } of docs) {
     const responses = Array.isArray(value) ? value : [value];
-    let resources = 0;
+    // An empty list is a real answer (a pool without members); a file with no resource key is not one.
+    let recognised = 0;
     responses.forEach((response, i) => {
       const where = Array.isArray(value) ? `${file}[${i}]` : file;
       if (!isObject(response))
-        throw wrongShape(file, `${where} is ${Array.isArray(response) ? 'a list' : typeof response}`);
+        throw wrongShape(
+          file,
+          `${where} is ${response === null ? 'null' : Array.isArray(response) ? 'a list' : typeof response}`,
+        );
       for (const [key, v] of Object.entries(response)) {
         if (RESPONSE_BOOKKEEPING.has(key)) continue;
         const kind = RESPONSE_KEYS[key];
@@ -35,16 +39,16 @@ export function collectElbJson(docs: readonly SourceDocument[], notes: ImportNot
           notes.add('unknown-type', `"${key}"`, 'not an ELB resource lbdoctor reads', where);
           continue;
         }
+        recognised++;
         const list = Array.isArray(v) ? v : [v];
         for (const obj of list) {
           if (!isObject(obj))
             throw wrongShape(file, `"${key}" holds ${obj === null ? 'null' : typeof obj}, not objects`);
           set[kind].push({ obj, where });
-          resources++;
         }
       }
     });
-    if (resources === 0) throw wrongShape(file, 'it holds no ELB resource');
+    if (recognised === 0) throw wrongShape(file, 'it holds no ELB resource');
   }
   return set;
 }

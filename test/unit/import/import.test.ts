@@ -92,6 +92,19 @@ describe('--from elb-json', () => {
     expect(err.problems[0]).toMatchObject({ file, expected: expect.stringContaining('loadbalancer(s)') });
   });
 
+  it('takes an empty list as an answer (a pool without members)', async () => {
+    const file = await tempFile(
+      'lb.json',
+      JSON.stringify([
+        { loadbalancer: { id: 'lb', name: 'lb', guaranteed: true } },
+        { pools: [{ id: 'p', protocol: 'HTTP', loadbalancers: [{ id: 'lb' }] }] },
+      ]),
+    );
+    const empty = await tempFile('members.json', '{"members": [], "page_info": {"current_count": 0}}');
+    const { yaml } = await importInventory('elb-json', [file, empty]);
+    expect(parseInventory(yaml).loadbalancers[0]?.pools[0]?.members).toEqual([]);
+  });
+
   it('refuses a truncated file with its line and column', async () => {
     const file = await tempFile(
       'lb.json',
