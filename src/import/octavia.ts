@@ -221,10 +221,8 @@ export function collectOctavia(docs: readonly SourceDocument[], notes: ImportNot
   const set = emptySet();
   for (const { file, value } of docs) {
     const items = Array.isArray(value) ? value : [value];
-    if (Array.isArray(value) && value.length === 0) {
-      notes.add('left-out', 'an empty list', 'nothing to import', file);
-      continue;
-    }
+    // An empty list is a real answer (`member list` of an empty pool): nothing in it to read.
+    if (Array.isArray(value) && value.length === 0) continue;
     items.forEach((o, i) => {
       const kind = isObject(o) ? kindOf(o) : undefined;
       if (!isObject(o) || !kind) {
