@@ -58,7 +58,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'inventory',
     description:
-      'inventory files: `inventory lint` checks one against the FAQ configuration rules before deploy',
+      'inventory files: `inventory lint` checks one against the FAQ configuration rules before deploy; `inventory import` writes one from saved ELB API responses, Octavia outputs or a Terraform plan',
     options: false,
     load: async () => (await import('./commands/inventory.js')).registerInventory,
   },
