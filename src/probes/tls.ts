@@ -4,6 +4,7 @@
 // untrusted root, incomplete or misordered chain, cause 2) → host name
 // (cause 3, including how many labels a wildcard covers). `data.layer` is
 // the first layer that failed, or "ok".
+import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 import { classifyDialError, type DialFailure, describeDialFailure } from '../transport/dialers/local.js';
@@ -49,7 +50,7 @@ type Attempt =
   | { ok: false; handshake: HandshakeFailure };
 
 function sniFor(p: TlsParams): string | undefined {
-  return sniName(p.servername ?? p.host);
+  return sniName(p.servername || p.host);
 }
 
 /** Dials and shakes hands once; the socket is closed again (this probe sends nothing over it). */
@@ -131,12 +132,32 @@ async function scanVersions(params: TlsParams, ctx: ProbeContext): Promise<Obser
   };
 }
 
-async function runTls(params: TlsParams, ctx: ProbeContext): Promise<Observation> {
+async function runTls(given: TlsParams, ctx: ProbeContext): Promise<Observation> {
+  let params = given;
+  if (given.caFile && !given.ca) {
+    // The trust store a playbook names as a file input (FAQ 1.12 cause 2: which roots the clients trust).
+    try {
+      params = { ...given, ca: await readFile(given.caFile, 'utf8') };
+    } catch (err) {
+      const reason = `cannot read caFile ${given.caFile}: ${(err as Error).message}`;
+      return {
+        outcome: 'error',
+        summary: reason,
+        reason,
+        data: { host: given.host, port: given.port },
+        durationMs: 0,
+      };
+    }
+    if (!params.ca?.includes('-----BEGIN CERTIFICATE-----')) {
+      const reason = `caFile ${given.caFile} holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks)`;
+      return { outcome: 'error', summary: reason, reason, data: { host: given.host, port: given.port }, durationMs: 0 };
+    }
+  }
   if (params.scan) return scanVersions(params, ctx);
   const started = performance.now();
   const target = formatTarget(params.host, params.port);
   const servername = sniFor(params);
-  const name = params.hostname ?? params.servername ?? params.host;
+  const name = params.hostname || params.servername || params.host;
   const base = {
     host: params.host,
     port: params.port,
@@ -210,7 +231,7 @@ async function runTls(params: TlsParams, ctx: ProbeContext): Promise<Observation
     ...(v.daysLeft !== undefined ? { daysLeft: v.daysLeft } : {}),
   };
   return {
-    outcome: layer === 'ok' ? 'pass' : 'fail',
+    outcome: layer === 'ok' || params.verify === 'handshake' ? 'pass' : 'fail',
     summary: `${where}: ${v.detail}`,
     data,
     expected: `trusted chain covering ${name}`,

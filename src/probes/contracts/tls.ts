@@ -14,9 +14,10 @@ export const tlsParams = z
     port: portParam.describe('TCP port'),
     servername: z
       .string()
-      .min(1)
       .optional()
-      .describe('SNI; defaults to host when host is a name (never sent for IP literals, RFC 6066)'),
+      .describe(
+        'SNI; defaults to host when host is a name (never sent for IP literals, RFC 6066); empty: the host',
+      ),
     hostname: z
       .string()
       .min(1)
@@ -27,6 +28,11 @@ export const tlsParams = z
       .includes('-----BEGIN CERTIFICATE-----', { message: 'ca must be PEM text' })
       .optional()
       .describe('PEM bundle of CAs to trust instead of the bundled Mozilla roots'),
+    caFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('path to a PEM bundle of CAs to trust (read on this machine), when ca is not given'),
     minVersion: tlsVersion.optional().describe('lowest protocol version to offer'),
     maxVersion: tlsVersion.optional().describe('highest protocol version to offer'),
     ciphers: z
@@ -34,6 +40,12 @@ export const tlsParams = z
       .min(1)
       .optional()
       .describe('OpenSSL cipher list (TLS ≤1.2 names and TLS 1.3 suites), e.g. ECDHE-RSA-AES128-GCM-SHA256'),
+    verify: z
+      .enum(['full', 'handshake'])
+      .default('full')
+      .describe(
+        'full: chain and host name must be right to pass; handshake: passing needs only a completed handshake (a load balancer talking to an HTTPS backend), the verdict is still reported',
+      ),
     scan: z
       .boolean()
       .default(false)
