@@ -46,7 +46,17 @@ import {
 import { udpEchoIgnored, udpFlapping, udpRatelimited } from './host-udp.js';
 import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
 import { tcpIdleReset } from './tcp-idle.js';
-import { tlsExpiredCertificate, tlsHostnameMismatch } from './tls.js';
+import {
+  tlsExpiredCertificate,
+  tlsHealthy,
+  tlsHostnameMismatch,
+  tlsIncompleteChain,
+  tlsNotYetValid,
+  tlsSelfSigned,
+  tlsSniNoMatch,
+  tlsWildcardLevel,
+  tlsWrongChainOrder,
+} from './tls.js';
 import type { Scenario } from './types.js';
 import {
   allMembersSlow,
@@ -100,6 +110,13 @@ export const scenarios: readonly Scenario[] = [
   tcpIdleReset,
   tlsExpiredCertificate,
   tlsHostnameMismatch,
+  tlsNotYetValid,
+  tlsSelfSigned,
+  tlsIncompleteChain,
+  tlsWrongChainOrder,
+  tlsWildcardLevel,
+  tlsSniNoMatch,
+  tlsHealthy,
   // On lab hosts (root): the reference LB and the members in network namespaces.
   firewallDropsLb,
   hostsDenyLb,
