@@ -179,7 +179,10 @@ function chainFindings(certs: X509Certificate[], roots: X509Certificate[]): Cert
   }
   // Complete when some certificate of the file is self-signed or issued by a trusted root.
   const issuedByRoot = (c: X509Certificate) => roots.some((r) => c.checkIssued(r) && c.verify(r.publicKey));
-  const complete = certs.some((c) => isSelfSigned(c) || issuedByRoot(c));
+  // A root, or a self-signed leaf: subject and issuer alike and signed by its own key
+  // (isSelfSigned also wants the CA key usage, which a self-signed leaf lacks).
+  const ownRoot = (c: X509Certificate) => c.subject === c.issuer && c.verify(c.publicKey);
+  const complete = certs.some((c) => isSelfSigned(c) || ownRoot(c) || issuedByRoot(c));
   if (!complete) {
     // The top of what the file holds: the certificate no other one in the file issued.
     const last = certs.find((c) => !certs.some((o) => o !== c && c.checkIssued(o))) ?? certs.at(-1)!;
