@@ -9,10 +9,14 @@ import { stringify } from 'yaml';
 import { freeTcpPort } from '../../src/lab/scenarios/free-port.js';
 import type { TlsFixture } from '../../src/lab/tls-fixtures.js';
 
-/** Starts `openssl s_server -www` with a fixture (and extra flags); stopped when the test ends. */
+/**
+ * Starts `openssl s_server -www` with a fixture (and extra flags); stopped when
+ * the test ends, or by whatever `registerStop` does with the stop function.
+ */
 export async function startOpenSslServer(
   fixture: TlsFixture,
   extra: readonly string[] = [],
+  registerStop: (stop: () => void) => void = onTestFinished,
 ): Promise<number> {
   const port = await freeTcpPort();
   const args = [
@@ -28,7 +32,7 @@ export async function startOpenSslServer(
     ...extra,
   ];
   const child: ChildProcess = spawn('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  onTestFinished(() => {
+  registerStop(() => {
     child.kill();
   });
   let output = '';

@@ -2,7 +2,7 @@
 // serving the fixture set, each fault diagnosed through the CLI as a user
 // runs it (`lbdoctor run tls-handshake --inventory FILE --non-interactive
 // --format json`), asserting that conclusion and no other error.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -142,6 +142,156 @@ describe('tls-handshake on openssl s_server', { timeout: 60_000 }, () => {
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     expectOnly(await diagnose(await httpsInventory(dir, port, set.get('good'))), 'https-listener-missing');
+  });
+});
+
+describe('tls-handshake: a pasted client error picks the branch when the listener is right from here', {
+  timeout: 120_000,
+}, () => {
+  const messages: [string, string, string][] = [
+    [
+      'Java',
+      'sun.security.validator.ValidatorException: PKIX path building failed',
+      'client-chain-untrusted',
+    ],
+    [
+      'Java',
+      'java.security.cert.CertificateException: No subject alternative names present',
+      'client-name-mismatch',
+    ],
+    [
+      'Java',
+      'javax.net.ssl.SSLHandshakeException: Received fatal alert: handshake_failure',
+      'client-cipher-mismatch',
+    ],
+    [
+      'Java',
+      'javax.net.ssl.SSLHandshakeException: No appropriate protocol (protocol is disabled or cipher suites are inappropriate)',
+      'client-protocol-mismatch',
+    ],
+    [
+      'curl',
+      'curl: (60) SSL certificate problem: unable to get local issuer certificate',
+      'client-chain-untrusted',
+    ],
+    [
+      'curl',
+      "curl: (60) SSL: no alternative certificate subject name matches target host name 'x.example'",
+      'client-name-mismatch',
+    ],
+    ['curl', 'curl: (60) SSL certificate problem: certificate has expired', 'client-date-invalid'],
+    ['OpenSSL', 'error:0A000102:SSL routines::unsupported protocol', 'client-protocol-mismatch'],
+    ['OpenSSL', 'error:0A00010B:SSL routines::wrong version number', 'client-not-tls'],
+    ['Go', 'x509: certificate signed by unknown authority', 'client-chain-untrusted'],
+    ['Go', 'x509: certificate is valid for api.example.com, not www.example.com', 'client-name-mismatch'],
+    ['Go', 'remote error: tls: handshake failure', 'client-cipher-mismatch'],
+    ['Go', 'tls: first record does not look like a TLS handshake', 'client-not-tls'],
+    [
+      'Node',
+      'Error: unable to verify the first certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE)',
+      'client-chain-untrusted',
+    ],
+    [
+      'Node',
+      "Hostname/IP does not match certificate's altnames (ERR_TLS_CERT_ALTNAME_INVALID)",
+      'client-name-mismatch',
+    ],
+    ['Node', 'Error: certificate has expired (CERT_HAS_EXPIRED)', 'client-date-invalid'],
+    ['browser', 'NET::ERR_CERT_AUTHORITY_INVALID', 'client-chain-untrusted'],
+    ['browser', 'NET::ERR_CERT_COMMON_NAME_INVALID', 'client-name-mismatch'],
+    ['browser', 'NET::ERR_CERT_DATE_INVALID', 'client-date-invalid'],
+    ['browser', 'ERR_SSL_VERSION_OR_CIPHER_MISMATCH', 'client-protocol-mismatch'],
+  ];
+  let inventory: string;
+  let stopTable = (): void => {};
+  beforeAll(async () => {
+    // One healthy server for the whole table, stopped in afterAll.
+    const f = set.get('good');
+    const port = await startOpenSslServer(f, [], (stop) => {
+      stopTable = stop;
+    });
+    inventory = await httpsInventory(dir, port, f);
+  }, 30_000);
+  afterAll(() => stopTable());
+
+  it.each(messages)('%s: %s → %s', async (_who, message, conclusion) => {
+    const findings = await diagnose(inventory, [
+      '--set',
+      `server_name=${TLS_LAB_HOST}`,
+      '--input',
+      `client_error=${message}`,
+    ]);
+    expectOnly(findings, conclusion);
+  });
+});
+
+describe('tls-handshake: HTTP listeners, HTTPS pools, nothing listening', { timeout: 60_000 }, () => {
+  it('an HTTP listener clients use https:// on (asked) → https-listener-missing; not asked → info only', async () => {
+    const file = join(dir, 'http-listener.yaml');
+    const port = await freeTcpPort();
+    await writeFile(
+      file,
+      [
+        'loadbalancer: {name: lb, type: dedicated, vip_address: 127.0.0.1}',
+        `listeners: [{name: web, protocol: HTTP, protocol_port: ${port}, default_pool_id: p}]`,
+        'pools: [{id: p, protocol: HTTP, members: []}]',
+      ].join('\n'),
+    );
+    expectOnly(await diagnose(file, ['--set', 'clients_use_https=true']), 'https-listener-missing');
+    const unasked = await diagnose(file);
+    expect(unasked.map((f) => [f.code, f.severity])).toEqual([['tls-handshake/plain-http-listener', 'info']]);
+  });
+
+  it('nothing listening on the HTTPS listener → listener-unreachable', async () => {
+    const port = await freeTcpPort();
+    expectOnly(await diagnose(await httpsInventory(dir, port, set.get('good'))), 'listener-unreachable');
+  });
+
+  it('an HTTPS pool whose member speaks plain HTTP, or only TLS 1.0 → backend-handshake-failed per member', async () => {
+    const good = set.get('good');
+    const listenerPort = await startOpenSslServer(good);
+    const tls10 = await startOpenSslServer(good, ['-tls1', '-cipher', 'DEFAULT:@SECLEVEL=0']);
+    const okMember = await startOpenSslServer(set.get('self-signed'));
+    const plainPort = await freeTcpPort();
+    const { createServer } = await import('node:http');
+    const plain = createServer((_q, s) => s.end('plain'));
+    await new Promise<void>((resolve) => plain.listen(plainPort, '127.0.0.1', () => resolve()));
+    onTestFinished(() => new Promise<void>((resolve) => plain.close(() => resolve())));
+    const file = join(dir, 'https-pool.yaml');
+    await writeFile(
+      file,
+      [
+        'loadbalancer: {name: lb, type: dedicated, vip_address: 127.0.0.1}',
+        `listeners: [{name: https, protocol: HTTPS, protocol_port: ${listenerPort}, default_pool_id: p, default_tls_container_ref: c}]`,
+        'pools:',
+        '  - id: p',
+        '    protocol: HTTPS',
+        '    members:',
+        `      - {name: plain, address: 127.0.0.1, protocol_port: ${plainPort}}`,
+        `      - {name: old-tls, address: 127.0.0.1, protocol_port: ${tls10}}`,
+        // A self-signed member is fine: only the handshake is held against a member.
+        `      - {name: self-signed, address: 127.0.0.1, protocol_port: ${okMember}}`,
+        `certificates: [{id: c, certificate: ${good.certPath}, domain: ${TLS_LAB_HOST}}]`,
+      ].join('\n'),
+    );
+    const findings = await lbdoctor([
+      'run',
+      'tls-handshake',
+      '--inventory',
+      file,
+      '--input',
+      `ca=${set.root.certPath}`,
+      '--non-interactive',
+      '--format',
+      'json',
+    ]);
+    const report = JSON.parse(findings.stdout) as { findings: (Finding & { subject?: { name: string } })[] };
+    const errors = report.findings.filter((f) => f.severity === 'error');
+    expect(errors.map((f) => [f.code, f.subject?.name]).sort()).toEqual([
+      ['tls-handshake/backend-handshake-failed', 'old-tls'],
+      ['tls-handshake/backend-handshake-failed', 'plain'],
+    ]);
+    expect(report.findings.map((f) => f.code)).toContain('tls-handshake/tls-healthy');
   });
 });
 
