@@ -99,7 +99,11 @@ function schemeOf(protocol: Listener['protocol']): ListenerView['scheme'] {
 }
 
 /** See ListenerView.server_names: read from the inventory only, never from certificate files. */
-function serverNamesOf(l: Listener, entry: LoadBalancerEntry, certificates: Inventory['certificates']): string[] {
+function serverNamesOf(
+  l: Listener,
+  entry: LoadBalancerEntry,
+  certificates: Inventory['certificates'],
+): string[] {
   const names: string[] = [];
   for (const p of entry.l7policies) {
     if (p.listener !== l.name && p.listener !== l.id) continue;

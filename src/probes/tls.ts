@@ -150,7 +150,13 @@ async function runTls(given: TlsParams, ctx: ProbeContext): Promise<Observation>
     }
     if (!params.ca?.includes('-----BEGIN CERTIFICATE-----')) {
       const reason = `caFile ${given.caFile} holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks)`;
-      return { outcome: 'error', summary: reason, reason, data: { host: given.host, port: given.port }, durationMs: 0 };
+      return {
+        outcome: 'error',
+        summary: reason,
+        reason,
+        data: { host: given.host, port: given.port },
+        durationMs: 0,
+      };
     }
   }
   if (params.scan) return scanVersions(params, ctx);
