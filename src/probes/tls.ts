@@ -41,9 +41,6 @@ export {
 /** The data schema's certificate entries are exactly what tls-chain.ts reports. */
 export type CertificateFactsListed = Proof<Same<z.infer<typeof certificateFactsSchema>, CertificateFacts>>;
 
-// Judging lives in tls-handshake.ts, shared with http and websocket; re-exported for existing importers.
-export { judgeChain, judgeHostname, readHandshakeError } from './tls-handshake.js';
-
 type Attempt =
   | { ok: true; hs: Handshake; tlsMs: number }
   | { ok: false; dial: DialFailure }

@@ -52,6 +52,7 @@ import {
   tlsHostnameMismatch,
   tlsIncompleteChain,
   tlsNotYetValid,
+  tlsOldClient,
   tlsSelfSigned,
   tlsSniNoMatch,
   tlsWildcardLevel,
@@ -116,6 +117,7 @@ export const scenarios: readonly Scenario[] = [
   tlsWrongChainOrder,
   tlsWildcardLevel,
   tlsSniNoMatch,
+  tlsOldClient,
   tlsHealthy,
   // On lab hosts (root): the reference LB and the members in network namespaces.
   firewallDropsLb,

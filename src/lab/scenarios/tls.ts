@@ -22,6 +22,10 @@ interface HttpsLayout {
   clientsAsk?: string;
   /** An SNI certificate, matched with sni_match_algo. */
   sni?: { fixture: TlsFixtureName; domain: string; algo: 'wildcard' | 'longest_suffix' };
+  /** The listener's TLS security policy (tls_ciphers_policy). */
+  policy?: string;
+  /** What the scenario's client printed, given to `lbdoctor run` as --input client_error. */
+  clientError?: string;
 }
 
 async function httpsScenario(ctx: BuildContext, layout: HttpsLayout): Promise<ScenarioBuild> {
@@ -97,7 +101,11 @@ function tlsScenario(
     start: async (options) => {
       const running = await scenario.start(options);
       const ca = running.inventory.certificates.find((c) => c.id === 'lab-ca')?.certificate;
-      return { ...running, runArgs: [...(running.runArgs ?? []), ...(ca ? ['--input', `ca=${ca}`] : [])] };
+      const clientError = layout.clientError ? ['--input', `client_error=${layout.clientError}`] : [];
+      return {
+        ...running,
+        runArgs: [...(running.runArgs ?? []), ...(ca ? ['--input', `ca=${ca}`] : []), ...clientError],
+      };
     },
   };
 }
@@ -179,6 +187,21 @@ export const tlsSniNoMatch = tlsScenario({
     sni: { fixture: 'wildcard', domain: '*.lab.example', algo: 'wildcard' },
   },
   expect: 'clients get the default certificate for api.lab.example and reject it',
+});
+
+export const tlsOldClient = tlsScenario({
+  id: 'tls-old-client',
+  title:
+    'a Java 7 client offering only TLS 1.0 meets a listener whose policy (tls-1-2) accepts TLS 1.2 alone',
+  faq: '1.12',
+  conclusion: 'client-protocol-mismatch',
+  layout: {
+    fixture: 'good',
+    policy: 'tls-1-2',
+    clientError:
+      'javax.net.ssl.SSLHandshakeException: No appropriate protocol (protocol is disabled or cipher suites are inappropriate)',
+  },
+  expect: 'modern clients connect; the old client fails with "No appropriate protocol"',
 });
 
 export const tlsHealthy = tlsScenario({

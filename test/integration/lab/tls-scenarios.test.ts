@@ -120,6 +120,16 @@ describe('TLS lab scenarios', { timeout: 60_000 }, () => {
     expect(errorsOf(routerCode.findings)).toEqual(['router-code/listener-tls-failed']);
   });
 
+  it.each(['gateway-errors', 'abnormal-status', 'backend-unreachable'])(
+    'tls-expired-certificate: %s does not pass over the expired certificate either',
+    async (playbook) => {
+      const { inventory } = await start('tls-expired-certificate');
+      const { code, findings } = await run(playbook, inventory);
+      expect(code).toBe(1);
+      expect(errorsOf(findings)).toContain(`${playbook}/listener-tls-failed`);
+    },
+  );
+
   it('tls-healthy: router-code still passes over a good certificate', async () => {
     const { inventory } = await start('tls-healthy');
     const { code, findings } = await run('router-code', inventory);
