@@ -194,7 +194,8 @@ export function trustedRoots(ca: string | undefined): X509Certificate[] {
 
 /** Whole days until notAfter: a certificate that expired one day ago is -1, not -2. */
 export function daysLeft(validTo: string | Date, now = new Date()): number {
-  return Math.trunc((new Date(validTo).getTime() - now.getTime()) / 86_400_000);
+  // `+ 0` turns the -0 of "expired seconds ago" into 0.
+  return Math.trunc((new Date(validTo).getTime() - now.getTime()) / 86_400_000) + 0;
 }
 
 const oneLine = (dn: string): string => dn.replace(/\n/g, ', ');
