@@ -18,4 +18,5 @@ export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = 
   'http-keepalive': () => import('./http-keepalive.js').then((m) => m.httpKeepaliveProbe),
   'http-timing': () => import('./http-timing.js').then((m) => m.httpTimingProbe),
   'access-log-summary': () => import('./access-log-summary.js').then((m) => m.accessLogSummaryProbe),
+  'certificate-file': () => import('./certificate-file.js').then((m) => m.certificateFileProbe),
 };

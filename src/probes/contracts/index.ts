@@ -4,6 +4,7 @@
 // probe's implementation; the playbook validator and docs/probes.md read it.
 import type { ProbeContract } from '../types.js';
 import { accessLogSummaryContract } from './access-log-summary.js';
+import { certificateFileContract } from './certificate-file.js';
 import { accessLogTailContract } from './access-log-tail.js';
 import { conntrackContract } from './conntrack.js';
 import { elbHealthContract } from './elb-health.js';
@@ -47,7 +48,8 @@ export type NetworkProbeKind =
   | 'tcp-idle'
   | 'http-keepalive'
   | 'http-timing'
-  | 'access-log-summary';
+  | 'access-log-summary'
+  | 'certificate-file';
 
 /** Probes that read a host through the batched HostReader (src/probes/host-registry.ts). */
 export type HostProbeKind =
@@ -87,6 +89,7 @@ export const probeContracts = {
   'http-keepalive': httpKeepaliveContract,
   'http-timing': httpTimingContract,
   'access-log-summary': accessLogSummaryContract,
+  'certificate-file': certificateFileContract,
   sysctl: sysctlContract,
   'icmp-settings': icmpSettingsContract,
   route: routeContract,

@@ -295,6 +295,65 @@ describe('tls-handshake: HTTP listeners, HTTPS pools, nothing listening', { time
   });
 });
 
+describe('tls-handshake --input pem=FILE: the file checked before it is uploaded (FAQ 7.4)', {
+  timeout: 60_000,
+}, () => {
+  async function pemRun(pem: string, extra: string[] = []): Promise<Finding[]> {
+    const r = await lbdoctor([
+      'run',
+      'tls-handshake',
+      '--input',
+      `pem=${pem}`,
+      '--input',
+      `ca=${set.root.certPath}`,
+      ...extra,
+      '--non-interactive',
+      '--format',
+      'json',
+    ]);
+    return (JSON.parse(r.stdout) as { findings: Finding[] }).findings;
+  }
+  it.each([
+    ['incomplete-chain', 'pem-incomplete-chain'],
+    ['leaf-last', 'pem-wrong-order'],
+    ['reversed-chain', 'pem-wrong-order'],
+    ['expired', 'pem-out-of-date'],
+    ['not-yet-valid', 'pem-out-of-date'],
+  ] as [TlsFixtureName, string][])('%s → %s', async (fixture, conclusion) => {
+    expectOnly(await pemRun(set.get(fixture).certPath), conclusion);
+  });
+
+  it('spaces pasted around the PEM → pem-spaces; a key of another certificate → pem-key-mismatch', async () => {
+    const padded = join(dir, 'padded.pem');
+    await writeFile(padded, `  ${set.get('good').cert}  \n`);
+    expectOnly(await pemRun(padded), 'pem-spaces');
+    expectOnly(
+      await pemRun(set.get('good').certPath, ['--input', `key=${set.get('wrong-host').keyPath}`]),
+      'pem-key-mismatch',
+    );
+  });
+
+  it('a file that is not PEM → pem-unreadable; a good one with its key → pem-ok, info only', async () => {
+    const junk = join(dir, 'junk.pem');
+    await writeFile(junk, 'not a certificate');
+    expectOnly(await pemRun(junk), 'pem-unreadable');
+    const ok = await pemRun(set.get('good').certPath, ['--input', `key=${set.get('good').keyPath}`]);
+    expect(ok.map((f) => [f.code, f.severity])).toEqual([['tls-handshake/pem-ok', 'info']]);
+  });
+
+  it('a good file and an inventory: the listener is checked too', async () => {
+    const f = set.get('expired');
+    const port = await startOpenSslServer(f);
+    const findings = await pemRun(set.get('good').certPath, [
+      '--inventory',
+      await httpsInventory(dir, port, f),
+      '--set',
+      `server_name=${TLS_LAB_HOST}`,
+    ]);
+    expectOnly(findings, 'certificate-expired');
+  });
+});
+
 describe.skipIf(!NGINX)('tls-handshake on nginx', { timeout: 60_000 }, () => {
   if (!NGINX) console.warn(`skipping nginx TLS tests: ${nginxMissing}`);
   async function serve(fixture: TlsFixtureName): Promise<string> {
