@@ -12,13 +12,30 @@ import type { TlsFixture } from '../../src/lab/tls-fixtures.js';
 /**
  * Starts `openssl s_server -www` with a fixture (and extra flags); stopped when
  * the test ends, or by whatever `registerStop` does with the stop function.
+ * A port taken between picking it and binding it (tests run in parallel) is
+ * tried again with another, up to three times.
  */
 export async function startOpenSslServer(
   fixture: TlsFixture,
   extra: readonly string[] = [],
   registerStop: (stop: () => void) => void = onTestFinished,
 ): Promise<number> {
-  const port = await freeTcpPort();
+  for (let attempt = 1; ; attempt++) {
+    const port = await freeTcpPort();
+    const child = spawnServer(fixture, port, extra);
+    registerStop(() => {
+      child.kill();
+    });
+    try {
+      await accepting(child);
+      return port;
+    } catch (err) {
+      if (!/in use/i.test((err as Error).message) || attempt >= 3) throw err;
+    }
+  }
+}
+
+function spawnServer(fixture: TlsFixture, port: number, extra: readonly string[]): ChildProcess {
   const args = [
     's_server',
     '-accept',
@@ -31,12 +48,13 @@ export async function startOpenSslServer(
     '-www',
     ...extra,
   ];
-  const child: ChildProcess = spawn('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  registerStop(() => {
-    child.kill();
-  });
+  return spawn('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Resolves when s_server prints ACCEPT; rejects with its output when it exits first. */
+function accepting(child: ChildProcess): Promise<void> {
   let output = '';
-  await new Promise<void>((resolve, reject) => {
+  return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`openssl s_server did not start: ${output}`)), 10_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
@@ -52,7 +70,6 @@ export async function startOpenSslServer(
       reject(new Error(`openssl s_server exited (${code}): ${output}`));
     });
   });
-  return port;
 }
 
 /** An inventory whose one HTTPS listener is the server on 127.0.0.1:port. */
