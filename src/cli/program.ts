@@ -115,6 +115,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: true,
     load: async () => (await import('./commands/explain.js')).registerExplain,
   },
+  {
+    name: 'cert',
+    description:
+      'certificate files: `cert check` finds what the ELB console and clients reject in a PEM before it is uploaded (FAQ 7.4)',
+    options: false,
+    load: async () => (await import('./commands/cert.js')).registerCert,
+  },
 ];
 
 /** Root options take no value, so the first other argument names the command (`help X` names X). */

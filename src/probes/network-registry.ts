@@ -21,4 +21,5 @@ export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = 
   'tcp-burst': () => import('./tcp-burst.js').then((m) => m.tcpBurstProbe),
   'connection-capacity': () => import('./connection-capacity.js').then((m) => m.connectionCapacityProbe),
   'which-member': () => import('./which-member.js').then((m) => m.whichMemberProbe),
+  'certificate-file': () => import('./certificate-file.js').then((m) => m.certificateFileProbe),
 };

@@ -55,7 +55,18 @@ import {
 import { udpEchoIgnored, udpFlapping, udpRatelimited } from './host-udp.js';
 import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
 import { tcpIdleReset } from './tcp-idle.js';
-import { tlsExpiredCertificate, tlsHostnameMismatch } from './tls.js';
+import {
+  tlsExpiredCertificate,
+  tlsHealthy,
+  tlsHostnameMismatch,
+  tlsIncompleteChain,
+  tlsNotYetValid,
+  tlsOldClient,
+  tlsSelfSigned,
+  tlsSniNoMatch,
+  tlsWildcardLevel,
+  tlsWrongChainOrder,
+} from './tls.js';
 import type { Scenario } from './types.js';
 import {
   allMembersSlow,
@@ -130,6 +141,14 @@ export const scenarios: readonly Scenario[] = [
   tcpIdleReset,
   tlsExpiredCertificate,
   tlsHostnameMismatch,
+  tlsNotYetValid,
+  tlsSelfSigned,
+  tlsIncompleteChain,
+  tlsWrongChainOrder,
+  tlsWildcardLevel,
+  tlsSniNoMatch,
+  tlsOldClient,
+  tlsHealthy,
   // On lab hosts (root): the reference LB and the members in network namespaces.
   firewallDropsLb,
   hostsDenyLb,

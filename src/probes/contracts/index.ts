@@ -4,6 +4,7 @@
 // probe's implementation; the playbook validator and docs/probes.md read it.
 import type { ProbeContract } from '../types.js';
 import { accessLogSummaryContract } from './access-log-summary.js';
+import { certificateFileContract } from './certificate-file.js';
 import { accessLogTailContract } from './access-log-tail.js';
 import { conntrackContract } from './conntrack.js';
 import { elbHealthContract } from './elb-health.js';
@@ -53,7 +54,8 @@ export type NetworkProbeKind =
   | 'access-log-summary'
   | 'tcp-burst'
   | 'connection-capacity'
-  | 'which-member';
+  | 'which-member'
+  | 'certificate-file';
 
 /** Probes that read a host through the batched HostReader (src/probes/host-registry.ts). */
 export type HostProbeKind =
@@ -94,6 +96,7 @@ export const probeContracts = {
   'http-timing': httpTimingContract,
   'access-log-summary': accessLogSummaryContract,
   'which-member': whichMemberContract,
+  'certificate-file': certificateFileContract,
   sysctl: sysctlContract,
   'icmp-settings': icmpSettingsContract,
   route: routeContract,
