@@ -13,6 +13,7 @@ import { detached, pathKey } from './paths.js';
 import type { LogRecord } from './record.js';
 import {
   acceptSeconds,
+  acceptWhole,
   mergeSketch,
   newSketch,
   percentiles,
@@ -219,7 +220,7 @@ export class LogSummariser {
       this.requestHist[histogramIndex(rt)]!++;
     }
     const rtt = r.tcpinfoRtt;
-    if (rtt !== null) this.sk.tcpinfoRtt.accept(rtt);
+    if (rtt !== null) acceptWhole(this.sk.tcpinfoRtt, rtt);
 
     // Each attempt is one request to one member (FAQ 3.8: several values when it retried).
     for (let i = 0; i < n; i++) {
@@ -255,7 +256,7 @@ export class LogSummariser {
     if (status === 499) {
       this.closed++;
       if (rt !== null) acceptSeconds(this.sk.closedRequestTime, rt);
-      if (rtt !== null) this.sk.closedTcpinfoRtt.accept(rtt);
+      if (rtt !== null) acceptWhole(this.sk.closedTcpinfoRtt, rtt);
       if (n === 0) this.closedBefore++;
       else {
         const a = up[n - 1]!;
@@ -269,7 +270,7 @@ export class LogSummariser {
       }
     }
 
-    const p = this.path(pathKey(r.uri));
+    const p = this.path(r.pathKey ?? pathKey(r.uri));
     p.count++;
     if (cls === 5) p.n5xx++;
     else if (cls === 4) p.n499++;
