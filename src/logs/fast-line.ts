@@ -264,7 +264,7 @@ export class FastLineParser {
   parse(s: string, a: number, b: number, u?: Uint8Array): LogRecord | null {
     if (u === undefined) {
       // Not latin1 (only a test can make such a string): the strict parser decides.
-      if (/[^\x00-\xff]/.test(s)) return null;
+      if (/[\u0100-\uffff]/.test(s)) return null;
       u = Buffer.from(s, 'latin1');
     }
     if (this.backslashFrom(s, a) < b) return null;
