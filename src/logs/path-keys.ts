@@ -6,7 +6,7 @@
 // A day of logs holds a few hundred keys among millions of lines. Direct-mapped
 // and bounded: a key that shares its slot with another is just made again;
 // memory stays the same however many paths the log holds.
-import { isIdSegment, MAX_PATH, pathKey } from './paths.js';
+import { MAX_PATH, pathKey } from './paths.js';
 
 const SLOTS = 4096;
 /** Longer keys are made each time, never kept. */
@@ -29,67 +29,75 @@ function sameBytes(k: Uint8Array, u: Uint8Array, a: number): boolean {
 }
 
 /**
- * pathKey() of the URI u[a, b) without making the URI string: the key is
- * hashed segment by segment (an identifier segment as `{id}`) and compared
- * with the key made last time for that hash. `exact` says whether the key is
- * the URI's path itself (no `{id}`, not cut at MAX_PATH): the health-check
- * rule reads that path.
+ * pathKey() of the URI u[a, b) without making the URI string. One pass writes
+ * the key's bytes into a scratch array (an identifier segment as `{id}`) and
+ * hashes them; the key made last time for that hash is given back when its
+ * bytes are the same. `exact` says whether the key is the URI's path itself
+ * (no `{id}`, not cut at MAX_PATH): the health-check rule reads that path.
  */
 export class PathKeys {
   private readonly keys: (Uint8Array | undefined)[] = new Array(SLOTS).fill(undefined);
   private readonly strings: string[] = new Array(SLOTS).fill('');
+  /** The key's bytes; an identifier segment (at least one byte) never makes it longer than 4 × MAX_PATH. */
+  private readonly out = new Uint8Array(4 * MAX_PATH);
   /** Of the last get(). */
   exact = false;
 
   get(s: string, u: Uint8Array, a: number, b: number): string {
+    const out = this.out;
     const lim = b - a > MAX_PATH ? a + MAX_PATH : b;
-    let end = a;
-    while (end < lim && u[end] !== QUESTION) end++;
+    let n = 0;
     let h = 0x811c9dc5;
     let ids = false;
-    let seg = a;
-    for (let i = a; i <= end; i++) {
-      if (i < end && u[i] !== SLASH) continue;
-      if (isIdSegment(u, seg, i)) {
-        ids = true;
-        for (let j = 0; j < 4; j++) h = fnv(h, ID[j]!);
-      } else for (let j = seg; j < i; j++) h = fnv(h, u[j]!);
-      if (i < end) h = fnv(h, SLASH);
-      seg = i + 1;
+    // The segment being read: where it starts in `out`, the hash before it, what it could be.
+    let segOut = 0;
+    let segHash = h;
+    let digits = true;
+    let hex = true;
+    let anyDigit = false;
+    let i = a;
+    for (; ; i++) {
+      const c = i < lim ? u[i]! : QUESTION;
+      if (c === SLASH || c === QUESTION) {
+        const len = n - segOut;
+        // isIdSegment() (paths.ts), flag by flag.
+        if (len > 0 && (digits || (hex && anyDigit && len >= 16))) {
+          ids = true;
+          n = segOut;
+          h = segHash;
+          for (let j = 0; j < 4; j++) {
+            out[n++] = ID[j]!;
+            h = fnv(h, ID[j]!);
+          }
+        }
+        if (c === QUESTION) break;
+        out[n++] = SLASH;
+        h = fnv(h, SLASH);
+        segOut = n;
+        segHash = h;
+        digits = true;
+        hex = true;
+        anyDigit = false;
+        continue;
+      }
+      out[n++] = c;
+      h = fnv(h, c);
+      const digit = c >= 48 && c <= 57;
+      if (digit) anyDigit = true;
+      else {
+        digits = false;
+        if (!((c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 45)) hex = false;
+      }
     }
-    this.exact = !ids && (end === b || u[end] === QUESTION);
+    this.exact = !ids && (i === b || u[i] === QUESTION);
     const slot = slotOf(h);
     const k = this.keys[slot];
-    if (k !== undefined && this.matches(k, u, a, end)) return this.strings[slot]!;
+    if (k !== undefined && k.length === n && sameBytes(k, out, 0)) return this.strings[slot]!;
     const key = pathKey(s.slice(a, b));
     if (key.length <= MAX_INTERNED) {
       this.keys[slot] = Buffer.from(key, 'latin1');
       this.strings[slot] = ` ${key}`.slice(1);
     }
     return key;
-  }
-
-  /** Whether k is the key of u[a, end): the same walk as get(). */
-  private matches(k: Uint8Array, u: Uint8Array, a: number, end: number): boolean {
-    let p = 0;
-    let seg = a;
-    for (let i = a; i <= end; i++) {
-      if (i < end && u[i] !== SLASH) continue;
-      if (isIdSegment(u, seg, i)) {
-        if (p + 4 > k.length || !sameBytes(ID, k, p)) return false;
-        p += 4;
-      } else {
-        const n = i - seg;
-        if (p + n > k.length) return false;
-        for (let j = 0; j < n; j++) if (k[p + j] !== u[seg + j]) return false;
-        p += n;
-      }
-      if (i < end) {
-        if (k[p] !== SLASH) return false;
-        p++;
-      }
-      seg = i + 1;
-    }
-    return p === k.length;
   }
 }
