@@ -51,6 +51,8 @@ export const HISTOGRAM_EDGES = [
 ] as const;
 const NH = HISTOGRAM_EDGES.length + 1;
 const OTHER = '(other)';
+/** Members remembered by member(). */
+const RECENT = 8;
 /** Status class index: 0 other, 1 2xx, 2 3xx, 3 4xx (not 499), 4 499, 5 5xx. */
 const CLASS_NAMES = ['other', '2xx', '3xx', '4xx', '499', '5xx'] as const;
 
@@ -165,6 +167,9 @@ export class LogSummariser {
   private readonly upstreamHist = new Float64Array(NH);
   private readonly timeline = new Timeline();
   private readonly members = new Map<string, MemberStats>();
+  private readonly recentAddrs: (string | undefined)[] = new Array(RECENT).fill(undefined);
+  private readonly recentMembers: (MemberStats | undefined)[] = new Array(RECENT).fill(undefined);
+  private recentNext = 0;
   private membersOverflow = false;
   private readonly paths = new Map<string, PathStats>();
   private pathsOverflow = false;
@@ -280,6 +285,18 @@ export class LogSummariser {
   }
 
   private member(addr: string): MemberStats {
+    // The members looked up last: a log names few, and a Map lookup hashes the line's new string each time.
+    const recent = this.recentAddrs;
+    for (let i = 0; i < RECENT; i++) if (recent[i] === addr) return this.recentMembers[i]!;
+    const m = this.memberStats(addr);
+    const slot = this.recentNext;
+    recent[slot] = addr;
+    this.recentMembers[slot] = m;
+    this.recentNext = (slot + 1) % RECENT;
+    return m;
+  }
+
+  private memberStats(addr: string): MemberStats {
     let m = this.members.get(addr);
     if (m === undefined) {
       const overflow = this.members.size >= this.maxMembers;
@@ -369,6 +386,8 @@ export class LogSummariser {
   }
 
   merge(st: SummariserState): void {
+    // Members come and go below: look them up afresh.
+    this.recentAddrs.fill(undefined);
     this.records += st.records;
     this.healthChecks += st.healthChecks;
     this.first = Math.min(this.first, st.first);
