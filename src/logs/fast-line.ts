@@ -180,17 +180,14 @@ const LAYOUT = [
 ];
 
 const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'];
-/** The usual methods by their first letter (P has three). */
-const METHODS_BY_INITIAL = new Map<number, string[]>();
-for (const m of METHODS) {
-  const c = m.charCodeAt(0);
-  METHODS_BY_INITIAL.set(c, [...(METHODS_BY_INITIAL.get(c) ?? []), m]);
-}
+/** The usual methods by their first byte (P has three); [] for the other bytes. */
+const METHODS_BY_INITIAL: string[][] = Array.from({ length: 256 }, (_, c) =>
+  METHODS.filter((m) => m.charCodeAt(0) === c),
+);
 
 /** The usual methods as constants: no string made per line. */
 function methodName(s: string, u: Uint8Array, a: number, b: number): string {
-  const ms = METHODS_BY_INITIAL.get(u[a]!);
-  if (ms !== undefined) for (const m of ms) if (m.length === b - a && s.startsWith(m, a)) return m;
+  for (const m of METHODS_BY_INITIAL[u[a]!]!) if (m.length === b - a && s.startsWith(m, a)) return m;
   return s.slice(a, b);
 }
 
@@ -363,8 +360,7 @@ export class FastLineParser {
   /** `METHOD scheme://host/uri PROTOCOL` (the scheme and host may be absent). */
   private request(s: string, bytes: Uint8Array, a: number, b: number): boolean {
     const sp1 = s.indexOf(' ', a);
-    let sp2 = b - 1;
-    while (sp2 > a && bytes[sp2] !== SPACE) sp2--;
+    const sp2 = s.lastIndexOf(' ', b - 1);
     if (sp1 <= a || sp1 >= b || sp2 <= sp1 || sp2 >= b - 1) return false;
     const mid = s.indexOf(' ', sp1 + 1);
     if (mid !== sp2) return false;
