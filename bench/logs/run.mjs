@@ -160,10 +160,17 @@ console.log('\nmedians:');
 for (const p of peers) {
   const xs = results.get(p.name);
   const sec = median(xs.map((x) => x.seconds));
+  const cpu = median(xs.map((x) => x.cpu));
   console.log(
-    `  ${p.name.padEnd(22)} ${fmt(sec, 2).padStart(7)} s  ${fmt(lines / sec / 1e6, 2).padStart(6)} M lines/s  ${fmt(bytes / 2 ** 20 / sec).padStart(5)} MiB/s  CPU ${fmt(median(xs.map((x) => x.cpu)), 2).padStart(6)} s  peak RSS ${fmt(median(xs.map((x) => x.rssKb)) / 1024).padStart(5)} MiB`,
+    `  ${p.name.padEnd(22)} ${fmt(sec, 2).padStart(7)} s  ${fmt(lines / sec / 1e6, 2).padStart(6)} M lines/s  ${fmt(bytes / 2 ** 20 / sec).padStart(5)} MiB/s  CPU ${fmt(cpu, 2).padStart(6)} s (${fmt((cpu / lines) * 1e6, 2)} µs/line)  peak RSS ${fmt(median(xs.map((x) => x.rssKb)) / 1024).padStart(5)} MiB`,
   );
 }
+// Wall time depends on what else runs; CPU time much less. How many cores lbdoctor needs to
+// keep up with awk, were each of its workers given a core of its own:
+const cpuOf = (name) => median(results.get(name).map((x) => x.cpu));
+console.log(
+  `  CPU seconds ${lbdName} / ${awkName}: ${fmt(cpuOf(lbdName) / cpuOf(awkName), 2)} (cores lbdoctor needs to match awk's lines/s)`,
+);
 console.log(
   `  ${lbdName} / ${awkName} throughput: ${fmt(median(ratios), 2)}× (per round: ${ratios.map((x) => fmt(x, 2)).join(', ')})`,
 );
