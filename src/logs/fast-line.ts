@@ -4,11 +4,11 @@
 // summary reads (the path's grouping key comes from path-keys.ts without
 // making the URI). Field boundaries are found with the text's indexOf (a
 // vectorised search, the fastest way over long fields); characters inside a
-// field are read from the bytes (a third faster than charCodeAt). It accepts only lines it is sure of —
-// plain fields, no `\xHH` escapes, no nginx " : " redirects — and returns
-// null for anything else: the caller then runs the strict parser
-// (src/accesslog/parse.ts), which either reads the line or names the field
-// that is wrong. So both accept exactly the same lines.
+// field are read from the bytes (a third faster than charCodeAt). It accepts
+// only lines it is sure of — plain fields, no `\xHH` escapes, no nginx " : "
+// redirects — and returns null for anything else: the caller then runs the
+// strict parser (src/accesslog/parse.ts), which either reads the line or
+// names the field that is wrong. So both accept exactly the same lines.
 import type { UpstreamAttempt } from '../accesslog/elb-line.js';
 import { PathKeys } from './path-keys.js';
 import type { LogRecord } from './record.js';
@@ -358,26 +358,26 @@ export class FastLineParser {
   }
 
   /** `METHOD scheme://host/uri PROTOCOL` (the scheme and host may be absent). */
-  private request(s: string, bytes: Uint8Array, a: number, b: number): boolean {
+  private request(s: string, u: Uint8Array, a: number, b: number): boolean {
     const sp1 = s.indexOf(' ', a);
     const sp2 = s.lastIndexOf(' ', b - 1);
     if (sp1 <= a || sp1 >= b || sp2 <= sp1 || sp2 >= b - 1) return false;
     const mid = s.indexOf(' ', sp1 + 1);
     if (mid !== sp2) return false;
-    let u = sp1 + 1;
+    const target = sp1 + 1;
+    let path = target;
     // An optional `scheme://host` before the path.
-    let k = u;
-    while (k < sp2 && isSchemeChar(bytes[k]!, k === u)) k++;
-    if (k > u && k + 3 <= sp2 && bytes[k] === COLON && bytes[k + 1] === 47 && bytes[k + 2] === 47) {
-      let slash = s.indexOf('/', k + 3);
-      if (slash < 0 || slash > sp2) slash = sp2;
-      u = slash;
+    let k = target;
+    while (k < sp2 && isSchemeChar(u[k]!, k === target)) k++;
+    if (k > target && k + 3 <= sp2 && u[k] === COLON && u[k + 1] === 47 && u[k + 2] === 47) {
+      path = s.indexOf('/', k + 3);
+      if (path < 0 || path > sp2) path = sp2;
     }
     const r = this.rec;
-    r.method = methodName(s, bytes, a, sp1);
-    r.uriStart = u;
+    r.method = methodName(s, u, a, sp1);
+    r.uriStart = path;
     r.uriEnd = sp2;
-    r.pathKey = this.paths.get(s, bytes, u, sp2);
+    r.pathKey = this.paths.get(s, u, path, sp2);
     r.pathExact = this.paths.exact;
     return true;
   }

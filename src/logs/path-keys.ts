@@ -1,11 +1,11 @@
 // The summary's path key (paths.ts: query left out, identifier segments as
 // `{id}`) of each line's URI, without making the URI or the key string per
-// line: the URI's bytes are hashed in place, segment by segment, checked
-// against the key made the last time that hash came up, and that same string
-// object comes back (a Map keyed by it then reuses the hash V8 cached in it).
-// A day of logs holds a few hundred keys among millions of lines. Direct-mapped
-// and bounded: a key that shares its slot with another is just made again;
-// memory stays the same however many paths the log holds.
+// line: the key's bytes are worked out from the URI's in place, hashed,
+// checked against the key made the last time that hash came up, and that same
+// string object comes back (a Map keyed by it then reuses the hash V8 cached
+// in it). A day of logs holds a few hundred keys among millions of lines.
+// Direct-mapped and bounded: a key that shares its slot with another is just
+// made again; memory stays the same however many paths the log holds.
 import { MAX_PATH, pathKey } from './paths.js';
 
 const SLOTS = 4096;
@@ -23,8 +23,8 @@ function slotOf(h: number): number {
   return (h ^ (h >>> 13)) & (SLOTS - 1);
 }
 
-function sameBytes(k: Uint8Array, u: Uint8Array, a: number): boolean {
-  for (let i = 0; i < k.length; i++) if (k[i] !== u[a + i]) return false;
+function sameBytes(k: Uint8Array, u: Uint8Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (k[i] !== u[i]) return false;
   return true;
 }
 
@@ -92,7 +92,7 @@ export class PathKeys {
     this.exact = !ids && (i === b || u[i] === QUESTION);
     const slot = slotOf(h);
     const k = this.keys[slot];
-    if (k !== undefined && k.length === n && sameBytes(k, out, 0)) return this.strings[slot]!;
+    if (k !== undefined && k.length === n && sameBytes(k, out, n)) return this.strings[slot]!;
     const key = pathKey(s.slice(a, b));
     if (key.length <= MAX_INTERNED) {
       this.keys[slot] = Buffer.from(key, 'latin1');

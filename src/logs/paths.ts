@@ -5,21 +5,17 @@
 /** Longer paths are cut here before grouping. */
 export const MAX_PATH = 200;
 
-/**
- * Whether c[a, b) (character codes) is an identifier segment: all digits, or
- * 16+ hex digits and dashes with a digit among them (a UUID).
- */
-export function isIdSegment(c: ArrayLike<number>, a: number, b: number): boolean {
+function isIdSegment(p: string, a: number, b: number): boolean {
   if (b <= a) return false;
   let digits = true;
   let hex = true;
   let anyDigit = false;
   for (let i = a; i < b; i++) {
-    const x = c[i]!;
-    const digit = x >= 48 && x <= 57;
+    const c = p.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
     if (digit) anyDigit = true;
     else digits = false;
-    if (!(digit || (x >= 97 && x <= 102) || (x >= 65 && x <= 70) || x === 45)) hex = false;
+    if (!(digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70) || c === 45)) hex = false;
   }
   return digits || (hex && anyDigit && b - a >= 16);
 }
@@ -29,15 +25,21 @@ export function pathKey(uri: string): string {
   let end = uri.indexOf('?');
   if (end < 0) end = uri.length;
   if (end > MAX_PATH) end = MAX_PATH;
-  if (!/[0-9]/.test(uri.slice(0, end))) return end === uri.length ? uri : uri.slice(0, end);
-  const codes = new Uint16Array(end);
-  for (let i = 0; i < end; i++) codes[i] = uri.charCodeAt(i);
+  let digit = false;
+  for (let i = 0; i < end; i++) {
+    const c = uri.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digit = true;
+      break;
+    }
+  }
+  if (!digit) return end === uri.length ? uri : uri.slice(0, end);
   let out = '';
   let from = 0;
   let seg = 0;
   for (let i = 0; i <= end; i++) {
-    if (i === end || codes[i] === 47) {
-      if (isIdSegment(codes, seg, i)) {
+    if (i === end || uri.charCodeAt(i) === 47) {
+      if (isIdSegment(uri, seg, i)) {
         out += `${uri.slice(from, seg)}{id}`;
         from = i;
       }

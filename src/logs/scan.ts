@@ -39,17 +39,11 @@ export class LineScanner implements ScanCounts {
 
   /**
    * The lines of s[from, to), each ending with "\n" (the last may not when
-   * the input ends there). Stops before a line that starts at or after
-   * `stopAt` and returns where it stopped (`to` when it read everything).
-   * `bytes` is the same text as bytes (the splitter has them already).
+   * the input ends there); `bytes` holds the same text (latin1), offsets
+   * alike. Stops before a line that starts at or after `stopAt` and returns
+   * where it stopped (`to` when it read everything).
    */
-  text(
-    s: string,
-    from: number,
-    to: number,
-    stopAt = Number.POSITIVE_INFINITY,
-    bytes: Uint8Array = Buffer.from(s, 'latin1'),
-  ): number {
+  text(s: string, bytes: Uint8Array, from: number, to: number, stopAt = Number.POSITIVE_INFINITY): number {
     this.parser.reset();
     let p = from;
     while (p < to) {
@@ -201,7 +195,7 @@ export class ByteLineSplitter {
       return;
     }
     const text = this.buf.toString('latin1', 0, end);
-    const stopped = this.scanner.text(text, 0, end, this.stopAt - this.base, this.buf);
+    const stopped = this.scanner.text(text, this.buf, 0, end, this.stopAt - this.base);
     if (stopped < end) this.done = true;
     this.consume(end);
     if (final) this.done = true;
