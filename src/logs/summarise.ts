@@ -286,6 +286,7 @@ export class LogSummariser {
 
   private member(addr: string): MemberStats {
     // The members looked up last: a log names few, and a Map lookup hashes the line's new string each time.
+    // Never stale: a member, once in the Map (or in "(other)"), stays there.
     const recent = this.recentAddrs;
     for (let i = 0; i < RECENT; i++) if (recent[i] === addr) return this.recentMembers[i]!;
     const m = this.memberStats(addr);
@@ -386,8 +387,6 @@ export class LogSummariser {
   }
 
   merge(st: SummariserState): void {
-    // Members come and go below: look them up afresh.
-    this.recentAddrs.fill(undefined);
     this.records += st.records;
     this.healthChecks += st.healthChecks;
     this.first = Math.min(this.first, st.first);
