@@ -25,7 +25,7 @@ const opt = (name, def) => {
 };
 const size = opt('--size', '1G');
 const rounds = Number(opt('--rounds', '3'));
-const jobs = Number(opt('--jobs', String(cpuCount())));
+const jobs = Math.max(1, Math.floor(Number(opt('--jobs', String(cpuCount())))) || 1);
 const keep = args.includes('--keep');
 
 if (!has('/usr/bin/time')) {
@@ -111,9 +111,7 @@ const peers = [
     : []),
 ];
 const awkName = peers[0].name;
-const lbdName =
-  peers.find((p) => p.name.startsWith('lbdoctor') && p.name !== 'lbdoctor logs -j1')?.name ??
-  'lbdoctor logs -j1';
+const lbdName = lbdoctor(jobs).name;
 if (!has('goaccess'))
   console.log('(goaccess not installed: apt-get install goaccess to compare with it too)');
 if (!has('gawk')) console.log('(gawk not installed: only mawk)');
