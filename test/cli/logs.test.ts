@@ -1,13 +1,13 @@
 // `lbdoctor logs` as a user runs it: the built CLI on generated logs (files,
 // gzip, stdin), its formats, exit codes, worker threads agreeing with one
 // thread, and startup loading nothing of it until `logs` runs.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseElbAccessLogLine } from '../../src/accesslog/parse.js';
 import { byteRanges, rangeBytesFor } from '../../src/logs/read.js';
 import { BIN, lbdoctor } from '../helpers/cli.js';
@@ -41,6 +41,10 @@ beforeAll(async () => {
     big,
     generate(['--size', '6M', '--seed', '8', '--storm-499', '09:00/20m', '--bad-lines', '3']),
   );
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 describe('lbdoctor logs', () => {
