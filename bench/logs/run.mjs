@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// `lbdoctor logs` against awk (and goaccess, when installed) on the same
-// generated day of ELB access logs, interleaved in the same run: lines/s and
-// peak RSS of each. awk only counts status codes; lbdoctor computes the whole
+// `lbdoctor logs` (one worker thread, and N) against awk (mawk, and gawk when
+// installed) and goaccess (when installed) on the same generated day of ELB
+// access logs, interleaved in the same run: lines/s, CPU seconds and peak RSS
+// of each, and the load average around the run (other work on the machine
+// slows everyone). awk only counts status codes; lbdoctor computes the whole
 // summary (who answered, percentiles, bursts, members, paths, retries, 499s).
 // Prints numbers; asserts nothing.
 //
 // Usage: node bench/logs/run.mjs [--size 1G] [--rounds 3] [--jobs N] [--file PATH] [--keep]
 //   --size    size of the generated log (default 1G; a day of traffic with a 499 storm and a 5xx burst)
 //   --file    use this log instead of generating one
-//   --jobs    lbdoctor's worker threads (default: its own default, the number of cores)
+//   --jobs    lbdoctor's worker threads for the N run (default: the number of cores)
 //   --keep    leave the generated log in the temporary folder
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { cpuCount, fmt, has, lbdoctorBin, repoRoot, run, scratchDir } from '../lib.mjs';
@@ -23,7 +25,7 @@ const opt = (name, def) => {
 };
 const size = opt('--size', '1G');
 const rounds = Number(opt('--rounds', '3'));
-const jobs = opt('--jobs', undefined);
+const jobs = Math.max(1, Math.floor(Number(opt('--jobs', String(cpuCount())))) || 1);
 const keep = args.includes('--keep');
 
 if (!has('/usr/bin/time')) {
@@ -81,23 +83,16 @@ console.log(
 execFileSync('sh', ['-c', `cat "${file}" "${part}" > /dev/null`]);
 
 const GOACCESS_FORMAT = '%^ %^ [%dT%t+%^] %^ %h:%^ %s "%m %U %H" %^ %b %^ %T %^';
+const awkProgram = '{c[$6]++} END {for (k in c) print k, c[k]}';
+const lbdoctor = (n) => ({
+  name: `lbdoctor logs -j${n}`,
+  argv: (f) => [process.execPath, lbdoctorBin, 'logs', f, '--format', 'json', '--jobs', String(n)],
+});
+const awks = ['mawk', 'gawk', ...(has('mawk') || has('gawk') ? [] : ['awk'])].filter(has);
 const peers = [
-  {
-    name: 'awk (status counts)',
-    argv: (f) => ['awk', '{c[$6]++} END {for (k in c) print k, c[k]}', f],
-  },
-  {
-    name: 'lbdoctor logs',
-    argv: (f) => [
-      process.execPath,
-      lbdoctorBin,
-      'logs',
-      f,
-      '--format',
-      'json',
-      ...(jobs ? ['--jobs', jobs] : []),
-    ],
-  },
+  ...awks.map((a) => ({ name: `${a} (status counts)`, argv: (f) => [a, awkProgram, f] })),
+  lbdoctor(1),
+  ...(jobs > 1 ? [lbdoctor(jobs)] : []),
   ...(has('goaccess')
     ? [
         {
@@ -115,8 +110,13 @@ const peers = [
       ]
     : []),
 ];
+const awkName = peers[0].name;
+const lbdName = lbdoctor(jobs).name;
 if (!has('goaccess'))
   console.log('(goaccess not installed: apt-get install goaccess to compare with it too)');
+if (!has('gawk')) console.log('(gawk not installed: only mawk)');
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 4).join(' ');
+console.log(`load average before: ${loadavg()}`);
 
 /** Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of one run, from GNU time (on stderr; the command's own output is dropped). */
 async function timed(argv) {
@@ -142,12 +142,13 @@ for (let r = 1; r <= rounds; r++) {
     results.get(p.name).push(t);
     round[p.name] = t;
     console.log(
-      `round ${r}  ${p.name.padEnd(20)} ${fmt(t.seconds, 2).padStart(7)} s  ${fmt(lines / t.seconds / 1e6, 2).padStart(6)} M lines/s  CPU ${fmt(t.cpu, 2).padStart(6)} s  peak RSS ${fmt(t.rssKb / 1024).padStart(5)} MiB`,
+      `round ${r}  ${p.name.padEnd(22)} ${fmt(t.seconds, 2).padStart(7)} s  ${fmt(lines / t.seconds / 1e6, 2).padStart(6)} M lines/s  CPU ${fmt(t.cpu, 2).padStart(6)} s  peak RSS ${fmt(t.rssKb / 1024).padStart(5)} MiB`,
     );
   }
-  ratios.push(round['awk (status counts)'].seconds / round['lbdoctor logs'].seconds);
+  ratios.push(round[awkName].seconds / round[lbdName].seconds);
+  console.log(`round ${r}  load average: ${loadavg()}`);
 }
-const eighth = await timed(peers[1].argv(part));
+const eighth = await timed(peers.find((p) => p.name === lbdName).argv(part));
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -157,15 +158,22 @@ console.log('\nmedians:');
 for (const p of peers) {
   const xs = results.get(p.name);
   const sec = median(xs.map((x) => x.seconds));
+  const cpu = median(xs.map((x) => x.cpu));
   console.log(
-    `  ${p.name.padEnd(20)} ${fmt(sec, 2).padStart(7)} s  ${fmt(lines / sec / 1e6, 2).padStart(6)} M lines/s  ${fmt(bytes / 2 ** 20 / sec).padStart(5)} MiB/s  CPU ${fmt(median(xs.map((x) => x.cpu)), 2).padStart(6)} s  peak RSS ${fmt(median(xs.map((x) => x.rssKb)) / 1024).padStart(5)} MiB`,
+    `  ${p.name.padEnd(22)} ${fmt(sec, 2).padStart(7)} s  ${fmt(lines / sec / 1e6, 2).padStart(6)} M lines/s  ${fmt(bytes / 2 ** 20 / sec).padStart(5)} MiB/s  CPU ${fmt(cpu, 2).padStart(6)} s (${fmt((cpu / lines) * 1e6, 2)} µs/line)  peak RSS ${fmt(median(xs.map((x) => x.rssKb)) / 1024).padStart(5)} MiB`,
   );
 }
+// Wall time depends on what else runs; CPU time much less. How many cores lbdoctor needs to
+// keep up with awk, were each of its workers given a core of its own:
+const cpuOf = (name) => median(results.get(name).map((x) => x.cpu));
 console.log(
-  `  lbdoctor/awk throughput: ${fmt(median(ratios), 2)}× (per round: ${ratios.map((x) => fmt(x, 2)).join(', ')})`,
+  `  CPU seconds ${lbdName} / ${awkName}: ${fmt(cpuOf(lbdName) / cpuOf(awkName), 2)} (cores lbdoctor needs to match awk's lines/s)`,
 );
 console.log(
-  `  lbdoctor peak RSS on 1/8 of the log: ${fmt(eighth.rssKb / 1024)} MiB (whole log: ${fmt(median(results.get('lbdoctor logs').map((x) => x.rssKb)) / 1024)} MiB)`,
+  `  ${lbdName} / ${awkName} throughput: ${fmt(median(ratios), 2)}× (per round: ${ratios.map((x) => fmt(x, 2)).join(', ')})`,
+);
+console.log(
+  `  ${lbdName} peak RSS on 1/8 of the log: ${fmt(eighth.rssKb / 1024)} MiB (whole log: ${fmt(median(results.get(lbdName).map((x) => x.rssKb)) / 1024)} MiB)`,
 );
 if (keep) console.log(`kept ${scratch.dir}`);
 else scratch.cleanup();

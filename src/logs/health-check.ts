@@ -26,7 +26,9 @@ export const HEALTH_CHECK_PATHS: readonly string[] = [
 export const HEALTH_CHECK_RULE =
   'User-Agent names a health checker (health-check, HealthChecker, kube-probe, GoogleHC), or a GET/HEAD of a health-check path';
 
-export type HealthCheckMatcher = (r: Pick<LogRecord, 'method' | 'uri' | 'userAgent'>) => boolean;
+export type HealthCheckMatcher = (
+  r: Pick<LogRecord, 'method' | 'uri' | 'userAgent' | 'pathKey' | 'pathExact'>,
+) => boolean;
 
 /** A matcher for these extra paths (besides HEALTH_CHECK_PATHS). */
 export function healthCheckMatcher(extraPaths: readonly string[] = []): HealthCheckMatcher {
@@ -35,6 +37,8 @@ export function healthCheckMatcher(extraPaths: readonly string[] = []): HealthCh
     const ua = r.userAgent;
     if (ua !== null && HEALTH_CHECK_AGENT.test(ua)) return true;
     if (r.method !== 'GET' && r.method !== 'HEAD') return false;
+    // The path without its query: the grouping key when the reader says it is that.
+    if (r.pathExact && r.pathKey !== undefined) return paths.has(r.pathKey);
     const q = r.uri.indexOf('?');
     return paths.has(q < 0 ? r.uri : r.uri.slice(0, q));
   };

@@ -2,7 +2,8 @@
 // that are identifiers (all digits, or 16+ hex digits/dashes such as UUIDs)
 // replaced by `{id}`, so /api/orders/1 and /api/orders/2 are one path.
 
-const MAX_PATH = 200;
+/** Longer paths are cut here before grouping. */
+export const MAX_PATH = 200;
 
 function isIdSegment(p: string, a: number, b: number): boolean {
   if (b <= a) return false;

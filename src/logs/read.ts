@@ -25,6 +25,20 @@ export interface ReadLogsOptions extends SummaryOptions {
 export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
 const RANGE_MIN_BYTES = 1024 * 1024;
 
+/** How big the ranges of plain files are: four per worker, so a slow one is not waited for long. */
+export function rangeBytesFor(plainBytes: number, jobs: number): number {
+  return Math.max(RANGE_MIN_BYTES, Math.ceil(plainBytes / (jobs * 4)));
+}
+
+/** A file of `size` bytes cut into ranges of about `rangeBytes`, anywhere (lines are found later). */
+export function byteRanges(size: number, rangeBytes: number): [start: number, end: number][] {
+  const n = Math.max(1, Math.ceil(size / rangeBytes));
+  return Array.from({ length: n }, (_, r) => [
+    Math.floor((size * r) / n),
+    r === n - 1 ? size : Math.floor((size * (r + 1)) / n),
+  ]);
+}
+
 /** `input` and `part` place the task's counts: which file, which range of it. */
 export type WorkerTask = { id: number; file: string; path: string; input: number; part: number } & (
   | { kind: 'range'; start: number; end: number }
@@ -120,7 +134,7 @@ export async function summariseLogs(
   // Tasks for workers: ranges of plain files and whole gzip files. The rest is read here.
   const tasks: WorkerTask[] = [];
   const here: number[] = [];
-  const rangeBytes = Math.max(RANGE_MIN_BYTES, Math.ceil(plainBytes / (jobs * 4)));
+  const rangeBytes = rangeBytesFor(plainBytes, jobs);
   inputs.forEach((input, index) => {
     if (!parallel || input.kind === 'stdin' || input.kind === 'stream') {
       here.push(index);
@@ -131,12 +145,9 @@ export async function summariseLogs(
       tasks.push({ ...task, kind: 'stream', part: 0 });
       return;
     }
-    const n = Math.max(1, Math.ceil(input.size / rangeBytes));
-    for (let r = 0; r < n; r++) {
-      const start = Math.floor((input.size * r) / n);
-      const end = r === n - 1 ? input.size : Math.floor((input.size * (r + 1)) / n);
-      tasks.push({ ...task, id: tasks.length, kind: 'range', part: r, start, end });
-    }
+    byteRanges(input.size, rangeBytes).forEach(([start, end], part) => {
+      tasks.push({ ...task, id: tasks.length, kind: 'range', part, start, end });
+    });
   });
 
   const [states] = await Promise.all([

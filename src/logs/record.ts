@@ -17,4 +17,11 @@ export type LogRecord = Pick<
   | 'memberName'
   | 'tcpinfoRtt'
   | 'clientAddress'
->;
+> & {
+  /**
+   * pathKey(uri) and whether it is the URI's path itself (no `{id}`, not cut),
+   * when the reader already knows them (fast-line.ts): saves making the URI.
+   */
+  pathKey?: string;
+  pathExact?: boolean;
+};

@@ -39,30 +39,31 @@ export class LineScanner implements ScanCounts {
 
   /**
    * The lines of s[from, to), each ending with "\n" (the last may not when
-   * the input ends there). Stops before a line that starts at or after
-   * `stopAt` and returns where it stopped (`to` when it read everything).
+   * the input ends there); `bytes` holds the same text (latin1), offsets
+   * alike. Stops before a line that starts at or after `stopAt` and returns
+   * where it stopped (`to` when it read everything).
    */
-  text(s: string, from: number, to: number, stopAt = Number.POSITIVE_INFINITY): number {
+  text(s: string, bytes: Uint8Array, from: number, to: number, stopAt = Number.POSITIVE_INFINITY): number {
     this.parser.reset();
     let p = from;
     while (p < to) {
       if (p >= stopAt) return p;
       let nl = s.indexOf('\n', p);
       if (nl < 0 || nl >= to) nl = to;
-      this.line(s, p, nl);
+      this.line(s, bytes, p, nl);
       p = nl + 1;
     }
     return to;
   }
 
-  private line(s: string, a: number, b: number): void {
+  private line(s: string, u: Uint8Array, a: number, b: number): void {
     this.lines++;
-    if (b > a && s.charCodeAt(b - 1) === 13) b--;
+    if (b > a && u[b - 1] === 13) b--;
     if (a === b) {
       this.blank++;
       return;
     }
-    const rec = this.parser.parse(s, a, b);
+    const rec = this.parser.parse(s, a, b, u);
     if (rec !== null) {
       this.records++;
       this.summariser.add(rec);
@@ -194,7 +195,7 @@ export class ByteLineSplitter {
       return;
     }
     const text = this.buf.toString('latin1', 0, end);
-    const stopped = this.scanner.text(text, 0, end, this.stopAt - this.base);
+    const stopped = this.scanner.text(text, this.buf, 0, end, this.stopAt - this.base);
     if (stopped < end) this.done = true;
     this.consume(end);
     if (final) this.done = true;

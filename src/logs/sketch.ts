@@ -36,6 +36,25 @@ export function acceptSeconds(s: Sketch, v: number): void {
   } else s.accept(v);
 }
 
+/** Whole numbers below this many take a table lookup (tcpinfo_rtt in µs: up to 131 ms). */
+const TABLE_WHOLE = 1 << 17;
+let wholeTable: Int32Array | undefined;
+
+/** `s.accept(v)`, faster for whole numbers (tcpinfo_rtt): same bins, count, sum, min and max. */
+export function acceptWhole(s: Sketch, v: number): void {
+  if (v > 0 && v < TABLE_WHOLE && Number.isInteger(v)) {
+    if (wholeTable === undefined) {
+      wholeTable = new Int32Array(TABLE_WHOLE);
+      for (let k = 1; k < TABLE_WHOLE; k++) wholeTable[k] = s.mapping.key(k);
+    }
+    s.store.add(wholeTable[v]!, 1);
+    s.count += 1;
+    s.sum += v;
+    if (v < s.min) s.min = v;
+    if (v > s.max) s.max = v;
+  } else s.accept(v);
+}
+
 export interface SketchState {
   bins: number[];
   offset: number;

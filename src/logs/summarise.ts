@@ -13,6 +13,7 @@ import { detached, pathKey } from './paths.js';
 import type { LogRecord } from './record.js';
 import {
   acceptSeconds,
+  acceptWhole,
   mergeSketch,
   newSketch,
   percentiles,
@@ -50,6 +51,8 @@ export const HISTOGRAM_EDGES = [
 ] as const;
 const NH = HISTOGRAM_EDGES.length + 1;
 const OTHER = '(other)';
+/** Members remembered by member(). */
+const RECENT = 8;
 /** Status class index: 0 other, 1 2xx, 2 3xx, 3 4xx (not 499), 4 499, 5 5xx. */
 const CLASS_NAMES = ['other', '2xx', '3xx', '4xx', '499', '5xx'] as const;
 
@@ -164,6 +167,9 @@ export class LogSummariser {
   private readonly upstreamHist = new Float64Array(NH);
   private readonly timeline = new Timeline();
   private readonly members = new Map<string, MemberStats>();
+  private readonly recentAddrs: (string | undefined)[] = new Array(RECENT).fill(undefined);
+  private readonly recentMembers: (MemberStats | undefined)[] = new Array(RECENT).fill(undefined);
+  private recentNext = 0;
   private membersOverflow = false;
   private readonly paths = new Map<string, PathStats>();
   private pathsOverflow = false;
@@ -219,7 +225,7 @@ export class LogSummariser {
       this.requestHist[histogramIndex(rt)]!++;
     }
     const rtt = r.tcpinfoRtt;
-    if (rtt !== null) this.sk.tcpinfoRtt.accept(rtt);
+    if (rtt !== null) acceptWhole(this.sk.tcpinfoRtt, rtt);
 
     // Each attempt is one request to one member (FAQ 3.8: several values when it retried).
     for (let i = 0; i < n; i++) {
@@ -255,7 +261,7 @@ export class LogSummariser {
     if (status === 499) {
       this.closed++;
       if (rt !== null) acceptSeconds(this.sk.closedRequestTime, rt);
-      if (rtt !== null) this.sk.closedTcpinfoRtt.accept(rtt);
+      if (rtt !== null) acceptWhole(this.sk.closedTcpinfoRtt, rtt);
       if (n === 0) this.closedBefore++;
       else {
         const a = up[n - 1]!;
@@ -269,7 +275,7 @@ export class LogSummariser {
       }
     }
 
-    const p = this.path(pathKey(r.uri));
+    const p = this.path(r.pathKey ?? pathKey(r.uri));
     p.count++;
     if (cls === 5) p.n5xx++;
     else if (cls === 4) p.n499++;
@@ -279,6 +285,19 @@ export class LogSummariser {
   }
 
   private member(addr: string): MemberStats {
+    // The members looked up last: a log names few, and a Map lookup hashes the line's new string each time.
+    // Never stale: a member, once in the Map (or in "(other)"), stays there.
+    const recent = this.recentAddrs;
+    for (let i = 0; i < RECENT; i++) if (recent[i] === addr) return this.recentMembers[i]!;
+    const m = this.memberStats(addr);
+    const slot = this.recentNext;
+    recent[slot] = addr;
+    this.recentMembers[slot] = m;
+    this.recentNext = (slot + 1) % RECENT;
+    return m;
+  }
+
+  private memberStats(addr: string): MemberStats {
     let m = this.members.get(addr);
     if (m === undefined) {
       const overflow = this.members.size >= this.maxMembers;

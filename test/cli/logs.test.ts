@@ -1,14 +1,15 @@
 // `lbdoctor logs` as a user runs it: the built CLI on generated logs (files,
 // gzip, stdin), its formats, exit codes, worker threads agreeing with one
 // thread, and startup loading nothing of it until `logs` runs.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseElbAccessLogLine } from '../../src/accesslog/parse.js';
+import { byteRanges, rangeBytesFor } from '../../src/logs/read.js';
 import { BIN, lbdoctor } from '../helpers/cli.js';
 import { DOC_LINE_200, DOC_LINE_499, generate } from '../unit/logs/helpers.js';
 
@@ -40,6 +41,10 @@ beforeAll(async () => {
     big,
     generate(['--size', '6M', '--seed', '8', '--storm-499', '09:00/20m', '--bad-lines', '3']),
   );
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 describe('lbdoctor logs', () => {
@@ -107,6 +112,49 @@ describe('lbdoctor logs', () => {
       expect(() => parseElbAccessLogLine(lines[sample.line - 1] ?? '')).toThrow(sample.message);
       expect(() => parseElbAccessLogLine(lines[sample.line] ?? '')).not.toThrow();
     }
+  });
+
+  it('counts a bad line cut by a range boundary once, at its line, with 1, 2 and 3 workers', async () => {
+    // The line holding each boundary's first byte is made bad (its msec starts with x, same length),
+    // so lines that cross a boundary, and one that starts right at it, are where the workers meet.
+    const jobs = 3;
+    const text = Buffer.from(await readFile(big));
+    const ranges = byteRanges(text.length, rangeBytesFor(text.length, jobs));
+    expect(ranges.length).toBeGreaterThan(3);
+    const starts = ranges.slice(1).map(([start]) => start);
+    // One boundary exactly at a line start too.
+    starts[0] = text.indexOf(10, starts[0]!) + 1;
+    const broken = new Set<number>();
+    for (const start of starts) {
+      const lineStart = text.lastIndexOf(10, start - 1) + 1;
+      text[lineStart] = 'x'.charCodeAt(0);
+      broken.add(text.subarray(0, lineStart).filter((c) => c === 10).length + 1);
+    }
+    const cut = join(dir, 'cut.log');
+    await writeFile(cut, text);
+    const results = [];
+    for (const n of [1, 2, jobs]) {
+      const r = await lbdoctor(['logs', cut, '--format', 'json', '--jobs', String(n)]);
+      expect(r.code, r.stderr).toBe(0);
+      results.push(JSON.parse(r.stdout));
+    }
+    const [one, ...more] = results;
+    for (const m of more) expect(m).toEqual(one);
+    // The generator's 3 bad lines and ours, each once; the samples are the first five, by line number.
+    expect(one.lines.bad).toBe(3 + broken.size);
+    const lines = text.toString('latin1').split('\n');
+    const bad: number[] = [];
+    lines.forEach((l, i) => {
+      if (l === '') return;
+      try {
+        parseElbAccessLogLine(l);
+      } catch {
+        bad.push(i + 1);
+      }
+    });
+    expect(bad).toHaveLength(3 + broken.size);
+    for (const b of broken) expect(bad).toContain(b);
+    expect(one.badLines.samples.map((x: { line: number }) => x.line)).toEqual(bad.slice(0, 5));
   });
 
   it('exits 2 for a file mostly not in the layout, naming file, line and field', async () => {

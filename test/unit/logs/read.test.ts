@@ -1,12 +1,12 @@
 // Reading logs: plain, gzip (by its bytes, whatever the name), stdin, several
 // files; bad lines counted and sampled with file:line; a file mostly not in the
 // layout is bad input (exit 2); the reference LB's own log reads back.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessLogEntry } from '../../../src/accesslog/format.js';
 import { openAccessLog } from '../../../src/accesslog/writer.js';
 import { ExitCode, InputError } from '../../../src/errors.js';
@@ -18,6 +18,10 @@ let plain: Buffer;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lbd-logs-'));
   plain = generate(['--lines', '2000', '--seed', '21', '--storm-499', '12:00/1h', '--retry-rate', '0.02']);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
 });
 
 const file = async (name: string, content: string | Buffer) => {

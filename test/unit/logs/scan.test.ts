@@ -1,10 +1,10 @@
 // Byte ranges of a file, cut anywhere, read every line exactly once (the
 // worker threads' split); over-long lines are bad lines, not a crash; a
 // stream read in odd-sized pieces reads the same as a file.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ByteLineSplitter, LineScanner, MAX_LINE_BYTES } from '../../../src/logs/scan.js';
 import { scanFileRange } from '../../../src/logs/sources.js';
 import { LogSummariser } from '../../../src/logs/summarise.js';
@@ -18,7 +18,9 @@ function scanner() {
 describe('scanFileRange', () => {
   it('reads each line once whatever the cut points, with the same summary', async () => {
     const text = generate(['--lines', '1500', '--seed', '13', '--bad-lines', '4']);
-    const path = join(await mkdtemp(join(tmpdir(), 'lbd-scan-')), 'a.log');
+    const dir = await mkdtemp(join(tmpdir(), 'lbd-scan-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'a.log');
     await writeFile(path, text);
     const whole = scanner();
     scanFileRange(path, 0, text.length, whole.scan);
