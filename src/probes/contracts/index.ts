@@ -23,6 +23,7 @@ import { kernelModuleContract } from './kernel-module.js';
 import { listenOverflowsContract } from './listen-overflows.js';
 import { listeningContract } from './listening.js';
 import { loadContract } from './load.js';
+import { loggedClientAddressContract } from './logged-client-address.js';
 import { pingContract } from './ping.js';
 import { realIpConfigContract } from './real-ip-config.js';
 import { routeContract } from './route.js';
@@ -66,7 +67,8 @@ export type HostProbeKind =
   | 'real-ip-config'
   | 'keepalive-config'
   | 'access-log-tail'
-  | 'health-check-log';
+  | 'health-check-log'
+  | 'logged-client-address';
 
 export type ProbeKind = NetworkProbeKind | HostProbeKind;
 
@@ -103,6 +105,7 @@ export const probeContracts = {
   'keepalive-config': keepaliveConfigContract,
   'access-log-tail': accessLogTailContract,
   'health-check-log': healthCheckLogContract,
+  'logged-client-address': loggedClientAddressContract,
 } as const satisfies ContractsFor<NetworkProbeKind, 'network'> & ContractsFor<HostProbeKind, 'host'>;
 
 /** Every probe kind, sorted. */

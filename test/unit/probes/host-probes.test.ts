@@ -9,6 +9,7 @@ import { hostsDenyProbe } from '../../../src/probes/hosts-deny.js';
 import { icmpSettingsProbe } from '../../../src/probes/icmp-settings.js';
 import { interfaceAddressProbe } from '../../../src/probes/interface-address.js';
 import { kernelModuleProbe } from '../../../src/probes/kernel-module.js';
+import { loggedClientAddressProbe } from '../../../src/probes/logged-client-address.js';
 import { listenOverflowsProbe } from '../../../src/probes/listen-overflows.js';
 import { listeningProbe } from '../../../src/probes/listening.js';
 import { loadProbe } from '../../../src/probes/load.js';
@@ -369,6 +370,19 @@ describe('load, ephemeral ports, overflows, conntrack, modules', () => {
     expect(run(kernelModuleProbe, { name: 'nf-nat' }, t).outcome).toBe('fail');
     expect(run(kernelModuleProbe, { name: 'virtio_net', expect: 'absent' }, t).outcome).toBe('fail');
   });
+
+  it('kernel-module without /proc/modules reads /sys/module (a kernel without loadable modules)', () => {
+    const noProc: Out = { exitCode: 1, stderr: 'cat: /proc/modules: No such file or directory\n' };
+    const t = { modules: noProc, 'sys-module': { stdout: fixture('sys-module.firecracker.txt') } };
+    const toa = run(kernelModuleProbe, {}, t);
+    expect(toa.outcome).toBe('fail');
+    expect(toa.data).toMatchObject({ name: 'toa', loaded: false, module: null, source: '/sys/module' });
+    expect(toa.summary).toContain('no /proc/modules');
+    expect(run(kernelModuleProbe, { name: 'nf-conntrack' }, t).outcome).toBe('pass');
+    const neither = run(kernelModuleProbe, {}, { modules: noProc, 'sys-module': noProc });
+    expect(neither.outcome).toBe('error');
+    expect(neither.reason).toContain('/sys/module');
+  });
 });
 
 describe('interface-address', () => {
@@ -448,5 +462,36 @@ describe('access-log-tail', () => {
       { 'log-tail': { stdout: 'a\nb\n' } },
     );
     expect(obs).toMatchObject({ outcome: 'pass', data: { format: 'raw', lines: ['a', 'b'] } });
+  });
+});
+
+describe('logged-client-address (FAQ 3.9)', () => {
+  // A real nginx's combined log (capture-web-access.sh): clients from 127.0.0.10 and ::1.
+  const t = { 'log-tail': { stdout: fixture('web-access.nginx-combined.log') } };
+
+  it('the last line for the marked path: inside the proxy range fails, outside passes', () => {
+    const seenAsProxy = run(loggedClientAddressProbe, { marker: '/api/orders', proxy: '127.0.0.0/28' }, t);
+    expect(seenAsProxy.outcome).toBe('fail');
+    expect(seenAsProxy.data).toMatchObject({ address: '127.0.0.10', fromProxy: true, matches: 1 });
+    expect(seenAsProxy.data.line).toContain('"POST /api/orders HTTP/1.1"');
+    const seenAsClient = run(loggedClientAddressProbe, { marker: '/api/orders', proxy: '100.125.0.0/16' }, t);
+    expect(seenAsClient.outcome).toBe('pass');
+    // The last GET / came from ::1: an IPv6 client is never inside an IPv4 range.
+    const v6 = run(loggedClientAddressProbe, { marker: '/', proxy: '127.0.0.0/8' }, t);
+    expect(v6.data.address).toBe('::1');
+    expect(v6.outcome).toBe('pass');
+  });
+
+  it('a marker not in the log is a skip (another member got it); an unreadable log an error', () => {
+    expect(run(loggedClientAddressProbe, { marker: '/lbdoctor-client-ip' }, t).outcome).toBe('skip');
+    const gone = run(
+      loggedClientAddressProbe,
+      { marker: '/x' },
+      { 'log-tail': { exitCode: 1, stderr: 'tail: cannot open: No such file or directory\n' } },
+    );
+    expect(gone.outcome).toBe('error');
+    expect(
+      run(loggedClientAddressProbe, { marker: '/x' }, { 'log-tail': { stdout: 'not a log\n' } }).outcome,
+    ).toBe('error');
   });
 });
