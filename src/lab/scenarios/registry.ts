@@ -56,6 +56,13 @@ import {
 } from './slow-response.js';
 import { udpHealthy, udpPortClosed } from './udp.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
+import {
+  clientIpHealthy,
+  realIpNotConfigured,
+  realIpRangeNotTrusted,
+  toaMissing,
+  transferClientIpOn,
+} from './client-ip.js';
 
 export const scenarios: readonly Scenario[] = [
   emptyPool,
@@ -112,6 +119,11 @@ export const scenarios: readonly Scenario[] = [
   healthCheckNoisy,
   healthCheckIntervalShort,
   healthCheckQuiet,
+  realIpNotConfigured,
+  realIpRangeNotTrusted,
+  clientIpHealthy,
+  toaMissing,
+  transferClientIpOn,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */
