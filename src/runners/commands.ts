@@ -221,6 +221,15 @@ export const SECTIONS = {
     args: [],
     commands: () => [['cat', '/proc/modules']],
   }),
+  'tcp-sockets': section({
+    id: 'tcp-sockets',
+    summary: 'TCP sockets in every state, numeric (ss -tan, or netstat -tan)',
+    args: [],
+    commands: () => [
+      ['ss', '-tan'],
+      ['netstat', '-tan'],
+    ],
+  }),
   // Every loaded module has a directory here, so it answers when /proc/modules
   // is missing (a kernel built without loadable modules, a masked /proc).
   'sys-module': section({

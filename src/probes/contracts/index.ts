@@ -27,6 +27,8 @@ import { loggedClientAddressContract } from './logged-client-address.js';
 import { pingContract } from './ping.js';
 import { realIpConfigContract } from './real-ip-config.js';
 import { routeContract } from './route.js';
+import { sourcePortReuseContract } from './source-port-reuse.js';
+import { synChallengeContract } from './syn-challenge.js';
 import { sysctlContract } from './sysctl.js';
 import { tcpContract } from './tcp.js';
 import { tlsContract } from './tls.js';
@@ -68,7 +70,9 @@ export type HostProbeKind =
   | 'keepalive-config'
   | 'access-log-tail'
   | 'health-check-log'
-  | 'logged-client-address';
+  | 'logged-client-address'
+  | 'syn-challenge'
+  | 'source-port-reuse';
 
 export type ProbeKind = NetworkProbeKind | HostProbeKind;
 
@@ -106,6 +110,8 @@ export const probeContracts = {
   'access-log-tail': accessLogTailContract,
   'health-check-log': healthCheckLogContract,
   'logged-client-address': loggedClientAddressContract,
+  'syn-challenge': synChallengeContract,
+  'source-port-reuse': sourcePortReuseContract,
 } as const satisfies ContractsFor<NetworkProbeKind, 'network'> & ContractsFor<HostProbeKind, 'host'>;
 
 /** Every probe kind, sorted. */

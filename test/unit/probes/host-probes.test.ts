@@ -10,6 +10,8 @@ import { icmpSettingsProbe } from '../../../src/probes/icmp-settings.js';
 import { interfaceAddressProbe } from '../../../src/probes/interface-address.js';
 import { kernelModuleProbe } from '../../../src/probes/kernel-module.js';
 import { loggedClientAddressProbe } from '../../../src/probes/logged-client-address.js';
+import { sourcePortReuseProbe } from '../../../src/probes/source-port-reuse.js';
+import { synChallengeProbe } from '../../../src/probes/syn-challenge.js';
 import { listenOverflowsProbe } from '../../../src/probes/listen-overflows.js';
 import { listeningProbe } from '../../../src/probes/listening.js';
 import { loadProbe } from '../../../src/probes/load.js';
@@ -493,5 +495,61 @@ describe('logged-client-address (FAQ 3.9)', () => {
     expect(
       run(loggedClientAddressProbe, { marker: '/x' }, { 'log-tail': { stdout: 'not a log\n' } }).outcome,
     ).toBe('error');
+  });
+});
+
+describe('FAQ 1.3: syn-challenge and source-port-reuse (capture-five-tuple.sh)', () => {
+  it('syn-challenge: the member that got a second SYN for an established 5-tuple fails', () => {
+    const conflict = run(
+      synChallengeProbe,
+      {},
+      { 'net-counters': { stdout: fixture('netns-proc-net-netstat.syn-challenge.txt') } },
+    );
+    expect(conflict.outcome).toBe('fail');
+    expect(conflict.data.synChallenges).toBeGreaterThan(0);
+    expect(conflict.data.challengeAcks).toBeGreaterThanOrEqual(conflict.data.synChallenges as number);
+    // The lab host of the other captures never saw one.
+    const quiet = run(
+      synChallengeProbe,
+      {},
+      { 'net-counters': { stdout: fixture('netns-proc-net-netstat.txt') } },
+    );
+    expect(quiet.outcome).toBe('pass');
+    expect(run(synChallengeProbe, {}, { 'net-counters': { stdout: 'garbage\n' } }).outcome).toBe('error');
+  });
+
+  it('source-port-reuse: one source port towards two VIPs, from ss and from netstat', () => {
+    for (const file of ['netns-ss-tan.fixed-source-port.txt', 'netns-netstat-tan.fixed-source-port.txt']) {
+      const obs = run(sourcePortReuseProbe, {}, { 'tcp-sockets': { stdout: fixture(file) } });
+      expect(obs.outcome, file).toBe('fail');
+      expect(obs.data.reused).toEqual([
+        {
+          local: '10.251.77.10:40000',
+          peers: [
+            { peer: '10.251.77.2:80', state: 'ESTAB' },
+            { peer: '10.251.77.3:80', state: 'SYN-SENT' },
+          ],
+        },
+      ]);
+      const elsewhere = run(
+        sourcePortReuseProbe,
+        { peers: ['10.251.77.2'] },
+        { 'tcp-sockets': { stdout: fixture(file) } },
+      );
+      expect(elsewhere.outcome).toBe('pass');
+    }
+  });
+
+  it("source-port-reuse: a server's own listening port with many peers is not a reused source port", () => {
+    const ss = [
+      'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+      'LISTEN 0      128          0.0.0.0:22        0.0.0.0:*',
+      'ESTAB  0      0       10.0.0.5:22     10.0.0.9:51000',
+      'ESTAB  0      0       10.0.0.5:22     10.0.0.8:52000',
+      'ESTAB  0      0       10.0.0.5:41000  10.0.0.7:443',
+    ].join('\n');
+    const obs = run(sourcePortReuseProbe, {}, { 'tcp-sockets': { stdout: ss } });
+    expect(obs.outcome).toBe('pass');
+    expect(obs.data.sockets).toBe(1);
   });
 });

@@ -86,6 +86,8 @@ const cases: Record<HostProbeKind, unknown[]> = {
     ...evil.map((e) => ({ marker: '/m', path: e })),
     ...evil.map((e) => ({ marker: e })),
   ],
+  'syn-challenge': [{}, { max: 3 }, ...evil.map((e) => ({ max: e }))],
+  'source-port-reuse': [{}, { peers: ['10.0.0.5', '2001:db8::1'] }, ...evil.map((e) => ({ peers: [e] }))],
 };
 
 async function sectionsFor(kind: HostProbeKind): Promise<{ accepted: SectionRequest[]; rejected: number }> {
