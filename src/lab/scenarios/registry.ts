@@ -63,6 +63,12 @@ import {
   toaMissing,
   transferClientIpOn,
 } from './client-ip.js';
+import {
+  fiveTupleClientPort,
+  fiveTupleConflict,
+  fiveTupleDistinctPorts,
+  fiveTupleFullNat,
+} from './five-tuple.js';
 
 export const scenarios: readonly Scenario[] = [
   emptyPool,
@@ -124,6 +130,11 @@ export const scenarios: readonly Scenario[] = [
   clientIpHealthy,
   toaMissing,
   transferClientIpOn,
+  // Kernel load balancers (iptables DNAT) in namespaces, no reference LB.
+  fiveTupleConflict,
+  fiveTupleClientPort,
+  fiveTupleDistinctPorts,
+  fiveTupleFullNat,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */
