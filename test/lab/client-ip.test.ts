@@ -65,6 +65,7 @@ describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }
     ['real-ip-not-configured', 'real-ip-not-configured', 'lb'],
     ['real-ip-range-not-trusted', 'lb-range-not-trusted', 'lb'],
     ['client-ip-healthy', 'client-address-seen', 'operator'],
+    ['client-ip-x-real-ip', 'client-address-seen', 'operator'],
   ] as const;
 
   it.each(l7)('%s: reference LB and nginx balancer both lead to %s', async (id, conclusion, seen) => {

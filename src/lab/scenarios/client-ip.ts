@@ -22,15 +22,17 @@ export const NGINX_BALANCER_PORT = 8080;
 /** be1's access log and nginx.conf of each lab that is up, by its lb host's namespace. */
 const memberFiles = new Map<string, { log: string; conf: string }>();
 
-/** nginx's real-IP settings on be1: none, or set_real_ip_from these ranges with real_ip_header X-Forwarded-For. */
-type RealIp = { trust: string } | undefined;
+/** nginx's real-IP settings on be1: none, or set_real_ip_from `trust` with real_ip_header `header` (X-Forwarded-For). */
+type RealIp = { trust: string; header?: string } | undefined;
 
 async function loggingMember(ctx: HostBuildContext, realIp: RealIp): Promise<void> {
   const log = join(ctx.lab.dir, `${MEMBER}-access.log`);
   const member = await ctx.nginx(MEMBER, {
     locations: [
       `access_log ${log} combined;`,
-      ...(realIp ? [`set_real_ip_from ${realIp.trust};`, 'real_ip_header X-Forwarded-For;'] : []),
+      ...(realIp
+        ? [`set_real_ip_from ${realIp.trust};`, `real_ip_header ${realIp.header ?? 'X-Forwarded-For'};`]
+        : []),
       `add_header X-Backend ${MEMBER} always;`,
       'location = /health { access_log off; return 200 "ok\\n"; }',
       `location / { return 200 "${MEMBER}\\n"; }`,
@@ -129,6 +131,14 @@ export const clientIpHealthy = l7Scenario(
   'client-address-seen',
   "be1 answers; its access log shows the client's address",
   (ctx) => ({ trust: ctx.lab.subnet }),
+);
+
+export const clientIpFromXRealIp = l7Scenario(
+  'client-ip-x-real-ip',
+  "be1's nginx takes the client address from X-Real-IP (also set by the load balancer, FAQ 5.1), trusting its subnet",
+  'client-address-seen',
+  "be1 answers; its access log shows the client's address",
+  (ctx) => ({ trust: ctx.lab.subnet, header: 'X-Real-IP' }),
 );
 
 /** A TCP listener of a shared load balancer to be1's nginx; Transfer Client IP as given. */

@@ -57,6 +57,7 @@ import {
 import { udpHealthy, udpPortClosed } from './udp.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
 import {
+  clientIpFromXRealIp,
   clientIpHealthy,
   realIpNotConfigured,
   realIpRangeNotTrusted,
@@ -128,6 +129,7 @@ export const scenarios: readonly Scenario[] = [
   realIpNotConfigured,
   realIpRangeNotTrusted,
   clientIpHealthy,
+  clientIpFromXRealIp,
   toaMissing,
   transferClientIpOn,
   // Kernel load balancers (iptables DNAT) in namespaces, no reference LB.

@@ -426,6 +426,17 @@ describe('real-ip-config (FAQ 3.9)', () => {
     expect(dedicated.summary).toContain('does not trust 192.168.1.0/24');
   });
 
+  it('X-Real-IP carries the client address too (FAQ 5.1): accepted unless the header parameter says otherwise', () => {
+    const conf = 'http { server { set_real_ip_from 100.125.0.0/16; real_ip_header X-Real-IP; } }\n';
+    const t = { 'file /etc/nginx/nginx.conf': { stdout: conf } };
+    const path = '/etc/nginx/nginx.conf';
+    expect(run(realIpConfigProbe, { server: 'nginx', path }, t).outcome).toBe('pass');
+    const onlyXff = run(realIpConfigProbe, { server: 'nginx', path, header: 'X-Forwarded-For' }, t);
+    expect(onlyXff.outcome).toBe('fail');
+    expect(onlyXff.data.headerOk).toBe(false);
+    expect(() => realIpConfigProbe.params.parse({ server: 'nginx', header: ['X Y'] })).toThrow(/header name/);
+  });
+
   it('Apache and Tomcat', () => {
     expect(
       run(
