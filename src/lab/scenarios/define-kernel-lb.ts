@@ -26,8 +26,8 @@ const MEMBER = 'be1';
 const CLIENT = 'client';
 const PORT = 80;
 
-/** Runs argv on a lab host; throws with its stderr unless it exits 0. */
-type Exec = (h: LabHost, argv: readonly string[]) => Promise<ExecResult>;
+/** Runs a command line (split on spaces, no shell: every word here is plain) on a lab host; throws unless it exits 0. */
+type Run = (h: LabHost, line: string) => Promise<ExecResult>;
 
 export interface KernelLbScenarioDefinition
   extends Omit<Scenario, 'start' | 'prepare' | 'support' | 'symptom'> {
@@ -112,12 +112,12 @@ async function bringUp(def: KernelLbScenarioDefinition): Promise<RunningScenario
   };
   try {
     const host = (name: string) => lab.hosts[name]!;
-    const exec: Exec = async (h, argv) => {
-      const r = await h.exec(argv);
+    const run: Run = async (h, line) => {
+      const r = await h.exec(line.split(' '));
       if (r.exitCode !== 0) {
         throw new LbdError(
           'LBD_ERR_INTERNAL',
-          `lab scenario ${def.id}: \`${argv.join(' ')}\` on ${h.name} exited ${r.exitCode}: ${r.stderr.trim()}`,
+          `lab scenario ${def.id}: \`${line}\` on ${h.name} exited ${r.exitCode}: ${r.stderr.trim()}`,
         );
       }
       return r;
@@ -131,15 +131,12 @@ async function bringUp(def: KernelLbScenarioDefinition): Promise<RunningScenario
       waitFor: [{ host: member.address, port: PORT }],
     });
     stops.push(() => nginx.stop());
-    for (const [i, name] of LBS.entries()) await kernelBalancer(host(name), member, i + 1, def, exec);
-    await exec(member, ['iptables', '-t', 'mangle', '-A', 'OUTPUT', '-j', 'CONNMARK', '--restore-mark']);
-    await exec(member, [
-      'sysctl',
-      '-q',
-      '-w',
-      'net.ipv4.conf.all.accept_redirects=0',
-      'net.ipv4.conf.eth0.accept_redirects=0',
-    ]);
+    for (const [i, name] of LBS.entries()) await kernelBalancer(host(name), member, i + 1, def, run);
+    await run(member, 'iptables -t mangle -A OUTPUT -j CONNMARK --restore-mark');
+    await run(
+      member,
+      'sysctl -q -w net.ipv4.conf.all.accept_redirects=0 net.ipv4.conf.eth0.accept_redirects=0',
+    );
     const readable = def.memberSsh === false ? [host(CLIENT)] : [member, host(CLIENT)];
     const sshds: LabSshd[] = await Promise.all(readable.map((h) => startLabSshd(lab, h)));
     stops.push(...sshds.map((s) => () => s.stop()));
@@ -231,71 +228,22 @@ async function kernelBalancer(
   member: LabHost,
   n: number,
   def: KernelLbScenarioDefinition,
-  exec: Exec,
+  run: Run,
 ): Promise<void> {
-  const to = `${member.address}:${PORT}`;
-  await exec(lb, [
-    'sysctl',
-    '-q',
-    '-w',
-    'net.ipv4.ip_forward=1',
-    // It forwards out of the interface the packet came in on: no ICMP redirects to the client.
-    'net.ipv4.conf.all.send_redirects=0',
-    'net.ipv4.conf.eth0.send_redirects=0',
-  ]);
-  await exec(lb, [
-    'iptables',
-    '-t',
-    'nat',
-    '-A',
-    'PREROUTING',
-    '-p',
-    'tcp',
-    '--dport',
-    String(PORT),
-    '-j',
-    'DNAT',
-    '--to-destination',
-    to,
-  ]);
-  if (!def.transparentClientIp) {
-    await exec(lb, [
-      'iptables',
-      '-t',
-      'nat',
-      '-A',
-      'POSTROUTING',
-      '-d',
-      member.address,
-      '-p',
-      'tcp',
-      '--dport',
-      String(PORT),
-      '-j',
-      'MASQUERADE',
-    ]);
-  }
-  const mac = await exec(lb, ['cat', '/sys/class/net/eth0/address']);
-  const mark = String(n);
-  await exec(member, [
-    'iptables',
-    '-t',
-    'mangle',
-    '-A',
-    'PREROUTING',
-    '-m',
-    'conntrack',
-    '--ctstate',
-    'NEW',
-    '-m',
-    'mac',
-    '--mac-source',
-    mac.stdout.trim(),
-    '-j',
-    'CONNMARK',
-    '--set-mark',
-    mark,
-  ]);
-  await exec(member, ['ip', 'rule', 'add', 'fwmark', mark, 'table', String(100 + n)]);
-  await exec(member, ['ip', 'route', 'add', 'default', 'via', lb.address, 'table', String(100 + n)]);
+  // It forwards out of the interface the packet came in on: no ICMP redirects to the client.
+  await run(
+    lb,
+    'sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.eth0.send_redirects=0',
+  );
+  const tcp = `-p tcp --dport ${PORT}`;
+  await run(lb, `iptables -t nat -A PREROUTING ${tcp} -j DNAT --to-destination ${member.address}:${PORT}`);
+  if (!def.transparentClientIp)
+    await run(lb, `iptables -t nat -A POSTROUTING -d ${member.address} ${tcp} -j MASQUERADE`);
+  const mac = (await run(lb, 'cat /sys/class/net/eth0/address')).stdout.trim();
+  await run(
+    member,
+    `iptables -t mangle -A PREROUTING -m conntrack --ctstate NEW -m mac --mac-source ${mac} -j CONNMARK --set-mark ${n}`,
+  );
+  await run(member, `ip rule add fwmark ${n} table ${100 + n}`);
+  await run(member, `ip route add default via ${lb.address} table ${100 + n}`);
 }
