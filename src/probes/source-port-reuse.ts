@@ -39,7 +39,9 @@ export const sourcePortReuseProbe: HostProbe<SourcePortReuseParams> = {
     }
     const reused = [...byLocal]
       .filter(([, peers]) => peers.length >= 2)
-      .map(([local, peers]) => ({ local, peers }));
+      // ss lists sockets in hash order: sorted, the same sockets read the same way every time.
+      .map(([local, peers]) => ({ local, peers: peers.sort((a, b) => a.peer.localeCompare(b.peer)) }))
+      .sort((a, b) => a.local.localeCompare(b.local));
     const data = { reused, sockets: outgoing.length };
     const towards = wanted ? ` towards ${[...wanted].join(', ')}` : '';
     if (reused.length === 0) {
