@@ -1,9 +1,11 @@
-// five-tuple-conflict (FAQ 1.3) and the Layer-4 half of client-ip (FAQ 3.9)
+// five-tuple-conflict (FAQ 1.3) and client-ip (FAQ 3.9, what needs no SSH)
 // from the inventory alone: no SSH entry for any host, so every conclusion
 // here is what the listeners' settings say. A member shared by two load
 // balancers is judged once. (The host evidence is proven on kernel load
 // balancers in test/lab/five-tuple.test.ts and test/lab/client-ip.test.ts.)
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RunResult } from '../../../src/engine/result.js';
 import { parseInventory } from '../../../src/model/load-inventory.js';
 import { diagnose } from '../../helpers/diagnose.js';
@@ -63,7 +65,7 @@ describe('five-tuple-conflict from the inventory', () => {
   });
 });
 
-describe('client-ip at Layer 4 from the inventory', () => {
+describe('client-ip from the inventory', () => {
   it('shared TCP without Transfer Client IP and no SSH: the TOA module is not checked (warning)', async () => {
     const r = await diagnose('client-ip', {
       inventory: inventory(lb('a', tcp('a-pool', { transparent: false }))),
@@ -83,5 +85,21 @@ describe('client-ip at Layer 4 from the inventory', () => {
       inventory: inventory(lb('a', tcp('a-pool', { transparent: false }), 'dedicated')),
     });
     expect(findings(r)).toEqual([['client-ip/l4-client-ip-kept', 'info']]);
+  });
+
+  it("a dedicated load balancer without its backend subnet: cannot tell its address from a client's (error)", async () => {
+    const server = createServer((_req, res) => res.end('ok\n'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
+    const { port } = server.address() as AddressInfo;
+    const r = await diagnose('client-ip', {
+      inventory: parseInventory(`
+loadbalancer: {name: lb, type: dedicated, vip_address: 127.0.0.1}
+listeners: [{name: web, protocol: HTTP, protocol_port: ${port}, default_pool_id: p}]
+pools: [{id: p, protocol: HTTP, members: [{name: be1, address: 127.0.0.1, protocol_port: ${port}}]}]
+`),
+    });
+    expect(findings(r)).toEqual([['client-ip/lb-range-unknown', 'error']]);
+    expect(r.facts.find((f) => f.key.startsWith('lb_backend_range'))?.value).toBeNull();
   });
 });
