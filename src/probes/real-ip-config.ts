@@ -54,9 +54,9 @@ export const realIpConfigProbe: HostProbe<RealIpConfigParams> = {
     }
     const trusted = proxyRangeTrusted(config, p.proxy);
     // ELB sets both X-Forwarded-For and X-Real-IP (FAQ 5.1): either carries the client address.
-    const accepted = (Array.isArray(p.header) ? p.header : [p.header]).map((h) => h.toLowerCase());
-    const headerOk = config.header !== undefined && accepted.includes(config.header.toLowerCase());
-    const wanted = Array.isArray(p.header) ? p.header.join(' or ') : p.header;
+    const headers = [p.header].flat();
+    const headerOk = headers.some((h) => h.toLowerCase() === config.header?.toLowerCase());
+    const wanted = headers.join(' or ');
     const data = { config, proxyTrusted: trusted.r, headerOk };
     const raw = rawOf(out);
     const expected = `client IP from ${wanted}, trusting ${p.proxy}`;
