@@ -3,8 +3,11 @@
 // lb host (`--target LB:8080`), in front of be1's real nginx with or without
 // real_ip. Each run must reach the scenario's conclusion and no other finding
 // at error severity, and the address the probe read must be the one nginx
-// really wrote in be1's access log. Needs root, ip netns, sshd and nginx;
-// skipped with the reason otherwise.
+// really wrote in be1's access log. Layer 4 runs on kernel load balancers
+// (DNAT, with or without MASQUERADE), and be1's sockets show the lab is what
+// the inventory says. Needs root, ip netns, iptables, sshd and nginx; skipped
+// with the reason otherwise.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +15,10 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { NGINX_BALANCER_PORT } from '../../src/lab/scenarios/client-ip.js';
 import { hostScenarioSupport } from '../../src/lab/scenarios/define-host.js';
 import { findScenario, type RunningScenario } from '../../src/lab/scenarios/index.js';
+import { parseTcpSockets } from '../../src/probes/parsers/tcp-sockets.js';
 import { lbdoctor } from '../helpers/cli.js';
 
-const support = await hostScenarioSupport(['nginx']);
+const support = await hostScenarioSupport(['nginx', 'iptables']);
 const why = support.ok ? undefined : support.reason;
 if (why) console.warn(`skipping the client-ip lab tests: ${why}`);
 
@@ -93,6 +97,20 @@ describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }
     const running = await findScenario(id).start();
     onTestFinished(() => running.close());
     const report = await run(running);
-    expect(report.findings.map((f) => [f.code, f.severity])).toEqual([[`client-ip/${conclusion}`, severity]]);
+    // Two kernel load balancers, one TCP listener each: one finding per listener.
+    const one = [`client-ip/${conclusion}`, severity];
+    expect(report.findings.map((f) => [f.code, f.severity])).toEqual([one, one]);
+    // The lab does what the inventory says: be1's connections on :80 come from the client, or from the LBs.
+    const host = (name: string) => running.hosts!.find((h) => h.name === name)!;
+    const ss = execFileSync('ip', ['netns', 'exec', host('be1').ns, 'ss', '-tn', 'sport', '= :80'], {
+      encoding: 'utf8',
+    });
+    const peers = parseTcpSockets(ss).map((x) => x.peer.address);
+    expect(peers.length).toBeGreaterThan(0);
+    const want =
+      conclusion === 'l4-client-ip-kept'
+        ? [host('client').address]
+        : [host('lb1').address, host('lb2').address];
+    expect(new Set(peers)).toEqual(new Set(want));
   });
 });

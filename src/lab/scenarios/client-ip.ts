@@ -7,10 +7,12 @@
 // fault can be diagnosed through third-party software (`--target LB:8080`).
 // The lab's load balancer is described as dedicated with the lb host's own
 // address as its subnet: that is where its proxied connections come from,
-// while the operator (the client) is another address of the lab.
+// while the operator (the client) is another address of the lab. Layer 4
+// runs on kernel load balancers instead (below).
 import { join } from 'node:path';
 import { LbdError } from '../../errors.js';
 import { quickHttpCheck } from './define.js';
+import { defineKernelLbScenario } from './define-kernel-lb.js';
 import { defineHostScenario, type HostBuildContext, type HostScenarioBuild, LB_HOST } from './define-host.js';
 import type { Scenario } from './types.js';
 
@@ -141,62 +143,26 @@ export const clientIpFromXRealIp = l7Scenario(
   (ctx) => ({ trust: ctx.lab.subnet, header: 'X-Real-IP' }),
 );
 
-/** A TCP listener of a shared load balancer to be1's nginx; Transfer Client IP as given. */
-function tcpScenario(id: string, title: string, conclusion: string, transparent: boolean): Scenario {
-  return defineHostScenario({
-    id,
-    title,
-    faq: '3.9',
-    playbook: 'client-ip',
-    conclusion,
-    symptom: {
-      listener: 'tcp',
-      path: '/',
-      expect: transparent
-        ? "be1 answers; the inventory says the listener keeps the client's address"
-        : "be1 answers; it sees the load balancer's address and has no TOA module",
-    },
-    members: [MEMBER],
-    tools: ['nginx'],
-    async build(ctx) {
-      await ctx.nginx(MEMBER);
-      return {
-        inventory: {
-          loadbalancer: { type: 'shared' },
-          listeners: [
-            {
-              name: 'tcp',
-              protocol: 'TCP',
-              protocol_port: 80,
-              default_pool_id: 'tcp-pool',
-              transparent_client_ip_enable: transparent,
-            },
-          ],
-          pools: [
-            {
-              id: 'tcp-pool',
-              protocol: 'TCP',
-              healthmonitor: { type: 'TCP', delay: 1, timeout: 1, max_retries: 1 },
-              members: [ctx.member(MEMBER, 80)],
-            },
-          ],
-        },
-        settle: { 'tcp-pool': 'healthy' },
-      };
-    },
-  });
-}
+// Layer 4 on kernel load balancers (define-kernel-lb.ts), so the lab does what
+// the inventory says: with Transfer Client IP on they only DNAT and be1 sees the
+// client; off they also MASQUERADE and be1 sees the load balancer.
 
-export const toaMissing = tcpScenario(
-  'toa-missing',
-  'A TCP listener of a shared LB with Transfer Client IP off, and no TOA module on be1',
-  'l4-client-ip-lost',
-  false,
-);
+export const toaMissing = defineKernelLbScenario({
+  id: 'toa-missing',
+  title: 'TCP listeners of shared LBs with Transfer Client IP off (fullNAT), and no TOA module on be1',
+  faq: '3.9',
+  playbook: 'client-ip',
+  conclusion: 'l4-client-ip-lost',
+  transparentClientIp: false,
+  clientPorts: [40000, 40001],
+});
 
-export const transferClientIpOn = tcpScenario(
-  'transfer-client-ip-on',
-  'A TCP listener of a shared LB with Transfer Client IP on',
-  'l4-client-ip-kept',
-  true,
-);
+export const transferClientIpOn = defineKernelLbScenario({
+  id: 'transfer-client-ip-on',
+  title: "TCP listeners of shared LBs with Transfer Client IP on: be1 sees the client's own address",
+  faq: '3.9',
+  playbook: 'client-ip',
+  conclusion: 'l4-client-ip-kept',
+  transparentClientIp: true,
+  clientPorts: [40000, 40001],
+});
