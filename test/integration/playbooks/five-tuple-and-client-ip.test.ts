@@ -1,5 +1,5 @@
 // five-tuple-conflict (FAQ 1.3) and client-ip (FAQ 3.9, what needs no SSH)
-// from the inventory alone: no SSH entry for any host, so every conclusion
+// from the inventory alone (plus one captured /proc/modules): no SSH to any host, so every conclusion
 // here is what the listeners' settings say. A member shared by two load
 // balancers is judged once. (The host evidence is proven on kernel load
 // balancers in test/lab/five-tuple.test.ts and test/lab/client-ip.test.ts.)
@@ -8,7 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RunResult } from '../../../src/engine/result.js';
 import { parseInventory } from '../../../src/model/load-inventory.js';
+import { runPlaybook } from '../../../src/engine/engine.js';
+import { BUNDLED_PLAYBOOKS, findPlaybook } from '../../../src/playbook/load.js';
+import { loadProbe } from '../../../src/probes/registry.js';
 import { diagnose } from '../../helpers/diagnose.js';
+import { fakeVantages } from '../../helpers/fake-probes.js';
+import { fixture } from '../../unit/parsers/fixture.js';
 
 const findings = (r: RunResult) => r.findings.map((f) => [f.code, f.severity]);
 
@@ -101,5 +106,22 @@ pools: [{id: p, protocol: HTTP, members: [{name: be1, address: 127.0.0.1, protoc
     });
     expect(findings(r)).toEqual([['client-ip/lb-range-unknown', 'error']]);
     expect(r.facts.find((f) => f.key.startsWith('lb_backend_range'))?.value).toBeNull();
+  });
+
+  it('shared TCP without Transfer Client IP, TOA loaded on the member (a captured /proc/modules): toa-loaded', async () => {
+    // This machine's kernel cannot load TOA, so be1's read answers with a CentOS /proc/modules that lists it.
+    const { playbook } = await findPlaybook('client-ip', [BUNDLED_PLAYBOOKS]);
+    const { provider } = fakeVantages({ be1: { modules: fixture('proc-modules.centos.txt') } });
+    const text = `loadbalancers:${lb('a', tcp('a-pool', { transparent: false }))}\nhosts: {be1: {ssh: "ssh://root@10.0.1.12"}}\n`;
+    const r = await runPlaybook({
+      playbook,
+      inventory: parseInventory(text),
+      loadProbe,
+      vantages: provider,
+      facts: { set: new Map(), answers: {} },
+      timeoutMs: 5000,
+      toolVersion: 'test',
+    });
+    expect(findings(r)).toEqual([['client-ip/toa-loaded', 'info']]);
   });
 });
