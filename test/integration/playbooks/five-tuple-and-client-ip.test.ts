@@ -1,8 +1,9 @@
-// five-tuple-conflict (FAQ 1.3) and client-ip (FAQ 3.9, what needs no SSH)
-// from the inventory alone (plus one captured /proc/modules): no SSH to any host, so every conclusion
-// here is what the listeners' settings say. A member shared by two load
-// balancers is judged once. (The host evidence is proven on kernel load
-// balancers in test/lab/five-tuple.test.ts and test/lab/client-ip.test.ts.)
+// five-tuple-conflict (FAQ 1.3) and client-ip (FAQ 3.9) where the inventory
+// alone decides: no SSH entry for any host, so every conclusion is what the
+// listeners' settings say; a member shared by two load balancers is judged
+// once. One test answers a member's read with a captured /proc/modules. (The
+// host evidence is proven on kernel load balancers in test/lab/five-tuple.test.ts
+// and test/lab/client-ip.test.ts.)
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
