@@ -7,12 +7,14 @@
 // answer: a warning from the inventory, or nothing. Each run must reach its
 // conclusion and no other. Needs root, ip netns, iptables, sshd and nginx;
 // skipped with the reason otherwise.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { hostScenarioSupport } from '../../src/lab/scenarios/define-host.js';
 import { findScenario } from '../../src/lab/scenarios/index.js';
+import { parseTcpSockets } from '../../src/probes/parsers/tcp-sockets.js';
 import { lbdoctor } from '../helpers/cli.js';
 
 const support = await hostScenarioSupport(['nginx', 'iptables']);
@@ -87,6 +89,16 @@ describe.skipIf(why !== undefined)(
           ]);
       }
       if (id === 'five-tuple-distinct-ports') expect(client?.outcome).toBe('pass');
+      // What the client itself sees: one source port, the second connection never completes
+      // (SYN-SENT: it times out); two ports, or fullNAT, and both are established.
+      const ns = running.hosts!.find((h) => h.name === 'client')!.ns;
+      const states = parseTcpSockets(
+        execFileSync('ip', ['netns', 'exec', ns, 'ss', '-tn', 'dport', '= :80'], { encoding: 'utf8' }),
+      )
+        .sort((a, b) => a.peer.address.localeCompare(b.peer.address))
+        .map((x) => x.state);
+      const conflict = id === 'five-tuple-conflict' || id === 'five-tuple-client-port';
+      expect(states).toEqual(conflict ? ['ESTAB', 'SYN-SENT'] : ['ESTAB', 'ESTAB']);
     });
   },
 );
