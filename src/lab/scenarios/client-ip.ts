@@ -51,9 +51,7 @@ async function loggingMember(ctx: HostBuildContext, realIp: RealIp): Promise<voi
       '      }',
     ].join('\n'),
   });
-  // ctx.nginx writes its config under this prefix (define-host.ts).
-  const conf = join(ctx.lab.dir, `nginx-${MEMBER}-80`, 'nginx.conf');
-  memberFiles.set(ctx.lb.ns, { log, conf });
+  memberFiles.set(ctx.lb.ns, { log, conf: member.config! });
 }
 
 function webPool(ctx: HostBuildContext): HostScenarioBuild['inventory'] {
