@@ -31,6 +31,8 @@ export type ErrorCode =
   | 'LBD_ERR_SSH_CHANNEL'
   | 'LBD_ERR_PORT_IN_USE'
   | 'LBD_ERR_PERMISSION'
+  | 'LBD_ERR_CLOUD_AUTH'
+  | 'LBD_ERR_CLOUD_API'
   | 'LBD_ERR_INTERNAL';
 
 /** Exit codes: a contract (DESIGN.md "Reports and exit codes"). */

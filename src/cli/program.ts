@@ -58,7 +58,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'inventory',
     description:
-      'inventory files: `inventory lint` checks one against the FAQ configuration rules before deploy',
+      'inventory files: `inventory lint` checks one against the FAQ configuration rules before deploy; `inventory import` writes one from saved ELB API responses, Octavia outputs or a Terraform plan',
     options: false,
     load: async () => (await import('./commands/inventory.js')).registerInventory,
   },
@@ -107,6 +107,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: true,
     load: async () => (await import('./commands/probe.js')).registerProbe,
   },
+  {
+    name: 'explain',
+    args: '[words...]',
+    description:
+      "short answers to the FAQ's informational questions (bandwidth, WAF, IPv6, billing…), found by words; without words, the topics",
+    options: true,
+    load: async () => (await import('./commands/explain.js')).registerExplain,
+  },
+  {
+    name: 'cert',
+    description:
+      'certificate files: `cert check` finds what the ELB console and clients reject in a PEM before it is uploaded (FAQ 7.4)',
+    options: false,
+    load: async () => (await import('./commands/cert.js')).registerCert,
+  },
 ];
 
 /** Root options take no value, so the first other argument names the command (`help X` names X). */
@@ -147,12 +162,13 @@ export async function registerCommands(
       'after',
       `
 Examples:
-  lbdoctor demo                                   reproduce a fault on the bundled reference LB and diagnose it
-  lbdoctor list                                   the playbooks, one per FAQ problem
-  lbdoctor show router-code --graph mermaid       a playbook's decision tree
-  lbdoctor run router-code --target 10.0.0.5:80   diagnose a listener
+  lbdoctor demo                                 a fault reproduced and diagnosed
+  lbdoctor list                                 the playbooks, one per FAQ problem
+  lbdoctor show router-code --graph mermaid     a playbook's decision tree
+  lbdoctor run router-code --target 10.0.0.5:80 diagnose a listener
   lbdoctor run ./my-playbook.yaml --target 10.0.0.5:80
-  lbdoctor run router-code -i inventory.yaml --format json:report.json --format junit:junit.xml
+  lbdoctor run router-code -i inventory.yaml \\
+    --format json:report.json --format junit:junit.xml
   lbdoctor validate my-playbook.yaml inventory.yaml`,
     );
   const named = commandNamed(argv.slice(2));

@@ -40,13 +40,21 @@ export async function runCommand(id: string, opts: RunOptions): Promise<number> 
   const { playbook } = await locatePlaybook(id, playbookDirs(opts.playbooks));
   const inputs = parseInputFlags(opts.input ?? [], playbook);
   warnUnusedFacts(set, playbook);
-  const inventory: Inventory | undefined = opts.inventory ? await loadInventory(opts.inventory) : undefined;
+  if (opts.inventory && opts.from)
+    throw new UsageError('give --inventory or --from, not both', 'one of them describes the load balancer');
+  if (opts.hosts && !opts.from)
+    throw new UsageError('--hosts goes with --from', 'merge it into an imported inventory');
+  const inventory: Inventory | undefined = opts.inventory
+    ? await loadInventory(opts.inventory)
+    : opts.from
+      ? await (await import('./run-from.js')).importedInventory(opts.from, opts.hosts)
+      : undefined;
   const answers = opts.answers ? await loadAnswers(opts.answers) : {};
   // A playbook that reads only what the user gives (an access log) needs no load balancer to reach.
   if (!inventory && !target && Object.keys(inputs).length === 0) {
     throw new UsageError(
       'nothing to diagnose',
-      "give --inventory FILE (see `lbdoctor schema inventory`), --target host:port, or the playbook's --input values",
+      "give --inventory FILE (see `lbdoctor schema inventory`), --from SOURCE:INPUT, --target host:port, or the playbook's --input values",
     );
   }
   const { exitCode } = await executeRun({
@@ -145,6 +153,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<{ result: RunRes
       result,
       {
         color,
+        // A terminal's own width; piped or to a file, 80 columns.
+        ...(process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}),
         graph: toDecisionGraph(o.playbook),
         secrets,
         ...(o.verbose ? { verbose: true } : {}),

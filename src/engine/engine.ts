@@ -265,6 +265,7 @@ class Run implements Walker {
       fix: step.fix.map((f) => render(f)),
       faq: step.faq ?? this.playbook.faq,
       ...(step.see?.length ? { see: step.see } : {}),
+      ...(step.explain?.length ? { explain: step.explain } : {}),
       path: [...w.path],
       ...(subject ? { subject } : {}),
     };

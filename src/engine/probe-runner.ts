@@ -5,6 +5,7 @@ import pLimit from 'p-limit';
 import type { VantageName } from '../model/vocabulary.js';
 import type { ChecklistItem, Playbook, ProbeStep } from '../playbook/schema.js';
 import type { Observation, Probe } from '../probes/types.js';
+import { sectionKey } from '../transport/sections.js';
 import type { SectionOutput, SectionRequest } from '../transport/types.js';
 import type { Vantage, VantageProvider } from '../runners/types.js';
 import type { HostTiming } from './result.js';
@@ -114,11 +115,12 @@ export class ProbeRunner {
           timeoutMs,
         );
       } else {
-        const outputs = await this.readHost(vantage, this.hostSections(vantageName, ctx), signal);
-        const mine = new Set(probe.sections(params.data).map(keyOf));
+        const own = probe.sections(params.data);
+        const outputs = await this.readHost(vantage, this.hostSections(vantageName, ctx, own), signal);
+        const mine = new Set(own.map(sectionKey));
         obs = probe.evaluate(
           params.data,
-          outputs.filter((o) => mine.has(keyOf(o))),
+          outputs.filter((o) => mine.has(sectionKey(o))),
         );
         obs = { ...obs, durationMs: obs.durationMs || Date.now() - started };
       }
@@ -131,8 +133,14 @@ export class ProbeRunner {
   /**
    * Every host read this playbook can need from this vantage, rendered for
    * this walk's context: the host is read once, in one batch (DESIGN.md).
+   * A named later reading (counters after a burst) is read only when the
+   * step that names it runs, never ahead with the others.
    */
-  private hostSections(vantageName: VantageName, ctx: Record<string, unknown>): SectionRequest[] {
+  private hostSections(
+    vantageName: VantageName,
+    ctx: Record<string, unknown>,
+    own: readonly SectionRequest[],
+  ): SectionRequest[] {
     const wanted = new Map<string, SectionRequest>();
     for (const { spec, vantage } of this.specs()) {
       const probe = this.probes.get(spec.probe);
@@ -141,8 +149,10 @@ export class ProbeRunner {
         pruneUndefined(renderValue(spec.with, ctx) as Record<string, unknown>),
       );
       if (!params.success) continue;
-      for (const s of probe.sections(params.data)) wanted.set(keyOf(s), s);
+      for (const s of probe.sections(params.data)) if (!s.reading) wanted.set(sectionKey(s), s);
     }
+    // The shared sections first, in the same order for every probe (one read serves them all).
+    for (const s of own) if (!wanted.has(sectionKey(s))) wanted.set(sectionKey(s), s);
     return [...wanted.values()];
   }
 
@@ -189,8 +199,6 @@ export class ProbeRunner {
     return out;
   }
 }
-
-const keyOf = (s: { id: string; args?: readonly string[] }) => `${s.id}\0${(s.args ?? []).join('\0')}`;
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 

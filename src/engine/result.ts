@@ -32,6 +32,8 @@ export interface Finding {
   faq: string[];
   /** Playbooks that diagnose further from here (`lbdoctor run ID`). */
   see?: string[];
+  /** `lbdoctor explain` topics behind this conclusion. */
+  explain?: string[];
   /** Step ids walked to reach this conclusion. */
   path: string[];
   subject?: Subject;

@@ -23,6 +23,14 @@ export interface ListenerView extends Partial<Listener> {
   /** host:port, bracketed for IPv6. */
   hostport: string | undefined;
   scheme: 'http' | 'https' | 'tcp' | 'udp';
+  /**
+   * Host names clients ask this listener for (FAQ 1.12 cause 3, 7.1): exact
+   * HOST_NAME values of its forwarding policies, then the `domain` of its
+   * certificates (default, then SNI). Empty when the inventory names none.
+   */
+  server_names: string[];
+  /** The first of server_names. */
+  server_name: string | undefined;
 }
 
 /** A listener, of any load balancer of the inventory, whose traffic reaches a member. */
@@ -94,7 +102,30 @@ function schemeOf(protocol: Listener['protocol']): ListenerView['scheme'] {
         : 'tcp';
 }
 
-function listenerView(l: Listener, lb: LoadBalancer, target: Target | undefined): ListenerView {
+/** See ListenerView.server_names: read from the inventory only, never from certificate files. */
+function serverNamesOf(
+  l: Listener,
+  entry: LoadBalancerEntry,
+  certificates: Inventory['certificates'],
+): string[] {
+  const names: string[] = [];
+  for (const p of entry.l7policies) {
+    if (p.listener !== l.name && p.listener !== l.id) continue;
+    for (const r of p.rules) if (r.type === 'HOST_NAME' && r.compare_type === 'EQUAL_TO') names.push(r.value);
+  }
+  for (const ref of [l.default_tls_container_ref, ...l.sni_container_refs]) {
+    const domain = certificates.find((c) => c.id === ref)?.domain;
+    for (const d of domain?.split(',') ?? []) if (d.trim()) names.push(d.trim());
+  }
+  return [...new Set(names.map((n) => n.toLowerCase()))];
+}
+
+function listenerView(
+  l: Listener,
+  lb: LoadBalancer,
+  target: Target | undefined,
+  serverNames: string[] = [],
+): ListenerView {
   const address = target?.host ?? lb.eip ?? lb.vip_address ?? undefined;
   const port = target?.port ?? l.protocol_port ?? l.port_ranges?.[0]?.start_port ?? undefined;
   return {
@@ -103,6 +134,8 @@ function listenerView(l: Listener, lb: LoadBalancer, target: Target | undefined)
     port,
     hostport: address && port ? hostport(address, port) : undefined,
     scheme: schemeOf(l.protocol),
+    server_names: serverNames,
+    server_name: serverNames[0],
   };
 }
 
@@ -173,6 +206,8 @@ export function targetListener(target: Target, protocol: Listener['protocol'] = 
     port: target.port,
     hostport: hostport(target.host, target.port),
     scheme: schemeOf(protocol),
+    server_names: [],
+    server_name: undefined,
   };
 }
 
@@ -198,7 +233,7 @@ export function expand(
     }
     const listenerFor = (pool: Pool) => {
       const l = entry.listeners.find((x) => x.default_pool_id === pool.id);
-      return l ? listenerView(l, lb, target) : undefined;
+      return l ? listenerView(l, lb, target, serverNamesOf(l, entry, inventory.certificates)) : undefined;
     };
     if (kind === 'listeners') {
       for (const l of entry.listeners) {
@@ -207,7 +242,7 @@ export function expand(
         const pool = entry.pools.find((p) => p.id === l.default_pool_id);
         out.push({
           lb,
-          listener: listenerView(l, lb, target),
+          listener: listenerView(l, lb, target, serverNamesOf(l, entry, inventory.certificates)),
           ...(pool ? { pool: poolView(pool, entry) } : {}),
         });
       }

@@ -28,8 +28,14 @@ export interface CertSpec {
   sans?: string[];
   /** Valid from two days ago until yesterday. */
   expired?: boolean;
+  /** Valid from tomorrow (for three days). */
+  notYetValid?: boolean;
   /** Signed by itself instead of the test CA. */
   selfSigned?: boolean;
+  /** Signed by this earlier spec (an intermediate, `ca: true`) instead of the test CA. */
+  issuer?: string;
+  /** An intermediate CA (basicConstraints CA:TRUE) instead of a server certificate. */
+  ca?: boolean;
   /** Key type: `rsa` (2048 bits, default) or `ec` (P-256). */
   keyType?: 'rsa' | 'ec';
 }
@@ -55,7 +61,11 @@ export async function makeCertificates(dir: string, specs: readonly CertSpec[]):
   await mkdir(join(dir, 'ca-db'), { recursive: true });
   const ca = await makeCa(dir);
   const certs: Record<string, CertFiles> = {};
-  for (const spec of specs) certs[spec.name] = await makeLeaf(dir, ca, spec);
+  for (const spec of specs) {
+    const issuer = spec.issuer ? certs[spec.issuer] : ca;
+    if (!issuer) throw new Error(`certificate ${spec.name}: issuer ${spec.issuer} must come before it`);
+    certs[spec.name] = await makeLeaf(dir, issuer, spec);
+  }
   return {
     ca,
     certs,
@@ -143,16 +153,21 @@ async function makeLeaf(dir: string, ca: CertFiles, spec: CertSpec): Promise<Cer
     extPath,
     [
       '[leaf]',
-      'basicConstraints=CA:FALSE',
-      'keyUsage=critical,digitalSignature,keyEncipherment',
-      'extendedKeyUsage=serverAuth,clientAuth',
+      ...(spec.ca
+        ? ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign']
+        : [
+            'basicConstraints=CA:FALSE',
+            'keyUsage=critical,digitalSignature,keyEncipherment',
+            'extendedKeyUsage=serverAuth,clientAuth',
+          ]),
       ...(sans.length ? [`subjectAltName=${sans.join(',')}`] : []),
       '',
     ].join('\n'),
   );
   const now = Date.now();
-  const start = new Date(now - (spec.expired ? 2 : 1) * 86_400_000);
-  const end = new Date(now + (spec.expired ? -1 : 2) * 86_400_000);
+  const [from, to] = spec.expired ? [-2, -1] : spec.notYetValid ? [1, 4] : [-1, 2];
+  const start = new Date(now + from * 86_400_000);
+  const end = new Date(now + to * 86_400_000);
   const caConf = join(dir, 'ca-db', 'ca.cnf');
   const db = join(dir, 'ca-db');
   await writeFile(join(db, 'index.txt'), '');

@@ -198,3 +198,23 @@ export async function startCpuHog(host: LabHost, workers: number): Promise<HostP
   }
   return hogs;
 }
+
+// Busy for `acceptMs` on every new connection before it can accept the next,
+// as a single-threaded application with a costly accept path is: under a
+// burst the kernel's accept queue fills (FAQ 1.10 step 4). Each request gets
+// "ok", so health checks pass between bursts.
+const SLOW_ACCEPTOR = `
+const http = require('node:http');
+const [port, acceptMs] = process.argv.slice(1).map(Number);
+const srv = http.createServer((req, res) => res.end('ok\\n'));
+srv.on('connection', () => { const until = Date.now() + acceptMs; while (Date.now() < until) {} });
+srv.on('error', (e) => { console.error(String(e)); process.exit(1); });
+srv.listen({ port, host: '0.0.0.0', backlog: 4096 }, () => console.log('ready'));
+`;
+
+/** An HTTP server on 0.0.0.0:port of `host` that spends `acceptMs` on each new connection (its backlog is somaxconn's). */
+export function startSlowAcceptor(host: LabHost, port: number, acceptMs: number): Promise<HostProcess> {
+  return spawnInHost(host, [process.execPath, '-e', SLOW_ACCEPTOR, String(port), String(acceptMs)], {
+    ready: /ready/,
+  });
+}

@@ -18,6 +18,7 @@ import {
   type ScopeKey,
   TargetSchema,
 } from './context-schema.js';
+import { TOPIC_IDS as EXPLAIN_TOPIC_IDS } from '../explain/topics.js';
 import { PLAYBOOK_IDS } from './ids.js';
 import { type StepEdge, stepEdges } from './graph.js';
 import { checkSchemaPath, objectKeys, schemaAt } from './schema-path.js';
@@ -420,6 +421,14 @@ export function checkPlaybookTypes(
         (step.see ?? []).forEach((see, i) => {
           if (!PLAYBOOK_IDS.includes(see))
             report([...base, 'see', i], `"${see}" is not a playbook id`, suggest(see, PLAYBOOK_IDS));
+        });
+        (step.explain ?? []).forEach((topic, i) => {
+          if (!EXPLAIN_TOPIC_IDS.includes(topic))
+            report(
+              [...base, 'explain', i],
+              `"${topic}" is not an explain topic (\`lbdoctor explain\` lists them)`,
+              suggest(topic, EXPLAIN_TOPIC_IDS),
+            );
         });
         break;
     }

@@ -23,6 +23,8 @@ export const ListenerViewSchema = Listener.partial().extend({
   port: z.number().optional(),
   hostport: z.string().optional(),
   scheme: z.enum(['http', 'https', 'tcp', 'udp']),
+  server_names: z.array(z.string()),
+  server_name: z.string().optional(),
 });
 
 export const ForwarderSchema = z.object({

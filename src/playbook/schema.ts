@@ -165,6 +165,8 @@ export const ConcludeStep = z
     faq: z.array(z.string()).optional(),
     /** Playbooks that diagnose further from here (`lbdoctor run ID`). */
     see: z.array(stepId).optional(),
+    /** `lbdoctor explain` topics (src/explain/topics.ts) behind this conclusion, printed under the finding. */
+    explain: z.array(stepId).optional(),
   })
   .strict();
 

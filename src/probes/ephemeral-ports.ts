@@ -22,7 +22,10 @@ export const ephemeralPortsProbe: HostProbe<EphemeralPortsParams> = {
     const problem = sectionProblem(sock, '/proc/net/sockstat');
     const tw = sock && !problem ? timeWaitCount(parseSockstat(sock.stdout)) : undefined;
     const values = sys ? parseSysctl(sys.stdout) : {};
-    const range = parsePortRange(values[KEYS[0]!]);
+    const rangeText = values[KEYS[0]!];
+    const range = parsePortRange(rangeText);
+    if (tw !== undefined && !range && rangeText !== undefined)
+      return couldNotCheck(`${KEYS[0]} is ${JSON.stringify(rangeText)}, not two port numbers`, raw);
     if (tw === undefined || !range)
       return couldNotCheck(
         problem ?? sectionProblem(sys, 'sysctl') ?? 'no TIME_WAIT count or port range',

@@ -10,6 +10,7 @@ import {
   type httpTimingTargetResult,
 } from './contracts/http-timing.js';
 import type { HttpTimings } from './contracts/http.js';
+import type { TlsVerdictData } from './contracts/tls.js';
 import { httpProbe } from './http.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 import type { z } from 'zod';
@@ -87,8 +88,9 @@ async function timeTarget(
   p: HttpTimingParams,
   t: Target,
   ctx: ProbeContext,
-): Promise<{ result: TargetResult; runs: HttpTimings[] }> {
+): Promise<{ result: TargetResult; runs: HttpTimings[]; tls?: TlsVerdictData }> {
   const answered: HttpTimings[] = [];
+  let tls: TlsVerdictData | undefined;
   const statuses: number[] = [];
   let sent = 0;
   let dialed = t.connectTo ?? new URL(p.url).host;
@@ -114,8 +116,10 @@ async function timeTarget(
       status?: number;
       timings: HttpTimings;
       error?: { kind: NonNullable<TargetResult['error']>['kind']; message: string };
+      tls?: TlsVerdictData;
     };
     if (d.dialed) dialed = d.dialed;
+    tls ??= d.tls;
     if (obs.outcome === 'pass' || (obs.outcome === 'fail' && !d.error)) {
       answered.push(d.timings);
       if (d.status !== undefined) statuses.push(d.status);
@@ -146,7 +150,7 @@ async function timeTarget(
     verdict,
     ...(error ? { error } : {}),
   };
-  return { result, runs: answered };
+  return { result, runs: answered, ...(tls ? { tls } : {}) };
 }
 
 const label = (t: TargetResult) =>
@@ -179,6 +183,8 @@ export const httpTimingProbe: NetworkProbe<HttpTimingParams> = {
     const targets = timed.map((t) => t.result);
     // Every answered request of every target weighs the same in the overall medians.
     const all = timed.flatMap((t) => t.runs);
+    // The first certificate verdict seen (the listener's, with one target), as the http probe gives it.
+    const tls = timed.find((t) => t.tls)?.tls;
     const counts = {
       fast: targets.filter((t) => t.verdict === 'fast').length,
       slow: targets.filter((t) => t.verdict === 'slow').length,
@@ -220,6 +226,7 @@ export const httpTimingProbe: NetworkProbe<HttpTimingParams> = {
       ...(byTotal.length
         ? { slowest: brief(byTotal[byTotal.length - 1]!), fastest: brief(byTotal[0]!) }
         : {}),
+      ...(tls ? { tls } : {}),
     };
     const head = `${p.method} ${url} ×${p.requests}${p.targets?.length ? ` to each of ${targets.length}` : ''} (from ${ctx.dialer.vantage}, slow ≥ ${p.slowMs} ms)`;
     const summary = `${head}: ${targets.map(describeTarget).join('; ')}`;

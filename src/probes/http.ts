@@ -3,9 +3,9 @@
 // playbooks; the error kinds keep "the backend reset the connection" apart
 // from "it sent garbage" and "it never answered" — three different 502/504
 // causes in FAQ 1.5.
-import { isIP, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { Client } from 'undici';
 import { tapIncoming } from '../transport/dialers/flowing.js';
 import {
@@ -21,9 +21,11 @@ import {
   httpContract,
   parseConnectTo,
 } from './contracts/http.js';
+import type { TlsVerdictData } from './contracts/tls.js';
 import { dialKind } from './http-error-kind.js';
 import { formatStatusRanges, parseStatusExpectation, statusMatches } from './http-expect.js';
 import { ms } from './network-params.js';
+import { judgeTls, refusedVerdict, sniName, startTls } from './tls-handshake.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
 // The parameters and data shape live in the contract; re-exported for existing importers.
@@ -47,9 +49,7 @@ function hostOf(hostHeader: string): string {
 }
 
 function sniFor(p: HttpParams, u: URL): string | undefined {
-  const name = p.servername ?? (p.hostHeader ? hostOf(p.hostHeader) : bareHostname(u));
-  // RFC 6066: SNI carries names only, never IP literals.
-  return isIP(name) === 0 ? name : undefined;
+  return sniName(p.servername ?? (p.hostHeader ? hostOf(p.hostHeader) : bareHostname(u)));
 }
 
 function classifyRequestError(
@@ -125,7 +125,9 @@ async function runHttp(params: HttpParams, ctx: ProbeContext): Promise<Observati
   const timings: HttpTimings = { totalMs: 0 };
   let readyAt: number | undefined;
   let dialFailure: DialFailure | undefined;
-  let tlsFailure: { message: string; code?: string } | undefined;
+  /** The certificate verdict, shared with the tls probe (tls-handshake.ts). */
+  let tlsVerdict: TlsVerdictData | undefined;
+  const checkedName = servername ?? bareHostname(url);
   let peer: { address?: string; tlsProtocol?: string; cipher?: string } = {};
 
   const where = `${method} ${url.href}${pinned ? ` via ${dialHost}:${dialPort}` : ''} (from ${ctx.dialer.vantage})`;
@@ -140,39 +142,41 @@ async function runHttp(params: HttpParams, ctx: ProbeContext): Promise<Observati
         timings.connectMs = ms(dt?.connectMs ?? performance.now() - t0);
         if (dt?.address) peer.address = dt.address;
         // Local sockets go to undici as they are; any other stream (an SSH channel) is read eagerly.
-        const socket = stream instanceof Socket ? stream : tapIncoming(stream, 0).stream;
+        // (startTls reads eagerly too, to see the certificates the server presents.)
+        const socket = stream instanceof Socket || https ? stream : tapIncoming(stream, 0).stream;
         if (!https) {
           readyAt = performance.now();
           callback(null, socket);
           return;
         }
-        const tStart = performance.now();
-        const tls = tlsConnect({
+        startTls(
           socket,
-          ...(servername ? { servername } : {}),
-          ALPNProtocols: ['http/1.1'],
-          rejectUnauthorized: !params.insecure,
-          ...(params.ca ? { ca: params.ca } : {}),
-        });
-        const onError = (err: Error & { code?: string }): void => {
-          clearTimeout(timer);
-          tlsFailure = { message: err.message, ...(err.code ? { code: err.code } : {}) };
-          tls.destroy();
-          callback(err, null);
-        };
-        const timer = setTimeout(
-          () => onError(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })),
+          {
+            ...(servername ? { servername } : {}),
+            alpn: ['http/1.1'],
+            ...(params.ca ? { ca: params.ca } : {}),
+          },
+          ctx.signal,
           ctx.timeoutMs,
-        );
-        tls.once('error', onError);
-        tls.once('secureConnect', () => {
-          clearTimeout(timer);
-          tls.off('error', onError);
-          timings.tlsMs = ms(performance.now() - tStart);
-          const cipher = tls.getCipher();
-          peer = { ...peer, tlsProtocol: tls.getProtocol() ?? undefined, cipher: cipher?.name };
+        ).then((r) => {
+          if (!r.ok) {
+            tlsVerdict = refusedVerdict(r.handshake);
+            callback(new Error(tlsVerdict.detail), null);
+            return;
+          }
+          timings.tlsMs = ms(r.tlsMs);
+          tlsVerdict = judgeTls(r.hs, checkedName, params.ca);
+          peer = { ...peer, tlsProtocol: r.hs.protocol, cipher: r.hs.cipher?.name };
+          // One verdict everywhere: a certificate the tls probe fails fails the request too,
+          // unless the caller asked to look past it (and data.tls still says what is wrong).
+          if (tlsVerdict.layer !== 'ok' && !params.insecure) {
+            r.socket.on('error', () => {});
+            r.socket.destroy();
+            callback(new Error(tlsVerdict.detail), null);
+            return;
+          }
           readyAt = performance.now();
-          callback(null, tls);
+          callback(null, r.socket);
         });
       },
       (err: unknown) => {
@@ -252,11 +256,15 @@ async function runHttp(params: HttpParams, ctx: ProbeContext): Promise<Observati
       timings,
       ...(peer.address ? { address: peer.address } : {}),
       ...(peer.tlsProtocol ? { tlsProtocol: peer.tlsProtocol, cipher: peer.cipher } : {}),
+      ...(tlsVerdict ? { tls: tlsVerdict } : {}),
     };
     const rc = routerCode ? ` x-router-code ${routerCode}` : '';
+    // insecure looked past the certificate; the summary still says what a verifying client meets.
+    const looked =
+      tlsVerdict && tlsVerdict.layer !== 'ok' ? ` (certificate ignored: ${tlsVerdict.detail})` : '';
     return {
       outcome: matched ? 'pass' : 'fail',
-      summary: `${where} → ${status}${rc} in ${timings.totalMs} ms${matched ? '' : ` (expected ${formatStatusRanges(ranges!)})`}`,
+      summary: `${where} → ${status}${rc} in ${timings.totalMs} ms${matched ? '' : ` (expected ${formatStatusRanges(ranges!)})`}${looked}`,
       data,
       ...(ranges ? { expected: `status ${formatStatusRanges(ranges)}`, actual: `status ${status}` } : {}),
       durationMs: performance.now() - t0,
@@ -272,8 +280,9 @@ async function runHttp(params: HttpParams, ctx: ProbeContext): Promise<Observati
         message: dialFailure.message,
         dialState: dialFailure.state,
       };
-    } else if (tlsFailure) {
-      error = { kind: 'tls', ...tlsFailure };
+    } else if (tlsVerdict && tlsVerdict.layer !== 'ok') {
+      const code = tlsVerdict.handshake?.code;
+      error = { kind: 'tls', ...(code ? { code } : {}), message: tlsVerdict.detail };
     } else {
       error = classifyRequestError(err, status !== undefined);
     }
@@ -291,16 +300,20 @@ async function runHttp(params: HttpParams, ctx: ProbeContext): Promise<Observati
       ...(chunks.length ? { body: Buffer.concat(chunks).toString('utf8'), bodyBytesRead: received } : {}),
       error,
       timings,
+      ...(tlsVerdict ? { tls: tlsVerdict } : {}),
     };
     // A head that arrived and then broke is an observed misbehaviour (fail);
-    // no response at all means the question got no answer (error).
-    if (status !== undefined) {
+    // no response at all means the question got no answer (error) — except a
+    // certificate or handshake the server got wrong, which is an answer: the
+    // same fail the tls probe gives it.
+    const tlsFailed = error.kind === 'tls' && tlsVerdict?.handshake?.code !== 'ABORT_ERR';
+    if (status !== undefined || tlsFailed) {
       return {
         outcome: 'fail',
         summary,
         data,
         ...(ranges ? { expected: `status ${formatStatusRanges(ranges)}` } : {}),
-        actual: `status ${status}, ${error.kind}`,
+        actual: status !== undefined ? `status ${status}, ${error.kind}` : `tls ${tlsVerdict?.layer}`,
         durationMs: performance.now() - t0,
       };
     }

@@ -6,17 +6,23 @@ import { type ListenOverflowsParams, listenOverflowsContract } from './contracts
 import { couldNotCheck, findSection, rawOf, sectionProblem } from './host-probe-support.js';
 import { parseNetCounters } from './parsers/net-counters.js';
 import { parseSysctl } from './parsers/sysctl.js';
+import type { SectionRequest } from '../transport/types.js';
 import type { HostProbe } from './types.js';
 
 export { type ListenOverflowsParams, listenOverflowsParams } from './contracts/listen-overflows.js';
+
+/** The counters' section: the run's shared read, or a named later one (before/after a burst). */
+function countersRead(p: ListenOverflowsParams): SectionRequest {
+  return p.reading ? { id: 'net-counters', reading: p.reading } : { id: 'net-counters' };
+}
 
 const KEYS = ['net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog'];
 
 export const listenOverflowsProbe: HostProbe<ListenOverflowsParams> = {
   ...listenOverflowsContract,
-  sections: () => [{ id: 'net-counters' }, { id: 'sysctl', args: KEYS }],
+  sections: (p) => [countersRead(p), { id: 'sysctl', args: KEYS }],
   evaluate(p, outputs) {
-    const counters = findSection(outputs, { id: 'net-counters' });
+    const counters = findSection(outputs, countersRead(p));
     const sys = findSection(outputs, { id: 'sysctl', args: KEYS });
     const raw = rawOf(counters, sys);
     const problem = sectionProblem(counters, '/proc/net/netstat');
@@ -27,6 +33,10 @@ export const listenOverflowsProbe: HostProbe<ListenOverflowsParams> = {
     if (overflows === undefined && drops === undefined)
       return couldNotCheck('no ListenOverflows/ListenDrops counters in the output', raw);
     const limits = sys ? parseSysctl(sys.stdout) : {};
+    // A limit that is not a whole number cannot be compared with anything: say so rather than guess.
+    const garbled = KEYS.find((k) => limits[k] !== undefined && !/^\d+$/.test(limits[k]!));
+    if (garbled)
+      return couldNotCheck(`${garbled} is ${JSON.stringify(limits[garbled])}, not a whole number`, raw);
     const data = {
       listenOverflows: overflows ?? null,
       listenDrops: drops ?? null,

@@ -18,4 +18,8 @@ export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = 
   'http-keepalive': () => import('./http-keepalive.js').then((m) => m.httpKeepaliveProbe),
   'http-timing': () => import('./http-timing.js').then((m) => m.httpTimingProbe),
   'access-log-summary': () => import('./access-log-summary.js').then((m) => m.accessLogSummaryProbe),
+  'tcp-burst': () => import('./tcp-burst.js').then((m) => m.tcpBurstProbe),
+  'connection-capacity': () => import('./connection-capacity.js').then((m) => m.connectionCapacityProbe),
+  'which-member': () => import('./which-member.js').then((m) => m.whichMemberProbe),
+  'certificate-file': () => import('./certificate-file.js').then((m) => m.certificateFileProbe),
 };

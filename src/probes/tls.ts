@@ -4,37 +4,28 @@
 // untrusted root, incomplete or misordered chain, cause 2) → host name
 // (cause 3, including how many labels a wildcard covers). `data.layer` is
 // the first layer that failed, or "ok".
-import { X509Certificate } from 'node:crypto';
-import { isIP } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
-import {
-  type ConnectionOptions,
-  type PeerCertificate,
-  rootCertificates,
-  connect as tlsConnect,
-} from 'node:tls';
 import type { z } from 'zod';
-import { tapIncoming } from '../transport/dialers/flowing.js';
 import { classifyDialError, type DialFailure, describeDialFailure } from '../transport/dialers/local.js';
 import type { Proof, Same } from './contracts/define.js';
 import {
-  type ChainVerdict,
   type certificateFacts as certificateFactsSchema,
   type HandshakeFailure,
   TLS_VERSIONS,
-  type TlsLayer,
   type TlsParams,
   tlsContract,
 } from './contracts/tls.js';
 import { formatTarget, ms } from './network-params.js';
+import { type CertificateFacts, certificateFacts } from './tls-chain.js';
 import {
-  type CertificateFacts,
-  certificateFacts,
-  inIssuerOrder,
-  isSelfSigned,
-  parsePemBundle,
-  presentedCertificates,
-} from './tls-chain.js';
+  describeHandshake,
+  type Handshake,
+  judgeTls,
+  sniName,
+  startTls,
+  type TlsOptions,
+} from './tls-handshake.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
 // The parameters and data shape live in the contract; re-exported for existing importers.
@@ -50,99 +41,20 @@ export {
 /** The data schema's certificate entries are exactly what tls-chain.ts reports. */
 export type CertificateFactsListed = Proof<Same<z.infer<typeof certificateFactsSchema>, CertificateFacts>>;
 
-interface Handshake {
-  protocol?: string;
-  cipher?: { name: string; standardName?: string; version: string };
-  authorizationError?: string;
-  chain: X509Certificate[];
-  presented?: X509Certificate[];
-}
-
 type Attempt =
   | { ok: true; hs: Handshake; tlsMs: number }
   | { ok: false; dial: DialFailure }
   | { ok: false; handshake: HandshakeFailure };
 
-const LEGACY = new Set<string>(['TLSv1', 'TLSv1.1']);
-
 function sniFor(p: TlsParams): string | undefined {
-  const name = p.servername ?? p.host;
-  return isIP(name) === 0 ? name : undefined;
+  return sniName(p.servername || p.host);
 }
 
-export function readHandshakeError(err: unknown): HandshakeFailure {
-  const e = err as { code?: string; message?: string };
-  const code = e?.code;
-  const message = e?.message ?? String(err);
-  const alertMatch = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_(.+)$/.exec(code ?? '');
-  const alert =
-    alertMatch?.[1]?.toLowerCase() ?? /alert ([a-z ]+?)(?::|$)/i.exec(message)?.[1]?.replace(/ /g, '_');
-  const base = { ...(alert ? { alert } : {}), ...(code ? { code } : {}), message };
-  if (
-    alert === 'protocol_version' ||
-    /NO_PROTOCOLS_AVAILABLE|UNSUPPORTED_PROTOCOL|VERSION_TOO_LOW|VERSION_TOO_HIGH/.test(code ?? '')
-  ) {
-    return { meaning: 'no-shared-protocol', ...base };
-  }
-  if (
-    alert === 'handshake_failure' ||
-    alert === 'insufficient_security' ||
-    /NO_SHARED_CIPHER|NO_CIPHERS/.test(code ?? '')
-  ) {
-    return { meaning: 'no-shared-cipher', ...base };
-  }
-  if (
-    code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
-    code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
-    /wrong version number|http request/i.test(message)
-  ) {
-    return { meaning: 'not-tls', ...base };
-  }
-  if (code === 'ETIMEDOUT') return { meaning: 'timeout', ...base };
-  if (
-    code === 'ECONNRESET' ||
-    code === 'EPIPE' ||
-    /socket disconnected|socket hang up|closed/i.test(message)
-  ) {
-    return { meaning: 'closed', ...base };
-  }
-  return { meaning: 'other', ...base };
-}
-
-function describeHandshake(f: HandshakeFailure): string {
-  const alert = f.alert ? ` (alert ${f.alert})` : '';
-  switch (f.meaning) {
-    case 'no-shared-cipher':
-      return `handshake refused${alert}: no shared cipher suite, or no certificate for this SNI (FAQ 1.12 causes 1 and 4)`;
-    case 'no-shared-protocol':
-      return `handshake refused${alert}: no shared protocol version (FAQ 1.12 cause 4)`;
-    case 'not-tls':
-      return 'the port does not speak TLS (plain HTTP or another protocol answered)';
-    case 'closed':
-      return `the server closed the connection during the handshake${f.code ? ` (${f.code})` : ''}`;
-    case 'timeout':
-      return 'the handshake did not finish in time';
-    default:
-      return `handshake failed${alert}: ${f.message}`;
-  }
-}
-
-function chainFromPeer(peer: PeerCertificate & { issuerCertificate?: PeerCertificate }): X509Certificate[] {
-  const out: X509Certificate[] = [];
-  const seen = new Set<string>();
-  let cur: (PeerCertificate & { issuerCertificate?: PeerCertificate }) | undefined = peer;
-  while (cur?.raw && !seen.has(cur.fingerprint256)) {
-    seen.add(cur.fingerprint256);
-    out.push(new X509Certificate(cur.raw));
-    cur = cur.issuerCertificate as typeof cur;
-  }
-  return out;
-}
-
+/** Dials and shakes hands once; the socket is closed again (this probe sends nothing over it). */
 async function handshake(
   params: TlsParams,
   ctx: ProbeContext,
-  overrides: Pick<ConnectionOptions, 'minVersion' | 'maxVersion' | 'ciphers'>,
+  overrides: Pick<TlsOptions, 'minVersion' | 'maxVersion' | 'ciphers'>,
 ): Promise<Attempt> {
   let raw: Duplex;
   try {
@@ -153,174 +65,18 @@ async function handshake(
   } catch (err) {
     return { ok: false, dial: classifyDialError(err) };
   }
-  const tap = tapIncoming(raw);
-  const t0 = performance.now();
   const servername = sniFor(params);
-  const legacy = LEGACY.has(overrides.minVersion ?? '') || LEGACY.has(overrides.maxVersion ?? '');
-  const options: ConnectionOptions = {
-    socket: tap.stream,
-    ...(servername ? { servername } : {}),
-    // The probe judges the chain itself, after the handshake, so it can say which layer failed.
-    rejectUnauthorized: false,
-    ...(params.ca ? { ca: params.ca } : {}),
-    ...(overrides.minVersion ? { minVersion: overrides.minVersion } : {}),
-    ...(overrides.maxVersion ? { maxVersion: overrides.maxVersion } : {}),
-    // OpenSSL's default security level refuses TLS 1.0/1.1 outright; a probe must be able to ask.
-    ...(overrides.ciphers
-      ? { ciphers: overrides.ciphers }
-      : legacy
-        ? { ciphers: 'DEFAULT:@SECLEVEL=0' }
-        : {}),
-  };
-  return new Promise<Attempt>((resolve) => {
-    const socket = tlsConnect(options);
-    const finish = (a: Attempt): void => {
-      clearTimeout(timer);
-      ctx.signal.removeEventListener('abort', onAbort);
-      socket.removeAllListeners('error');
-      socket.on('error', () => {});
-      socket.destroy();
-      raw.destroy();
-      resolve(a);
-    };
-    const onAbort = (): void =>
-      finish({ ok: false, handshake: { meaning: 'other', code: 'ABORT_ERR', message: 'aborted' } });
-    const timer = setTimeout(
-      () =>
-        finish({
-          ok: false,
-          handshake: readHandshakeError(
-            Object.assign(new Error('handshake timed out'), { code: 'ETIMEDOUT' }),
-          ),
-        }),
-      ctx.timeoutMs,
-    );
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', (err) => finish({ ok: false, handshake: readHandshakeError(err) }));
-    socket.once('secureConnect', () => {
-      const tlsMs = performance.now() - t0;
-      const cipher = socket.getCipher();
-      const peer = socket.getPeerCertificate(true);
-      const presentedDer = presentedCertificates(tap.received());
-      const hs: Handshake = {
-        ...(socket.getProtocol() ? { protocol: socket.getProtocol()! } : {}),
-        ...(cipher
-          ? { cipher: { name: cipher.name, standardName: cipher.standardName, version: cipher.version } }
-          : {}),
-        ...(socket.authorizationError ? { authorizationError: String(socket.authorizationError) } : {}),
-        chain: peer && 'raw' in peer && peer.raw ? chainFromPeer(peer) : [],
-        ...(presentedDer ? { presented: presentedDer.map((d) => new X509Certificate(d)) } : {}),
-      };
-      finish({ ok: true, hs, tlsMs });
-    });
-  });
-}
-
-function trustedRoots(params: TlsParams): X509Certificate[] {
-  return parsePemBundle(params.ca ?? rootCertificates.join('\n'));
-}
-
-/** Chain layer: OpenSSL's verdict, named the way FAQ 1.12 talks, refined with what was presented. */
-export function judgeChain(
-  authorizationError: string | undefined,
-  presented: readonly X509Certificate[],
-  roots: readonly X509Certificate[],
-  now = new Date(),
-): { verdict: ChainVerdict; detail: string } {
-  const leaf = presented[0];
-  if (!leaf) return { verdict: 'untrusted', detail: 'the server presented no certificate' };
-  const top = presented[presented.length - 1]!;
-  // Validity first: an expired leaf is the answer whatever else is wrong.
-  for (const [i, c] of presented.entries()) {
-    const who =
-      i === 0 ? 'the server certificate' : `chain certificate ${i} (${c.subject.replace(/\n/g, ', ')})`;
-    if (new Date(c.validTo) < now)
-      return { verdict: 'expired', detail: `${who} expired on ${new Date(c.validTo).toISOString()}` };
-    if (new Date(c.validFrom) > now) {
-      return {
-        verdict: 'not-yet-valid',
-        detail: `${who} is valid only from ${new Date(c.validFrom).toISOString()}`,
-      };
-    }
-  }
-  // Node folds its own host-name check into authorizationError; that is the next layer's business.
-  const err = authorizationError === 'ERR_TLS_CERT_ALTNAME_INVALID' ? undefined : authorizationError;
-  const trustedByFingerprint = (c: X509Certificate) =>
-    roots.some((r) => r.fingerprint256 === c.fingerprint256);
-  if (
-    err === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
-    (presented.length === 1 && isSelfSigned(leaf) && !trustedByFingerprint(leaf))
-  ) {
-    return { verdict: 'self-signed', detail: 'the server certificate is self-signed and not trusted' };
-  }
-  if (err === 'SELF_SIGNED_CERT_IN_CHAIN') {
-    return {
-      verdict: 'untrusted-root',
-      detail: `the chain ends in a root that is not trusted: ${top.subject.replace(/\n/g, ', ')}`,
-    };
-  }
-  if (
-    err === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' ||
-    err === 'UNABLE_TO_GET_ISSUER_CERT' ||
-    err === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
-  ) {
-    if (isSelfSigned(top)) {
-      return {
-        verdict: 'untrusted-root',
-        detail: `the chain ends in a root that is not trusted: ${top.subject.replace(/\n/g, ', ')}`,
-      };
-    }
-    return {
-      verdict: 'incomplete-chain',
-      detail: `no trusted issuer for ${top.subject.replace(/\n/g, ', ')} (issuer ${top.issuer.replace(/\n/g, ', ')}): an intermediate certificate is missing from the server's chain, or its CA is not trusted`,
-    };
-  }
-  if (err === 'CERT_HAS_EXPIRED')
-    return { verdict: 'expired', detail: 'a certificate in the chain has expired' };
-  if (err === 'CERT_NOT_YET_VALID')
-    return { verdict: 'not-yet-valid', detail: 'a certificate in the chain is not valid yet' };
-  if (err) return { verdict: 'untrusted', detail: `chain verification failed: ${err}` };
-  if (!inIssuerOrder(presented)) {
-    return {
-      verdict: 'wrong-order',
-      detail:
-        'the chain is trusted but not sent in order (each certificate should be followed by its issuer); strict clients reject it',
-    };
-  }
-  return { verdict: 'ok', detail: 'trusted chain' };
-}
-
-/** Hostname layer, with the wildcard rule spelled out when it is the reason (one label per `*`). */
-export function judgeHostname(leaf: X509Certificate, name: string): { ok: boolean; detail: string } {
-  if (isIP(name) !== 0) {
-    return leaf.checkIP(name)
-      ? { ok: true, detail: `certificate covers IP ${name}` }
-      : {
-          ok: false,
-          detail: `certificate does not list IP ${name} (SANs: ${leaf.subjectAltName ?? 'none'})`,
-        };
-  }
-  const matched = leaf.checkHost(name, {
-    wildcards: true,
-    partialWildcards: false,
-    singleLabelSubdomains: false,
-  });
-  if (matched) return { ok: true, detail: `certificate covers ${name} (as ${matched})` };
-  const dnsNames = (leaf.subjectAltName ?? '')
-    .split(/,\s*/)
-    .filter((s) => s.startsWith('DNS:'))
-    .map((s) => s.slice(4));
-  const deeper = dnsNames.find(
-    (n) => n.startsWith('*.') && name.toLowerCase().endsWith(n.slice(1).toLowerCase()),
+  const r = await startTls(
+    raw,
+    { ...(servername ? { servername } : {}), ...(params.ca ? { ca: params.ca } : {}), ...overrides },
+    ctx.signal,
+    ctx.timeoutMs,
   );
-  if (deeper) {
-    const extra = name.slice(0, -(deeper.length - 1)).split('.').length;
-    return {
-      ok: false,
-      detail: `${deeper} covers exactly one label, but ${name} has ${extra} labels before ${deeper.slice(2)} (wildcard level)`,
-    };
-  }
-  return { ok: false, detail: `certificate does not cover ${name} (SANs: ${dnsNames.join(', ') || 'none'})` };
+  if (!r.ok) return r;
+  r.socket.on('error', () => {});
+  r.socket.destroy();
+  raw.destroy();
+  return { ok: true, hs: r.hs, tlsMs: r.tlsMs };
 }
 
 async function scanVersions(params: TlsParams, ctx: ProbeContext): Promise<Observation> {
@@ -373,12 +129,38 @@ async function scanVersions(params: TlsParams, ctx: ProbeContext): Promise<Obser
   };
 }
 
-async function runTls(params: TlsParams, ctx: ProbeContext): Promise<Observation> {
+async function runTls(given: TlsParams, ctx: ProbeContext): Promise<Observation> {
+  let params = given;
+  if (given.caFile && !given.ca) {
+    // The trust store a playbook names as a file input (FAQ 1.12 cause 2: which roots the clients trust).
+    try {
+      params = { ...given, ca: await readFile(given.caFile, 'utf8') };
+    } catch (err) {
+      const reason = `cannot read caFile ${given.caFile}: ${(err as Error).message}`;
+      return {
+        outcome: 'error',
+        summary: reason,
+        reason,
+        data: { host: given.host, port: given.port },
+        durationMs: 0,
+      };
+    }
+    if (!params.ca?.includes('-----BEGIN CERTIFICATE-----')) {
+      const reason = `caFile ${given.caFile} holds no PEM certificate (expected -----BEGIN CERTIFICATE----- blocks)`;
+      return {
+        outcome: 'error',
+        summary: reason,
+        reason,
+        data: { host: given.host, port: given.port },
+        durationMs: 0,
+      };
+    }
+  }
   if (params.scan) return scanVersions(params, ctx);
   const started = performance.now();
   const target = formatTarget(params.host, params.port);
   const servername = sniFor(params);
-  const name = params.hostname ?? params.servername ?? params.host;
+  const name = params.hostname || params.servername || params.host;
   const base = {
     host: params.host,
     port: params.port,
@@ -429,10 +211,8 @@ async function runTls(params: TlsParams, ctx: ProbeContext): Promise<Observation
     chainOrder = 'rebuilt';
   }
   hs = { ...hs, presented };
-  const chain = judgeChain(hs.authorizationError, presented, trustedRoots(params));
-  const leaf = presented[0];
-  const hostCheck = leaf ? judgeHostname(leaf, name) : { ok: false, detail: 'no certificate' };
-  const layer: TlsLayer = chain.verdict !== 'ok' ? 'chain' : !hostCheck.ok ? 'hostname' : 'ok';
+  const v = judgeTls(hs, name, params.ca, presented);
+  const layer = v.layer;
   const facts: CertificateFacts[] = presented.map(certificateFacts);
   const data = {
     ...base,
@@ -445,24 +225,20 @@ async function runTls(params: TlsParams, ctx: ProbeContext): Promise<Observation
     verdict: {
       tcp: 'ok',
       handshake: 'ok',
-      chain: chain.verdict,
-      chainDetail: chain.detail,
-      hostname: hostCheck.ok ? 'ok' : 'mismatch',
-      hostnameDetail: hostCheck.detail,
-      ...(hs.authorizationError ? { opensslError: hs.authorizationError } : {}),
+      chain: v.chain!,
+      chainDetail: v.chainDetail!,
+      hostname: v.hostname!,
+      hostnameDetail: v.hostnameDetail!,
+      ...(v.opensslError ? { opensslError: v.opensslError } : {}),
     },
-    ...(leaf ? { daysLeft: Math.floor((new Date(leaf.validTo).getTime() - Date.now()) / 86_400_000) } : {}),
+    ...(v.daysLeft !== undefined ? { daysLeft: v.daysLeft } : {}),
   };
-  const head = `${where}: ${hs.protocol ?? '?'} ${hs.cipher?.name ?? ''}`.trimEnd();
-  const problem = layer === 'chain' ? chain.detail : layer === 'hostname' ? hostCheck.detail : undefined;
   return {
-    outcome: layer === 'ok' ? 'pass' : 'fail',
-    summary: problem
-      ? `${head}; ${layer} problem: ${problem}`
-      : `${head}; chain trusted, ${hostCheck.detail}`,
+    outcome: layer === 'ok' || params.verify === 'handshake' ? 'pass' : 'fail',
+    summary: `${where}: ${v.detail}`,
     data,
     expected: `trusted chain covering ${name}`,
-    actual: layer === 'ok' ? 'ok' : layer === 'chain' ? chain.verdict : 'hostname mismatch',
+    actual: layer === 'ok' ? 'ok' : layer === 'chain' ? v.chain! : 'hostname mismatch',
     durationMs: performance.now() - started,
     raw: presented.map((c) => c.toString()).join(''),
   };

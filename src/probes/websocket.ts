@@ -4,12 +4,12 @@
 // Sec-WebSocket-Accept breaks it. The probe sends the RFC 6455 §4.1 request
 // through the vantage's Dialer and checks the 101 answer, then closes politely.
 import { createHash, randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
 import { classifyDialError, describeDialFailure } from '../transport/dialers/local.js';
 import { type WebsocketParams, websocketContract } from './contracts/websocket.js';
+import type { TlsVerdictData } from './contracts/tls.js';
 import { ms } from './network-params.js';
+import { judgeTls, refusedVerdict, sniName, startTls } from './tls-handshake.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -122,37 +122,32 @@ function closeFrame(): Buffer {
   return Buffer.concat([Buffer.from([0x88, 0x80 | payload.length]), mask, payload]);
 }
 
+type Opened = { ok: true; stream: Duplex; tls?: TlsVerdictData } | { ok: false; tls: TlsVerdictData };
+
+/** Dials, and for wss shakes hands and judges the certificate the way the tls probe does. */
 async function openStream(
   p: WebsocketParams,
   t: ReturnType<typeof targetOf>,
   ctx: ProbeContext,
-): Promise<Duplex> {
+): Promise<Opened> {
   const raw = await ctx.dialer.connect(t.host, t.port, { signal: ctx.signal, timeoutMs: ctx.timeoutMs });
-  if (!t.secure) return raw;
+  if (!t.secure) return { ok: true, stream: raw };
   const name = p.servername ?? t.hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  const tls = tlsConnect({
-    socket: raw,
-    ...(isIP(name) === 0 ? { servername: name } : {}),
-    ALPNProtocols: ['http/1.1'],
-    rejectUnauthorized: !p.insecure,
-    ...(p.ca ? { ca: p.ca } : {}),
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      tls.destroy();
-      reject(Object.assign(new Error('TLS handshake timed out'), { kind: 'tls' }));
-    }, ctx.timeoutMs);
-    tls.once('secureConnect', () => {
-      clearTimeout(timer);
-      tls.removeAllListeners('error');
-      resolve(tls);
-    });
-    tls.once('error', (err) => {
-      clearTimeout(timer);
-      tls.destroy();
-      reject(Object.assign(err, { kind: 'tls' }));
-    });
-  });
+  const servername = sniName(name);
+  const r = await startTls(
+    raw,
+    { ...(servername ? { servername } : {}), alpn: ['http/1.1'], ...(p.ca ? { ca: p.ca } : {}) },
+    ctx.signal,
+    ctx.timeoutMs,
+  );
+  if (!r.ok) return { ok: false, tls: refusedVerdict(r.handshake) };
+  const tls = judgeTls(r.hs, name, p.ca);
+  if (tls.layer !== 'ok' && !p.insecure) {
+    r.socket.on('error', () => {});
+    r.socket.destroy();
+    return { ok: false, tls };
+  }
+  return { ok: true, stream: r.socket, tls };
 }
 
 async function runWebsocket(params: WebsocketParams, ctx: ProbeContext): Promise<Observation> {
@@ -164,24 +159,34 @@ async function runWebsocket(params: WebsocketParams, ctx: ProbeContext): Promise
     dialed: `${t.host}:${t.port}`,
     vantage: ctx.dialer.vantage,
   };
-  let stream: Duplex;
+  let opened: Opened;
   try {
-    stream = await openStream(params, t, ctx);
+    opened = await openStream(params, t, ctx);
   } catch (err) {
-    const kind = (err as { kind?: string }).kind;
-    const reason =
-      kind === 'tls'
-        ? `TLS handshake failed: ${(err as Error).message}`
-        : `${t.host}:${t.port} ${describeDialFailure(classifyDialError(err))}`;
-    const state = kind === 'tls' ? 'tls' : classifyDialError(err).state;
+    const failure = classifyDialError(err);
+    const reason = `${t.host}:${t.port} ${describeDialFailure(failure)}`;
     return {
       outcome: 'error',
       summary: `${where}: ${reason}`,
       reason,
-      data: { ...base, error: { kind: state } },
+      data: { ...base, error: { kind: failure.state } },
       durationMs: performance.now() - started,
     };
   }
+  if (!opened.ok) {
+    // The same verdict, and so the same outcome, as the tls probe's: the server answered wrongly.
+    const aborted = opened.tls.handshake?.code === 'ABORT_ERR';
+    return {
+      outcome: aborted ? 'error' : 'fail',
+      summary: `${where}: TLS ${opened.tls.detail}`,
+      ...(aborted ? { reason: 'aborted' } : {}),
+      data: { ...base, error: { kind: 'tls' }, tls: opened.tls },
+      actual: `tls ${opened.tls.layer}`,
+      durationMs: performance.now() - started,
+    };
+  }
+  const { stream } = opened;
+  const tlsData = opened.tls ? { tls: opened.tls } : {};
   stream.on('error', () => {});
   const key = randomBytes(16).toString('base64');
   const lines = [
@@ -208,7 +213,7 @@ async function runWebsocket(params: WebsocketParams, ctx: ProbeContext): Promise
         outcome: 'error',
         summary: `${where}: ${reason}`,
         reason,
-        data: { ...base, error: { kind } },
+        data: { ...base, error: { kind }, ...tlsData },
         durationMs: performance.now() - started,
       };
     }
@@ -219,13 +224,19 @@ async function runWebsocket(params: WebsocketParams, ctx: ProbeContext): Promise
       return {
         outcome: 'fail',
         summary: `${where}: ${reason}`,
-        data: { ...base, error: { kind: 'malformed-response' } },
+        data: { ...base, error: { kind: 'malformed-response' }, ...tlsData },
         actual: head.slice(0, 200),
         durationMs,
         raw: head,
       };
     }
-    const data = { ...base, status: res.status, headers: res.headers, handshakeMs: ms(durationMs) };
+    const data = {
+      ...base,
+      status: res.status,
+      headers: res.headers,
+      handshakeMs: ms(durationMs),
+      ...tlsData,
+    };
     const problems: string[] = [];
     if (res.status !== 101) {
       problems.push(`${`status ${res.status} ${res.statusText}`.trim()} instead of 101 Switching Protocols`);

@@ -136,11 +136,12 @@ export function validateReferenceConfig(inv: Inventory): void {
           });
         }
         const sp = pool.session_persistence;
-        if (sp && !stickinessAllowed(l.protocol, pool.lb_algorithm, sp.type, lbType)) {
+        // FAQ 6.1 keys the allowed pairs on the backend server group's protocol.
+        if (sp && !stickinessAllowed(pool.protocol, pool.lb_algorithm, sp.type, lbType)) {
           problems.push({
             ...file,
             field: at(e, `pools[${entry.pools.indexOf(pool)}].session_persistence.type`),
-            message: explainStickiness(l.protocol, pool.lb_algorithm, sp.type, lbType),
+            message: explainStickiness(pool.protocol, pool.lb_algorithm, sp.type, lbType),
           });
         }
       }

@@ -156,6 +156,28 @@ export class ReferenceMetrics {
     s.value += 1;
   }
 
+  /**
+   * A response cut off after its status went to the client (a member closing
+   * mid-body, a broken chunk, a member or a client that stalled): the access
+   * log keeps the status sent, as nginx does, so this is where it shows.
+   */
+  responseCut(listener: string, pool: string, member: string, cause: string): void {
+    this.family(
+      'lbdoctor_http_responses_cut_total',
+      'Responses cut off after their status line went to the client, by cause.',
+      'counter',
+    ).add({ listener, pool, member, cause }, 1);
+  }
+
+  /** A client that read nothing for client_timeout while a response waited for it (FAQ 5.6). */
+  clientSendTimeout(listener: string): void {
+    this.family(
+      'lbdoctor_client_send_timeouts_total',
+      'Client connections closed because the client stopped reading its response.',
+      'counter',
+    ).add({ listener }, 1);
+  }
+
   healthCheck(pool: string, member: string, ok: boolean): void {
     this.family('lbdoctor_health_checks_total', 'Health checks run, by result.', 'counter').add(
       { pool, member, result: ok ? 'success' : 'failure' },

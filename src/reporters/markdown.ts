@@ -74,6 +74,8 @@ function findingDetails(f: Finding, n: number): string[] {
     lines.push('');
   }
   if (f.see?.length) lines.push(`Next: ${f.see.map((id) => mdCode(`lbdoctor run ${id}`)).join(', ')}`, '');
+  if (f.explain?.length)
+    lines.push(`Background: ${f.explain.map((id) => mdCode(`lbdoctor explain ${id}`)).join(', ')}`, '');
   if (f.path.length > 0) lines.push(`Path: ${f.path.map(mdCode).join(' → ')}`, '');
   return lines;
 }

@@ -122,7 +122,8 @@ export interface TextSink {
 
 /**
  * Writes every requested report: each to its file, at most one to `stdout`.
- * Files never get ANSI colour whatever ctx.color says.
+ * Files never get ANSI colour whatever ctx.color says, and are laid out for 80
+ * columns whatever the terminal's width.
  */
 export async function writeReports(
   specs: readonly FormatSpec[],
@@ -142,7 +143,8 @@ export async function writeReports(
       stdout.write(await renderReport(spec.name, result, ctx));
       continue;
     }
-    const text = await renderReport(spec.name, result, { ...ctx, color: false });
+    const { width: _terminal, ...forFile } = ctx;
+    const text = await renderReport(spec.name, result, { ...forFile, color: false });
     const [{ mkdir, writeFile }, { dirname }] = await Promise.all([
       import('node:fs/promises'),
       import('node:path'),

@@ -30,6 +30,7 @@ const Finding = z.object({
   fix: z.array(z.string()).describe('commands or console steps; lbdoctor never runs them'),
   faq: z.array(z.string()).describe('FAQ sections, e.g. "2.1"'),
   see: z.array(z.string()).optional().describe('playbooks that diagnose further from here: lbdoctor run ID'),
+  explain: z.array(z.string()).optional().describe('background behind this finding: lbdoctor explain ID'),
   path: z.array(z.string()).describe('step ids walked to reach this conclusion'),
   subject: Subject.optional(),
 });

@@ -17,6 +17,7 @@ import {
   verdictSummary,
 } from './format.js';
 import type { ReportContext, Reporter } from './types.js';
+import { hang, hangCommand, REPORT_WIDTH } from './wrap.js';
 
 const severityMark: Record<Severity, string> = { error: '✖ ERROR', warn: '▲ WARN ', info: 'ℹ INFO ' };
 
@@ -42,40 +43,45 @@ function paint(c: ChalkInstance) {
 }
 type Paint = ReturnType<typeof paint>;
 
-/** A possibly multi-line item: `first` before its first line, `rest` before the others. */
-function bullet(text: string, first: string, rest: string): string[] {
-  return text.split('\n').map((l, i) => `${i === 0 ? first : rest}${l}`);
-}
-
-function renderFinding(f: Finding, p: Paint): string[] {
-  const lines = [
-    `  ${p.severity(f.severity, severityMark[f.severity])}  ${p.label(f.title)}  ${p.dim(`[${f.code}]`)}`,
-  ];
-  lines.push(...bullet(f.cause, '    ', '    '));
+function renderFinding(f: Finding, p: Paint, width: number): string[] {
+  const lines = hang(
+    `  ${p.severity(f.severity, severityMark[f.severity])}  `,
+    `${p.label(f.title)}  ${p.dim(`[${f.code}]`)}`,
+    width,
+  );
+  lines.push(...hang('    ', f.cause, width));
   if (f.evidence.length > 0) {
     lines.push(`    ${p.label('evidence')}`);
-    for (const e of f.evidence) lines.push(...bullet(e, '      - ', '        '));
+    for (const e of f.evidence) lines.push(...hang('      - ', e, width));
   }
   if (f.fix.length > 0) {
     lines.push(`    ${p.label('fix')}`);
     for (const x of f.fix)
-      lines.push(...bullet(x, isCommand(x) ? `      ${p.code('$')} ` : '      - ', '        '));
+      lines.push(
+        ...(isCommand(x) ? hangCommand(`      ${p.code('$')} `, x, width) : hang('      - ', x, width)),
+      );
   }
   for (const id of f.see ?? []) lines.push(`    ${p.label('next')} ${p.code(`lbdoctor run ${id}`)}`);
+  for (const id of f.explain ?? []) lines.push(`    ${p.label('why')}  ${p.code(`lbdoctor explain ${id}`)}`);
   const where = [faqLabel(f.faq), f.path.length > 0 ? `path ${f.path.join(' → ')}` : '']
     .filter(Boolean)
     .join(' · ');
-  if (where) lines.push(`    ${p.dim(where)}`);
+  if (where) lines.push(...hang('    ', p.dim(where), width));
   return lines;
 }
 
-function renderInconclusive(i: Inconclusive, p: Paint): string[] {
-  const lines = [`  ${p.outcome('error', '? NOT CHECKED')}  stopped at step ${i.step}: ${i.reason}`];
-  if (i.path.length > 0) lines.push(`    ${p.dim(`path ${i.path.join(' → ')}`)}`);
+function renderInconclusive(i: Inconclusive, p: Paint, width: number): string[] {
+  const lines = hang(
+    `  ${p.outcome('error', '? NOT CHECKED')}  `,
+    `stopped at step ${i.step}: ${i.reason}`,
+    width,
+    4,
+  );
+  if (i.path.length > 0) lines.push(...hang('    ', p.dim(`path ${i.path.join(' → ')}`), width));
   return lines;
 }
 
-function renderChecks(checks: readonly CheckRecord[], verbose: boolean, p: Paint): string[] {
+function renderChecks(checks: readonly CheckRecord[], verbose: boolean, p: Paint, width: number): string[] {
   if (checks.length === 0) return [];
   const counts: Record<Outcome, number> = { pass: 0, fail: 0, error: 0, skip: 0 };
   for (const c of checks) counts[c.outcome]++;
@@ -89,37 +95,53 @@ function renderChecks(checks: readonly CheckRecord[], verbose: boolean, p: Paint
     const who = c.subject ? ` ${p.dim(`[${subjectLabel(c.subject)}]`)}` : '';
     const why = c.observation.reason && c.outcome !== 'pass' ? ` — ${c.observation.reason}` : '';
     lines.push(
-      `  ${p.outcome(c.outcome, c.outcome.toUpperCase().padEnd(5))} ${c.title}${who}: ${c.observation.summary}${why} ${p.dim(`(${formatDuration(c.durationMs)}, from ${c.vantage})`)}`,
+      ...hang(
+        `  ${p.outcome(c.outcome, c.outcome.toUpperCase().padEnd(5))} `,
+        `${c.title}${who}: ${c.observation.summary}${why} ${p.dim(`(${formatDuration(c.durationMs)}, from ${c.vantage})`)}`,
+        width,
+      ),
     );
     if (verbose && c.observation.expected !== undefined)
-      lines.push(`        expected ${c.observation.expected}, actual ${c.observation.actual ?? '?'}`);
+      lines.push(
+        ...hang(
+          '        ',
+          `expected ${c.observation.expected}, actual ${c.observation.actual ?? '?'}`,
+          width,
+        ),
+      );
   }
   if (!verbose && shown.length < checks.length)
     lines.push(p.dim(`  (${checks.length - shown.length} more passed or skipped; --verbose lists them)`));
   return lines;
 }
 
-function renderFacts(result: RunResult, verbose: boolean, p: Paint): string[] {
+function renderFacts(result: RunResult, verbose: boolean, p: Paint, width: number): string[] {
   const unknown = unknownFacts(result);
   const facts = verbose ? result.facts : unknown;
   if (facts.length === 0) return [];
   const lines = [
     '',
-    p.heading(
-      verbose
-        ? 'Facts'
-        : 'Facts not known (the run took their "unknown" branch; answer them with --set or --answers)',
+    ...hang(
+      '',
+      p.heading(
+        verbose
+          ? 'Facts'
+          : 'Facts not known (the run took their "unknown" branch; answer them with --set or --answers)',
+      ),
+      width,
     ),
   ];
   for (const f of facts) {
-    if (f.source === 'unknown')
-      lines.push(`  ${f.key}: ${p.outcome('error', 'unknown')} ${p.dim(`(${f.question})`)}`);
-    else lines.push(`  ${f.key} = ${JSON.stringify(f.value)} ${p.dim(`(${f.source}) ${f.question}`)}`);
+    const text =
+      f.source === 'unknown'
+        ? `${f.key}: ${p.outcome('error', 'unknown')} ${p.dim(`(${f.question})`)}`
+        : `${f.key} = ${JSON.stringify(f.value)} ${p.dim(`(${f.source}) ${f.question}`)}`;
+    lines.push(...hang('  ', text, width, 4));
   }
   return lines;
 }
 
-function renderHosts(result: RunResult, p: Paint): string[] {
+function renderHosts(result: RunResult, p: Paint, width: number): string[] {
   if (result.hosts.length === 0) return [];
   const lines = ['', p.heading('Hosts')];
   for (const h of result.hosts) {
@@ -134,7 +156,7 @@ function renderHosts(result: RunResult, p: Paint): string[] {
           )
         : '';
     const error = h.error ? `  ${p.outcome('error', `error: ${h.error}`)}` : '';
-    lines.push(`  ${h.host.padEnd(16)} ${parts.join(', ')}${slow}${error}`);
+    lines.push(...hang(`  ${h.host.padEnd(16)} `, `${parts.join(', ')}${slow}${error}`, width));
   }
   return lines;
 }
@@ -142,41 +164,63 @@ function renderHosts(result: RunResult, p: Paint): string[] {
 function render(result: RunResult, ctx: ReportContext): string {
   const p = paint(new Chalk({ level: ctx.color ? 1 : 0 }));
   const verbose = ctx.verbose === true;
+  const width = ctx.width ?? REPORT_WIDTH;
   const faq = faqLabel(result.playbook.faq);
   const lines: string[] = [
-    `${p.label(`${result.playbook.id}`)}: ${result.playbook.title}${faq ? ` (${faq})` : ''}`,
-    p.dim(
-      [
-        result.target ? `target ${result.target}` : '',
-        `${formatDuration(result.durationMs)}`,
-        `started ${result.startedAt}`,
-        `${result.tool.name} ${result.tool.version}`,
-      ]
-        .filter(Boolean)
-        .join(' · '),
+    ...hang(
+      '',
+      `${p.label(`${result.playbook.id}`)}: ${result.playbook.title}${faq ? ` (${faq})` : ''}`,
+      width,
+      2,
+    ),
+    ...hang(
+      '',
+      p.dim(
+        [
+          result.target ? `target ${result.target}` : '',
+          `${formatDuration(result.durationMs)}`,
+          `started ${result.startedAt}`,
+          `${result.tool.name} ${result.tool.version}`,
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      ),
+      width,
+      2,
     ),
     '',
-    p.verdict(result.verdict, verdictSummary(result)),
+    ...hang('', p.verdict(result.verdict, verdictSummary(result)), width),
   ];
   if (result.interrupted)
     lines.push(
-      p.severity('warn', 'The run was stopped (Ctrl-C or --deadline): what follows is what it found so far.'),
+      ...hang(
+        '',
+        p.severity(
+          'warn',
+          'The run was stopped (Ctrl-C or --deadline): what follows is what it found so far.',
+        ),
+        width,
+      ),
     );
 
   for (const group of groupBySubject(result)) {
-    lines.push('', p.heading(subjectLabel(group.subject)));
-    for (const f of group.findings) lines.push(...renderFinding(f, p));
-    for (const i of group.inconclusive) lines.push(...renderInconclusive(i, p));
+    lines.push('', ...hang('', p.heading(subjectLabel(group.subject)), width, 2));
+    for (const f of group.findings) lines.push(...renderFinding(f, p, width));
+    for (const i of group.inconclusive) lines.push(...renderInconclusive(i, p, width));
   }
   if (result.verdict === 'pass')
     lines.push(
       '',
-      `Every walk concluded and nothing needs attention (${plural(result.checks.length, 'check')} ran).`,
+      ...hang(
+        '',
+        `Every walk concluded and nothing needs attention (${plural(result.checks.length, 'check')} ran).`,
+        width,
+      ),
     );
 
-  lines.push(...renderChecks(result.checks, verbose, p));
-  lines.push(...renderFacts(result, verbose, p));
-  lines.push(...renderHosts(result, p));
+  lines.push(...renderChecks(result.checks, verbose, p, width));
+  lines.push(...renderFacts(result, verbose, p, width));
+  lines.push(...renderHosts(result, p, width));
   return `${lines.join('\n')}\n`;
 }
 

@@ -12,6 +12,8 @@ export interface ReportContext {
   color: boolean;
   /** The playbook's decision graph, for the markdown report's flowchart. */
   graph?: DecisionGraph;
+  /** Columns the text report fits (the terminal's when it is one; 80 by default). */
+  width?: number;
   /** Show every check and fact, not only the ones that need attention. */
   verbose?: boolean;
   /** The inventory the run used: fills the FAQ 7.5 support-ticket table in markdown. */

@@ -23,12 +23,16 @@ export interface BatchScript {
   script: string;
 }
 
+function readingOf(r: SectionRequest): { reading?: string } {
+  return r.reading ? { reading: r.reading } : {};
+}
+
 /** Deduplicates requests (same id and arguments) keeping first-seen order. */
 export function dedupeSections(requests: readonly SectionRequest[]): SectionRequest[] {
   const seen = new Map<string, SectionRequest>();
   for (const r of requests) {
     const key = sectionKey(r);
-    if (!seen.has(key)) seen.set(key, { id: r.id, args: [...(r.args ?? [])] });
+    if (!seen.has(key)) seen.set(key, { id: r.id, args: [...(r.args ?? [])], ...readingOf(r) });
   }
   return [...seen.values()];
 }
@@ -105,6 +109,7 @@ export function parseBatchOutput(
       return {
         id: request.id,
         args,
+        ...readingOf(request),
         exitCode: NO_EXIT_CODE,
         stdout: '',
         stderr: 'lbdoctor: this section did not run (the batched read stopped before it)',
@@ -114,7 +119,14 @@ export function parseBatchOutput(
     if (!out.complete) {
       errText += `${errText && !errText.endsWith('\n') ? '\n' : ''}lbdoctor: output cut off before the section finished`;
     }
-    return { id: request.id, args, exitCode: out.exitCode, stdout: out.text, stderr: errText };
+    return {
+      id: request.id,
+      args,
+      ...readingOf(request),
+      exitCode: out.exitCode,
+      stdout: out.text,
+      stderr: errText,
+    };
   });
 }
 
@@ -205,6 +217,7 @@ function answer(
       cache.get(sectionKey(r)) ?? {
         id: r.id,
         args: r.args ?? [],
+        ...readingOf(r),
         exitCode: NO_EXIT_CODE,
         stdout: '',
         stderr: why,

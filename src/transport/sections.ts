@@ -4,5 +4,6 @@ import type { SectionRequest } from './types.js';
 
 /** A stable key for deduplicating requests: id plus its arguments. */
 export function sectionKey(request: SectionRequest): string {
-  return JSON.stringify([request.id, ...(request.args ?? [])]);
+  const key = [request.id, ...(request.args ?? [])];
+  return JSON.stringify(request.reading ? [...key, { reading: request.reading }] : key);
 }

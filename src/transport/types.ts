@@ -10,7 +10,12 @@ import type { Duplex } from 'node:stream';
 export interface Dialer {
   /** "local" or "ssh://user@host:port": shown in evidence so the reader knows where a probe ran from. */
   readonly vantage: string;
-  connect(host: string, port: number, options: { signal: AbortSignal; timeoutMs: number }): Promise<Duplex>;
+  connect(
+    host: string,
+    port: number,
+    // localAddress: the source address to dial from (this machine only; an SSH host ignores it).
+    options: { signal: AbortSignal; timeoutMs: number; localAddress?: string },
+  ): Promise<Duplex>;
 }
 
 /** A named, allow-listed read on a host (see src/runners/commands.ts). */
@@ -18,11 +23,19 @@ export interface SectionRequest {
   id: string;
   /** Arguments; always quoted by the one quoting function before reaching a shell. */
   args?: readonly string[];
+  /**
+   * Names a later reading of the same command (e.g. "after-burst": counters
+   * read again once a burst of connections is over). A host is read once per
+   * run and its sections memoised; a named reading is a section of its own,
+   * read when first asked for, so a walk can compare two moments.
+   */
+  reading?: string;
 }
 
 export interface SectionOutput {
   id: string;
   args: readonly string[];
+  reading?: string;
   exitCode: number;
   stdout: string;
   stderr: string;

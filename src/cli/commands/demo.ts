@@ -12,7 +12,7 @@ export const registerDemo: RegisterCommand = (demo, setExitCode) => {
     .option('-f, --format <name[:file]>', 'report format, repeatable: text, json, junit, markdown', collect)
     .addHelpText(
       'after',
-      '\nExamples:\n  lbdoctor demo\n  lbdoctor demo --scenario empty-pool --format markdown\n  lbdoctor demo --all\n\nExit code 0 when lbdoctor reached the conclusion the scenario was built to produce, 1 otherwise.',
+      '\nExamples:\n  lbdoctor demo\n  lbdoctor demo --scenario empty-pool --format markdown\n  lbdoctor demo --all\n\nExit code 0 when lbdoctor reached the conclusion the scenario was built to\nproduce, 1 otherwise.',
     )
     .action(async (opts: { scenario: string; all?: boolean; format?: string[] }) => {
       const { demoCommand } = await import('../demo-command.js');

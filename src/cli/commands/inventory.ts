@@ -38,4 +38,55 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
       const { inventoryLint } = await import('../inventory-lint.js');
       setExitCode(await inventoryLint(files, opts));
     });
+  inventory
+    .command('import')
+    .argument(
+      '<inputs...>',
+      'saved outputs: files, folders of them, or - for standard input; for elb-api: REGION/LOADBALANCER_ID',
+    )
+    .description(
+      'write an inventory from where the load balancer is already described: saved ELB v3 API responses, the ELB API itself (read-only), OpenStack Octavia CLI outputs, or a Terraform plan/state (terraform show -json)',
+    )
+    .addOption(
+      new Option('--from <source>', 'what the inputs are')
+        .choices(['elb-json', 'octavia', 'terraform', 'elb-api'])
+        .makeOptionMandatory(),
+    )
+    .option(
+      '--hosts <file>',
+      'hand-written YAML merged in: hosts (SSH reach per member), client, certificates',
+    )
+    .option('-o, --output <file>', 'write the inventory here instead of standard output')
+    .option('-q, --quiet', 'do not list on stderr what was not carried over (the YAML header still does)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  lbdoctor inventory import --from elb-json saved/ --hosts hosts.yaml \\
+    -o inventory.yaml
+  lbdoctor inventory import --from octavia ./octavia-dump/
+  lbdoctor inventory import --from elb-api cn-north-4/LOADBALANCER_ID
+    (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_PROJECT_ID)
+  terraform show -json plan.out |
+    lbdoctor inventory import --from terraform - | lbdoctor inventory lint -
+
+Each source, the commands that save its outputs, how fields map:
+docs/import.md.
+Exit codes: 0 written, 2 bad input (the file and what was expected),
+3 the ELB API could not be read (refused credentials, unreachable).`,
+    )
+    .action(
+      async (
+        inputs: string[],
+        opts: {
+          from: 'elb-json' | 'octavia' | 'terraform';
+          hosts?: string;
+          output?: string;
+          quiet?: boolean;
+        },
+      ) => {
+        const { inventoryImport } = await import('../inventory-import.js');
+        setExitCode(await inventoryImport(inputs, opts));
+      },
+    );
 };

@@ -7,7 +7,7 @@ export const registerList: RegisterCommand = (list, setExitCode) => {
     .option('--playbooks <dir>', 'also load playbooks from this folder (repeatable)', collect)
     .addHelpText(
       'after',
-      '\nA file of a --playbooks folder that is not a valid playbook is skipped with a warning on stderr\n(its problems with file:line:column); the others are listed.',
+      '\nA file of a --playbooks folder that is not a valid playbook is skipped with a\nwarning on stderr (its problems with file:line:column); the others are listed.',
     )
     .action(async (opts: { format: string; playbooks?: string[] }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {

@@ -56,10 +56,12 @@ export const registerProbe: RegisterCommand = (probe: Command, setExitCode) => {
       '\nExit codes: 0 pass, 1 fail, 2 bad usage, 3 could not check (error or skip).\n' +
         'Examples:\n' +
         '  lbdoctor probe tcp --target 10.0.0.5:80\n' +
-        '  lbdoctor probe http --url http://www.example.com/health --with connectTo=10.0.0.5 --expect-status 200\n' +
+        '  lbdoctor probe http --url http://www.example.com/health \\\n' +
+        '    --with connectTo=10.0.0.5 --expect-status 200\n' +
         '  lbdoctor probe tls --target 10.0.0.5:443 --servername www.example.com\n' +
         '  lbdoctor probe udp --target 10.0.0.5:53 --with burst=200 --with intervalMs=5\n' +
-        '  lbdoctor probe tcp --host ssh://root@10.0.0.12 --target 127.0.0.1:8080   (from a backend)\n',
+        '  lbdoctor probe tcp --host ssh://root@10.0.0.12 --target 127.0.0.1:8080\n' +
+        '    (from a backend: the member connects to itself)\n',
     )
     .action(async (kind: string, flags: ProbeFlags) => {
       const { runProbeCommand } = await import('../probe-run.js');

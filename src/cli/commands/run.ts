@@ -7,6 +7,8 @@ import { DEADLINE_BOUNDS, describeBounds, TIMEOUT_BOUNDS } from '../duration-bou
 
 export interface RunOptions {
   inventory?: string;
+  from?: string;
+  hosts?: string;
   target?: string;
   set?: string[];
   input?: string[];
@@ -34,6 +36,14 @@ export const registerRun: RegisterCommand = (run, setExitCode) => {
       .option(
         '-i, --inventory <file>',
         'inventory (YAML/JSON) describing the load balancer, listeners, pools, members, SSH reach',
+      )
+      .option(
+        '--from <source:input>',
+        'import the inventory instead of reading one: elb-api:REGION/LB_ID, elb-json:DIR, octavia:DIR or terraform:plan.json (see `lbdoctor inventory import`)',
+      )
+      .option(
+        '--hosts <file>',
+        'with --from: hand-written hosts (SSH reach per member), client, certificates',
       )
       .option(
         '-t, --target <host:port>',
@@ -84,8 +94,10 @@ path separator or ending in .yaml/.yml is read as a file.
 Examples:
   lbdoctor run router-code --target 127.0.0.1:8080
   lbdoctor run ./playbooks/my-check.yaml --target 127.0.0.1:8080
-  lbdoctor run router-code -i inventory.yaml --format json:report.json --format junit:junit.xml
+  lbdoctor run router-code -i inventory.yaml \\
+    --format json:report.json --format junit:junit.xml
   lbdoctor run router-code -i inventory.yaml --non-interactive --fail-on warn
+  lbdoctor run unhealthy-backend --from octavia:dump/ --hosts hosts.yaml
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 2 bad usage or input, 3 the run could not check what it needed.`,

@@ -4,6 +4,7 @@
 // shorter than the load balancer's idle reuse (the 5.6 race that yields 502),
 // RST on connect or mid-response and malformed responses (502, 1.5), and an
 // echo of the request headers so X-Forwarded-For/X-Real-IP can be checked (3.9).
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ListenOptions, RunningServer } from './types.js';
@@ -33,6 +34,11 @@ export interface HttpAnswer {
   echo?: boolean;
   /** A Set-Cookie header value, e.g. `SESSION=abc; Path=/` (APP_COOKIE stickiness, FAQ 3.11). */
   setCookie?: string;
+  /**
+   * A cookie set to a new value on every answer (`NAME=<random>; Path=/`): an
+   * application that issues a fresh session id each time (FAQ 1.11 step 4).
+   */
+  rotateCookie?: string;
   fault?: HttpFault;
 }
 
@@ -217,6 +223,7 @@ async function respond(
   }
   const headers: Record<string, string> = { 'x-backend': name, ...a.headers };
   if (a.setCookie) headers['set-cookie'] = a.setCookie;
+  if (a.rotateCookie) headers['set-cookie'] = `${a.rotateCookie}=${randomBytes(8).toString('hex')}; Path=/`;
   let body = a.body ?? `${name}\n`;
   if (a.echo) {
     headers['content-type'] = 'application/json';

@@ -22,6 +22,7 @@ import type { ReferenceLogger } from '../../reference/types.js';
 import {
   type HostProcess,
   startCpuHog,
+  startSlowAcceptor,
   startUdpEcho,
   startWrappedHttp,
   tcpdMissing,
@@ -105,6 +106,8 @@ export interface HostBuildContext {
   wrappedHttp(host: string, options: WrappedHttpOptions): Promise<LabBackend>;
   /** `workers` busy loops on the host. */
   cpuHog(host: string, workers: number): Promise<void>;
+  /** An HTTP server that spends `acceptMs` on each new connection: a slow acceptor (FAQ 1.10 step 4). */
+  slowAcceptor(host: string, port: number, acceptMs: number): Promise<LabBackend>;
   /** A pool member at the host's lab address (name = host name). */
   member(host: string, port: number, extra?: Partial<MemberInput>): MemberInput;
 }
@@ -325,6 +328,11 @@ async function bringUp(def: HostScenarioDefinition, logger?: ReferenceLogger): P
       },
       cpuHog: async (name, workers) => {
         processes.push(...(await startCpuHog(host(name), workers)));
+      },
+      slowAcceptor: async (name, port, acceptMs) => {
+        const h = host(name);
+        processes.push(await startSlowAcceptor(h, port, acceptMs));
+        return { host: h.name, address: h.address, port };
       },
       member: (name, port, extra = {}) => ({
         name,

@@ -1,6 +1,13 @@
 // FAQ 1.8 and 1.11: traffic that is uneven or not sticky for reasons in the
 // configuration. Backends put their name in `x-backend` so a client can count.
-import { defineScenario, healthyWebPool } from './define.js';
+import {
+  type BuildContext,
+  defineScenario,
+  healthyWebPool,
+  type PoolInput,
+  type ScenarioBuild,
+} from './define.js';
+import type { LabListener } from './types.js';
 
 export const unevenWeights = defineScenario({
   id: 'uneven-weights',
@@ -47,12 +54,12 @@ export const stickinessOff = defineScenario({
     const be1 = await ctx.http({
       name: 'be1',
       healthPath: '/health',
-      default: { setCookie: 'APPSESSION=be1; Path=/' },
+      default: { setCookie: 'APPSESSION=s3ss-be1-7f2c; Path=/' },
     });
     const be2 = await ctx.http({
       name: 'be2',
       healthPath: '/health',
-      default: { setCookie: 'APPSESSION=be2; Path=/' },
+      default: { setCookie: 'APPSESSION=s3ss-be2-91ad; Path=/' },
     });
     return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
   },
@@ -96,5 +103,216 @@ export const appCookieMissing = defineScenario({
     return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], {
       session_persistence: { type: 'APP_COOKIE', cookie_name: 'JSESSIONID' },
     });
+  },
+});
+
+/**
+ * Waits until `wanted` consecutive answers through the listener all come from
+ * `name` (x-backend): the health checker has taken the other members out.
+ */
+async function untilOnly(listener: LabListener, name: string, wanted = 10): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let run = 0;
+  while (run < wanted) {
+    if (Date.now() > deadline)
+      throw new Error(`only ${name} should answer ${listener.url}, and others still do`);
+    const res = await fetch(listener.url, { headers: { connection: 'close' } }).catch(() => undefined);
+    await res?.arrayBuffer();
+    run = res?.headers.get('x-backend') === name ? run + 1 : 0;
+    if (run === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * A TCP listener "web" in front of two HTTP backends, be1 and be2 (HTTP
+ * carried at layer 4: the load balancer picks a member per connection).
+ */
+async function tcpWebPool(ctx: BuildContext, pool: Partial<PoolInput> = {}): Promise<ScenarioBuild> {
+  const be1 = await ctx.http({ name: 'be1' });
+  const be2 = await ctx.http({ name: 'be2' });
+  return {
+    inventory: {
+      listeners: [
+        { name: 'web', protocol: 'TCP', protocol_port: await ctx.freeTcpPort(), default_pool_id: 'web-pool' },
+      ],
+      pools: [
+        {
+          id: 'web-pool',
+          protocol: 'TCP',
+          lb_algorithm: 'ROUND_ROBIN',
+          healthmonitor: { type: 'TCP', delay: 1, timeout: 1, max_retries: 1 },
+          members: [ctx.member(be1), ctx.member(be2)],
+          ...pool,
+        },
+      ],
+    },
+    settle: { 'web-pool': 'healthy' },
+  };
+}
+
+export const evenRoundRobin = defineScenario({
+  id: 'even-round-robin',
+  title: 'two members of equal weight under round robin: the shares follow the weights (healthy twin)',
+  faq: '1.8',
+  playbook: 'uneven-distribution',
+  conclusion: 'distribution-even',
+  symptom: { listener: 'web', path: '/', expect: 'be1 and be2 answer in turn (x-backend header)' },
+  async build(ctx) {
+    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
+    const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
+    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], { lb_algorithm: 'ROUND_ROBIN' });
+  },
+});
+
+export const keepaliveOnTcp = defineScenario({
+  id: 'keepalive-on-tcp',
+  title: 'HTTP clients that keep their connection open through a TCP listener stay on one member',
+  faq: '1.8, 3.10',
+  playbook: 'uneven-distribution',
+  conclusion: 'keepalive-concentrates',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect:
+      'new connections alternate between be1 and be2; requests on one kept-alive connection all reach one',
+  },
+  async build(ctx) {
+    return tcpWebPool(ctx);
+  },
+});
+
+export const unhealthyMemberShare = defineScenario({
+  id: 'unhealthy-member-share',
+  title: 'a member failing its health check gets no share: the other takes everything',
+  faq: '1.8',
+  playbook: 'uneven-distribution',
+  conclusion: 'member-health-flapping',
+  alsoFinds: ['member-fails-health-check'],
+  symptom: { listener: 'web', path: '/', expect: 'only be1 answers, though be2 serves / directly' },
+  async build(ctx) {
+    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
+    const be2 = await ctx.http({ name: 'be2', healthPath: '/health', healthStatus: 503 });
+    return {
+      ...(await healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)])),
+      settle: {},
+      warmUp: (listeners) => untilOnly(listeners[0]!, 'be1'),
+    };
+  },
+});
+
+export const allWeightsZero = defineScenario({
+  id: 'all-weights-zero',
+  title: 'every member of the pool has weight 0',
+  faq: '1.8, 6.13',
+  playbook: 'uneven-distribution',
+  conclusion: 'all-weights-zero',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'the load balancer answers itself: no member takes new requests',
+  },
+  async build(ctx) {
+    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
+    const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
+    return healthyWebPool(ctx, [ctx.member(be1, { weight: 0 }), ctx.member(be2, { weight: 0 })]);
+  },
+});
+
+export const memberDown = defineScenario({
+  id: 'member-down-share',
+  title: 'a member whose service is down: it answers nobody, the other takes its share',
+  faq: '1.8',
+  playbook: 'uneven-distribution',
+  conclusion: 'member-no-direct-answer',
+  symptom: { listener: 'web', path: '/', expect: 'only be1 answers; be2 refuses connections' },
+  async build(ctx) {
+    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
+    const closed = await ctx.freeTcpPort();
+    return {
+      ...(await healthyWebPool(ctx, [
+        ctx.member(be1),
+        { name: 'be2', address: ctx.host, protocol_port: closed },
+      ])),
+      settle: {},
+      warmUp: (listeners) => untilOnly(listeners[0]!, 'be1'),
+    };
+  },
+});
+
+export const cookieChanging = defineScenario({
+  id: 'cookie-changing',
+  title: 'application-cookie stickiness on SESSIONID, which the application sets anew on every answer',
+  faq: '1.11',
+  playbook: 'sticky-session',
+  conclusion: 'cookie-changing',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'every answer sets SESSIONID to a new value (curl -c/-b shows it change)',
+  },
+  async build(ctx) {
+    const rotating = { rotateCookie: 'SESSIONID' };
+    const be1 = await ctx.http({ name: 'be1', healthPath: '/health', default: rotating });
+    const be2 = await ctx.http({ name: 'be2', healthPath: '/health', default: rotating });
+    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], {
+      session_persistence: { type: 'APP_COOKIE', cookie_name: 'SESSIONID' },
+    });
+  },
+});
+
+export const stickyMemberUnhealthy = defineScenario({
+  id: 'sticky-member-unhealthy',
+  title: 'load-balancer cookie stickiness while one member fails its health check',
+  faq: '1.11',
+  playbook: 'sticky-session',
+  conclusion: 'member-unhealthy',
+  alsoFinds: ['member-fails-health-check'],
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'only be1 answers; sessions bound to be2 would move to be1',
+  },
+  async build(ctx) {
+    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
+    const be2 = await ctx.http({ name: 'be2', healthPath: '/health', healthStatus: 503 });
+    return {
+      ...(await healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], {
+        session_persistence: { type: 'HTTP_COOKIE' },
+      })),
+      settle: {},
+      warmUp: (listeners) => untilOnly(listeners[0]!, 'be1'),
+    };
+  },
+});
+
+export const sourceIpSticky = defineScenario({
+  id: 'source-ip-sticky',
+  title: 'source-address stickiness on a TCP listener: one client stays on one member (control)',
+  faq: '1.11, 6.1',
+  playbook: 'sticky-session',
+  conclusion: 'stickiness-working',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'every new connection from this address reaches the same member',
+  },
+  async build(ctx) {
+    return tcpWebPool(ctx, { session_persistence: { type: 'SOURCE_IP' } });
+  },
+});
+
+export const stickyFewClients = defineScenario({
+  id: 'sticky-few-clients',
+  title: 'source-address stickiness with one client: it loads one member',
+  faq: '1.8',
+  playbook: 'uneven-distribution',
+  conclusion: 'stickiness-few-clients',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'every new connection from this address reaches the same member',
+  },
+  async build(ctx) {
+    return tcpWebPool(ctx, { session_persistence: { type: 'SOURCE_IP' } });
   },
 });

@@ -22,6 +22,7 @@ export const firewallDropsLb = defineHostScenario({
   faq: '2.1, 2.2',
   playbook: 'unhealthy-backend',
   conclusion: 'host-firewall-drops-lb',
+  alsoFinds: ['network-path-blocked'],
   symptom: {
     listener: 'web',
     path: '/',
@@ -60,6 +61,7 @@ export const hostsDenyLb = defineHostScenario({
   faq: '2.1, 2.2',
   playbook: 'unhealthy-backend',
   conclusion: 'hosts-deny-lists-lb',
+  alsoFinds: ['network-path-blocked'],
   symptom: {
     listener: 'web',
     path: '/',
@@ -96,6 +98,7 @@ export const routeNotViaGateway = defineHostScenario({
   faq: '2.1, 2.2',
   playbook: 'unhealthy-backend',
   conclusion: 'route-not-via-gateway',
+  alsoFinds: ['network-path-blocked'],
   symptom: {
     listener: 'web',
     path: '/',
@@ -129,6 +132,7 @@ export const nginxPortNotListening = defineHostScenario({
   faq: '2.1, 1.2',
   playbook: 'unhealthy-backend',
   conclusion: 'port-not-listening',
+  alsoFinds: ['fails-everywhere'],
   symptom: {
     listener: 'web',
     path: '',

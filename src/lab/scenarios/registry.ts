@@ -25,6 +25,15 @@ import {
   stickinessOff,
   stickyCookie,
   unevenWeights,
+  evenRoundRobin,
+  keepaliveOnTcp,
+  unhealthyMemberShare,
+  allWeightsZero,
+  memberDown,
+  cookieChanging,
+  stickyMemberUnhealthy,
+  sourceIpSticky,
+  stickyFewClients,
 } from './distribution.js';
 import {
   backendResetMidResponse,
@@ -46,7 +55,18 @@ import {
 import { udpEchoIgnored, udpFlapping, udpRatelimited } from './host-udp.js';
 import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
 import { tcpIdleReset } from './tcp-idle.js';
-import { tlsExpiredCertificate, tlsHostnameMismatch } from './tls.js';
+import {
+  tlsExpiredCertificate,
+  tlsHealthy,
+  tlsHostnameMismatch,
+  tlsIncompleteChain,
+  tlsNotYetValid,
+  tlsOldClient,
+  tlsSelfSigned,
+  tlsSniNoMatch,
+  tlsWildcardLevel,
+  tlsWrongChainOrder,
+} from './tls.js';
 import type { Scenario } from './types.js';
 import {
   allMembersSlow,
@@ -55,6 +75,18 @@ import {
   unhealthyMemberRetries,
 } from './slow-response.js';
 import { udpHealthy, udpPortClosed } from './udp.js';
+import {
+  packetLossClientBlocked,
+  packetLossHealthy,
+  packetLossIpBackendCapacity,
+  packetLossPingOnly,
+} from './packet-loss.js';
+import {
+  stressBacklogNginx,
+  stressBacklogOverflow,
+  stressClientPortsExhausted,
+  stressTestHealthy,
+} from './stress-test.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
 import {
   clientIpFromXRealIp,
@@ -100,6 +132,15 @@ export const scenarios: readonly Scenario[] = [
   stickinessOff,
   stickyCookie,
   appCookieMissing,
+  evenRoundRobin,
+  keepaliveOnTcp,
+  unhealthyMemberShare,
+  allWeightsZero,
+  memberDown,
+  cookieChanging,
+  stickyMemberUnhealthy,
+  sourceIpSticky,
+  stickyFewClients,
   udpPortClosed,
   udpHealthy,
   slowUpstream499,
@@ -114,6 +155,14 @@ export const scenarios: readonly Scenario[] = [
   tcpIdleReset,
   tlsExpiredCertificate,
   tlsHostnameMismatch,
+  tlsNotYetValid,
+  tlsSelfSigned,
+  tlsIncompleteChain,
+  tlsWrongChainOrder,
+  tlsWildcardLevel,
+  tlsSniNoMatch,
+  tlsOldClient,
+  tlsHealthy,
   // On lab hosts (root): the reference LB and the members in network namespaces.
   firewallDropsLb,
   hostsDenyLb,
@@ -126,6 +175,14 @@ export const scenarios: readonly Scenario[] = [
   healthCheckNoisy,
   healthCheckIntervalShort,
   healthCheckQuiet,
+  packetLossClientBlocked,
+  packetLossIpBackendCapacity,
+  packetLossPingOnly,
+  packetLossHealthy,
+  stressBacklogOverflow,
+  stressBacklogNginx,
+  stressClientPortsExhausted,
+  stressTestHealthy,
   realIpNotConfigured,
   realIpRangeNotTrusted,
   clientIpHealthy,

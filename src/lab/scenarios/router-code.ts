@@ -63,6 +63,7 @@ export const allMembersDown = defineScenario({
   faq: '1.6, 2.1',
   playbook: 'router-code',
   conclusion: 'all-members-unhealthy',
+  alsoFinds: ['member-fails-health-check'],
   symptom: { listener: 'web', path: '/', expect: 'x-router-code: 50000 from the load balancer' },
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health', healthStatus: 503 });

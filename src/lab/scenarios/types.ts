@@ -78,6 +78,13 @@ export interface Scenario {
   readonly playbook: string;
   /** The conclusion that playbook must reach on it. */
   readonly conclusion: string;
+  /**
+   * Other warn/error conclusions the same run may rightly reach alongside it
+   * (a per-member finding under a pool-wide one, say). Anything else that
+   * warns or fails is a wrong answer; a scenario whose conclusion is info (a
+   * healthy twin) may reach no warn/error finding at all.
+   */
+  readonly alsoFinds?: readonly string[];
   readonly symptom: SymptomRequest;
   /**
    * Whether this machine can run it (host scenarios need root, `ip netns`,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { httpErrorKind } from './http.js';
 import { defineContract, sometimes, vantageField } from './define.js';
+import { tlsVerdictData } from './tls.js';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
 
@@ -168,6 +169,12 @@ export const httpTimingData = z
         })
         .strict()
         .describe('the answering target with the smallest median total'),
+    ),
+    tls: sometimes(
+      'https, a handshake was tried',
+      tlsVerdictData.describe(
+        "the first certificate verdict seen, as the http probe's data.tls (with insecure the requests go on past it)",
+      ),
     ),
   })
   .strict();

@@ -5,6 +5,7 @@ import { isValidIp } from '../../model/net.js';
 import { parseStatusExpectation, statusExpectation } from '../http-expect.js';
 import { hostParam, portParam } from '../network-params.js';
 import { defineContract, dialFailureState, sometimes, vantageField } from './define.js';
+import { tlsVerdictData } from './tls.js';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
 
@@ -82,7 +83,7 @@ export const httpParams = z
     insecure: z
       .boolean()
       .default(false)
-      .describe('skip certificate verification (the tls probe says what is wrong with it)'),
+      .describe('send the request despite a bad certificate (data.tls still says what is wrong with it)'),
     ca: z.string().optional().describe('PEM of the only CA to trust (self-signed labs)'),
     responseTimeoutMs: z
       .number()
@@ -200,8 +201,14 @@ export const httpData = z
       z.string().describe('negotiated TLS version, e.g. TLSv1.3'),
     ),
     cipher: sometimes('https, complete response', z.string().describe('negotiated cipher suite')),
+    tls: sometimes(
+      'https, a handshake was tried',
+      tlsVerdictData.describe(
+        'the certificate verdict the tls probe gives (layer handshake, chain, hostname or ok); a failure fails the request (error.kind tls) unless insecure',
+      ),
+    ),
     error: sometimes(
-      'error (no response), fail (the body broke off)',
+      'error (no response), fail (the body broke off, or TLS failed)',
       z
         .object({
           kind: httpErrorKind.describe(

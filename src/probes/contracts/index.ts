@@ -4,6 +4,7 @@
 // probe's implementation; the playbook validator and docs/probes.md read it.
 import type { ProbeContract } from '../types.js';
 import { accessLogSummaryContract } from './access-log-summary.js';
+import { certificateFileContract } from './certificate-file.js';
 import { accessLogTailContract } from './access-log-tail.js';
 import { conntrackContract } from './conntrack.js';
 import { elbHealthContract } from './elb-health.js';
@@ -34,6 +35,9 @@ import { tcpContract } from './tcp.js';
 import { tlsContract } from './tls.js';
 import { udpContract } from './udp.js';
 import { websocketContract } from './websocket.js';
+import { tcpBurstContract } from './tcp-burst.js';
+import { connectionCapacityContract } from './connection-capacity.js';
+import { whichMemberContract } from './which-member.js';
 
 export type { ProbeContract } from '../types.js';
 
@@ -50,7 +54,11 @@ export type NetworkProbeKind =
   | 'tcp-idle'
   | 'http-keepalive'
   | 'http-timing'
-  | 'access-log-summary';
+  | 'access-log-summary'
+  | 'tcp-burst'
+  | 'connection-capacity'
+  | 'which-member'
+  | 'certificate-file';
 
 /** Probes that read a host through the batched HostReader (src/probes/host-registry.ts). */
 export type HostProbeKind =
@@ -93,6 +101,8 @@ export const probeContracts = {
   'http-keepalive': httpKeepaliveContract,
   'http-timing': httpTimingContract,
   'access-log-summary': accessLogSummaryContract,
+  'which-member': whichMemberContract,
+  'certificate-file': certificateFileContract,
   sysctl: sysctlContract,
   'icmp-settings': icmpSettingsContract,
   route: routeContract,
@@ -109,6 +119,8 @@ export const probeContracts = {
   'keepalive-config': keepaliveConfigContract,
   'access-log-tail': accessLogTailContract,
   'health-check-log': healthCheckLogContract,
+  'tcp-burst': tcpBurstContract,
+  'connection-capacity': connectionCapacityContract,
   'logged-client-address': loggedClientAddressContract,
   'syn-challenge': synChallengeContract,
   'source-port-reuse': sourcePortReuseContract,

@@ -10,6 +10,13 @@ export const listenOverflowsParams = z
       .min(0)
       .default(0)
       .describe('highest acceptable ListenOverflows/ListenDrops (counters since boot)'),
+    reading: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,31}$/)
+      .optional()
+      .describe(
+        "name a second reading (e.g. after-burst): the counters are read again at this step instead of reusing the run's first read, so two steps can compare before and after",
+      ),
   })
   .strict();
 export type ListenOverflowsParams = z.infer<typeof listenOverflowsParams>;

@@ -14,9 +14,10 @@ export const tlsParams = z
     port: portParam.describe('TCP port'),
     servername: z
       .string()
-      .min(1)
       .optional()
-      .describe('SNI; defaults to host when host is a name (never sent for IP literals, RFC 6066)'),
+      .describe(
+        'SNI; defaults to host when host is a name (never sent for IP literals, RFC 6066); empty: the host',
+      ),
     hostname: z
       .string()
       .min(1)
@@ -27,6 +28,11 @@ export const tlsParams = z
       .includes('-----BEGIN CERTIFICATE-----', { message: 'ca must be PEM text' })
       .optional()
       .describe('PEM bundle of CAs to trust instead of the bundled Mozilla roots'),
+    caFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('path to a PEM bundle of CAs to trust (read on this machine), when ca is not given'),
     minVersion: tlsVersion.optional().describe('lowest protocol version to offer'),
     maxVersion: tlsVersion.optional().describe('highest protocol version to offer'),
     ciphers: z
@@ -34,6 +40,12 @@ export const tlsParams = z
       .min(1)
       .optional()
       .describe('OpenSSL cipher list (TLS ≤1.2 names and TLS 1.3 suites), e.g. ECDHE-RSA-AES128-GCM-SHA256'),
+    verify: z
+      .enum(['full', 'handshake'])
+      .default('full')
+      .describe(
+        'full: chain and host name must be right to pass; handshake: passing needs only a completed handshake (a load balancer talking to an HTTPS backend), the verdict is still reported',
+      ),
     scan: z
       .boolean()
       .default(false)
@@ -113,6 +125,42 @@ export const certificateFacts = z
   .strict();
 export type CertificateFacts = z.infer<typeof certificateFacts>;
 
+/**
+ * The one TLS verdict the tls, http and websocket probes share
+ * (src/probes/tls-handshake.ts): the same certificate reads the same in all three.
+ */
+export const tlsVerdictData = z
+  .object({
+    layer: z
+      .enum(['handshake', 'chain', 'hostname', 'ok'])
+      .describe('the first layer that failed, or ok (FAQ 1.12)'),
+    handshake: sometimes(
+      'layer handshake',
+      handshakeFailure.describe('why the server refused the handshake'),
+    ),
+    protocol: sometimes('the handshake completed', z.string().describe('negotiated version, e.g. TLSv1.3')),
+    cipher: sometimes(
+      'the handshake completed',
+      z.string().describe('negotiated cipher suite (OpenSSL name)'),
+    ),
+    chain: sometimes('the handshake completed', chainVerdict.describe('chain verdict (FAQ 1.12 cause 2)')),
+    chainDetail: sometimes('the handshake completed', z.string().describe('one line on the chain verdict')),
+    hostname: sometimes(
+      'the handshake completed',
+      z.enum(['ok', 'mismatch']).describe('does the leaf cover the name asked for (FAQ 1.12 cause 3)'),
+    ),
+    hostnameDetail: sometimes('the handshake completed', z.string().describe('one line on the host name')),
+    opensslError: sometimes('OpenSSL rejected the chain', z.string().describe("OpenSSL's verify error code")),
+    daysLeft: sometimes(
+      'a certificate was presented',
+      z.number().int().describe('whole days until the leaf expires (negative: expired that many days ago)'),
+    ),
+    notAfter: sometimes('a certificate was presented', z.string().describe("the leaf's notAfter, ISO 8601")),
+    detail: z.string().describe('the verdict in one line'),
+  })
+  .strict();
+export type TlsVerdictData = z.infer<typeof tlsVerdictData>;
+
 const versionState = z.enum(['accepted', 'rejected', 'not-tried']);
 
 export const tlsData = z
@@ -179,7 +227,7 @@ export const tlsData = z
     ),
     daysLeft: sometimes(
       'a certificate was presented',
-      z.number().int().describe('days until the leaf certificate expires (negative: expired)'),
+      z.number().int().describe('whole days until the leaf expires (negative: expired that many days ago)'),
     ),
     scan: sometimes('scan mode, reached the server', z.literal(true).describe('this is a version scan')),
     versions: sometimes(

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { hostParam, portParam } from '../network-params.js';
 import { defineContract, sometimes, vantageField } from './define.js';
+import { tlsVerdictData } from './tls.js';
 
 export const websocketParams = z
   .object({
@@ -37,7 +38,10 @@ export const websocketParams = z
       .optional()
       .describe('SNI for wss (default: the Host header name; never an IP)'),
     ca: z.string().optional().describe('PEM of the only CA to trust, for wss'),
-    insecure: z.boolean().default(false).describe('wss: skip certificate verification'),
+    insecure: z
+      .boolean()
+      .default(false)
+      .describe('wss: upgrade despite a bad certificate (data.tls still says what is wrong)'),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -90,8 +94,14 @@ export const websocketData = z
         .array(z.string())
         .describe('what is wrong: status, Upgrade or Connection header, Sec-WebSocket-Accept, subprotocol'),
     ),
+    tls: sometimes(
+      'wss, a handshake was tried',
+      tlsVerdictData.describe(
+        'the certificate verdict the tls probe gives; a failure fails the upgrade (error.kind tls) unless insecure',
+      ),
+    ),
     error: sometimes(
-      'error (no answer), fail (not HTTP)',
+      'error (no answer), fail (not HTTP, or TLS failed)',
       z
         .object({
           kind: websocketErrorKind.describe(

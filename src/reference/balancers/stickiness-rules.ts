@@ -1,5 +1,6 @@
 // Which sticky-session types a pool may combine with which algorithm, per FAQ
-// 6.1 (Table 6-1 dedicated, Table 6-2 shared). Layer 4 keeps clients by source
+// 6.1 (Table 6-1 dedicated, Table 6-2 shared). The tables key on the backend
+// server group's protocol, so callers pass the pool's, not the listener's. Layer 4 keeps clients by source
 // IP, Layer 7 by cookie (1.4, 1.11); source-IP hash is sticky by itself, so it
 // takes no sticky-session setting at all. Pure, so config validation and the
 // `sticky-session` playbook can both call it.
@@ -33,30 +34,30 @@ export function allowedStickinessTypes(
   }
 }
 
-/** FAQ 6.1: whether `type` stickiness is allowed for this listener protocol, algorithm and load balancer type. */
+/** FAQ 6.1: whether `type` stickiness is allowed for this pool protocol, algorithm and load balancer type. */
 export function stickinessAllowed(
-  listenerProtocol: ListenerProtocol,
+  poolProtocol: ListenerProtocol,
   algorithm: AlgorithmName,
   type: StickinessType,
   lbType: LoadBalancer['type'],
 ): boolean {
-  return allowedStickinessTypes(listenerProtocol, algorithm, lbType).includes(type);
+  return allowedStickinessTypes(poolProtocol, algorithm, lbType).includes(type);
 }
 
 /** A sentence for validation errors and playbook findings when a combination is refused. */
 export function explainStickiness(
-  listenerProtocol: ListenerProtocol,
+  poolProtocol: ListenerProtocol,
   algorithm: AlgorithmName,
   type: StickinessType,
   lbType: LoadBalancer['type'],
 ): string {
-  const allowed = allowedStickinessTypes(listenerProtocol, algorithm, lbType);
+  const allowed = allowedStickinessTypes(poolProtocol, algorithm, lbType);
   const table = lbType === 'dedicated' ? 'Table 6-1' : 'Table 6-2';
   if (allowed.includes(type))
-    return `${type} stickiness is allowed with ${algorithm} on ${listenerProtocol} (FAQ 6.1 ${table})`;
+    return `${type} stickiness is allowed with ${algorithm} on a ${poolProtocol} backend server group (FAQ 6.1 ${table})`;
   if (algorithm === 'SOURCE_IP') {
     return `source IP hash already keeps a client on one member; it takes no sticky-session setting (FAQ 6.1 ${table})`;
   }
   const choices = allowed.length ? `allowed: ${allowed.join(', ')}` : 'no sticky-session type is allowed';
-  return `${type} stickiness is not allowed with ${algorithm} on a ${lbType} ${listenerProtocol} listener; ${choices} (FAQ 6.1 ${table})`;
+  return `${type} stickiness is not allowed with ${algorithm} for a ${poolProtocol} backend server group on a ${lbType} load balancer; ${choices} (FAQ 6.1 ${table})`;
 }

@@ -1,8 +1,11 @@
 // One client connection to an HTTP/HTTPS listener: reads request heads off
 // the socket (pipelined or one at a time), enforces the client-side timeouts
-// of FAQ 5.6 (client_timeout → 408, keepalive_timeout → close), refuses what
-// is not HTTP/1.x (FAQ 1.5: 400, 414), and hands each request to an Exchange.
+// of FAQ 5.6 (client_timeout → 408, keepalive_timeout → close, and a client
+// that stops reading its response → reset, as nginx's send_timeout with
+// reset_timedout_connection), refuses what is not HTTP/1.x (FAQ 1.5: 400,
+// 414), and hands each request to an Exchange.
 import type net from 'node:net';
+import tls from 'node:tls';
 import { Exchange } from './exchange.js';
 import { lbAnswer } from './lb-responses.js';
 import { clientIpOf, type ListenerContext, type TlsLogFields } from './listener-context.js';
@@ -30,6 +33,10 @@ export class ClientConnection {
   private closing = false;
   /** Reading paused: by backpressure from a member, or a long pipeline. */
   private paused = false;
+  /** Epoch ms by which the client must have read some of what waits for it; 0: nothing waits. */
+  private sendDeadline = 0;
+  /** Bytes waiting for the client when the send deadline was last pushed back. */
+  private unsent = 0;
   readonly clientIp: string;
   readonly clientPort: number;
 
@@ -42,7 +49,10 @@ export class ClientConnection {
     this.clientIp = clientIpOf(socket);
     this.clientPort = socket.remotePort ?? 0;
     socket.on('data', (d: Buffer) => this.onData(d));
-    socket.on('drain', () => this.exchange?.onClientDrain());
+    socket.on('drain', () => {
+      this.sendDeadline = 0;
+      this.exchange?.onClientDrain();
+    });
     // 'close' always follows an error.
     socket.on('error', () => {});
     socket.once('close', () => this.onClose());
@@ -56,7 +66,13 @@ export class ClientConnection {
   /** Writes bytes for the client; false when the socket's buffer is full (wait for drain). */
   write(data: string | Buffer): boolean {
     if (this.socket.destroyed) return true;
-    return typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+    const ok = typeof data === 'string' ? this.socket.write(data, 'latin1') : this.socket.write(data);
+    // The client's buffers are full: it has client_timeout to read some of it (FAQ 5.6).
+    if (!ok && this.sendDeadline === 0 && this.ctx.clientMs > 0) {
+      this.sendDeadline = Date.now() + this.ctx.clientMs;
+      this.unsent = this.socket.writableLength;
+    }
+    return ok;
   }
 
   /** Ends the connection once what was written is sent. */
@@ -70,6 +86,17 @@ export class ClientConnection {
   destroy(): void {
     this.closing = true;
     this.socket.destroy();
+  }
+
+  /**
+   * Closes with a TCP reset: what is still buffered is dropped, and a client
+   * waiting for the connection to close to end a body sees an error, not an end.
+   */
+  reset(): void {
+    this.closing = true;
+    // resetAndDestroy needs the TCP handle; a TLS socket only closes.
+    if (!(this.socket instanceof tls.TLSSocket)) this.socket.resetAndDestroy();
+    else this.socket.destroy();
   }
 
   /** Drops `n` bytes from the front of `buf`. */
@@ -101,6 +128,7 @@ export class ClientConnection {
 
   /** Called by the listener's timer sweep. */
   checkTimers(now: number): void {
+    if (this.sendDeadline !== 0) this.checkSend(now);
     if (this.deadline !== 0 && now >= this.deadline) {
       this.deadline = 0;
       if (this.waiting === 'idle') {
@@ -117,6 +145,38 @@ export class ClientConnection {
       }
     }
     this.exchange?.checkTimers(now);
+  }
+
+  /**
+   * nginx's send_timeout: the deadline moves on as long as the client reads
+   * something. Node shows progress per completed write (a member's read, up to
+   * 64 KB), so a client must take one such write per client_timeout.
+   */
+  private checkSend(now: number): void {
+    const unsent = this.socket.writableLength;
+    if (unsent === 0 || this.socket.destroyed) {
+      this.sendDeadline = 0;
+      return;
+    }
+    if (unsent < this.unsent) {
+      this.unsent = unsent;
+      this.sendDeadline = now + this.ctx.clientMs;
+      return;
+    }
+    if (now < this.sendDeadline) return;
+    this.sendDeadline = 0;
+    const o = this.ctx.o;
+    o.metrics?.clientSendTimeout(o.name);
+    o.logger.warn('client timed out while sending response to client', {
+      listener: o.name,
+      client: `${this.clientIp}:${this.clientPort}`,
+      unsentBytes: unsent,
+      timeoutSeconds: this.ctx.clientMs / 1000,
+    });
+    // Reset first: once the exchange's end asked for a FIN (socket.end), libuv refuses to reset.
+    const ex = this.exchange;
+    this.reset();
+    ex?.onSendTimeout();
   }
 
   private onData(chunk: Buffer): void {

@@ -1,72 +1,55 @@
-// One request and its response through an HTTP/HTTPS listener: the load
-// balancer's own answers (FAQ 1.5, 1.6), a member picked through the pool,
-// the request forwarded with X-Forwarded-* headers (3.9, 5.1) and canonical
-// framing, bodies streamed both ways with backpressure and never buffered,
-// another member tried when a connection fails (1.9), member_timeout (5.6),
-// 499 when the client leaves first (7.9), and WebSocket upgrades spliced
-// through raw (5.5).
+// One request and its response through an HTTP/HTTPS listener, from the head
+// read to the access-log line. It decides; the parts do the work:
+//   member-attempts.ts      which member, and whether to try another (1.9, 5.6)
+//   request-body.ts         the request body, streamed to the member
+//   response-head-reader.ts the member's response head (1xx skipped, 502 on doubt)
+//   response-relay.ts       the response to the client, and when it broke
+//   tunnel.ts               WebSocket and other upgrades, raw both ways (5.5)
+//   lb-responses.ts         the load balancer's own answers (1.5, 1.6)
+//   exchange-record.ts      access log, metrics, and cut-off responses
+// Timeouts: member_timeout (5.6) for the response head and, as nginx's
+// proxy_read_timeout, between two reads of its body; 499 when the client
+// leaves first (7.9). A response that breaks after its status went out is cut
+// off so the client cannot take a short body for a whole one.
 import { performance } from 'node:perf_hooks';
-import type { UpstreamAttempt } from '../../accesslog/elb-line.js';
-import type { MemberState, PickContext } from '../types.js';
+import type { MemberState } from '../types.js';
 import type { ClientConnection } from './client-connection.js';
 import { formatSetCookie, parseCookieHeader, setCookieValue } from './cookies.js';
-import { backendDropSet, endToEndHeaderLines, requestHeaderLines } from './forward-headers.js';
+import { type CutCause, type ExchangeOutcome, recordCutOff, recordExchange } from './exchange-record.js';
+import { backendDropSet, requestHeaderLines } from './forward-headers.js';
 import { type LbAnswerOptions, lbAnswer, RouterCode } from './lb-responses.js';
 import type { PoolBinding } from './listener.js';
-import {
-  headerValue,
-  headerValues,
-  originForm,
-  type RequestFacts,
-  requestFacts,
-  secsSince,
-} from './listener-context.js';
+import { headerValues, originForm, type RequestFacts, requestFacts } from './listener-context.js';
+import { MemberAttempts } from './member-attempts.js';
+import { RequestBody } from './request-body.js';
 import { checkRequest } from './request-checks.js';
+import { ResponseHeadReader } from './response-head-reader.js';
+import { clientResponseHead, type RelayState, ResponseRelay } from './response-relay.js';
+import { Tunnel } from './tunnel.js';
 import { ConnectTimeoutError, type UpstreamConnection, type UpstreamOwner } from './upstream-pool.js';
-import { appendBytes } from './wire/append.js';
-import { ChunkedDecoder } from './wire/chunked.js';
-import { findHeadEnd } from './wire/head-end.js';
 import type { RequestHead } from './wire/request-head.js';
-import {
-  type BodyFraming,
-  parseResponseHead,
-  type ResponseHead,
-  responseFraming,
-  responseKeepsConnection,
-} from './wire/response-head.js';
+import { type BodyFraming, type ResponseHead, responseKeepsConnection } from './wire/response-head.js';
 
-/** A member's response head larger than this is treated as malformed (nginx: proxy_buffer_size). */
-const MAX_RESPONSE_HEAD = 64 * 1024;
-const CRLF = '\r\n';
-/** Response bodies up to this size go out in one string with their head (see sendToClient). */
-const SMALL_BODY = 8 * 1024;
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
-/** Response headers the listener frames itself. */
-const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length']);
-const NONE: ReadonlySet<string> = new Set();
 /** The listener answered 100 Continue itself. */
 const DROP_FOR_BACKEND = backendDropSet(['expect']);
+const NO_BODY = { chunked: false, contentLength: null };
 
 class ResponseTimeout extends Error {}
 
 export class Exchange implements UpstreamOwner {
   private readonly t0 = performance.now();
-  private readonly method: string;
+  private readonly facts: RequestFacts;
   private path = '/';
   private host = '';
   /** The host of an absolute-form target: it replaces the client's Host (RFC 9112 3.2.2). */
   private hostFromUrl: string | null = null;
   private binding: PoolBinding | null = null;
-  private member: MemberState | null = null;
-  private readonly attempts: UpstreamAttempt[] = [];
-  private attempt: UpstreamAttempt | null = null;
-  private attemptStart = 0;
-  private firstTried: string | null = null;
-  private exclude: Set<string> | null = null;
+  private readonly attempts = new MemberAttempts();
+  private body = new RequestBody(NO_BODY);
   private cookies: Record<string, string> | null = null;
   private setCookie: string | null = null;
   private emptyCode: RouterCode = RouterCode.defaultPoolEmpty;
-  private lastFailure: 502 | 504 = 502;
   private answeredBy: 'lb' | 'backend' = 'lb';
   private routerCode: string | undefined;
   /** The status the client got (0: nothing sent yet). */
@@ -74,54 +57,31 @@ export class Exchange implements UpstreamOwner {
   private finished = false;
   /** The client connection may carry another request after this one. */
   private keepAlive: boolean;
+  private bytesSent = 0;
+  private bodyBytesSent = 0;
 
-  // Request body.
-  private hasBody = false;
-  private chunked: ChunkedDecoder | null = null;
-  private bodyLeft = 0;
-  /** The client's Content-Length, canonical; null for chunked or none. Forwarded even when 0 (nginx does). */
-  private declaredLength: number | null = null;
-  /** Body bytes have started to flow to a member: the request can no longer be sent elsewhere. */
-  private bodyStarted = false;
-  private bodyDone = true;
-  private requestBytes = 0;
-
-  // The member side.
+  // The member connection of the current attempt.
   private upstream: UpstreamConnection | null = null;
   private cancelConnect: (() => void) | null = null;
   private releaseMember: (() => void) | null = null;
   /** The member connection came from the idle pool (it may have been closed under us). */
   private reusedConnection = false;
   private retriedStale = false;
-  private responseDeadline = 0;
   /** Set once the first byte of a response arrived on this attempt. */
   private responseBytes = false;
+  /** Epoch ms by which the member must send more (0: not waiting on it). */
+  private memberDeadline = 0;
 
-  // The response.
-  private rbuf: Buffer | null = null;
-  private rscan = 0;
-  private framing: BodyFraming = { kind: 'none' };
+  // The response: its head is read, then relayed (or tunnelled).
+  private reader: ResponseHeadReader | null = null;
   private respHead: ResponseHead | null = null;
-  private respLeft = 0;
-  private respDecoder: ChunkedDecoder | null = null;
-  /** An HTTP/1.0 client gets a chunked response decoded, delimited by closing. */
-  private dechunk = false;
-  /** Bytes past the end of the response (a misbehaving member): its connection is not reused. */
-  private surplus = false;
-  /** The response head, written together with the first body bytes. */
-  private pendingHead: string | null = null;
-  private bytesSent = 0;
-  private bodyBytesSent = 0;
-
-  /** A WebSocket (or other upgrade) tunnel: raw bytes both ways. */
-  tunnelling = false;
-  private readonly facts: RequestFacts;
+  private relay: ResponseRelay | null = null;
+  private tunnel: Tunnel | null = null;
 
   constructor(
     private readonly conn: ClientConnection,
     private readonly req: RequestHead,
   ) {
-    this.method = req.method;
     const facts = requestFacts(req);
     this.facts = facts;
     // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 only when asked (RFC 9112 9.3).
@@ -138,7 +98,12 @@ export class Exchange implements UpstreamOwner {
 
   /** The client is sending a body the listener reads now. */
   get readingBody(): boolean {
-    return this.bodyStarted && !this.bodyDone;
+    return this.body.flowing;
+  }
+
+  /** A WebSocket (or other upgrade) tunnel: raw bytes both ways. */
+  get tunnelling(): boolean {
+    return this.tunnel !== null;
   }
 
   start(): void {
@@ -164,24 +129,16 @@ export class Exchange implements UpstreamOwner {
       this.answer(400, { close: true, reason: 'asterisk-form request target' });
       return;
     }
-    if (verdict.chunked) {
-      this.hasBody = true;
-      this.chunked = new ChunkedDecoder();
-    } else if (verdict.contentLength !== null) {
-      this.declaredLength = verdict.contentLength;
-      this.bodyLeft = verdict.contentLength;
-      this.hasBody = verdict.contentLength > 0;
-    }
-    this.bodyDone = !this.hasBody;
+    this.body = new RequestBody(verdict);
     const route = o.router.routeRequest(this.host, path);
     if (!route) {
-      this.answer(503, { routerCode: RouterCode.defaultPoolEmpty, close: this.hasBody });
+      this.answer(503, { routerCode: RouterCode.defaultPoolEmpty, close: this.body.present });
       return;
     }
     this.binding = route.pool;
     this.emptyCode = route.policy ? RouterCode.policyPoolEmpty : RouterCode.defaultPoolEmpty;
     // Expect: 100-continue: "go on" only to a request the load balancer accepted (a refused one was answered above).
-    if (this.hasBody && req.versionMinor >= 1 && this.facts.expectContinue) this.conn.write(CONTINUE);
+    if (this.body.present && req.versionMinor >= 1 && this.facts.expectContinue) this.conn.write(CONTINUE);
     this.tryNext();
   }
 
@@ -191,48 +148,27 @@ export class Exchange implements UpstreamOwner {
     const binding = this.binding as PoolBinding;
     // Only sticky pools read cookies (LB or application cookie, FAQ 6.1).
     if (binding.sticky) this.cookies ??= parseCookieHeader(headerValues(this.req, 'cookie'));
-    // Members already tried (FAQ 1.9): a set only once a retry needs one.
-    if (this.firstTried !== null && this.exclude === null) this.exclude = new Set([this.firstTried]);
-    const pickContext: PickContext = {
+    const next = this.attempts.next(binding, {
       clientIp: this.conn.clientIp,
       clientPort: this.conn.clientPort,
       now: Date.now(),
-    };
-    if (this.cookies) pickContext.cookies = this.cookies;
-    const pick = binding.runtime.pick(pickContext, this.exclude ?? undefined);
-    if (!pick.member) {
-      if (this.attempts.length > 0) {
-        this.answer(this.lastFailure, { close: this.hasBody });
-        return;
-      }
-      if (pick.reason === 'empty') {
-        this.answer(503, { routerCode: this.emptyCode, close: this.hasBody });
-        return;
-      }
-      this.answer(503, { routerCode: RouterCode.allMembersUnavailable, close: this.hasBody });
+      ...(this.cookies ? { cookies: this.cookies } : {}),
+    });
+    const close = this.body.present;
+    if (!next.member) {
+      if (next.reason === 'failed') this.answer(this.attempts.lastFailure, { close });
+      else if (next.reason === 'empty') this.answer(503, { routerCode: this.emptyCode, close });
+      else this.answer(503, { routerCode: RouterCode.allMembersUnavailable, close });
       return;
     }
-    const m = pick.member;
-    this.member = m;
-    if (this.exclude) this.exclude.add(m.key);
-    else this.firstTried = m.key;
-    this.setCookie = pick.setCookie ? formatSetCookie(pick.setCookie) : null;
-    this.releaseMember = binding.runtime.acquire(m);
-    this.attempt = {
-      status: null,
-      connectTime: null,
-      headerTime: null,
-      responseTime: null,
-      addr: `${m.address}:${m.port}`,
-    };
-    this.attempts.push(this.attempt);
-    this.attemptStart = performance.now();
+    this.setCookie = next.setCookie ? formatSetCookie(next.setCookie) : null;
+    this.releaseMember = binding.runtime.acquire(next.member);
     this.retriedStale = false;
     this.connect(this.facts.upgrade !== null);
   }
 
   private connect(fresh: boolean): void {
-    const m = this.member as MemberState;
+    const m = this.attempts.member as MemberState;
     this.cancelConnect = this.conn.ctx.pool.acquire(
       (this.binding as PoolBinding).protocol,
       m,
@@ -253,16 +189,14 @@ export class Exchange implements UpstreamOwner {
   private onConnected(up: UpstreamConnection): void {
     const ctx = this.conn.ctx;
     const binding = this.binding as PoolBinding;
-    const m = this.member as MemberState;
-    const attempt = this.attempt as UpstreamAttempt;
     this.upstream = up;
     this.reusedConnection = up.uses > 0;
     this.responseBytes = false;
-    if (attempt.connectTime === null) {
-      attempt.connectTime = secsSince(this.attemptStart);
-      ctx.o.metrics?.backendAttempt(binding.name, m.name, 'connected');
+    this.reader = new ResponseHeadReader(this.req.method);
+    if (this.attempts.connected()) {
+      ctx.o.metrics?.backendAttempt(binding.name, (this.attempts.member as MemberState).name, 'connected');
     }
-    let head = `${this.method} ${this.path} HTTP/1.1\r\n${requestHeaderLines(
+    let head = `${this.req.method} ${this.path} HTTP/1.1\r\n${requestHeaderLines(
       this.req,
       {
         clientIp: this.conn.clientIp,
@@ -278,82 +212,56 @@ export class Exchange implements UpstreamOwner {
     const upgrade = this.facts.upgrade;
     if (upgrade !== null) {
       // Upgrade and Connection are hop-by-hop, but an upgrade must carry them to the backend.
-      head += `Connection: Upgrade\r\nUpgrade: ${upgrade}\r\n`;
-    } else if (this.chunked) head += 'Transfer-Encoding: chunked\r\n';
-    // The canonical length, whatever the client wrote ("010" → 10).
-    else if (this.declaredLength !== null) head += `Content-Length: ${this.declaredLength}\r\n`;
-    if (upgrade !== null) {
-      up.socket.write(`${head}\r\n`, 'latin1');
-      this.startTunnel(up);
+      head += `Connection: Upgrade\r\nUpgrade: ${upgrade}\r\n\r\n`;
+      up.socket.write(head, 'latin1');
+      this.keepAlive = false;
+      this.tunnel = new Tunnel(this.conn, up, this.toClient, (status) => this.onTunnelStatus(status));
       return;
     }
-    this.responseDeadline = Date.now() + ctx.memberMs;
-    if (!this.hasBody || this.bodyStarted) {
-      up.socket.write(`${head}\r\n`, 'latin1');
+    head += `${this.body.framingHeader()}\r\n`;
+    this.memberDeadline = Date.now() + ctx.memberMs;
+    if (!this.body.present || this.body.started) {
+      up.socket.write(head, 'latin1');
       return;
     }
-    this.bodyStarted = true;
+    this.body.started = true;
     this.conn.wait('body');
     // The head and the body bytes already here leave in one write.
     up.socket.cork();
-    up.socket.write(`${head}\r\n`, 'latin1');
+    up.socket.write(head, 'latin1');
     this.pullBody();
     up.socket.uncork();
   }
 
   /** Moves request body bytes from the client buffer to the member, keeping what follows the body. */
   pullBody(): void {
-    if (!this.bodyStarted || this.bodyDone || this.finished) return;
+    if (!this.body.flowing || this.finished) return;
     const buf = this.conn.buf;
     const up = this.upstream;
     if (!buf || !up) return;
-    const o = this.conn.ctx.o;
-    let ok = true;
-    if (this.chunked) {
-      const decoder = this.chunked;
-      const socket = up.socket;
-      socket.cork();
-      // Re-framed chunk by chunk: extensions and trailers stay behind, so no backend can read the framing differently.
-      const consumed = decoder.push(buf, 0, (data) => {
-        socket.write(data.length.toString(16) + CRLF, 'latin1');
-        socket.write(data);
-        ok = socket.write(CRLF, 'latin1');
-      });
-      if (decoder.done) ok = socket.write('0\r\n\r\n', 'latin1');
-      socket.uncork();
-      this.requestBytes += consumed;
-      this.conn.consume(consumed);
-      if (decoder.error) {
-        this.refuseBody(400, `malformed chunked body: ${decoder.error}`);
-        return;
-      }
-      if (decoder.payloadBytes > o.bodyLimit) {
-        this.refuseBody(413, `body exceeds ${o.bodyLimit} bytes`);
-        return;
-      }
-      if (decoder.done) this.bodyDone = true;
-    } else {
-      const n = Math.min(this.bodyLeft, buf.length);
-      ok = up.socket.write(n === buf.length ? buf : buf.subarray(0, n));
-      this.bodyLeft -= n;
-      this.requestBytes += n;
-      this.conn.consume(n);
-      if (this.bodyLeft === 0) this.bodyDone = true;
+    const { consumed, ok, refusal } = this.body.pull(buf, up.socket, this.conn.ctx.o.bodyLimit);
+    this.conn.consume(consumed);
+    if (refusal) {
+      this.refuseBody(refusal.status, refusal.reason);
+      return;
     }
-    if (this.bodyDone) this.conn.wait('nothing');
-    else this.conn.wait('body');
+    this.conn.wait(this.body.done ? 'nothing' : 'body');
     // Backpressure: the member reads slower than the client sends. Reading may also have
     // paused on a full buffer before the member connection was up: the body flows again.
     if (!ok) this.conn.pause();
-    else if (!this.bodyDone) this.conn.resume();
+    else if (!this.body.done) this.conn.resume();
   }
 
   onUpstreamDrain(): void {
-    if (this.tunnelling || this.readingBody) this.conn.resume();
+    if (this.tunnel || this.body.flowing) this.conn.resume();
   }
 
+  /** The client took what was waiting for it: the member may send more, within member_timeout. */
   onClientDrain(): void {
-    this.upstream?.socket.resume();
+    const up = this.upstream;
+    if (!up) return;
+    up.socket.resume();
+    if (this.relay) this.memberDeadline = Date.now() + this.conn.ctx.memberMs;
   }
 
   /** The client stopped sending its body for client_timeout (FAQ 5.6). */
@@ -367,229 +275,131 @@ export class Exchange implements UpstreamOwner {
   }
 
   checkTimers(now: number): void {
-    if (this.responseDeadline !== 0 && now >= this.responseDeadline) {
-      this.responseDeadline = 0;
-      this.dropUpstream();
-      this.onFailed(new ResponseTimeout(`no response within ${this.conn.ctx.memberMs / 1000} s`));
+    if (this.memberDeadline === 0 || now < this.memberDeadline) return;
+    this.memberDeadline = 0;
+    const s = this.conn.ctx.memberMs / 1000;
+    if (this.relay) {
+      this.cutOff('member-timeout', `upstream timed out (no data for ${s} s) while reading upstream`);
+      return;
     }
+    this.dropUpstream();
+    this.onFailed(new ResponseTimeout(`no response within ${s} s`));
   }
 
   // ── the response ──────────────────────────────────────────────────────────
 
+  /** Bytes for the client, counted; a client that reads slower than the member sends pauses the member. */
+  private readonly toClient = (data: string | Buffer, bodyBytes: number): void => {
+    this.bytesSent += data.length;
+    this.bodyBytesSent += bodyBytes;
+    if (this.conn.write(data)) return;
+    this.upstream?.socket.pause();
+    // Waiting on the client now, not the member (client_timeout applies: client-connection.ts).
+    if (this.relay) this.memberDeadline = 0;
+  };
+
   onUpstreamData(chunk: Buffer): void {
     if (this.finished) return;
     this.responseBytes = true;
-    if (this.tunnelling) {
-      this.onTunnelResponse(chunk);
+    if (this.tunnel) {
+      this.tunnel.fromMember(chunk);
       return;
     }
-    if (this.respHead) {
-      this.forwardBody(chunk);
+    if (this.relay) {
+      this.memberDeadline = Date.now() + this.conn.ctx.memberMs;
+      this.afterRelay(this.relay.push(chunk));
       return;
     }
-    let buf = appendBytes(this.rbuf, chunk);
-    for (;;) {
-      const end = findHeadEnd(buf, this.rscan);
-      if (end === 'bare-lf') {
-        this.malformed('bare LF in the response head');
-        return;
-      }
-      if (end < 0) {
-        if (buf.length > MAX_RESPONSE_HEAD) {
-          this.malformed('response head too large');
-          return;
-        }
-        this.rbuf = buf;
-        this.rscan = Math.max(0, buf.length - 3);
-        return;
-      }
-      this.rscan = 0;
-      const parsed = parseResponseHead(buf, 0, end);
-      if (!parsed.ok) {
-        this.malformed(parsed.reason);
-        return;
-      }
-      const head = parsed.head;
-      if (head.status < 200) {
-        // 1xx informational answers stay between the load balancer and the member (101 is only for upgrades).
-        if (head.status === 101) {
-          this.malformed('101 Switching Protocols to a request without Upgrade');
-          return;
-        }
-        if (end === buf.length) {
-          this.rbuf = null;
-          return;
-        }
-        buf = buf.subarray(end);
-        continue;
-      }
-      const framing = responseFraming(head, this.method);
-      if ('error' in framing) {
-        this.malformed(framing.error);
-        return;
-      }
-      this.rbuf = null;
-      this.startResponse(head, framing, end === buf.length ? null : buf.subarray(end));
-      return;
-    }
+    const read = (this.reader as ResponseHeadReader).push(chunk);
+    if (read.kind === 'malformed') this.malformed(read.reason);
+    else if (read.kind === 'head') this.startResponse(read.head, read.framing, read.rest);
   }
 
   private startResponse(head: ResponseHead, framing: BodyFraming, rest: Buffer | null): void {
     const ctx = this.conn.ctx;
     const binding = this.binding as PoolBinding;
-    const attempt = this.attempt as UpstreamAttempt;
-    this.responseDeadline = 0;
-    attempt.headerTime = secsSince(this.attemptStart);
-    attempt.status = head.status;
+    this.memberDeadline = 0;
+    this.reader = null;
+    this.attempts.headerReceived(head.status);
     this.respHead = head;
-    this.framing = framing;
     if (binding.appCookieName) {
       for (const sc of headerValues(head, 'set-cookie')) {
         const v = setCookieValue(sc, binding.appCookieName);
-        if (v !== undefined) binding.runtime.learnAppCookie(v, this.member as MemberState, Date.now());
+        if (v !== undefined)
+          binding.runtime.learnAppCookie(v, this.attempts.member as MemberState, Date.now());
       }
     }
-    if (this.bodyDone === false) {
-      // The member answered before the whole body arrived: the rest is not read, so the connection cannot carry more.
-      this.keepAlive = false;
-    }
+    // The member answered before the whole body arrived: the rest is not read, so the connection cannot carry more.
+    if (!this.body.done) this.keepAlive = false;
     const http10 = this.req.versionMinor === 0;
-    this.dechunk = framing.kind === 'chunked' && http10;
-    if (framing.kind === 'close' || this.dechunk || ctx.closing) this.keepAlive = false;
-    if (this.status !== 0) {
+    const dechunk = framing.kind === 'chunked' && http10;
+    if (framing.kind === 'close' || dechunk || ctx.closing) this.keepAlive = false;
+    if (this.responded) {
       // The load balancer already answered (413/408 race): the member's answer is dropped.
       this.dropUpstream();
       return;
     }
     this.answeredBy = 'backend';
     this.status = head.status;
-    let out = `HTTP/1.1 ${head.status} ${head.reason}\r\n`;
-    out += endToEndHeaderLines(head, framing.kind === 'none' ? NONE : FRAMING_HEADERS);
-    if (this.setCookie) out += `Set-Cookie: ${this.setCookie}\r\n`;
-    if (framing.kind === 'length') out += `Content-Length: ${framing.length}\r\n`;
-    else if (framing.kind === 'chunked' && !this.dechunk) out += 'Transfer-Encoding: chunked\r\n';
-    if (!this.keepAlive) out += 'Connection: close\r\n';
-    else {
-      if (http10) out += 'Connection: keep-alive\r\n';
-      // The client's own idle timeout (not the member's), so it does not reuse a connection about to close.
-      out += ctx.keepAliveHeader;
-    }
-    out += CRLF;
-    this.pendingHead = out;
-    if (framing.kind === 'length') this.respLeft = framing.length;
-    else if (framing.kind === 'chunked') this.respDecoder = new ChunkedDecoder();
-    if (framing.kind === 'none' || (framing.kind === 'length' && framing.length === 0)) {
-      this.surplus = rest !== null;
-      this.completeResponse();
-      return;
-    }
-    if (rest) this.forwardBody(rest);
-    else this.sendToClient(null);
+    const clientHead = clientResponseHead(head, framing, {
+      setCookie: this.setCookie,
+      keepAlive: this.keepAlive,
+      http10,
+      dechunk,
+      keepAliveHeader: ctx.keepAliveHeader,
+    });
+    this.relay = new ResponseRelay(framing, clientHead, dechunk, this.toClient);
+    this.memberDeadline = Date.now() + ctx.memberMs;
+    this.afterRelay(this.relay.start(rest));
   }
 
-  /** Response body bytes, framed as the member framed them (chunked passes through as is). */
-  private forwardBody(chunk: Buffer): void {
-    switch (this.framing.kind) {
-      case 'length': {
-        const n = Math.min(this.respLeft, chunk.length);
-        if (n < chunk.length) this.surplus = true;
-        this.respLeft -= n;
-        this.sendToClient(n === chunk.length ? chunk : chunk.subarray(0, n));
-        if (this.respLeft === 0) this.completeResponse();
-        return;
-      }
-      case 'chunked': {
-        const decoder = this.respDecoder as ChunkedDecoder;
-        let consumed: number;
-        if (this.dechunk) {
-          consumed = decoder.push(chunk, 0, (data) => this.sendToClient(data));
-          if (this.pendingHead !== null) this.sendToClient(null);
-        } else {
-          consumed = decoder.push(chunk, 0);
-          if (consumed > 0)
-            this.sendToClient(consumed === chunk.length ? chunk : chunk.subarray(0, consumed));
-        }
-        if (decoder.error) {
-          this.cutOff();
-          return;
-        }
-        if (decoder.done) {
-          if (consumed < chunk.length) this.surplus = true;
-          this.completeResponse();
-        }
-        return;
-      }
-      case 'close':
-        this.sendToClient(chunk);
-        return;
-      case 'none':
-        this.surplus = true;
-        return;
-    }
-  }
-
-  /** Body bytes for the client, with the response head before them in the same write; pauses the member when the client is slow. */
-  private sendToClient(body: Buffer | null): void {
-    const head = this.pendingHead;
-    this.pendingHead = null;
-    let data: string | Buffer;
-    if (head !== null && body) {
-      if (body.length <= SMALL_BODY) {
-        // One latin1 string (a byte per char): Node writes a short string from a stack buffer,
-        // cheaper than allocating a Buffer and copying the head and the body into it.
-        data = head + body.toString('latin1');
-      } else {
-        data = Buffer.allocUnsafe(head.length + body.length);
-        data.write(head, 0, 'latin1');
-        body.copy(data, head.length);
-      }
-    } else if (head !== null) data = head;
-    else if (body) data = body;
-    else return;
-    this.bytesSent += data.length;
-    if (body) this.bodyBytesSent += body.length;
-    if (!this.conn.write(data)) this.upstream?.socket.pause();
+  private afterRelay(state: RelayState): void {
+    if (state === 'more') return;
+    if (state === 'complete') this.completeResponse();
+    else this.cutOff(state.broken, state.message);
   }
 
   private completeResponse(): void {
-    if (this.pendingHead !== null) this.sendToClient(null);
-    const attempt = this.attempt as UpstreamAttempt;
-    attempt.responseTime = secsSince(this.attemptStart);
+    const relay = this.relay as ResponseRelay;
+    relay.flush();
+    this.memberDeadline = 0;
+    this.attempts.ended();
     const up = this.upstream;
     this.upstream = null;
     if (up) {
       up.socket.resume();
       const reusable =
-        !this.surplus &&
-        this.bodyDone &&
-        responseKeepsConnection(this.respHead as ResponseHead, this.framing);
+        !relay.surplus &&
+        this.body.done &&
+        responseKeepsConnection(this.respHead as ResponseHead, relay.framing);
       this.conn.ctx.pool.release(up, reusable);
     }
     this.finish();
   }
 
   onUpstreamEnd(): void {
-    if (this.finished || this.tunnelling) return;
-    // A body delimited by the connection ends here.
-    if (this.respHead && this.framing.kind === 'close') this.completeResponse();
+    if (this.finished || this.tunnel || !this.relay) return;
+    // FIN: the end of a body delimited by closing, or a member that stopped mid-body.
+    this.afterRelay(this.relay.memberClosed());
   }
 
   onUpstreamClose(error: Error | null): void {
     this.upstream = null;
     if (this.finished) return;
-    if (this.tunnelling) {
-      (this.attempt as UpstreamAttempt).responseTime = secsSince(this.attemptStart);
+    if (this.tunnel) {
+      this.attempts.ended();
       this.conn.destroy();
       this.finish();
       return;
     }
-    if (this.respHead) {
-      // Reset mid-response (FAQ 1.5 502 case): the status is already sent, so the client is cut off.
-      this.cutOff();
+    if (this.relay) {
+      // Reset mid-response (FAQ 1.5 502 case), even of a body delimited by closing: it is cut off.
+      if (error) this.cutOff('member-closed', `recv() failed (${error.message}) while reading upstream`);
+      else this.afterRelay(this.relay.memberClosed());
       return;
     }
     // A kept-alive connection the member closed just as it was reused: once more on a new one, same member.
-    if (this.reusedConnection && !this.responseBytes && !this.retriedStale && !this.hasBody) {
+    if (this.reusedConnection && !this.responseBytes && !this.retriedStale && !this.body.present) {
       this.retriedStale = true;
       this.connect(true);
       return;
@@ -602,19 +412,31 @@ export class Exchange implements UpstreamOwner {
     this.onFailed(new Error(`malformed response: ${reason}`));
   }
 
-  /** The response started and cannot be completed: the client connection is cut so it cannot mistake a partial body. */
-  private cutOff(): void {
-    const attempt = this.attempt as UpstreamAttempt;
-    attempt.responseTime = secsSince(this.attemptStart);
+  /**
+   * The response started and cannot be completed. As nginx: the access log
+   * keeps the status sent, stderr and the metrics say why (exchange-record.ts),
+   * and the client connection ends after the bytes already relayed, so the
+   * missing Content-Length bytes or last chunk show it the body is short. A
+   * body the client can only delimit by the connection closing gets a reset
+   * instead (nginx closes it normally there, and the client takes the short
+   * body for a whole one).
+   */
+  private cutOff(cause: CutCause | null, message: string): void {
+    if (this.finished) return;
+    if (this.attempts.current) this.attempts.ended();
+    this.memberDeadline = 0;
+    if (cause) recordCutOff(this.conn, this.outcome(), cause, message);
     this.dropUpstream();
     this.keepAlive = false;
-    this.conn.destroy();
+    // Without a cause (the client's own request broke while the member answered): closed at once.
+    if (!cause) this.conn.destroy();
+    else if (this.relay?.closeDelimited) this.conn.reset();
     this.finish();
   }
 
   /** Closes the member connection (never reused: its framing state is unknown) and stops an unfinished connect. */
   private dropUpstream(): void {
-    this.responseDeadline = 0;
+    this.memberDeadline = 0;
     this.cancelConnect?.();
     this.cancelConnect = null;
     const up = this.upstream;
@@ -637,73 +459,42 @@ export class Exchange implements UpstreamOwner {
     this.dropUpstream();
     if (this.finished) return;
     if (this.responded) {
-      this.cutOff();
+      this.cutOff(null, err.message);
       return;
     }
     const binding = this.binding as PoolBinding;
-    const m = this.member as MemberState;
-    const attempt = this.attempt as UpstreamAttempt;
+    const addr = this.attempts.current?.addr;
     const timedOut = err instanceof ConnectTimeoutError || err instanceof ResponseTimeout;
-    this.lastFailure = timedOut ? 504 : 502;
-    if (attempt.connectTime === null) {
-      ctx.o.metrics?.backendAttempt(binding.name, m.name, timedOut ? 'connect-timeout' : 'connect-failed');
+    const { outcome, retry } = this.attempts.failed(timedOut, {
+      bodyStarted: this.body.started,
+      hasBody: this.body.present,
+      sticky: binding.sticky,
+    });
+    ctx.o.metrics?.backendAttempt(binding.name, (this.attempts.member as MemberState).name, outcome);
+    if (outcome === 'connect-failed' || outcome === 'connect-timeout') {
       ctx.o.logger.warn('member connection failed', {
         listener: ctx.o.name,
-        member: attempt.addr,
+        member: addr,
         error: err.message,
       });
-      // FAQ 1.9: a member that cannot be reached is skipped for the next one.
-      if (!this.bodyStarted) {
-        this.tryNext();
-        return;
-      }
-    } else {
-      ctx.o.metrics?.backendAttempt(binding.name, m.name, timedOut ? 'response-timeout' : 'failed');
-      // FAQ 5.6: a response timeout tries other members unless the session is sticky;
-      // only a request without a body can be sent twice.
-      if (timedOut && !this.hasBody && !binding.sticky) {
-        attempt.responseTime = secsSince(this.attemptStart);
-        this.tryNext();
-        return;
-      }
     }
-    this.answer(this.lastFailure, { close: this.hasBody && !this.bodyDone });
+    // FAQ 1.9: a member that cannot be reached is skipped for the next one.
+    if (retry) {
+      this.tryNext();
+      return;
+    }
+    this.answer(this.attempts.lastFailure, { close: this.body.present && !this.body.done });
   }
 
-  // ── WebSocket and other upgrades (FAQ 5.5) ─────────────────────────────────
-
-  private startTunnel(up: UpstreamConnection): void {
-    this.tunnelling = true;
-    this.keepAlive = false;
-    // Whatever the client sent after its head belongs to the tunnel.
-    const rest = this.conn.buf;
-    this.conn.buf = null;
-    if (rest) {
-      this.requestBytes += rest.length;
-      up.socket.write(rest);
-    }
+  private onTunnelStatus(status: number | null): void {
+    this.attempts.headerReceived(status);
+    this.status = status ?? 502;
+    this.answeredBy = 'backend';
   }
 
+  /** Bytes from the client on an upgraded connection. */
   onTunnelData(chunk: Buffer): void {
-    const up = this.upstream;
-    if (!up) return;
-    this.requestBytes += chunk.length;
-    if (!up.socket.write(chunk)) this.conn.pause();
-  }
-
-  private onTunnelResponse(chunk: Buffer): void {
-    const attempt = this.attempt as UpstreamAttempt;
-    if (attempt.status === null) {
-      // The backend's status line, for the access log and metrics; its answer (101 or not) passes through as is.
-      const code = /^HTTP\/1\.[01] (\d{3})/.exec(chunk.toString('latin1', 0, 16))?.[1];
-      attempt.headerTime = secsSince(this.attemptStart);
-      attempt.status = code ? Number(code) : null;
-      this.status = attempt.status ?? 502;
-      this.answeredBy = 'backend';
-    }
-    this.bytesSent += chunk.length;
-    this.bodyBytesSent += chunk.length;
-    if (!this.conn.write(chunk)) this.upstream?.socket.pause();
+    if (this.upstream) this.tunnel?.fromClient(chunk);
   }
 
   // ── endings ───────────────────────────────────────────────────────────────
@@ -712,7 +503,7 @@ export class Exchange implements UpstreamOwner {
   private answer(status: number, opts: LbAnswerOptions = {}): void {
     if (this.finished) return;
     if (this.responded) {
-      this.cutOff();
+      this.cutOff(null, opts.reason ?? `the load balancer's ${status} came after the member's answer`);
       return;
     }
     this.dropUpstream();
@@ -720,11 +511,11 @@ export class Exchange implements UpstreamOwner {
     this.routerCode = opts.routerCode;
     this.status = status;
     // An unread body leaves the connection's framing unknown: it ends after the answer.
-    if (opts.close || !this.bodyDone) this.keepAlive = false;
+    if (opts.close || !this.body.done) this.keepAlive = false;
     const text = lbAnswer(status, {
       routerCode: opts.routerCode,
       close: !this.keepAlive,
-      head: this.method === 'HEAD',
+      head: this.req.method === 'HEAD',
     });
     this.bytesSent += text.length;
     this.conn.write(text);
@@ -739,47 +530,43 @@ export class Exchange implements UpstreamOwner {
     this.finish();
   }
 
+  /** The client stopped reading for client_timeout (FAQ 5.6); client-connection.ts resets the connection. */
+  onSendTimeout(): void {
+    if (!this.responded) {
+      this.onClientGone();
+      return;
+    }
+    this.cutOff('client-send-timeout', 'client timed out while sending response to client');
+  }
+
+  private outcome(): ExchangeOutcome {
+    return {
+      // 499: the client left before the response started (FAQ 1.5, 7.9); it exists only in logs.
+      status: this.status !== 0 ? this.status : 499,
+      answeredBy: this.answeredBy,
+      routerCode: this.routerCode,
+      req: this.req,
+      host: this.host,
+      path: this.path,
+      requestBytes: this.body.bytes + (this.tunnel?.clientBytes ?? 0),
+      bytesSent: this.bytesSent,
+      bodyBytesSent: this.bodyBytesSent,
+      t0: this.t0,
+      attempts: this.attempts.list,
+      binding: this.binding,
+      member: this.attempts.member,
+    };
+  }
+
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.responseDeadline = 0;
+    this.memberDeadline = 0;
     this.cancelConnect?.();
     this.cancelConnect = null;
     this.releaseMemberOnce();
-    const conn = this.conn;
-    const ctx = conn.ctx;
-    const o = ctx.o;
-    // 499: the client left before the response started (FAQ 1.5, 7.9); it exists only in logs.
-    const status = this.status !== 0 ? this.status : 499;
-    o.metrics?.response(o.name, status, this.answeredBy, this.routerCode);
-    // Without an access log there is no line to build (its fields cost a few allocations per request).
-    if (o.accessLog) {
-      ctx.log({
-        clientAddress: conn.clientIp,
-        clientPort: conn.clientPort,
-        status,
-        method: this.method,
-        scheme: ctx.scheme,
-        host: this.host || '-',
-        uri: this.path,
-        protocol: `HTTP/${this.req.versionMajor}.${this.req.versionMinor}`,
-        requestLength: this.req.headBytes + this.requestBytes,
-        bytesSent: this.bytesSent,
-        bodyBytesSent: this.bodyBytesSent,
-        requestTime: secsSince(this.t0),
-        upstream: this.attempts,
-        userAgent: headerValue(this.req, 'user-agent'),
-        referer: headerValue(this.req, 'referer'),
-        xForwardedFor: headerValues(this.req, 'x-forwarded-for').join(', ') || null,
-        poolName: this.binding?.name ?? null,
-        memberName: this.member?.name ?? null,
-        upstreamAddrPriv: this.attempts.map((a) => a.addr).join(', ') || null,
-        tcpinfoRtt: null,
-        selfDefinedHeader: null,
-        ...conn.tls,
-      });
-    }
-    ctx.exchangeEnded();
-    if (!this.tunnelling) conn.exchangeEnded(this, this.keepAlive);
+    recordExchange(this.conn, this.outcome());
+    this.conn.ctx.exchangeEnded();
+    if (!this.tunnel) this.conn.exchangeEnded(this, this.keepAlive);
   }
 }

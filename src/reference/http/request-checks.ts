@@ -19,7 +19,7 @@ const MAX_CL_DIGITS = 15;
 export type RequestVerdict =
   | {
       ok: true;
-      /** Canonical body length (what is forwarded), or null: chunked or no body. */
+      /** The body length, forwarded as the client wrote it (leading zeros are refused), or null: chunked or no body. */
       contentLength: number | null;
       chunked: boolean;
     }
@@ -119,12 +119,15 @@ export function checkRequest(
     if (!/^\d+$/.test(v) || v.length > MAX_CL_DIGITS + 5) {
       return { ok: false, status: 400, reason: `Content-Length "${v}" is not a decimal number` };
     }
-    // Leading zeros ("010") are read as decimal and forwarded canonically ("10"),
-    // so no backend can read them as octal or as a different length.
-    const digits = v.replace(/^0+(?=\d)/, '');
-    if (digits.length > MAX_CL_DIGITS)
+    // Leading zeros ("010") are refused, never re-read: nginx forwards "010" as "10", but a backend that
+    // reads it as octal (8) would take the last bytes for a second request. Passing it on as written
+    // leaves that same ambiguity to the backend, so only a refusal keeps both sides on one framing.
+    if (v.length > 1 && v.startsWith('0')) {
+      return { ok: false, status: 400, reason: `Content-Length "${v}" has leading zeros` };
+    }
+    if (v.length > MAX_CL_DIGITS)
       return { ok: false, status: 413, reason: `Content-Length ${v} is too large` };
-    const n = Number(digits);
+    const n = Number(v);
     if (n > limits.bodyLimit) {
       return {
         ok: false,

@@ -180,6 +180,7 @@ function connectSocket(
   port: number,
   signal: AbortSignal,
   deadline: number,
+  localAddress?: string,
 ): Promise<Socket> {
   return new Promise<Socket>((resolve, reject) => {
     const socket = new Socket();
@@ -219,14 +220,14 @@ function connectSocket(
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('error', onError);
     socket.once('connect', onConnect);
-    socket.connect({ host: address, port });
+    socket.connect({ host: address, port, ...(localAddress ? { localAddress } : {}) });
   });
 }
 
 export function createLocalDialer(): Dialer {
   return {
     vantage: 'local',
-    async connect(host, port, { signal, timeoutMs }) {
+    async connect(host, port, { signal, timeoutMs, localAddress }) {
       // One budget for DNS and the handshake together: what --timeout means to a user.
       const deadline = Date.now() + timeoutMs;
       const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
@@ -238,7 +239,7 @@ export function createLocalDialer(): Dialer {
         dnsMs = performance.now() - t0;
       }
       const t1 = performance.now();
-      const socket = await connectSocket(address, port, signal, deadline);
+      const socket = await connectSocket(address, port, signal, deadline, localAddress);
       recordDialTimings(socket, {
         ...(dnsMs === undefined ? {} : { dnsMs }),
         connectMs: performance.now() - t1,

@@ -58,16 +58,20 @@ describe('http probe over TLS', () => {
     expect(obs.data.tlsProtocol).toBe('TLSv1.3');
   });
 
-  it('is an error with kind tls when the certificate is not trusted, unless insecure', async () => {
+  it('fails with kind tls (the tls probe verdict) when the certificate is not trusted, unless insecure', async () => {
     const port = await serveHttps();
     const params = { url: `https://www.example.com:${port}/`, connectTo: `127.0.0.1:${port}` };
     const obs = await httpProbe.run(httpProbe.params.parse(params), localContext());
-    expect(obs.outcome).toBe('error');
+    // Not trusted is an answer the server gave, as the tls probe says: fail, not "could not check".
+    expect(obs.outcome).toBe('fail');
     expect((obs.data.error as { kind: string }).kind).toBe('tls');
+    expect(obs.data.tls).toMatchObject({ layer: 'chain', chain: 'incomplete-chain' });
     const insecure = await httpProbe.run(
       httpProbe.params.parse({ ...params, insecure: true }),
       localContext(),
     );
     expect(insecure.outcome).toBe('pass');
+    expect(insecure.data.tls).toMatchObject({ layer: 'chain', chain: 'incomplete-chain' });
+    expect(insecure.summary).toContain('certificate ignored');
   });
 });

@@ -96,7 +96,7 @@ describe('HTTP proxy', () => {
     expect(seen.headers['x-forwarded-for-port']).toBe(String(line.clientPort));
   });
 
-  it('streams a chunked upload and forwards a canonical Content-Length', async () => {
+  it('streams a chunked upload; refuses a Content-Length with leading zeros rather than re-read it', async () => {
     const be = await echo();
     onTestFinished(be.close);
     const h = await startHarness({ pools: [poolConfig('p1', [be.port])] });
@@ -116,14 +116,8 @@ describe('HTTP proxy', () => {
       h.port,
       'POST /z HTTP/1.1\r\nHost: a\r\nContent-Length: 010\r\nConnection: close\r\n\r\n0123456789',
     );
-    expect(zero.status).toBe(200);
-    const z = JSON.parse(zero.body.replace(/^[0-9a-f]+\r\n|\r\n0\r\n\r\n$/g, '')) as {
-      body: string;
-      raw: string[];
-    };
-    expect(z.body).toBe('0123456789');
-    const i = z.raw.findIndex((n) => n.toLowerCase() === 'content-length');
-    expect(z.raw[i + 1]).toBe('10');
+    expect(zero.status).toBe(400);
+    expect(h.log.at(-1)).toMatch(/ 400 "POST .* "-" "-" "-" "-" "-" /);
   });
 
   it('retries another member when a connection is refused, and logs both attempts (FAQ 1.9)', async () => {

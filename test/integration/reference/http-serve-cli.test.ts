@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseElbAccessLog } from '../../../src/accesslog/parse.js';
-import { backend, closedPort, get } from './http-harness.js';
+import { backend, closedPort, get, rawBackend, rawRequest } from './http-harness.js';
 
 const bin = resolve(import.meta.dirname, '../../../bin/lbdoctor.js');
 const built = existsSync(resolve(import.meta.dirname, '../../../dist/cli/main.js'));
@@ -106,6 +106,57 @@ pools: [{ id: p, protocol: HTTP, members: [{ name: be, address: 127.0.0.1, proto
     expect(log.records.map((x) => [x.uri, x.status])).toEqual([
       ['/fast', 200],
       ['/slow', 200],
+    ]);
+  });
+
+  it('a member that cuts its body short: warning on stderr, counted in /metrics, status as sent in the log', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lbd-serve-cut-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const member = await rawBackend((s) => {
+      s.once('data', () => {
+        s.write(`HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(100)}`);
+        setTimeout(() => s.end(), 50);
+      });
+    });
+    onTestFinished(member.close);
+    const port = await closedPort();
+    const inventory = join(dir, 'inventory.yaml');
+    const accessLog = join(dir, 'access.log');
+    await writeFile(
+      inventory,
+      `loadbalancer: { name: lb-cli, type: dedicated }
+listeners: [{ name: web, protocol: HTTP, protocol_port: ${port}, default_pool_id: p }]
+pools: [{ id: p, name: pool-web, protocol: HTTP, members: [{ name: be, address: 127.0.0.1, protocol_port: ${member.port} }] }]
+`,
+    );
+    const child = spawn(
+      process.execPath,
+      [bin, 'reference', 'serve', '--config', inventory, '--admin-port', '0', '--access-log', accessLog],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const stderr = stderrOf(child);
+    const ready = await stderr.waitFor(/ready: 1 listener\(s\), admin (http:\/\/\S+)/);
+    const res = await rawRequest(port, 'GET /cut HTTP/1.1\r\nHost: a\r\n\r\n', { quietMs: 2000 });
+    expect(res).toMatchObject({ status: 200, closed: true, reset: false });
+    expect(res.body).toHaveLength(100);
+    const warn = await stderr.waitFor(/warn upstream prematurely closed connection while reading upstream.*/);
+    expect(warn[0]).toContain('listener=web');
+    expect(warn[0]).toContain('member=be');
+    expect(warn[0]).toContain(`upstream=127.0.0.1:${member.port}`);
+    const metrics = await (await fetch(`${ready[1]}/metrics`)).text();
+    expect(metrics).toMatch(
+      /lbdoctor_http_responses_cut_total\{listener="web",pool="pool-web",member="be",cause="member-closed"\} 1/,
+    );
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const log = parseElbAccessLog(await readFile(accessLog, 'utf8'), accessLog);
+    expect(log.errors).toEqual([]);
+    expect(log.records.map((x) => [x.uri, x.status, x.upstream[0]?.status, x.bodyBytesSent])).toEqual([
+      ['/cut', 200, 200, 100],
     ]);
   });
 

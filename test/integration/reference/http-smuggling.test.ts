@@ -83,9 +83,16 @@ const cases: Case[] = [
     raw: req('POST / HTTP/1.1\nHost: a\nContent-Length: 1 0\n', '0123456789'),
     status: 400,
   },
+  // Leading zeros are refused, not re-read as decimal (nginx forwards "010" as "10"; an octal reader takes 8).
   {
-    name: 'CL 010 is forwarded as 10',
+    name: 'CL 010',
     raw: req('POST / HTTP/1.1\nHost: a\nContent-Length: 010\nConnection: close\n', '0123456789'),
+    status: 400,
+  },
+  { name: 'CL 00', raw: req('POST / HTTP/1.1\nHost: a\nContent-Length: 00\n'), status: 400 },
+  {
+    name: 'CL 10 is forwarded as written',
+    raw: req('POST / HTTP/1.1\nHost: a\nContent-Length: 10\nConnection: close\n', '0123456789'),
     status: 200,
     forwarded: { body: '0123456789', cl: '10' },
   },

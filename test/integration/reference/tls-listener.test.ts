@@ -50,6 +50,7 @@ async function inventory(
     poolProtocol?: string;
     poolPort?: number;
     mutual?: boolean;
+    clientTimeout?: number;
   } = {},
 ) {
   const file = join(dir, `inv-${Math.random().toString(36).slice(2)}.yaml`);
@@ -69,7 +70,7 @@ listeners:
     default_tls_container_ref: cert-default
     sni_container_refs: [cert-wild, cert-exact]
     sni_match_algo: ${opts.algo ?? 'wildcard'}
-${opts.policy ? `    tls_ciphers_policy: ${opts.policy}\n` : ''}${opts.mutual ? '    client_ca_tls_container_ref: client-ca\n' : ''}pools:
+${opts.policy ? `    tls_ciphers_policy: ${opts.policy}\n` : ''}${opts.clientTimeout ? `    client_timeout: ${opts.clientTimeout}\n` : ''}${opts.mutual ? '    client_ca_tls_container_ref: client-ca\n' : ''}pools:
   - id: web
     protocol: ${opts.poolProtocol ?? 'HTTP'}
     members: [{ name: be, address: 127.0.0.1, protocol_port: ${opts.poolPort ?? be.port} }]
@@ -358,4 +359,49 @@ describe('HTTPS listener', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatch(/^backend saw tls TLSv1\.[23]$/);
   });
+});
+
+describe('a TLS client that stops reading', () => {
+  it('is closed after client_timeout, counted and logged with the status sent', async () => {
+    // More than the kernel buffers hold, so the rest waits in the load balancer.
+    const size = 48 * 1024 * 1024;
+    const payload = Buffer.alloc(size, 0x63);
+    const member = await rawBackend((s) => {
+      s.once('data', () => {
+        s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${size}\r\n\r\n`);
+        s.write(payload);
+      });
+    });
+    onTestFinished(member.close);
+    const { h, port, lines } = await start({ poolPort: member.port, clientTimeout: 1 });
+    const client = tls.connect({
+      port,
+      host: '127.0.0.1',
+      servername: 'default.test',
+      rejectUnauthorized: false,
+    });
+    onTestFinished(() => {
+      client.destroy();
+    });
+    client.on('error', () => {});
+    await new Promise<void>((r) => client.once('secureConnect', () => r()));
+    client.write('GET /big HTTP/1.1\r\nHost: default.test\r\n\r\n');
+    await new Promise<void>((r) =>
+      client.once('data', () => {
+        client.pause();
+        r();
+      }),
+    );
+    const t0 = Date.now();
+    const closed = new Promise<void>((r) => client.once('close', () => r()));
+    for (let i = 0; i < 100 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(Date.now() - t0).toBeLessThan(6000);
+    const line = parseElbAccessLogLine(lines[0] ?? '');
+    expect(line).toMatchObject({ status: 200, upstream: [{ status: 200 }] });
+    expect(line.bodyBytesSent).toBeLessThan(size);
+    expect(h.metrics.get('lbdoctor_client_send_timeouts_total', { listener: 'tls' })).toBe(1);
+    expect(h.metrics.get('lbdoctor_active_connections', { listener: 'tls' })).toBe(0);
+    client.resume();
+    await closed;
+  }, 30_000);
 });

@@ -111,6 +111,19 @@ steps:
       'pb.yaml:6:68: steps.done.see[0]: "gateway-error" is not a playbook id (expected "gateway-errors"?)',
     ]);
   });
+
+  it('a conclusion that links an explain topic that does not exist', () => {
+    const yaml = `id: x
+title: x
+faq: ["1.6"]
+start: done
+steps:
+  done: {kind: conclude, title: t, severity: info, cause: c, explain: [active-connection, websocket]}
+`;
+    expect(problemsOf(yaml)).toEqual([
+      'pb.yaml:6:72: steps.done.explain[0]: "active-connection" is not an explain topic (`lbdoctor explain` lists them) (expected "active-connections"?)',
+    ]);
+  });
 });
 
 describe('validate: fragments', () => {

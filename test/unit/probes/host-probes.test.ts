@@ -36,6 +36,7 @@ function run<P>(probe: HostProbe<P>, params: unknown, table: Record<string, Out>
     return {
       id: s.id,
       args: s.args ?? [],
+      ...(s.reading ? { reading: s.reading } : {}),
       exitCode: row ? (row.exitCode ?? 0) : -1,
       stdout: row?.stdout ?? '',
       stderr: row?.stderr ?? (row ? '' : 'lbdoctor: this section did not run'),
@@ -323,6 +324,72 @@ describe('load, ephemeral ports, overflows, conntrack, modules', () => {
     expect(
       run(listenOverflowsProbe, {}, { 'net-counters': { stdout: 'nothing\n' }, sysctl: sys }).outcome,
     ).toBe('error');
+  });
+
+  it('listen-overflows: a named reading is a section of its own (read again after a burst)', () => {
+    const p = listenOverflowsProbe.params.parse({ reading: 'after-burst' });
+    expect(listenOverflowsProbe.sections(p)).toContainEqual({ id: 'net-counters', reading: 'after-burst' });
+    expect(listenOverflowsProbe.sections(listenOverflowsProbe.params.parse({}))).toContainEqual({
+      id: 'net-counters',
+    });
+    const obs = run(
+      listenOverflowsProbe,
+      { reading: 'after-burst' },
+      {
+        'net-counters': { stdout: fixture('netns-proc-net-netstat.txt') },
+        sysctl: { stdout: fixture('netns-sysctl.txt') },
+      },
+    );
+    expect(obs.data).toMatchObject({ listenOverflows: 70 });
+    expect(() => listenOverflowsProbe.params.parse({ reading: 'After Burst; rm -rf' })).toThrow();
+  });
+
+  it('bad host answers are errors with the reason, never a guess', () => {
+    const counters = { 'net-counters': { stdout: fixture('netns-proc-net-netstat.txt') } };
+    // A sysctl value that is not a number.
+    const garbled = run(
+      listenOverflowsProbe,
+      {},
+      {
+        ...counters,
+        sysctl: { stdout: 'net.core.somaxconn = lots\nnet.ipv4.tcp_max_syn_backlog = 512\n' },
+      },
+    );
+    expect(garbled).toMatchObject({
+      outcome: 'error',
+      reason: 'net.core.somaxconn is "lots", not a whole number',
+    });
+    const range = run(
+      ephemeralPortsProbe,
+      {},
+      {
+        sockstat: { stdout: fixture('netns-sockstat.txt') },
+        sysctl: { stdout: 'net.ipv4.ip_local_port_range = auto\nnet.ipv4.tcp_tw_reuse = 2\n' },
+      },
+    );
+    expect(range).toMatchObject({
+      outcome: 'error',
+      reason: 'net.ipv4.ip_local_port_range is "auto", not two port numbers',
+    });
+    // No /proc/net/netstat (the counters nstat would print) on the host.
+    const noCounters = run(
+      listenOverflowsProbe,
+      {},
+      {
+        'net-counters': { exitCode: 1, stderr: 'cat: /proc/net/netstat: No such file or directory\n' },
+        sysctl: { stdout: fixture('netns-sysctl.txt') },
+      },
+    );
+    expect(noCounters.outcome).toBe('error');
+    expect(noCounters.reason).toContain('/proc/net/netstat');
+    // Neither ss nor netstat installed.
+    const noSs = run(
+      listeningProbe,
+      { port: 80 },
+      { listening: { exitCode: 127, stderr: 'lbdoctor: not installed on this host: ss, netstat\n' } },
+    );
+    expect(noSs.outcome).toBe('error');
+    expect(noSs.reason).toContain('not installed on this host: ss, netstat');
   });
 
   it('conntrack', () => {

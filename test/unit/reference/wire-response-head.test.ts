@@ -158,6 +158,8 @@ describe('responseFraming (RFC 9112 6.3)', () => {
     ],
     ['"5, 6"', response('HTTP/1.1 200 OK', 'Content-Length: 5, 6'), 'GET', { error: /differing/ }],
     ['CL +5', response('HTTP/1.1 200 OK', 'Content-Length: +5'), 'GET', { error: /not a decimal/ }],
+    ['CL 005', response('HTTP/1.1 200 OK', 'Content-Length: 005'), 'GET', { error: /leading zeros/ }],
+    ['CL 00', response('HTTP/1.1 200 OK', 'Content-Length: 00'), 'GET', { error: /leading zeros/ }],
     ['CL 0x5', response('HTTP/1.1 200 OK', 'Content-Length: 0x5'), 'GET', { error: /not a decimal/ }],
     ['CL "1 0"', response('HTTP/1.1 200 OK', 'Content-Length: 1 0'), 'GET', { error: /not a decimal/ }],
     ['empty CL', response('HTTP/1.1 200 OK', 'Content-Length:'), 'GET', { error: /Content-Length/ }],

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { isCommand } from '../../../src/reporters/format.js';
 import { textReporter } from '../../../src/reporters/text.js';
@@ -5,6 +6,8 @@ import { failTwoMembers, inconclusiveUnknownFact, passRun } from '../../fixtures
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for ANSI escapes
 const ANSI = /\u001b\[/;
+/** A terminal wide enough that nothing wraps: for tests about content, not layout. */
+const WIDE = 1000;
 
 describe('text reporter', () => {
   it('groups findings by member, most severe first, with cause, evidence, fix and FAQ', () => {
@@ -23,7 +26,7 @@ describe('text reporter', () => {
   });
 
   it('shows slow hosts with the rc-file hint', () => {
-    const out = textReporter.render(failTwoMembers, { color: false });
+    const out = textReporter.render(failTwoMembers, { color: false, width: WIDE });
     const be2Line = out.split('\n').find((l) => l.trimStart().startsWith('be2 '));
     expect(be2Line).toContain('read 3.4 s');
     expect(be2Line).toContain('rc files');
@@ -32,7 +35,7 @@ describe('text reporter', () => {
   });
 
   it('says loudly what could not be checked and which facts were unknown', () => {
-    const out = textReporter.render(inconclusiveUnknownFact, { color: false });
+    const out = textReporter.render(inconclusiveUnknownFact, { color: false, width: WIDE });
     expect(out).toContain('INCONCLUSIVE: no findings, 1 inconclusive walk');
     expect(out).toContain('NOT CHECKED');
     expect(out).toContain('connect timed out after 10 s');
@@ -64,7 +67,7 @@ describe('text reporter', () => {
   });
 
   it('prints commands after $ and console steps as bullets', () => {
-    const out = textReporter.render(failTwoMembers, { color: false });
+    const out = textReporter.render(failTwoMembers, { color: false, width: WIDE });
     expect(out).toContain(
       '      - Check that the security group of be2 allows 100.125.0.0/16 on port 8080 (console).',
     );
@@ -72,5 +75,30 @@ describe('text reporter', () => {
     expect(isCommand('/usr/sbin/nginx -t')).toBe(true);
     expect(isCommand('Compare the health check with what the application serves.')).toBe(false);
     expect(isCommand('open the console:')).toBe(false);
+  });
+
+  it('fits 80 columns by default, and the terminal width when given', () => {
+    for (const result of [failTwoMembers, inconclusiveUnknownFact, passRun]) {
+      for (const color of [false, true]) {
+        for (const width of [80, 60]) {
+          const out = textReporter.render(result, {
+            color,
+            verbose: true,
+            ...(width === 80 ? {} : { width }),
+          });
+          for (const line of out.split('\n')) expect(stringWidth(line), line).toBeLessThanOrEqual(width);
+        }
+      }
+    }
+  });
+
+  it('wraps a long command with a trailing backslash, so a paste still runs one command', () => {
+    const out = textReporter.render(failTwoMembers, { color: false, width: 50 });
+    const at = out.split('\n').findIndex((l) => l.includes('$ iptables'));
+    const lines = out.split('\n').slice(at, at + 3);
+    expect(lines[0]).toMatch(/ \\$/);
+    expect(lines.map((l) => l.replace(/ \\$/, '').trim()).join(' ')).toContain(
+      '$ iptables -I INPUT -s 100.125.0.0/16 -p tcp --dport 8080 -j ACCEPT',
+    );
   });
 });

@@ -105,6 +105,33 @@ describe('batched read through sh -s on this machine', () => {
     expect(more[1]!.stdout).toContain('MemTotal:');
   });
 
+  it('a named reading is read again when asked for, and kept apart from the first', async () => {
+    const runner = new CountingRunner(new LocalRunner());
+    const reader = createBatchReader(runner, { host: 'local' });
+    const [before] = await reader.read([{ id: 'loadavg' }], signal());
+    await new Promise((r) => setTimeout(r, 20));
+    const [again, after] = await reader.read(
+      [{ id: 'loadavg' }, { id: 'loadavg', reading: 'after-burst' }],
+      signal(),
+    );
+    // Only the named reading went to the host the second time.
+    expect(runner.calls).toHaveLength(2);
+    expect(again).toEqual(before);
+    expect(after).toMatchObject({ id: 'loadavg', reading: 'after-burst', exitCode: 0 });
+    expect(after!.stdout).toMatch(/^\d+\.\d+ /);
+    await reader.read([{ id: 'loadavg', reading: 'after-burst' }], signal());
+    expect(runner.calls).toHaveLength(2);
+    // Saved evidence replays both readings.
+    await saveEvidence(dir, 'readings', reader.raw);
+    const replay = await createEvidenceReader(dir, 'readings');
+    const [r1, r2] = await replay.read(
+      [{ id: 'loadavg' }, { id: 'loadavg', reading: 'after-burst' }],
+      signal(),
+    );
+    expect(r1).toEqual(before);
+    expect(r2).toEqual(after);
+  });
+
   it('keeps output that imitates the markers, and output without a trailing newline', async () => {
     const log = join(dir, 'tricky-access.log');
     // Lines that look like fences of another run, and no final newline.

@@ -90,7 +90,7 @@ function listElements(value: string, into: string[]): void {
 
 /** RFC 9112 6.3 for a response to `requestMethod`. Errors (→ 502): Content-Length and Transfer-Encoding together;
  *  several Content-Length values that differ (identical duplicates, also "5, 5", are accepted); a Content-Length that is
- *  not 1*DIGIT or above Number.MAX_SAFE_INTEGER; Transfer-Encoding in an HTTP/1.0 response (RFC 9112 6.1).
+ *  not 1*DIGIT, has leading zeros, or is above Number.MAX_SAFE_INTEGER; Transfer-Encoding in an HTTP/1.0 response (RFC 9112 6.1).
  *  Transfer-Encoding whose last coding is chunked → chunked; other Transfer-Encoding → close. */
 export function responseFraming(head: ResponseHead, requestMethod: string): BodyFraming | { error: string } {
   const s = head.status;
@@ -125,6 +125,9 @@ export function responseFraming(head: ResponseHead, requestMethod: string): Body
     let length = -1;
     for (const v of cl) {
       if (!/^\d+$/.test(v)) return { error: `response Content-Length "${v}" is not a decimal number` };
+      // Refused, not re-read (see request-checks.ts): the client must get the length exactly as the member framed it.
+      if (v.length > 1 && v.startsWith('0'))
+        return { error: `response Content-Length "${v}" has leading zeros` };
       const n = Number(v);
       if (n > Number.MAX_SAFE_INTEGER) return { error: `response Content-Length ${v} is too large` };
       if (length !== -1 && n !== length) return { error: 'response has differing Content-Length values' };

@@ -1,0 +1,129 @@
+// FAQ 1.10 on real hosts (network namespaces, real sysctls):
+//  - be1's net.core.somaxconn is 8 and its application accepts slowly (it
+//    spends 20 ms on each new connection): the playbook's burst fills the
+//    accept queue and the kernel's ListenOverflows counts up during it;
+//  - the same limit in front of a real nginx (which accepts as fast as it
+//    can): the burst still arrives faster than any accept loop, and a queue of
+//    8 overflows; the healthy twin is the same nginx behind the default 4096;
+//  - the test client's ip_local_port_range is narrowed to 50 ports, and 50
+//    short connections it closed first sit in TIME_WAIT: it has no local port
+//    left for the next one (the client host is read over SSH as `client`);
+//  - the healthy twin: a real nginx on be1 with the default somaxconn, and a
+//    client with its normal port range.
+import { defineHostScenario, type HostBuildContext } from './define-host.js';
+import { oneMemberWebPool } from './packet-loss.js';
+
+/** net.core.somaxconn on the member of the backlog scenario. */
+export const STRESS_SOMAXCONN = 8;
+/** The client's ephemeral range in the port-exhaustion scenario: 50 ports. */
+export const STRESS_CLIENT_PORTS = '40000 40049';
+const CLIENT = 'client';
+
+/**
+ * From the client host: short connections to be1 that the client closes
+ * first, until a connect fails (no local port left) or `max` are made; each
+ * leaves its local port in TIME_WAIT for a minute. Returns how many were made.
+ */
+async function timeWaitPileUp(ctx: HostBuildContext, max: number): Promise<number> {
+  const script = `
+const net = require('node:net');
+const [host, max] = [process.argv[1], Number(process.argv[2])];
+const one = () => new Promise((done) => {
+  const s = net.connect(80, host, () => s.end());
+  s.on('close', (hadError) => done(!hadError));
+  s.on('error', () => {});
+});
+(async () => { let made = 0; while (made < max && (await one())) made++; console.log(made); })();`;
+  const r = await ctx.exec(CLIENT, [process.execPath, '-e', script, ctx.host('be1').address, String(max)]);
+  return Number(r.stdout.trim());
+}
+
+export const stressBacklogOverflow = defineHostScenario({
+  id: 'stress-backlog-overflow',
+  title: `be1 accepts slowly behind net.core.somaxconn=${STRESS_SOMAXCONN}: a burst overflows its listen queue`,
+  faq: '1.10',
+  playbook: 'stress-test',
+  conclusion: 'backlog-overflow',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'single requests get 200; under a burst, connections to be1 stall (resent SYNs) or time out',
+  },
+  members: ['be1'],
+  async build(ctx) {
+    // The limit applies when the application calls listen(): set it first.
+    await ctx.sysctl('be1', { 'net.core.somaxconn': STRESS_SOMAXCONN });
+    await ctx.slowAcceptor('be1', 80, 20);
+    return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
+  },
+});
+
+export const stressBacklogNginx = defineHostScenario({
+  id: 'stress-backlog-nginx',
+  title: `a real nginx on be1 behind net.core.somaxconn=${STRESS_SOMAXCONN}: a burst overflows its listen queue`,
+  faq: '1.10',
+  playbook: 'stress-test',
+  conclusion: 'backlog-overflow',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'single requests get 200; under a burst, most connections to be1 wait a second for a resent SYN',
+  },
+  members: ['be1'],
+  tools: ['nginx'],
+  async build(ctx) {
+    await ctx.sysctl('be1', { 'net.core.somaxconn': STRESS_SOMAXCONN });
+    await ctx.nginx('be1');
+    return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
+  },
+});
+
+export const stressClientPortsExhausted = defineHostScenario({
+  id: 'stress-client-ports-exhausted',
+  title: `the test client's ports (${STRESS_CLIENT_PORTS.replace(' ', '-')}) are all in TIME_WAIT`,
+  faq: '1.10',
+  playbook: 'stress-test',
+  conclusion: 'client-ports-exhausted',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'from the client host, new connections fail (EADDRNOTAVAIL) for a minute; from elsewhere, 200',
+  },
+  members: ['be1', CLIENT],
+  tools: ['nginx'],
+  async build(ctx) {
+    await ctx.nginx('be1');
+    await ctx.sysctl(CLIENT, { 'net.ipv4.ip_local_port_range': STRESS_CLIENT_PORTS });
+    const made = await timeWaitPileUp(ctx, 50);
+    if (made < 25) throw new Error(`the client made only ${made} connections to be1`);
+    return {
+      inventory: {
+        ...oneMemberWebPool(ctx.member('be1', 80)),
+        client: { address: ctx.host(CLIENT).address },
+      },
+      settle: { 'web-pool': 'healthy' },
+    };
+  },
+});
+
+export const stressTestHealthy = defineHostScenario({
+  id: 'stress-test-healthy',
+  title: "a real nginx on be1 with the default somaxconn; the client's ports are free",
+  faq: '1.10',
+  playbook: 'stress-test',
+  conclusion: 'member-holds',
+  symptom: { listener: 'web', path: '/', expect: '200 from be1, also under a burst' },
+  members: ['be1', CLIENT],
+  tools: ['nginx'],
+  async build(ctx) {
+    await ctx.nginx('be1');
+    await timeWaitPileUp(ctx, 20);
+    return {
+      inventory: {
+        ...oneMemberWebPool(ctx.member('be1', 80)),
+        client: { address: ctx.host(CLIENT).address },
+      },
+      settle: { 'web-pool': 'healthy' },
+    };
+  },
+});
