@@ -39,6 +39,8 @@ export interface Forwarder {
   listener: string;
   protocol: Listener['protocol'];
   transparent_client_ip: boolean;
+  /** A port-range listener: each listening port goes to the same port on the member (FAQ 1.3). */
+  port_range: boolean;
 }
 
 export interface MemberView extends Member {
@@ -48,6 +50,8 @@ export interface MemberView extends Member {
   forwarded_by: Forwarder[];
   /** How many of those keep the client's address (Transfer Client IP). */
   client_ip_forwarders: number;
+  /** How many of those that keep the client's address are port-range listeners (FAQ 1.3). */
+  port_range_forwarders: number;
   /** The inventory's hosts has an entry for it: it can be read over SSH. */
   has_ssh: boolean;
 }
@@ -160,6 +164,7 @@ export function memberView(m: Member, inventory?: Inventory): MemberView {
         listener: l.name,
         protocol: l.protocol,
         transparent_client_ip: l.transparent_client_ip_enable === true,
+        port_range: (l.port_ranges?.length ?? 0) > 0,
       });
     }
   }
@@ -169,6 +174,7 @@ export function memberView(m: Member, inventory?: Inventory): MemberView {
     hostport: hostport(m.address, m.protocol_port),
     forwarded_by,
     client_ip_forwarders: forwarded_by.filter((f) => f.transparent_client_ip).length,
+    port_range_forwarders: forwarded_by.filter((f) => f.transparent_client_ip && f.port_range).length,
     has_ssh: inventory !== undefined && Object.hasOwn(inventory.hosts, memberName(m)),
   };
 }

@@ -32,6 +32,7 @@ export const ForwarderSchema = z.object({
   listener: z.string(),
   protocol: Listener.shape.protocol,
   transparent_client_ip: z.boolean(),
+  port_range: z.boolean(),
 });
 
 export const MemberViewSchema = Member.extend({
@@ -39,6 +40,7 @@ export const MemberViewSchema = Member.extend({
   hostport: z.string(),
   forwarded_by: z.array(ForwarderSchema),
   client_ip_forwarders: z.number(),
+  port_range_forwarders: z.number(),
   has_ssh: z.boolean(),
 });
 

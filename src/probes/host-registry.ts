@@ -22,4 +22,7 @@ export const hostProbes: { readonly [K in HostProbeKind]: ProbeLoader } = {
   'keepalive-config': () => import('./keepalive-config.js').then((m) => m.keepaliveConfigProbe),
   'access-log-tail': () => import('./access-log-tail.js').then((m) => m.accessLogTailProbe),
   'health-check-log': () => import('./health-check-log.js').then((m) => m.healthCheckLogProbe),
+  'logged-client-address': () => import('./logged-client-address.js').then((m) => m.loggedClientAddressProbe),
+  'syn-challenge': () => import('./syn-challenge.js').then((m) => m.synChallengeProbe),
+  'source-port-reuse': () => import('./source-port-reuse.js').then((m) => m.sourcePortReuseProbe),
 };

@@ -18,27 +18,50 @@ export { type KernelModuleParams, kernelModuleParams } from './contracts/kernel-
 /** The data schema's entries are exactly what the parser reports. */
 export type KernelModuleListed = Proof<Same<z.infer<typeof kernelModuleEntry>, KernelModule>>;
 
+const PROC = { id: 'modules' } as const;
+const SYS = { id: 'sys-module' } as const;
+
 export const kernelModuleProbe: HostProbe<KernelModuleParams> = {
   ...kernelModuleContract,
-  sections: () => [{ id: 'modules' }],
+  sections: () => [PROC, SYS],
   evaluate(p, outputs) {
-    const out = findSection(outputs, { id: 'modules' });
-    const problem = sectionProblem(out, '/proc/modules');
-    if (problem) return couldNotCheck(problem, rawOf(out));
-    // Module names use "_" in /proc/modules whatever the file name says.
+    const proc = findSection(outputs, PROC);
+    const sys = findSection(outputs, SYS);
+    // Module names use "_" in /proc/modules and /sys/module whatever the file name says.
     const want = p.name.replaceAll('-', '_');
-    const mod = parseModules(out!.stdout).find((m) => m.name === want);
-    const actual = mod ? 'loaded' : 'absent';
-    const data = { name: want, loaded: Boolean(mod), module: mod ?? null };
+    const procProblem = sectionProblem(proc, '/proc/modules');
+    let mod: KernelModule | undefined;
+    let loaded: boolean;
+    let source: '/proc/modules' | '/sys/module';
+    let raw: string;
+    if (!procProblem) {
+      mod = parseModules(proc!.stdout).find((m) => m.name === want);
+      loaded = Boolean(mod);
+      source = '/proc/modules';
+      raw = rawOf(proc);
+    } else {
+      const sysProblem = sectionProblem(sys, '/sys/module');
+      if (sysProblem) return couldNotCheck(`${procProblem}; ${sysProblem}`, rawOf(proc, sys));
+      loaded = sys!.stdout.split('\n').some((l) => l.trim() === want);
+      source = '/sys/module';
+      raw = rawOf(proc, sys);
+    }
+    const actual = loaded ? 'loaded' : 'absent';
+    const data = { name: want, loaded, module: mod ?? null, source };
     const ok = actual === p.expect;
+    // Without /proc/modules the kernel usually cannot load modules at all: say so, it is the fix's first question.
+    const where =
+      source === '/sys/module'
+        ? ' (no /proc/modules: read from /sys/module; this kernel may not load modules at all)'
+        : '';
     return {
       outcome: ok ? 'pass' : 'fail',
-      summary: `kernel module ${want} is ${actual}${!ok && p.expect === 'loaded' && want === 'toa' ? ': TCP backends see the load balancer address, not the client (FAQ 3.9)' : ''}`,
+      summary: `kernel module ${want} is ${actual}${where}${!ok && p.expect === 'loaded' && want === 'toa' ? ': TCP backends see the load balancer address, not the client (FAQ 3.9)' : ''}`,
       data,
       expected: p.expect,
       actual,
       durationMs: 0,
-      raw: rawOf(out),
+      raw,
     };
   },
 };

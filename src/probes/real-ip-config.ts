@@ -53,17 +53,20 @@ export const realIpConfigProbe: HostProbe<RealIpConfigParams> = {
       return couldNotCheck(`${file} cannot be read: ${(err as Error).message}`, rawOf(out));
     }
     const trusted = proxyRangeTrusted(config, p.proxy);
-    const headerOk = config.header?.toLowerCase() === p.header.toLowerCase();
+    // ELB sets both X-Forwarded-For and X-Real-IP (FAQ 5.1): either carries the client address.
+    const headers = [p.header].flat();
+    const headerOk = headers.some((h) => h.toLowerCase() === config.header?.toLowerCase());
+    const wanted = headers.join(' or ');
     const data = { config, proxyTrusted: trusted.r, headerOk };
     const raw = rawOf(out);
-    const expected = `client IP from ${p.header}, trusting ${p.proxy}`;
+    const expected = `client IP from ${wanted}, trusting ${p.proxy}`;
     const actual = config.header
       ? `header ${config.header}, trusting ${config.trustedRegex ? `/${config.trustedRegex.pattern}/${config.trustedRegex.isDefault ? ' (default)' : ''}` : config.trusted.join(' ') || 'nothing'}`
       : 'no real-IP header configured';
     if (p.server === 'tomcat' && !config.header && config.logsForwardedFor) {
       return {
         outcome: 'pass',
-        summary: `Tomcat's access log records ${p.header} (FAQ 3.9); the application still sees the load balancer address`,
+        summary: `Tomcat's access log records X-Forwarded-For (FAQ 3.9); the application still sees the load balancer address`,
         data,
         expected,
         actual: 'AccessLogValve logs X-Forwarded-For',
@@ -85,7 +88,7 @@ export const realIpConfigProbe: HostProbe<RealIpConfigParams> = {
     if (!headerOk) {
       return {
         outcome: 'fail',
-        summary: `${p.server} does not take the client IP from ${p.header} (${actual}): logs and the application see the load balancer address (FAQ 3.9)`,
+        summary: `${p.server} does not take the client IP from ${wanted} (${actual}): logs and the application see the load balancer address (FAQ 3.9)`,
         data,
         expected,
         actual,

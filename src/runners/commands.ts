@@ -221,6 +221,23 @@ export const SECTIONS = {
     args: [],
     commands: () => [['cat', '/proc/modules']],
   }),
+  'tcp-sockets': section({
+    id: 'tcp-sockets',
+    summary: 'TCP sockets in every state, numeric (ss -tan, or netstat -tan)',
+    args: [],
+    commands: () => [
+      ['ss', '-tan'],
+      ['netstat', '-tan'],
+    ],
+  }),
+  // Every loaded module has a directory here, so it answers when /proc/modules
+  // is missing (a kernel built without loadable modules, a masked /proc).
+  'sys-module': section({
+    id: 'sys-module',
+    summary: 'kernel modules in sysfs, loaded and built-in (ls -1 /sys/module)',
+    args: [],
+    commands: () => [['ls', '-1', '/sys/module']],
+  }),
 } as const satisfies Record<string, SectionSpec>;
 
 export type SectionId = keyof typeof SECTIONS;

@@ -63,6 +63,8 @@ export interface LabBackend {
   readonly host: string;
   readonly address: string;
   readonly port: number;
+  /** nginx: its configuration file (what a real-IP or keep-alive read on the host should be pointed at). */
+  readonly config?: string;
 }
 
 export interface LabNginxOptions {
@@ -312,7 +314,7 @@ async function bringUp(def: HostScenarioDefinition, logger?: ReferenceLogger): P
           waitFor: [{ host: h.address, port }],
         });
         nginxes.push(n);
-        return { host: h.name, address: h.address, port };
+        return { host: h.name, address: h.address, port, config: join(n.prefix, 'nginx.conf') };
       },
       udpEcho: async (name, port) => {
         const h = host(name);

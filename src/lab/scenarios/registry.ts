@@ -88,6 +88,20 @@ import {
   stressTestHealthy,
 } from './stress-test.js';
 import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
+import {
+  clientIpFromXRealIp,
+  clientIpHealthy,
+  realIpNotConfigured,
+  realIpRangeNotTrusted,
+  toaMissing,
+  transferClientIpOn,
+} from './client-ip.js';
+import {
+  fiveTupleClientPort,
+  fiveTupleConflict,
+  fiveTupleDistinctPorts,
+  fiveTupleFullNat,
+} from './five-tuple.js';
 
 export const scenarios: readonly Scenario[] = [
   emptyPool,
@@ -169,6 +183,17 @@ export const scenarios: readonly Scenario[] = [
   stressBacklogNginx,
   stressClientPortsExhausted,
   stressTestHealthy,
+  realIpNotConfigured,
+  realIpRangeNotTrusted,
+  clientIpHealthy,
+  clientIpFromXRealIp,
+  toaMissing,
+  transferClientIpOn,
+  // Kernel load balancers (iptables DNAT) in namespaces, no reference LB.
+  fiveTupleConflict,
+  fiveTupleClientPort,
+  fiveTupleDistinctPorts,
+  fiveTupleFullNat,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */

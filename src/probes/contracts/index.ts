@@ -24,9 +24,12 @@ import { kernelModuleContract } from './kernel-module.js';
 import { listenOverflowsContract } from './listen-overflows.js';
 import { listeningContract } from './listening.js';
 import { loadContract } from './load.js';
+import { loggedClientAddressContract } from './logged-client-address.js';
 import { pingContract } from './ping.js';
 import { realIpConfigContract } from './real-ip-config.js';
 import { routeContract } from './route.js';
+import { sourcePortReuseContract } from './source-port-reuse.js';
+import { synChallengeContract } from './syn-challenge.js';
 import { sysctlContract } from './sysctl.js';
 import { tcpContract } from './tcp.js';
 import { tlsContract } from './tls.js';
@@ -74,7 +77,10 @@ export type HostProbeKind =
   | 'real-ip-config'
   | 'keepalive-config'
   | 'access-log-tail'
-  | 'health-check-log';
+  | 'health-check-log'
+  | 'logged-client-address'
+  | 'syn-challenge'
+  | 'source-port-reuse';
 
 export type ProbeKind = NetworkProbeKind | HostProbeKind;
 
@@ -115,6 +121,9 @@ export const probeContracts = {
   'health-check-log': healthCheckLogContract,
   'tcp-burst': tcpBurstContract,
   'connection-capacity': connectionCapacityContract,
+  'logged-client-address': loggedClientAddressContract,
+  'syn-challenge': synChallengeContract,
+  'source-port-reuse': sourcePortReuseContract,
 } as const satisfies ContractsFor<NetworkProbeKind, 'network'> & ContractsFor<HostProbeKind, 'host'>;
 
 /** Every probe kind, sorted. */

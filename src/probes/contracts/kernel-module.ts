@@ -31,7 +31,15 @@ export const kernelModuleData = z
     loaded: sometimes(whenRead, z.boolean().describe('the module is loaded')),
     module: sometimes(
       whenRead,
-      kernelModuleEntry.nullable().describe('the /proc/modules entry; null: not loaded'),
+      kernelModuleEntry
+        .nullable()
+        .describe('the /proc/modules entry; null: not loaded, or read from /sys/module'),
+    ),
+    source: sometimes(
+      whenRead,
+      z
+        .enum(['/proc/modules', '/sys/module'])
+        .describe('where it was read: /sys/module only when /proc/modules is missing'),
     ),
   })
   .strict();

@@ -8,6 +8,8 @@ const configPath = z
   .string()
   .regex(/^(\/[A-Za-z0-9_@%+=,:~.-]+)+$/, 'expected an absolute path such as /etc/nginx/nginx.conf');
 
+const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'expected a header name such as X-Forwarded-For');
+
 export const realIpConfigParams = z
   .object({
     server: z.enum(['nginx', 'apache', 'tomcat']).describe('which web server'),
@@ -20,10 +22,11 @@ export const realIpConfigParams = z
       .default(SHARED_LB_RANGE)
       .describe("the load balancer's range: 100.125.0.0/16 for shared, the LB subnet for dedicated"),
     header: z
-      .string()
-      .regex(/^[A-Za-z0-9-]{1,64}$/)
-      .default('X-Forwarded-For')
-      .describe('header the client address must be taken from'),
+      .union([headerName, z.array(headerName).min(1).max(8)])
+      .default(['X-Forwarded-For', 'X-Real-IP'])
+      .describe(
+        'header(s) the client address may be taken from: the load balancer sets both X-Forwarded-For and X-Real-IP (FAQ 5.1)',
+      ),
   })
   .strict()
   .refine((p) => p.server !== 'tomcat' || p.path !== undefined, {
@@ -72,7 +75,10 @@ export const realIpConfigData = z
       whenRead,
       z.enum(['yes', 'no', 'partial', 'unknown']).describe('is the proxy range trusted to set the header'),
     ),
-    headerOk: sometimes(whenRead, z.boolean().describe('the configured header is the header parameter')),
+    headerOk: sometimes(
+      whenRead,
+      z.boolean().describe('the configured header is one of the header parameter'),
+    ),
   })
   .strict();
 

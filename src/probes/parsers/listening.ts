@@ -14,7 +14,7 @@ export interface ListeningSocket {
   processes: { name: string; pid?: number }[];
 }
 
-function splitHostPort(s: string): { address: string; port: number; device?: string } | undefined {
+export function splitHostPort(s: string): { address: string; port: number; device?: string } | undefined {
   const m = /^(.*):(\d+|\*)$/.exec(s);
   if (!m) return undefined;
   let host = m[1]!;

@@ -9,6 +9,9 @@ import { hostsDenyProbe } from '../../../src/probes/hosts-deny.js';
 import { icmpSettingsProbe } from '../../../src/probes/icmp-settings.js';
 import { interfaceAddressProbe } from '../../../src/probes/interface-address.js';
 import { kernelModuleProbe } from '../../../src/probes/kernel-module.js';
+import { loggedClientAddressProbe } from '../../../src/probes/logged-client-address.js';
+import { sourcePortReuseProbe } from '../../../src/probes/source-port-reuse.js';
+import { synChallengeProbe } from '../../../src/probes/syn-challenge.js';
 import { listenOverflowsProbe } from '../../../src/probes/listen-overflows.js';
 import { listeningProbe } from '../../../src/probes/listening.js';
 import { loadProbe } from '../../../src/probes/load.js';
@@ -436,6 +439,19 @@ describe('load, ephemeral ports, overflows, conntrack, modules', () => {
     expect(run(kernelModuleProbe, { name: 'nf-nat' }, t).outcome).toBe('fail');
     expect(run(kernelModuleProbe, { name: 'virtio_net', expect: 'absent' }, t).outcome).toBe('fail');
   });
+
+  it('kernel-module without /proc/modules reads /sys/module (a kernel without loadable modules)', () => {
+    const noProc: Out = { exitCode: 1, stderr: 'cat: /proc/modules: No such file or directory\n' };
+    const t = { modules: noProc, 'sys-module': { stdout: fixture('sys-module.firecracker.txt') } };
+    const toa = run(kernelModuleProbe, {}, t);
+    expect(toa.outcome).toBe('fail');
+    expect(toa.data).toMatchObject({ name: 'toa', loaded: false, module: null, source: '/sys/module' });
+    expect(toa.summary).toContain('no /proc/modules');
+    expect(run(kernelModuleProbe, { name: 'nf-conntrack' }, t).outcome).toBe('pass');
+    const neither = run(kernelModuleProbe, {}, { modules: noProc, 'sys-module': noProc });
+    expect(neither.outcome).toBe('error');
+    expect(neither.reason).toContain('/sys/module');
+  });
 });
 
 describe('interface-address', () => {
@@ -477,6 +493,17 @@ describe('real-ip-config (FAQ 3.9)', () => {
     expect(dedicated.summary).toContain('does not trust 192.168.1.0/24');
   });
 
+  it('X-Real-IP carries the client address too (FAQ 5.1): accepted unless the header parameter says otherwise', () => {
+    const conf = 'http { server { set_real_ip_from 100.125.0.0/16; real_ip_header X-Real-IP; } }\n';
+    const t = { 'file /etc/nginx/nginx.conf': { stdout: conf } };
+    const path = '/etc/nginx/nginx.conf';
+    expect(run(realIpConfigProbe, { server: 'nginx', path }, t).outcome).toBe('pass');
+    const onlyXff = run(realIpConfigProbe, { server: 'nginx', path, header: 'X-Forwarded-For' }, t);
+    expect(onlyXff.outcome).toBe('fail');
+    expect(onlyXff.data.headerOk).toBe(false);
+    expect(() => realIpConfigProbe.params.parse({ server: 'nginx', header: ['X Y'] })).toThrow(/header name/);
+  });
+
   it('Apache and Tomcat', () => {
     expect(
       run(
@@ -515,5 +542,92 @@ describe('access-log-tail', () => {
       { 'log-tail': { stdout: 'a\nb\n' } },
     );
     expect(obs).toMatchObject({ outcome: 'pass', data: { format: 'raw', lines: ['a', 'b'] } });
+  });
+});
+
+describe('logged-client-address (FAQ 3.9)', () => {
+  // A real nginx's combined log (capture-web-access.sh): clients from 127.0.0.10 and ::1.
+  const t = { 'log-tail': { stdout: fixture('web-access.nginx-combined.log') } };
+
+  it('the last line for the marked path: inside the proxy range fails, outside passes', () => {
+    const seenAsProxy = run(loggedClientAddressProbe, { marker: '/api/orders', proxy: '127.0.0.0/28' }, t);
+    expect(seenAsProxy.outcome).toBe('fail');
+    expect(seenAsProxy.data).toMatchObject({ address: '127.0.0.10', fromProxy: true, matches: 1 });
+    expect(seenAsProxy.data.line).toContain('"POST /api/orders HTTP/1.1"');
+    const seenAsClient = run(loggedClientAddressProbe, { marker: '/api/orders', proxy: '100.125.0.0/16' }, t);
+    expect(seenAsClient.outcome).toBe('pass');
+    // The last GET / came from ::1: an IPv6 client is never inside an IPv4 range.
+    const v6 = run(loggedClientAddressProbe, { marker: '/', proxy: '127.0.0.0/8' }, t);
+    expect(v6.data.address).toBe('::1');
+    expect(v6.outcome).toBe('pass');
+  });
+
+  it('a marker not in the log is a skip (another member got it); an unreadable log an error', () => {
+    expect(run(loggedClientAddressProbe, { marker: '/lbdoctor-client-ip' }, t).outcome).toBe('skip');
+    const gone = run(
+      loggedClientAddressProbe,
+      { marker: '/x' },
+      { 'log-tail': { exitCode: 1, stderr: 'tail: cannot open: No such file or directory\n' } },
+    );
+    expect(gone.outcome).toBe('error');
+    expect(
+      run(loggedClientAddressProbe, { marker: '/x' }, { 'log-tail': { stdout: 'not a log\n' } }).outcome,
+    ).toBe('error');
+  });
+});
+
+describe('FAQ 1.3: syn-challenge and source-port-reuse (capture-five-tuple.sh)', () => {
+  it('syn-challenge: the member that got a second SYN for an established 5-tuple fails', () => {
+    const conflict = run(
+      synChallengeProbe,
+      {},
+      { 'net-counters': { stdout: fixture('netns-proc-net-netstat.syn-challenge.txt') } },
+    );
+    expect(conflict.outcome).toBe('fail');
+    expect(conflict.data.synChallenges).toBeGreaterThan(0);
+    expect(conflict.data.challengeAcks).toBeGreaterThanOrEqual(conflict.data.synChallenges as number);
+    // The lab host of the other captures never saw one.
+    const quiet = run(
+      synChallengeProbe,
+      {},
+      { 'net-counters': { stdout: fixture('netns-proc-net-netstat.txt') } },
+    );
+    expect(quiet.outcome).toBe('pass');
+    expect(run(synChallengeProbe, {}, { 'net-counters': { stdout: 'garbage\n' } }).outcome).toBe('error');
+  });
+
+  it('source-port-reuse: one source port towards two VIPs, from ss and from netstat', () => {
+    for (const file of ['netns-ss-tan.fixed-source-port.txt', 'netns-netstat-tan.fixed-source-port.txt']) {
+      const obs = run(sourcePortReuseProbe, {}, { 'tcp-sockets': { stdout: fixture(file) } });
+      expect(obs.outcome, file).toBe('fail');
+      expect(obs.data.reused).toEqual([
+        {
+          local: '10.251.77.10:40000',
+          peers: [
+            { peer: '10.251.77.2:80', state: 'ESTAB' },
+            { peer: '10.251.77.3:80', state: 'SYN-SENT' },
+          ],
+        },
+      ]);
+      const elsewhere = run(
+        sourcePortReuseProbe,
+        { peers: ['10.251.77.2'] },
+        { 'tcp-sockets': { stdout: fixture(file) } },
+      );
+      expect(elsewhere.outcome).toBe('pass');
+    }
+  });
+
+  it("source-port-reuse: a server's own listening port with many peers is not a reused source port", () => {
+    const ss = [
+      'State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+      'LISTEN 0      128          0.0.0.0:22        0.0.0.0:*',
+      'ESTAB  0      0       10.0.0.5:22     10.0.0.9:51000',
+      'ESTAB  0      0       10.0.0.5:22     10.0.0.8:52000',
+      'ESTAB  0      0       10.0.0.5:41000  10.0.0.7:443',
+    ].join('\n');
+    const obs = run(sourcePortReuseProbe, {}, { 'tcp-sockets': { stdout: ss } });
+    expect(obs.outcome).toBe('pass');
+    expect(obs.data.sockets).toBe(1);
   });
 });

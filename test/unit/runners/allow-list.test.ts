@@ -80,6 +80,14 @@ const cases: Record<HostProbeKind, unknown[]> = {
     ...evil.map((e) => ({ path: e })),
     ...evil.map((e) => ({ lines: e })),
   ],
+  'logged-client-address': [
+    { marker: '/lbdoctor-client-ip' },
+    { path: '/var/log/httpd/access_log', marker: '/x?y=1', proxy: '10.0.0.0/24', lines: 50 },
+    ...evil.map((e) => ({ marker: '/m', path: e })),
+    ...evil.map((e) => ({ marker: e })),
+  ],
+  'syn-challenge': [{}, { max: 3 }, ...evil.map((e) => ({ max: e }))],
+  'source-port-reuse': [{}, { peers: ['10.0.0.5', '2001:db8::1'] }, ...evil.map((e) => ({ peers: [e] }))],
 };
 
 async function sectionsFor(kind: HostProbeKind): Promise<{ accepted: SectionRequest[]; rejected: number }> {

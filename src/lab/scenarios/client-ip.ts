@@ -1,0 +1,166 @@
+// FAQ 3.9 on real hosts: does the backend see the client's address? Member be1
+// runs a real nginx that logs every request (combined format) and, per
+// scenario, takes the client address from X-Forwarded-For or not. Two
+// balancers stand in front of it on the lb host: the reference LB (the
+// inventory's listener, port 80) and a real nginx proxy on port 8080 that adds
+// X-Forwarded-For the way ELB does ($proxy_add_x_forwarded_for), so the same
+// fault can be diagnosed through third-party software (`--target LB:8080`).
+// The lab's load balancer is described as dedicated with the lb host's own
+// address as its subnet: that is where its proxied connections come from,
+// while the operator (the client) is another address of the lab. Layer 4
+// runs on kernel load balancers instead (below).
+import { join } from 'node:path';
+import { LbdError } from '../../errors.js';
+import { quickHttpCheck } from './define.js';
+import { defineKernelLbScenario } from './define-kernel-lb.js';
+import { defineHostScenario, type HostBuildContext, type HostScenarioBuild, LB_HOST } from './define-host.js';
+import type { Scenario } from './types.js';
+
+const MEMBER = 'be1';
+const POOL = 'web-pool';
+/** The real nginx balancer's port on the lb host (the reference LB has port 80). */
+export const NGINX_BALANCER_PORT = 8080;
+
+/** be1's access log and nginx.conf of each lab that is up, by its lb host's namespace. */
+const memberFiles = new Map<string, { log: string; conf: string }>();
+
+/** nginx's real-IP settings on be1: none, or set_real_ip_from `trust` with real_ip_header `header` (X-Forwarded-For). */
+type RealIp = { trust: string; header?: string } | undefined;
+
+async function loggingMember(ctx: HostBuildContext, realIp: RealIp): Promise<void> {
+  const log = join(ctx.lab.dir, `${MEMBER}-access.log`);
+  const member = await ctx.nginx(MEMBER, {
+    locations: [
+      `access_log ${log} combined;`,
+      ...(realIp
+        ? [`set_real_ip_from ${realIp.trust};`, `real_ip_header ${realIp.header ?? 'X-Forwarded-For'};`]
+        : []),
+      `add_header X-Backend ${MEMBER} always;`,
+      'location = /health { access_log off; return 200 "ok\\n"; }',
+      `location / { return 200 "${MEMBER}\\n"; }`,
+    ].join('\n      '),
+  });
+  // The nginx balancer: what ELB's Layer-7 listener does to the headers, done by nginx.
+  await ctx.nginx(LB_HOST, {
+    port: NGINX_BALANCER_PORT,
+    locations: [
+      'location / {',
+      `        proxy_pass http://${member.address}:${member.port};`,
+      '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      '        proxy_set_header X-Real-IP $remote_addr;',
+      '      }',
+    ].join('\n'),
+  });
+  memberFiles.set(ctx.lb.ns, { log, conf: member.config! });
+}
+
+function webPool(ctx: HostBuildContext): HostScenarioBuild['inventory'] {
+  return {
+    loadbalancer: { vip_subnet_cidr: `${ctx.lb.address}/32` },
+    listeners: [{ name: 'web', protocol: 'HTTP', protocol_port: 80, default_pool_id: POOL }],
+    pools: [{ id: POOL, protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(MEMBER, 80)] }],
+  };
+}
+
+/** The scenario with `--input backend_log=… --input server_config=…` (be1's real files) added to its runArgs. */
+function withMemberFiles(scenario: Scenario): Scenario {
+  return {
+    ...scenario,
+    start: async (options) => {
+      const running = await scenario.start(options);
+      const ns = running.hosts?.find((h) => h.name === LB_HOST)?.ns;
+      const files = ns ? memberFiles.get(ns) : undefined;
+      if (ns) memberFiles.delete(ns);
+      if (!files) {
+        await running.close();
+        throw new LbdError(
+          'LBD_ERR_INTERNAL',
+          `lab scenario ${scenario.id}: be1's nginx files are not known`,
+        );
+      }
+      const inputs = ['--input', `backend_log=${files.log}`, '--input', `server_config=${files.conf}`];
+      return { ...running, runArgs: [...(running.runArgs ?? []), ...inputs] };
+    },
+  };
+}
+
+function l7Scenario(
+  id: string,
+  title: string,
+  conclusion: string,
+  expect: string,
+  realIp: (ctx: HostBuildContext) => RealIp,
+): Scenario {
+  return withMemberFiles(
+    defineHostScenario({
+      id,
+      title,
+      faq: '3.9',
+      playbook: 'client-ip',
+      conclusion,
+      symptom: { listener: 'web', path: '/', expect },
+      members: [MEMBER],
+      tools: ['nginx'],
+      async build(ctx) {
+        await loggingMember(ctx, realIp(ctx));
+        return { inventory: webPool(ctx), settle: { [POOL]: 'healthy' } };
+      },
+    }),
+  );
+}
+
+export const realIpNotConfigured = l7Scenario(
+  'real-ip-not-configured',
+  "be1's nginx logs the load balancer's address: it never reads X-Forwarded-For",
+  'real-ip-not-configured',
+  "be1 answers; its access log shows the load balancer's address for every request",
+  () => undefined,
+);
+
+export const realIpRangeNotTrusted = l7Scenario(
+  'real-ip-range-not-trusted',
+  "be1's nginx reads X-Forwarded-For but trusts 100.125.0.0/16 (the shared range), not this dedicated LB's subnet",
+  'lb-range-not-trusted',
+  "be1 answers; its access log still shows the load balancer's address",
+  () => ({ trust: '100.125.0.0/16' }),
+);
+
+export const clientIpHealthy = l7Scenario(
+  'client-ip-healthy',
+  "be1's nginx takes the client address from X-Forwarded-For, trusting the load balancer's subnet",
+  'client-address-seen',
+  "be1 answers; its access log shows the client's address",
+  (ctx) => ({ trust: ctx.lab.subnet }),
+);
+
+export const clientIpFromXRealIp = l7Scenario(
+  'client-ip-x-real-ip',
+  "be1's nginx takes the client address from X-Real-IP (also set by the load balancer, FAQ 5.1), trusting its subnet",
+  'client-address-seen',
+  "be1 answers; its access log shows the client's address",
+  (ctx) => ({ trust: ctx.lab.subnet, header: 'X-Real-IP' }),
+);
+
+// Layer 4 on kernel load balancers (define-kernel-lb.ts), so the lab does what
+// the inventory says: with Transfer Client IP on they only DNAT and be1 sees the
+// client; off they also MASQUERADE and be1 sees the load balancer.
+
+export const toaMissing = defineKernelLbScenario({
+  id: 'toa-missing',
+  title: 'TCP listeners of shared LBs with Transfer Client IP off (fullNAT), and no TOA module on be1',
+  faq: '3.9',
+  playbook: 'client-ip',
+  conclusion: 'l4-client-ip-lost',
+  transparentClientIp: false,
+  clientPorts: [40000, 40001],
+});
+
+export const transferClientIpOn = defineKernelLbScenario({
+  id: 'transfer-client-ip-on',
+  title: "TCP listeners of shared LBs with Transfer Client IP on: be1 sees the client's own address",
+  faq: '3.9',
+  playbook: 'client-ip',
+  conclusion: 'l4-client-ip-kept',
+  transparentClientIp: true,
+  clientPorts: [40000, 40001],
+});

@@ -1,0 +1,116 @@
+// client-ip on lab hosts, through two balancers: the reference LB (the
+// inventory's listener) and a real nginx proxy adding X-Forwarded-For on the
+// lb host (`--target LB:8080`), in front of be1's real nginx with or without
+// real_ip. Each run must reach the scenario's conclusion and no other finding
+// at error severity, and the address the probe read must be the one nginx
+// really wrote in be1's access log. Layer 4 runs on kernel load balancers
+// (DNAT, with or without MASQUERADE), and be1's sockets show the lab is what
+// the inventory says. Needs root, ip netns, iptables, sshd and nginx; skipped
+// with the reason otherwise.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { NGINX_BALANCER_PORT } from '../../src/lab/scenarios/client-ip.js';
+import { hostScenarioSupport } from '../../src/lab/scenarios/define-host.js';
+import { findScenario, type RunningScenario } from '../../src/lab/scenarios/index.js';
+import { parseTcpSockets } from '../../src/probes/parsers/tcp-sockets.js';
+import { lbdoctor } from '../helpers/cli.js';
+
+const support = await hostScenarioSupport(['nginx', 'iptables']);
+const why = support.ok ? undefined : support.reason;
+if (why) console.warn(`skipping the client-ip lab tests: ${why}`);
+
+interface Report {
+  findings: { code: string; severity: string }[];
+  checks: { step: string; observation: { outcome: string; data: { address?: string } } }[];
+}
+
+let dir: string;
+
+async function run(running: RunningScenario, extra: readonly string[] = []): Promise<Report> {
+  const inventory = join(dir, `${running.id}.yaml`);
+  writeFileSync(inventory, running.inventoryYaml);
+  const r = await lbdoctor(
+    [
+      'run',
+      'client-ip',
+      '--inventory',
+      inventory,
+      ...(running.runArgs ?? []),
+      ...extra,
+      '--non-interactive',
+      '--format',
+      'json',
+    ],
+    { env: { SSH_AUTH_SOCK: '' }, timeoutMs: 60_000 },
+  );
+  return JSON.parse(r.stdout) as Report;
+}
+
+const lbAddress = (r: RunningScenario) => r.hosts!.find((h) => h.name === 'lb')!.address;
+const errors = (report: Report) => report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
+const loggedAddress = (report: Report) =>
+  report.checks.find((c) => c.step === 'app-log')?.observation.data.address;
+const lastLogLine = (running: RunningScenario) => {
+  const args = running.runArgs ?? [];
+  const log = args.find((a) => a.startsWith('backend_log='))!.slice('backend_log='.length);
+  return readFileSync(log, 'utf8').trim().split('\n').at(-1)!;
+};
+
+describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }, () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lbd-clientip-lab-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const l7 = [
+    ['real-ip-not-configured', 'real-ip-not-configured', 'lb'],
+    ['real-ip-range-not-trusted', 'lb-range-not-trusted', 'lb'],
+    ['client-ip-healthy', 'client-address-seen', 'operator'],
+    ['client-ip-x-real-ip', 'client-address-seen', 'operator'],
+  ] as const;
+
+  it.each(l7)('%s: reference LB and nginx balancer both lead to %s', async (id, conclusion, seen) => {
+    const running = await findScenario(id).start();
+    onTestFinished(() => running.close());
+    const operator = running.hosts!.find((h) => h.name === 'lb')!.address.replace(/\.\d+$/, '.1');
+    const want = seen === 'lb' ? lbAddress(running) : operator;
+    for (const extra of [[], ['--target', `${lbAddress(running)}:${NGINX_BALANCER_PORT}`]]) {
+      const report = await run(running, extra);
+      const codes = report.findings.map((f) => f.code);
+      expect(codes, `client-ip ${extra.join(' ')}`).toEqual([`client-ip/${conclusion}`]);
+      if (conclusion === 'client-address-seen') expect(errors(report)).toEqual([]);
+      // What the probe read is what be1's nginx wrote for the marked request.
+      expect(loggedAddress(report)).toBe(want);
+      expect(lastLogLine(running)).toMatch(
+        new RegExp(`^${want.replaceAll('.', '\\.')} .*"GET /lbdoctor-client-ip `),
+      );
+    }
+  });
+
+  it.each([
+    ['toa-missing', 'l4-client-ip-lost', 'error'],
+    ['transfer-client-ip-on', 'l4-client-ip-kept', 'info'],
+  ] as const)('%s: %s', async (id, conclusion, severity) => {
+    const running = await findScenario(id).start();
+    onTestFinished(() => running.close());
+    const report = await run(running);
+    // Two kernel load balancers, one TCP listener each: one finding per listener.
+    const one = [`client-ip/${conclusion}`, severity];
+    expect(report.findings.map((f) => [f.code, f.severity])).toEqual([one, one]);
+    // The lab does what the inventory says: be1's connections on :80 come from the client, or from the LBs.
+    const host = (name: string) => running.hosts!.find((h) => h.name === name)!;
+    const ss = execFileSync('ip', ['netns', 'exec', host('be1').ns, 'ss', '-tn', 'sport', '= :80'], {
+      encoding: 'utf8',
+    });
+    const peers = parseTcpSockets(ss).map((x) => x.peer.address);
+    expect(peers.length).toBeGreaterThan(0);
+    const want =
+      conclusion === 'l4-client-ip-kept'
+        ? [host('client').address]
+        : [host('lb1').address, host('lb2').address];
+    expect(new Set(peers)).toEqual(new Set(want));
+  });
+});
