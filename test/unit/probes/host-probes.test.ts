@@ -630,4 +630,21 @@ describe('FAQ 1.3: syn-challenge and source-port-reuse (capture-five-tuple.sh)',
     expect(obs.outcome).toBe('pass');
     expect(obs.data.sockets).toBe(1);
   });
+
+  it('a host without ss or netstat, or without /proc/net/netstat: could not check, saying why', () => {
+    const noSs = run(
+      sourcePortReuseProbe,
+      {},
+      { 'tcp-sockets': { exitCode: 127, stderr: 'lbdoctor: not installed on this host: ss, netstat\n' } },
+    );
+    expect(noSs.outcome).toBe('error');
+    expect(noSs.reason).toContain('not installed on this host: ss, netstat');
+    const noCounters = run(
+      synChallengeProbe,
+      {},
+      { 'net-counters': { exitCode: 1, stderr: 'cat: /proc/net/netstat: No such file or directory\n' } },
+    );
+    expect(noCounters.outcome).toBe('error');
+    expect(noCounters.reason).toContain('/proc/net/netstat');
+  });
 });
