@@ -2,6 +2,7 @@
 // detached copy of lbdoctor (`lab up --foreground`) that writes a state file
 // once the fault is in place; `down` stops that process by the pid the state
 // file names, after checking the pid is still ours.
+import { hang, hangCommand, REPORT_WIDTH } from '../reporters/wrap.js';
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -100,22 +101,39 @@ async function requireScenarioSupport(scenario: Scenario): Promise<void> {
 }
 
 function printUp(scenario: Scenario, state: LabState, out: Out): void {
+  // Piped or in a terminal, lines fit 80 columns; commands wrap with a
+  // trailing backslash so that a paste still runs them. Paths, addresses and
+  // URLs are never broken.
+  const w = REPORT_WIDTH;
   const lines = [
-    `scenario ${scenario.id} is up (pid ${state.pid}): ${scenario.title} (FAQ ${scenario.faq})`,
-    `  inventory: ${state.inventory}`,
-    ...state.listeners.map((l) => `  listener ${l.name} (${l.protocol}): ${l.url}`),
-    ...(state.admin ? [`  admin: ${state.admin.url}`] : []),
-    ...(state.hosts ?? []).map(
-      (h) => `  host ${h.name}: ${h.address}   (a shell on it: ip netns exec ${h.ns} sh)`,
+    ...hang(
+      '',
+      `scenario ${scenario.id} is up (pid ${state.pid}): ${scenario.title} (FAQ ${scenario.faq})`,
+      w,
+      2,
+    ),
+    ...hang('  ', `inventory: ${state.inventory}`, w, 4, false),
+    ...state.listeners.flatMap((l) =>
+      hang('  ', `listener ${l.name} (${l.protocol}): ${l.url}`, w, 4, false),
+    ),
+    ...(state.admin ? hang('  ', `admin: ${state.admin.url}`, w, 4, false) : []),
+    ...(state.hosts ?? []).flatMap((h) =>
+      hang('  ', `host ${h.name}: ${h.address}   (a shell on it: ip netns exec ${h.ns} sh)`, w, 4, false),
     ),
   ];
   const listener = state.listeners.find((l) => l.name === scenario.symptom.listener);
   if (listener && (listener.protocol === 'HTTP' || listener.protocol === 'HTTPS')) {
-    lines.push(`  try: curl -si ${listener.url}${scenario.symptom.path}   (${scenario.symptom.expect})`);
+    lines.push(
+      ...hang('  ', `try (${scenario.symptom.expect}):`, w, 4, false),
+      ...hangCommand('    $ ', `curl -si ${listener.url}${scenario.symptom.path}`, w),
+    );
   }
+  const diagnose = `lbdoctor run ${scenario.playbook} --inventory ${[state.inventory, ...(state.runArgs ?? [])].join(' ')}`;
   lines.push(
-    `  diagnose: lbdoctor run ${scenario.playbook} --inventory ${[state.inventory, ...(state.runArgs ?? [])].join(' ')}   (expected conclusion: ${scenario.conclusion})`,
-    `  stop: lbdoctor lab down --scenario ${scenario.id}`,
+    ...hang('  ', `diagnose (expected conclusion: ${scenario.conclusion}):`, w, 4, false),
+    ...hangCommand('    $ ', diagnose, w),
+    '  stop:',
+    ...hangCommand('    $ ', `lbdoctor lab down --scenario ${scenario.id}`, w),
   );
   out(`${lines.join('\n')}\n`);
 }

@@ -439,18 +439,18 @@ describe.skipIf(why !== undefined)(
       const nsNames = [...upResult.stdout.matchAll(/ip netns exec (lbd-([0-9a-f]{6})-\w+) sh/g)];
       for (const m of nsNames) labIds.add(m[2]!);
       expect(nsNames.map((m) => m[1]!.split('-')[2])).toEqual(['lb', 'be1', 'be2']);
-      const diagnose =
-        /diagnose: (lbdoctor run .*?)\s{3}\(expected conclusion: host-firewall-drops-lb\)/.exec(
-          upResult.stdout,
-        )?.[1];
+      // The command is wrapped to 80 columns with trailing backslashes, as a shell reads it.
+      const diagnose = /diagnose \(expected conclusion: host-firewall-drops-lb\):\n\s+\$ ((?:.* \\\n)*.*)/
+        .exec(upResult.stdout)?.[1]
+        ?.replace(/ \\\n\s*/g, ' ');
       expect(diagnose).toMatch(/^lbdoctor run unhealthy-backend --inventory \S+ --known-hosts \S+$/);
-      const inventory = /inventory: (\S+)/.exec(upResult.stdout)![1]!;
+      const inventory = /inventory:\s+(\S+)/.exec(upResult.stdout)![1]!;
       const file = parse(readFileSync(inventory, 'utf8'));
       expect(file.pools[0].members.map((m: { operating_status: string }) => m.operating_status)).toEqual([
         'OFFLINE',
         'ONLINE',
       ]);
-      const url = /listener web \(HTTP\): (http:\/\/\S+)/.exec(upResult.stdout)![1]!;
+      const url = /listener web \(HTTP\):\s+(http:\/\/\S+)/.exec(upResult.stdout)![1]!;
       expect((await get(`${url}/`)).headers['x-backend']).toBe('be2');
       expect(await namespaces()).toEqual(expect.arrayContaining(nsNames.map((m) => m[1]!)));
 
