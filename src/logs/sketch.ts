@@ -2,14 +2,42 @@
 // (Datadog's @datadog/sketches-js), whose answers are within 1 % of the true
 // value whatever the distribution. Its state crosses a worker boundary as
 // plain data (SketchState), not its protobuf form (that needs protobufjs).
+//
+// The mean must not depend on the order values were added in (worker threads
+// merge in any order), and a sum of floats does: values with whole
+// milliseconds (every time ELB writes) and whole numbers (tcpinfo_rtt) are
+// summed as integers instead, exactly. Only other values go to `sum`.
 import { DDSketch } from '@datadog/sketches-js';
 
-export type Sketch = DDSketch;
+export interface Sketch extends DDSketch {
+  /** Sum of the values with whole milliseconds, in milliseconds. */
+  sumMs: number;
+  /** Sum of the whole values given to acceptWhole(). */
+  sumWhole: number;
+}
 
 const RELATIVE_ACCURACY = 0.01;
 
 export function newSketch(): Sketch {
-  return new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+  const s = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY }) as Sketch;
+  s.sumMs = 0;
+  s.sumWhole = 0;
+  return s;
+}
+
+/** The mean, the same whatever order the values came in (for whole ms and whole numbers). */
+function meanOf(s: Sketch): number {
+  return (s.sumMs / 1000 + s.sumWhole + s.sum) / s.count;
+}
+
+/** Counts a positive or zero value `v` into the bins, as accept() does, without touching `sum`. */
+function bin(s: Sketch, v: number, key: number | undefined): void {
+  if (key !== undefined) s.store.add(key, 1);
+  else if (v > s.mapping.minPossible) s.store.add(s.mapping.key(v), 1);
+  else s.zeroCount += 1;
+  s.count += 1;
+  if (v < s.min) s.min = v;
+  if (v > s.max) s.max = v;
 }
 
 /** Whole milliseconds below this many take a table lookup instead of a logarithm. */
@@ -23,16 +51,15 @@ let keyTable: Int32Array | undefined;
  */
 export function acceptSeconds(s: Sketch, v: number): void {
   const ms = Math.round(v * 1000);
-  if (ms > 0 && ms < TABLE_MS && ms / 1000 === v) {
-    if (keyTable === undefined) {
-      keyTable = new Int32Array(TABLE_MS);
-      for (let k = 1; k < TABLE_MS; k++) keyTable[k] = s.mapping.key(k / 1000);
-    }
-    s.store.add(keyTable[ms]!, 1);
-    s.count += 1;
-    s.sum += v;
-    if (v < s.min) s.min = v;
-    if (v > s.max) s.max = v;
+  if (ms >= 0 && ms / 1000 === v && ms <= Number.MAX_SAFE_INTEGER) {
+    if (ms > 0 && ms < TABLE_MS) {
+      if (keyTable === undefined) {
+        keyTable = new Int32Array(TABLE_MS);
+        for (let k = 1; k < TABLE_MS; k++) keyTable[k] = s.mapping.key(k / 1000);
+      }
+      bin(s, v, keyTable[ms]!);
+    } else bin(s, v, undefined);
+    s.sumMs += ms;
   } else s.accept(v);
 }
 
@@ -42,16 +69,15 @@ let wholeTable: Int32Array | undefined;
 
 /** `s.accept(v)`, faster for whole numbers (tcpinfo_rtt): same bins, count, sum, min and max. */
 export function acceptWhole(s: Sketch, v: number): void {
-  if (v > 0 && v < TABLE_WHOLE && Number.isInteger(v)) {
-    if (wholeTable === undefined) {
-      wholeTable = new Int32Array(TABLE_WHOLE);
-      for (let k = 1; k < TABLE_WHOLE; k++) wholeTable[k] = s.mapping.key(k);
-    }
-    s.store.add(wholeTable[v]!, 1);
-    s.count += 1;
-    s.sum += v;
-    if (v < s.min) s.min = v;
-    if (v > s.max) s.max = v;
+  if (v >= 0 && Number.isSafeInteger(v)) {
+    if (v > 0 && v < TABLE_WHOLE) {
+      if (wholeTable === undefined) {
+        wholeTable = new Int32Array(TABLE_WHOLE);
+        for (let k = 1; k < TABLE_WHOLE; k++) wholeTable[k] = s.mapping.key(k);
+      }
+      bin(s, v, wholeTable[v]!);
+    } else bin(s, v, undefined);
+    s.sumWhole += v;
   } else s.accept(v);
 }
 
@@ -64,6 +90,8 @@ export interface SketchState {
   zeroCount: number;
   count: number;
   sum: number;
+  sumMs: number;
+  sumWhole: number;
   min: number;
   max: number;
 }
@@ -78,6 +106,8 @@ export function sketchState(s: Sketch): SketchState {
     zeroCount: s.zeroCount,
     count: s.count,
     sum: s.sum,
+    sumMs: s.sumMs,
+    sumWhole: s.sumWhole,
     min: s.min,
     max: s.max,
   };
@@ -96,6 +126,8 @@ export function sketchFromState(st: SketchState): Sketch {
   s.zeroCount = st.zeroCount;
   s.count = st.count;
   s.sum = st.sum;
+  s.sumMs = st.sumMs;
+  s.sumWhole = st.sumWhole;
   s.min = st.min;
   s.max = st.max;
   return s;
@@ -103,7 +135,33 @@ export function sketchFromState(st: SketchState): Sketch {
 
 export function mergeSketch(into: Sketch, st: SketchState): void {
   if (st.count === 0) return;
-  into.merge(sketchFromState(st));
+  mergeSketches(into, sketchFromState(st));
+}
+
+/**
+ * Adds `from` into `into`. Not DDSketch.merge: it knows nothing of the exact
+ * sums, and its DenseStore.merge loses the top of the range when the merged
+ * store's highest key is 0 (a value near 1 s; `secondKey || key` in
+ * _extendRange), writing past the bins. Adding bin by bin grows the range
+ * one key at a time, which is right.
+ */
+export function mergeSketches(into: Sketch, from: Sketch): void {
+  if (from.count === 0) return;
+  addBins(into.store, from.store);
+  addBins(into.negativeStore, from.negativeStore);
+  into.zeroCount += from.zeroCount;
+  into.count += from.count;
+  into.sum += from.sum;
+  into.sumMs += from.sumMs;
+  into.sumWhole += from.sumWhole;
+  if (from.min < into.min) into.min = from.min;
+  if (from.max > into.max) into.max = from.max;
+}
+
+function addBins(into: Sketch['store'], from: Sketch['store']): void {
+  if (from.count === 0) return;
+  const bins = from.bins;
+  for (let i = 0; i < bins.length; i++) if (bins[i]! > 0) into.add(i + from.offset, bins[i]!);
 }
 
 /** What a report shows of a distribution; null where nothing was seen. */
@@ -128,7 +186,7 @@ export function percentiles(s: Sketch, scale = 1, digits = 3): Percentiles {
     p90: q(0.9),
     p99: q(0.99),
     max: round(s.max),
-    mean: round(s.sum / s.count),
+    mean: round(meanOf(s)),
   };
 }
 
