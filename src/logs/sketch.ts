@@ -30,10 +30,9 @@ function meanOf(s: Sketch): number {
   return (s.sumMs / 1000 + s.sumWhole + s.sum) / s.count;
 }
 
-/** Counts a positive or zero value `v` into the bins, as accept() does, without touching `sum`. */
-function bin(s: Sketch, v: number, key: number | undefined): void {
-  if (key !== undefined) s.store.add(key, 1);
-  else if (v > s.mapping.minPossible) s.store.add(s.mapping.key(v), 1);
+/** Counts a value ≥ 0 into the bins as accept() does, but leaves `sum` alone (the caller sums it exactly). */
+function bin(s: Sketch, v: number): void {
+  if (v > s.mapping.minPossible) s.store.add(s.mapping.key(v), 1);
   else s.zeroCount += 1;
   s.count += 1;
   if (v < s.min) s.min = v;
@@ -47,18 +46,23 @@ let keyTable: Int32Array | undefined;
 /**
  * `s.accept(v)` for a value in seconds, faster for what ELB writes (seconds
  * with millisecond resolution): the sketch's key for each whole millisecond is
- * computed once. Same bins, count, sum, min and max as accept().
+ * computed once. Same bins, count, min and max as accept(); the sum goes to
+ * `sumMs`, exactly, when `v` has whole milliseconds.
  */
 export function acceptSeconds(s: Sketch, v: number): void {
   const ms = Math.round(v * 1000);
-  if (ms >= 0 && ms / 1000 === v && ms <= Number.MAX_SAFE_INTEGER) {
-    if (ms > 0 && ms < TABLE_MS) {
-      if (keyTable === undefined) {
-        keyTable = new Int32Array(TABLE_MS);
-        for (let k = 1; k < TABLE_MS; k++) keyTable[k] = s.mapping.key(k / 1000);
-      }
-      bin(s, v, keyTable[ms]!);
-    } else bin(s, v, undefined);
+  if (ms > 0 && ms < TABLE_MS && ms / 1000 === v) {
+    if (keyTable === undefined) {
+      keyTable = new Int32Array(TABLE_MS);
+      for (let k = 1; k < TABLE_MS; k++) keyTable[k] = s.mapping.key(k / 1000);
+    }
+    s.store.add(keyTable[ms]!, 1);
+    s.count += 1;
+    s.sumMs += ms;
+    if (v < s.min) s.min = v;
+    if (v > s.max) s.max = v;
+  } else if (ms >= 0 && ms / 1000 === v && ms <= Number.MAX_SAFE_INTEGER) {
+    bin(s, v);
     s.sumMs += ms;
   } else s.accept(v);
 }
@@ -67,16 +71,20 @@ export function acceptSeconds(s: Sketch, v: number): void {
 const TABLE_WHOLE = 1 << 17;
 let wholeTable: Int32Array | undefined;
 
-/** `s.accept(v)`, faster for whole numbers (tcpinfo_rtt): same bins, count, sum, min and max. */
+/** `s.accept(v)`, faster for whole numbers (tcpinfo_rtt): same bins, count, min and max; the sum goes to `sumWhole`. */
 export function acceptWhole(s: Sketch, v: number): void {
-  if (v >= 0 && Number.isSafeInteger(v)) {
-    if (v > 0 && v < TABLE_WHOLE) {
-      if (wholeTable === undefined) {
-        wholeTable = new Int32Array(TABLE_WHOLE);
-        for (let k = 1; k < TABLE_WHOLE; k++) wholeTable[k] = s.mapping.key(k);
-      }
-      bin(s, v, wholeTable[v]!);
-    } else bin(s, v, undefined);
+  if (v > 0 && v < TABLE_WHOLE && Number.isInteger(v)) {
+    if (wholeTable === undefined) {
+      wholeTable = new Int32Array(TABLE_WHOLE);
+      for (let k = 1; k < TABLE_WHOLE; k++) wholeTable[k] = s.mapping.key(k);
+    }
+    s.store.add(wholeTable[v]!, 1);
+    s.count += 1;
+    s.sumWhole += v;
+    if (v < s.min) s.min = v;
+    if (v > s.max) s.max = v;
+  } else if (v >= 0 && Number.isSafeInteger(v)) {
+    bin(s, v);
     s.sumWhole += v;
   } else s.accept(v);
 }

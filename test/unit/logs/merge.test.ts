@@ -5,47 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseElbAccessLogLine } from '../../../src/accesslog/parse.js';
 import { LogSummariser, type SummaryOptions } from '../../../src/logs/summarise.js';
-import { generate, line } from './helpers.js';
-
-/** xorshift32: the same numbers on every run. */
-function randomFrom(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
-
-/**
- * Generated lines with `members` members and up to `paths` paths, a few
- * busy and a long tail (so capping them matters), and many retries.
- */
-function manyKeyLines(count: number, members: number, paths: number, seed: number): string[] {
-  const random = randomFrom(seed);
-  const text = generate([
-    '--lines',
-    String(count),
-    '--seed',
-    String(seed),
-    '--members',
-    String(members),
-    '--retry-rate',
-    '0.3',
-    '--storm-499',
-    '12:00/60m',
-  ]).toString('latin1');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((l) =>
-      l.replace(/(https?:\/\/shop\.example\.com)\/[^ ]*/, (_, host) => {
-        const k = Math.floor(paths * random() ** 3);
-        return `${host}/p${k.toString(36)}/x`;
-      }),
-    );
-}
+import { line, manyKeyLines, randomFrom } from './helpers.js';
 
 function summariseWhole(lines: readonly string[], options: SummaryOptions): string {
   const s = new LogSummariser(options);
@@ -85,7 +45,7 @@ function randomCuts(n: number, parts: number, seed: number): number[] {
 describe('merging summaries', () => {
   // Small caps so that a few thousand lines overflow them many times over.
   const options: SummaryOptions = { maxMembers: 40, maxPaths: 60 };
-  const lines = manyKeyLines(6000, 400, 2000, 5);
+  const lines = manyKeyLines({ lines: 6000, members: 400, paths: 2000, seed: 5 });
 
   it('the test log overflows every table', () => {
     const s = JSON.parse(summariseWhole(lines, options));
@@ -114,7 +74,7 @@ describe('merging summaries', () => {
 
   it('keeps the busiest members and paths when all fit the per-worker bound, the rest as (other)', () => {
     // 100 members, 200 paths: within twice the caps, so the counts are exact.
-    const few = manyKeyLines(4000, 100, 200, 6);
+    const few = manyKeyLines({ lines: 4000, members: 100, paths: 200, seed: 6 });
     const s = JSON.parse(summariseWhole(few, { maxMembers: 60, maxPaths: 120 }));
     const counts = new Map<string, number>();
     for (const l of few) {
