@@ -17,9 +17,13 @@ export interface Sketch extends DDSketch {
 }
 
 const RELATIVE_ACCURACY = 0.01;
+const BIN_CHUNK = 16;
 
 export function newSketch(): Sketch {
   const s = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY }) as Sketch;
+  // Bins grow 16 at a time, not 128: most per-path sketches hold a few values,
+  // and thousands of them are made and dropped (sampled-table.ts).
+  s.store.chunkSize = BIN_CHUNK;
   s.sumMs = 0;
   s.sumWhole = 0;
   return s;
@@ -123,7 +127,13 @@ export function sketchState(s: Sketch): SketchState {
 
 export function sketchFromState(st: SketchState): Sketch {
   const s = newSketch();
-  if (st.count === 0) return s;
+  copyState(s, st);
+  return s;
+}
+
+/** Makes the empty sketch `s` the one `st` describes. */
+function copyState(s: Sketch, st: SketchState): void {
+  if (st.count === 0) return;
   if (st.storeCount > 0) {
     s.store.bins = [...st.bins];
     s.store.offset = st.offset;
@@ -138,12 +148,12 @@ export function sketchFromState(st: SketchState): Sketch {
   s.sumWhole = st.sumWhole;
   s.min = st.min;
   s.max = st.max;
-  return s;
 }
 
 export function mergeSketch(into: Sketch, st: SketchState): void {
   if (st.count === 0) return;
-  mergeSketches(into, sketchFromState(st));
+  if (into.count === 0) copyState(into, st);
+  else mergeSketches(into, sketchFromState(st));
 }
 
 /**
@@ -168,6 +178,10 @@ export function mergeSketches(into: Sketch, from: Sketch): void {
 
 function addBins(into: Sketch['store'], from: Sketch['store']): void {
   if (from.count === 0) return;
+  // Grow the range once, at both ends (one key at a time: see above); adding
+  // bins beyond it one by one would re-centre the bins each time.
+  into.add(from.minKey, 0);
+  into.add(from.maxKey, 0);
   const bins = from.bins;
   for (let i = 0; i < bins.length; i++) if (bins[i]! > 0) into.add(i + from.offset, bins[i]!);
 }
