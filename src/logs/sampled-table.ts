@@ -31,7 +31,7 @@ export interface TableState<S> {
 }
 
 /** FNV-1a over the UTF-16 code units, then a 32-bit finaliser (MurmurHash3's) so high bits mix well. */
-export function keyHash(key: string): number {
+function keyHash(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   h ^= h >>> 16;
@@ -75,10 +75,6 @@ export class SampledTable<V> {
   /** Distinct keys: exact while nothing was folded, else estimated from the sample (kept × 2^level). */
   get distinct(): number {
     return this.map.size * 2 ** this.level;
-  }
-
-  get otherOrNull(): V | null {
-    return this.otherEntry ?? null;
   }
 
   entries(): IterableIterator<[string, V]> {

@@ -4,7 +4,7 @@
 // also when there are more members, paths and retry routes than are kept.
 import { describe, expect, it } from 'vitest';
 import { parseElbAccessLogLine } from '../../../src/accesslog/parse.js';
-import { LogSummariser, type SummaryOptions } from '../../../src/logs/summarise.js';
+import { LogSummariser, MAX_RETRY_ROUTES, type SummaryOptions } from '../../../src/logs/summarise.js';
 import { line, manyKeyLines, randomFrom } from './helpers.js';
 
 function summariseWhole(lines: readonly string[], options: SummaryOptions): string {
@@ -116,10 +116,7 @@ describe('merging summaries', () => {
     for (const st of states) merged.merge(st);
     const routes = merged.state().retries.routes;
     expect(routes.entries.length).toBeGreaterThan(0);
-    expect(routes.entries.length).toBeLessThanOrEqual(ROUTES_BOUND);
+    expect(routes.entries.length).toBeLessThanOrEqual(MAX_RETRY_ROUTES);
     expect(merged.finish().retries.lines).toBe(4500);
   });
 });
-
-/** Retry routes a summariser keeps at most (src/logs/summarise.ts). */
-const ROUTES_BOUND = 2000;
