@@ -114,7 +114,29 @@ interface PathStats {
   count: number;
   n5xx: number;
   n499: number;
-  requestTime: Sketch;
+  /**
+   * Made at the path's second request_time, which waits in `firstRt` (NaN
+   * when none): in a log of many paths most are seen once, and the paths
+   * table makes and drops thousands of entries (sampled-table.ts).
+   */
+  requestTime: Sketch | null;
+  firstRt: number;
+}
+
+/** The request_time sketch of `p`, made now if it was not yet. */
+function pathSketch(p: PathStats): Sketch {
+  if (p.requestTime === null) {
+    p.requestTime = newSketch();
+    if (!Number.isNaN(p.firstRt)) acceptSeconds(p.requestTime, p.firstRt);
+    p.firstRt = Number.NaN;
+  }
+  return p.requestTime;
+}
+
+function addRequestTime(p: PathStats, rt: number): void {
+  if (p.requestTime !== null) acceptSeconds(p.requestTime, rt);
+  else if (Number.isNaN(p.firstRt)) p.firstRt = rt;
+  else acceptSeconds(pathSketch(p), rt);
 }
 
 /** A count kept in a SampledTable (which needs an object to add to). */
@@ -167,12 +189,13 @@ function nameMember(m: MemberStats, name: string, at: number): void {
 }
 
 const PATH_OPS = {
-  create: (): PathStats => ({ count: 0, n5xx: 0, n499: 0, requestTime: newSketch() }),
+  create: (): PathStats => ({ count: 0, n5xx: 0, n499: 0, requestTime: null, firstRt: Number.NaN }),
   fold(into: PathStats, from: PathStats): void {
     into.count += from.count;
     into.n5xx += from.n5xx;
     into.n499 += from.n499;
-    mergeSketches(into.requestTime, from.requestTime);
+    if (from.requestTime !== null) mergeSketches(pathSketch(into), from.requestTime);
+    else if (!Number.isNaN(from.firstRt)) addRequestTime(into, from.firstRt);
   },
 };
 
@@ -207,14 +230,14 @@ const pathState = (p: PathStats): PathState => ({
   count: p.count,
   n5xx: p.n5xx,
   n499: p.n499,
-  requestTime: sketchState(p.requestTime),
+  requestTime: sketchState(pathSketch(p)),
 });
 const pathFromState = (s: PathState): PathStats => {
   const p = PATH_OPS.create();
   p.count = s.count;
   p.n5xx = s.n5xx;
   p.n499 = s.n499;
-  mergeSketch(p.requestTime, s.requestTime);
+  mergeSketch(pathSketch(p), s.requestTime);
   return p;
 };
 const tallyState = (t: Tally): number => t.n;
@@ -375,7 +398,7 @@ export class LogSummariser {
     p.count++;
     if (cls === 5) p.n5xx++;
     else if (cls === 4) p.n499++;
-    if (rt !== null) acceptSeconds(p.requestTime, rt);
+    if (rt !== null) addRequestTime(p, rt);
 
     if (this.isHealthCheck(r)) this.healthChecks++;
   }
@@ -540,7 +563,7 @@ export class LogSummariser {
         count: p.count,
         '5xx': p.n5xx,
         '499': p.n499,
-        requestTime: percentiles(p.requestTime),
+        requestTime: percentiles(pathSketch(p)),
       }))
       .sort(
         (a, b) =>
