@@ -326,7 +326,6 @@ export class LogSummariser {
     if (msec < this.first) this.first = msec;
     if (msec > this.last) this.last = msec;
     if (msec <= this.offsetAt) {
-      // The offset of the earliest line; of lines as early, the least (the same in any order).
       const m = /([+-]\d{2}:?\d{2}|Z)$/.exec(r.time);
       if (m) this.takeOffset(m[1]!, msec);
     }
@@ -394,7 +393,7 @@ export class LogSummariser {
       }
     }
 
-    const p = this.path(r.pathKey ?? pathKey(r.uri));
+    const p = this.paths.get(r.pathKey ?? pathKey(r.uri));
     p.count++;
     if (cls === 5) p.n5xx++;
     else if (cls === 4) p.n499++;
@@ -408,7 +407,7 @@ export class LogSummariser {
     // Forgotten when members are folded into "(other)" (the constructor's onFold).
     const recent = this.recentAddrs;
     for (let i = 0; i < RECENT; i++) if (recent[i] === addr) return this.recentMembers[i]!;
-    const m = this.memberStats(addr);
+    const m = this.members.get(addr);
     const slot = this.recentNext;
     recent[slot] = addr;
     this.recentMembers[slot] = m;
@@ -416,16 +415,10 @@ export class LogSummariser {
     return m;
   }
 
-  private memberStats(addr: string): MemberStats {
-    return this.members.get(addr);
-  }
-
-  private path(key: string): PathStats {
-    return this.paths.get(key);
-  }
-
+  /** The offset of the earliest line; of lines as early, the least: the same in any order. */
   private takeOffset(offset: string, at: number): void {
-    if (at < this.offsetAt || this.offset === null || compareKeys(offset, this.offset) < 0) {
+    const earlier = at < this.offsetAt;
+    if (earlier || (at === this.offsetAt && (this.offset === null || compareKeys(offset, this.offset) < 0))) {
       if (offset !== this.offset) this.offset = detached(offset);
       this.offsetAt = at;
     }
