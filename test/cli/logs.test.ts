@@ -148,6 +148,20 @@ describe('lbdoctor logs', () => {
     expect(out.text3 === out.text1, 'text, 3 workers').toBe(true);
   });
 
+  it('prints the same JSON with 1 and 3 workers for a plain file and a gzip one (workers finish in any order)', async () => {
+    const gz = join(dir, 'many-keys.log.gz');
+    await writeFile(gz, gzipSync(await readFile(manyKeys)));
+    const one = await lbdoctor(['logs', gz, manyKeys, '--format', 'json', '--jobs', '1']);
+    const three = await lbdoctor(['logs', manyKeys, gz, '--format', 'json', '--jobs', '3']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(three.code, three.stderr).toBe(0);
+    // The files are listed in the order given; everything else is the same.
+    const a = JSON.parse(one.stdout);
+    const b = JSON.parse(three.stdout);
+    expect(b.files).toEqual([a.files[1], a.files[0]]);
+    expect(JSON.stringify({ ...b, files: a.files })).toBe(JSON.stringify(a));
+  });
+
   it('counts a bad line cut by a range boundary once, at its line, with 1, 2 and 3 workers', async () => {
     // The line holding each boundary's first byte is made bad (its msec starts with x, same length),
     // so lines that cross a boundary, and one that starts right at it, are where the workers meet.
