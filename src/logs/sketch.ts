@@ -2,14 +2,45 @@
 // (Datadog's @datadog/sketches-js), whose answers are within 1 % of the true
 // value whatever the distribution. Its state crosses a worker boundary as
 // plain data (SketchState), not its protobuf form (that needs protobufjs).
+//
+// The mean must not depend on the order values were added in (worker threads
+// merge in any order), and a sum of floats does: values with whole
+// milliseconds (every time ELB writes) and whole numbers (tcpinfo_rtt) are
+// summed as integers instead, exactly. Only other values go to `sum`.
 import { DDSketch } from '@datadog/sketches-js';
 
-export type Sketch = DDSketch;
+export interface Sketch extends DDSketch {
+  /** Sum of the values with whole milliseconds, in milliseconds. */
+  sumMs: number;
+  /** Sum of the whole values given to acceptWhole(). */
+  sumWhole: number;
+}
 
 const RELATIVE_ACCURACY = 0.01;
+const BIN_CHUNK = 16;
 
 export function newSketch(): Sketch {
-  return new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
+  const s = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY }) as Sketch;
+  // Bins grow 16 at a time, not 128: most per-path sketches hold a few values,
+  // and thousands of them are made and dropped (sampled-table.ts).
+  s.store.chunkSize = BIN_CHUNK;
+  s.sumMs = 0;
+  s.sumWhole = 0;
+  return s;
+}
+
+/** The mean, the same whatever order the values came in (for whole ms and whole numbers). */
+function meanOf(s: Sketch): number {
+  return (s.sumMs / 1000 + s.sumWhole + s.sum) / s.count;
+}
+
+/** Counts a value ≥ 0 into the bins as accept() does, but leaves `sum` alone (the caller sums it exactly). */
+function bin(s: Sketch, v: number): void {
+  if (v > s.mapping.minPossible) s.store.add(s.mapping.key(v), 1);
+  else s.zeroCount += 1;
+  s.count += 1;
+  if (v < s.min) s.min = v;
+  if (v > s.max) s.max = v;
 }
 
 /** Whole milliseconds below this many take a table lookup instead of a logarithm. */
@@ -19,7 +50,8 @@ let keyTable: Int32Array | undefined;
 /**
  * `s.accept(v)` for a value in seconds, faster for what ELB writes (seconds
  * with millisecond resolution): the sketch's key for each whole millisecond is
- * computed once. Same bins, count, sum, min and max as accept().
+ * computed once. Same bins, count, min and max as accept(); the sum goes to
+ * `sumMs`, exactly, when `v` has whole milliseconds.
  */
 export function acceptSeconds(s: Sketch, v: number): void {
   const ms = Math.round(v * 1000);
@@ -30,9 +62,12 @@ export function acceptSeconds(s: Sketch, v: number): void {
     }
     s.store.add(keyTable[ms]!, 1);
     s.count += 1;
-    s.sum += v;
+    s.sumMs += ms;
     if (v < s.min) s.min = v;
     if (v > s.max) s.max = v;
+  } else if (ms >= 0 && ms / 1000 === v && ms <= Number.MAX_SAFE_INTEGER) {
+    bin(s, v);
+    s.sumMs += ms;
   } else s.accept(v);
 }
 
@@ -40,7 +75,7 @@ export function acceptSeconds(s: Sketch, v: number): void {
 const TABLE_WHOLE = 1 << 17;
 let wholeTable: Int32Array | undefined;
 
-/** `s.accept(v)`, faster for whole numbers (tcpinfo_rtt): same bins, count, sum, min and max. */
+/** `s.accept(v)`, faster for whole numbers (tcpinfo_rtt): same bins, count, min and max; the sum goes to `sumWhole`. */
 export function acceptWhole(s: Sketch, v: number): void {
   if (v > 0 && v < TABLE_WHOLE && Number.isInteger(v)) {
     if (wholeTable === undefined) {
@@ -49,9 +84,12 @@ export function acceptWhole(s: Sketch, v: number): void {
     }
     s.store.add(wholeTable[v]!, 1);
     s.count += 1;
-    s.sum += v;
+    s.sumWhole += v;
     if (v < s.min) s.min = v;
     if (v > s.max) s.max = v;
+  } else if (v >= 0 && Number.isSafeInteger(v)) {
+    bin(s, v);
+    s.sumWhole += v;
   } else s.accept(v);
 }
 
@@ -64,6 +102,8 @@ export interface SketchState {
   zeroCount: number;
   count: number;
   sum: number;
+  sumMs: number;
+  sumWhole: number;
   min: number;
   max: number;
 }
@@ -78,6 +118,8 @@ export function sketchState(s: Sketch): SketchState {
     zeroCount: s.zeroCount,
     count: s.count,
     sum: s.sum,
+    sumMs: s.sumMs,
+    sumWhole: s.sumWhole,
     min: s.min,
     max: s.max,
   };
@@ -85,7 +127,13 @@ export function sketchState(s: Sketch): SketchState {
 
 export function sketchFromState(st: SketchState): Sketch {
   const s = newSketch();
-  if (st.count === 0) return s;
+  copyState(s, st);
+  return s;
+}
+
+/** Makes the empty sketch `s` the one `st` describes. */
+function copyState(s: Sketch, st: SketchState): void {
+  if (st.count === 0) return;
   if (st.storeCount > 0) {
     s.store.bins = [...st.bins];
     s.store.offset = st.offset;
@@ -96,14 +144,46 @@ export function sketchFromState(st: SketchState): Sketch {
   s.zeroCount = st.zeroCount;
   s.count = st.count;
   s.sum = st.sum;
+  s.sumMs = st.sumMs;
+  s.sumWhole = st.sumWhole;
   s.min = st.min;
   s.max = st.max;
-  return s;
 }
 
 export function mergeSketch(into: Sketch, st: SketchState): void {
   if (st.count === 0) return;
-  into.merge(sketchFromState(st));
+  if (into.count === 0) copyState(into, st);
+  else mergeSketches(into, sketchFromState(st));
+}
+
+/**
+ * Adds `from` into `into`. Not DDSketch.merge: it knows nothing of the exact
+ * sums, and its DenseStore.merge loses the top of the range when the merged
+ * store's highest key is 0 (a value near 1 s; `secondKey || key` in
+ * _extendRange), writing past the bins. Adding bin by bin grows the range
+ * one key at a time, which is right.
+ */
+export function mergeSketches(into: Sketch, from: Sketch): void {
+  if (from.count === 0) return;
+  addBins(into.store, from.store);
+  addBins(into.negativeStore, from.negativeStore);
+  into.zeroCount += from.zeroCount;
+  into.count += from.count;
+  into.sum += from.sum;
+  into.sumMs += from.sumMs;
+  into.sumWhole += from.sumWhole;
+  if (from.min < into.min) into.min = from.min;
+  if (from.max > into.max) into.max = from.max;
+}
+
+function addBins(into: Sketch['store'], from: Sketch['store']): void {
+  if (from.count === 0) return;
+  // Grow the range once, at both ends (one key at a time: see above); adding
+  // bins beyond it one by one would re-centre the bins each time.
+  into.add(from.minKey, 0);
+  into.add(from.maxKey, 0);
+  const bins = from.bins;
+  for (let i = 0; i < bins.length; i++) if (bins[i]! > 0) into.add(i + from.offset, bins[i]!);
 }
 
 /** What a report shows of a distribution; null where nothing was seen. */
@@ -128,7 +208,7 @@ export function percentiles(s: Sketch, scale = 1, digits = 3): Percentiles {
     p90: q(0.9),
     p99: q(0.99),
     max: round(s.max),
-    mean: round(s.sum / s.count),
+    mean: round(meanOf(s)),
   };
 }
 

@@ -11,10 +11,12 @@ import {
 } from './health-check.js';
 import { detached, pathKey } from './paths.js';
 import type { LogRecord } from './record.js';
+import { compareKeys, OTHER, SampledTable, type TableState } from './sampled-table.js';
 import {
   acceptSeconds,
   acceptWhole,
   mergeSketch,
+  mergeSketches,
   newSketch,
   percentiles,
   quantile,
@@ -40,17 +42,22 @@ import { TIMELINE_COUNTERS, Timeline, type TimelineState, widthFor } from './tim
 export interface SummaryOptions {
   /** Health-check paths besides the usual ones (e.g. the pool's healthmonitor url_path). */
   healthCheckPaths?: readonly string[];
-  /** Distinct paths and members kept; the rest are counted under "(other)". */
+  /**
+   * Paths and members reported, the busiest; the rest are counted under
+   * "(other)". Twice as many are tracked while reading (sampled-table.ts).
+   */
   maxPaths?: number;
   maxMembers?: number;
 }
+
+/** Retry routes tracked (the report shows the 10 most common). */
+export const MAX_RETRY_ROUTES = 2000;
 
 /** Upper bounds (seconds) of the latency histograms; one more bucket holds the rest. */
 export const HISTOGRAM_EDGES = [
   0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60,
 ] as const;
 const NH = HISTOGRAM_EDGES.length + 1;
-const OTHER = '(other)';
 /** Members remembered by member(). */
 const RECENT = 8;
 /** Status class index: 0 other, 1 2xx, 2 3xx, 3 4xx (not 499), 4 499, 5 5xx. */
@@ -92,7 +99,9 @@ function histogramIndex(v: number): number {
 const BY_LB = ANSWER_RULES.map((r) => r.answeredBy === 'load-balancer');
 
 interface MemberStats {
+  /** The member_name of its latest line (by msec; the least name when several share it). */
   name: string | null;
+  nameAt: number;
   attempts: number;
   noStatus: number;
   abandoned: number;
@@ -105,8 +114,134 @@ interface PathStats {
   count: number;
   n5xx: number;
   n499: number;
-  requestTime: Sketch;
+  /**
+   * Made at the path's second request_time, which waits in `firstRt` (NaN
+   * when none): in a log of many paths most are seen once, and the paths
+   * table makes and drops thousands of entries (sampled-table.ts).
+   */
+  requestTime: Sketch | null;
+  firstRt: number;
 }
+
+/** The request_time sketch of `p`, made now if it was not yet. */
+function pathSketch(p: PathStats): Sketch {
+  if (p.requestTime === null) {
+    p.requestTime = newSketch();
+    if (!Number.isNaN(p.firstRt)) acceptSeconds(p.requestTime, p.firstRt);
+    p.firstRt = Number.NaN;
+  }
+  return p.requestTime;
+}
+
+function addRequestTime(p: PathStats, rt: number): void {
+  if (p.requestTime !== null) acceptSeconds(p.requestTime, rt);
+  else if (Number.isNaN(p.firstRt)) p.firstRt = rt;
+  else acceptSeconds(pathSketch(p), rt);
+}
+
+/** A count kept in a SampledTable (which needs an object to add to). */
+interface Tally {
+  n: number;
+}
+
+interface MemberState {
+  name: string | null;
+  nameAt: number;
+  attempts: number;
+  noStatus: number;
+  abandoned: number;
+  classes: number[];
+  responseTime: SketchState;
+}
+
+interface PathState {
+  count: number;
+  n5xx: number;
+  n499: number;
+  requestTime: SketchState;
+}
+
+const MEMBER_OPS = {
+  create: (): MemberStats => ({
+    name: null,
+    nameAt: Number.NEGATIVE_INFINITY,
+    attempts: 0,
+    noStatus: 0,
+    abandoned: 0,
+    classes: new Float64Array(CLASS_NAMES.length),
+    responseTime: newSketch(),
+  }),
+  fold(into: MemberStats, from: MemberStats): void {
+    into.attempts += from.attempts;
+    into.noStatus += from.noStatus;
+    into.abandoned += from.abandoned;
+    for (let i = 0; i < into.classes.length; i++) into.classes[i]! += from.classes[i]!;
+    mergeSketches(into.responseTime, from.responseTime);
+    if (from.name !== null) nameMember(into, from.name, from.nameAt);
+  },
+};
+
+/** Names `m` after `name` if it was seen later (or at once and sorts first): the same in any order. */
+function nameMember(m: MemberStats, name: string, at: number): void {
+  if (at < m.nameAt || (at === m.nameAt && m.name !== null && compareKeys(name, m.name) >= 0)) return;
+  if (name !== m.name) m.name = detached(name);
+  m.nameAt = at;
+}
+
+const PATH_OPS = {
+  create: (): PathStats => ({ count: 0, n5xx: 0, n499: 0, requestTime: null, firstRt: Number.NaN }),
+  fold(into: PathStats, from: PathStats): void {
+    into.count += from.count;
+    into.n5xx += from.n5xx;
+    into.n499 += from.n499;
+    if (from.requestTime !== null) mergeSketches(pathSketch(into), from.requestTime);
+    else if (!Number.isNaN(from.firstRt)) addRequestTime(into, from.firstRt);
+  },
+};
+
+const TALLY_OPS = {
+  create: (): Tally => ({ n: 0 }),
+  fold(into: Tally, from: Tally): void {
+    into.n += from.n;
+  },
+};
+
+const memberState = (m: MemberStats): MemberState => ({
+  name: m.name,
+  nameAt: m.nameAt,
+  attempts: m.attempts,
+  noStatus: m.noStatus,
+  abandoned: m.abandoned,
+  classes: [...m.classes],
+  responseTime: sketchState(m.responseTime),
+});
+const memberFromState = (s: MemberState): MemberStats => {
+  const m = MEMBER_OPS.create();
+  m.name = s.name;
+  m.nameAt = s.nameAt;
+  m.attempts = s.attempts;
+  m.noStatus = s.noStatus;
+  m.abandoned = s.abandoned;
+  m.classes.set(s.classes);
+  mergeSketch(m.responseTime, s.responseTime);
+  return m;
+};
+const pathState = (p: PathStats): PathState => ({
+  count: p.count,
+  n5xx: p.n5xx,
+  n499: p.n499,
+  requestTime: sketchState(pathSketch(p)),
+});
+const pathFromState = (s: PathState): PathStats => {
+  const p = PATH_OPS.create();
+  p.count = s.count;
+  p.n5xx = s.n5xx;
+  p.n499 = s.n499;
+  mergeSketch(pathSketch(p), s.requestTime);
+  return p;
+};
+const tallyState = (t: Tally): number => t.n;
+const tallyFromState = (n: number): Tally => ({ n });
 
 /** Plain data (structured-clone safe): what a worker thread sends back. */
 export interface SummariserState {
@@ -122,22 +257,10 @@ export interface SummariserState {
   sketches: Record<SketchName, SketchState>;
   histograms: { requestTime: number[]; upstreamResponseTime: number[] };
   timeline: TimelineState;
-  members: [
-    string,
-    {
-      name: string | null;
-      attempts: number;
-      noStatus: number;
-      abandoned: number;
-      classes: number[];
-      responseTime: SketchState;
-    },
-  ][];
-  membersOverflow: boolean;
-  paths: [string, { count: number; n5xx: number; n499: number; requestTime: SketchState }][];
-  pathsOverflow: boolean;
-  retries: { lines: number; attempts: number[]; ended: number[]; routes: [string, number][] };
-  closed: { count: number; waiting: number; during: number; before: number; waitingOn: [string, number][] };
+  members: TableState<MemberState>;
+  paths: TableState<PathState>;
+  retries: { lines: number; attempts: number[]; ended: number[]; routes: TableState<number> };
+  closed: { count: number; waiting: number; during: number; before: number; waitingOn: TableState<number> };
 }
 
 const SKETCHES = [
@@ -166,22 +289,20 @@ export class LogSummariser {
   private readonly requestHist = new Float64Array(NH);
   private readonly upstreamHist = new Float64Array(NH);
   private readonly timeline = new Timeline();
-  private readonly members = new Map<string, MemberStats>();
+  private readonly members: SampledTable<MemberStats>;
   private readonly recentAddrs: (string | undefined)[] = new Array(RECENT).fill(undefined);
   private readonly recentMembers: (MemberStats | undefined)[] = new Array(RECENT).fill(undefined);
   private recentNext = 0;
-  private membersOverflow = false;
-  private readonly paths = new Map<string, PathStats>();
-  private pathsOverflow = false;
+  private readonly paths: SampledTable<PathStats>;
   private retryLines = 0;
   private readonly retryAttempts = new Float64Array(3);
   private readonly retryEnded = new Float64Array(CLASS_NAMES.length);
-  private readonly retryRoutes = new Map<string, number>();
+  private readonly retryRoutes = new SampledTable(MAX_RETRY_ROUTES, TALLY_OPS);
   private closed = 0;
   private closedWaiting = 0;
   private closedDuring = 0;
   private closedBefore = 0;
-  private readonly closedWaitingOn = new Map<string, number>();
+  private readonly closedWaitingOn: SampledTable<Tally>;
   private readonly isHealthCheck: HealthCheckMatcher;
   private readonly healthPaths: string[];
   private readonly maxPaths: number;
@@ -192,6 +313,10 @@ export class LogSummariser {
     this.healthPaths = [...new Set([...HEALTH_CHECK_PATHS, ...(options.healthCheckPaths ?? [])])];
     this.maxPaths = options.maxPaths ?? 5000;
     this.maxMembers = options.maxMembers ?? 2000;
+    // Folding members into "(other)" leaves the recent ones remembered by member() stale.
+    this.members = new SampledTable(2 * this.maxMembers, MEMBER_OPS, () => this.recentAddrs.fill(undefined));
+    this.paths = new SampledTable(2 * this.maxPaths, PATH_OPS);
+    this.closedWaitingOn = new SampledTable(2 * this.maxMembers, TALLY_OPS);
     this.sk = Object.fromEntries(SKETCHES.map((n) => [n, newSketch()])) as Record<SketchName, Sketch>;
   }
 
@@ -200,12 +325,9 @@ export class LogSummariser {
     const msec = r.msec;
     if (msec < this.first) this.first = msec;
     if (msec > this.last) this.last = msec;
-    if (msec < this.offsetAt) {
+    if (msec <= this.offsetAt) {
       const m = /([+-]\d{2}:?\d{2}|Z)$/.exec(r.time);
-      if (m) {
-        this.offset = detached(m[1]!);
-        this.offsetAt = msec;
-      }
+      if (m) this.takeOffset(m[1]!, msec);
     }
     const status = r.status;
     const code = status >= 0 && status < 1000 ? status : 0;
@@ -242,20 +364,18 @@ export class LogSummariser {
         this.upstreamHist[histogramIndex(a.responseTime)]!++;
         acceptSeconds(m.responseTime, a.responseTime);
       }
-      if (m.name === null && i === n - 1) {
+      if (i === n - 1) {
         // member_name names the last try; several names (one per try) are not matched up.
         const name = r.memberName;
-        if (name !== null && (n === 1 || name.indexOf(',') < 0)) m.name = detached(name);
+        if (name !== null && msec >= m.nameAt && (n === 1 || name.indexOf(',') < 0))
+          nameMember(m, name, msec);
       }
     }
     if (n > 1) {
       this.retryLines++;
       this.retryAttempts[n >= 4 ? 2 : n - 2]!++;
       this.retryEnded[cls]!++;
-      const route = `${up[0]!.addr}\u0000${up[n - 1]!.addr}`;
-      const c = this.retryRoutes.get(route);
-      if (c !== undefined) this.retryRoutes.set(route, c + 1);
-      else if (this.retryRoutes.size < 1000) this.retryRoutes.set(route, 1);
+      this.retryRoutes.get(`${up[0]!.addr}\u0000${up[n - 1]!.addr}`).n++;
     }
 
     if (status === 499) {
@@ -268,28 +388,26 @@ export class LogSummariser {
         if (a.responseTime !== null) acceptSeconds(this.sk.closedUpstreamResponseTime, a.responseTime);
         if (a.status === null && a.headerTime === null) {
           this.closedWaiting++;
-          const c = this.closedWaitingOn.get(a.addr);
-          if (c !== undefined) this.closedWaitingOn.set(a.addr, c + 1);
-          else if (this.closedWaitingOn.size < this.maxMembers) this.closedWaitingOn.set(detached(a.addr), 1);
+          this.closedWaitingOn.get(a.addr).n++;
         } else this.closedDuring++;
       }
     }
 
-    const p = this.path(r.pathKey ?? pathKey(r.uri));
+    const p = this.paths.get(r.pathKey ?? pathKey(r.uri));
     p.count++;
     if (cls === 5) p.n5xx++;
     else if (cls === 4) p.n499++;
-    if (rt !== null) acceptSeconds(p.requestTime, rt);
+    if (rt !== null) addRequestTime(p, rt);
 
     if (this.isHealthCheck(r)) this.healthChecks++;
   }
 
   private member(addr: string): MemberStats {
     // The members looked up last: a log names few, and a Map lookup hashes the line's new string each time.
-    // Never stale: a member, once in the Map (or in "(other)"), stays there.
+    // Forgotten when members are folded into "(other)" (the constructor's onFold).
     const recent = this.recentAddrs;
     for (let i = 0; i < RECENT; i++) if (recent[i] === addr) return this.recentMembers[i]!;
-    const m = this.memberStats(addr);
+    const m = this.members.get(addr);
     const slot = this.recentNext;
     recent[slot] = addr;
     this.recentMembers[slot] = m;
@@ -297,43 +415,13 @@ export class LogSummariser {
     return m;
   }
 
-  private memberStats(addr: string): MemberStats {
-    let m = this.members.get(addr);
-    if (m === undefined) {
-      const overflow = this.members.size >= this.maxMembers;
-      if (overflow) {
-        this.membersOverflow = true;
-        m = this.members.get(OTHER);
-      }
-      if (m === undefined) {
-        m = {
-          name: null,
-          attempts: 0,
-          noStatus: 0,
-          abandoned: 0,
-          classes: new Float64Array(CLASS_NAMES.length),
-          responseTime: newSketch(),
-        };
-        this.members.set(overflow ? OTHER : detached(addr), m);
-      }
+  /** The offset of the earliest line; of lines as early, the least: the same in any order. */
+  private takeOffset(offset: string, at: number): void {
+    const earlier = at < this.offsetAt;
+    if (earlier || (at === this.offsetAt && (this.offset === null || compareKeys(offset, this.offset) < 0))) {
+      if (offset !== this.offset) this.offset = detached(offset);
+      this.offsetAt = at;
     }
-    return m;
-  }
-
-  private path(key: string): PathStats {
-    let p = this.paths.get(key);
-    if (p === undefined) {
-      const overflow = this.paths.size >= this.maxPaths;
-      if (overflow) {
-        this.pathsOverflow = true;
-        p = this.paths.get(OTHER);
-      }
-      if (p === undefined) {
-        p = { count: 0, n5xx: 0, n499: 0, requestTime: newSketch() };
-        this.paths.set(overflow ? OTHER : detached(key), p);
-      }
-    }
-    return p;
   }
 
   state(): SummariserState {
@@ -353,35 +441,20 @@ export class LogSummariser {
       >,
       histograms: { requestTime: [...this.requestHist], upstreamResponseTime: [...this.upstreamHist] },
       timeline: this.timeline.state(),
-      members: [...this.members].map(([k, m]) => [
-        k,
-        {
-          name: m.name,
-          attempts: m.attempts,
-          noStatus: m.noStatus,
-          abandoned: m.abandoned,
-          classes: [...m.classes],
-          responseTime: sketchState(m.responseTime),
-        },
-      ]),
-      membersOverflow: this.membersOverflow,
-      paths: [...this.paths].map(([k, p]) => [
-        k,
-        { count: p.count, n5xx: p.n5xx, n499: p.n499, requestTime: sketchState(p.requestTime) },
-      ]),
-      pathsOverflow: this.pathsOverflow,
+      members: this.members.state(memberState),
+      paths: this.paths.state(pathState),
       retries: {
         lines: this.retryLines,
         attempts: [...this.retryAttempts],
         ended: [...this.retryEnded],
-        routes: [...this.retryRoutes],
+        routes: this.retryRoutes.state(tallyState),
       },
       closed: {
         count: this.closed,
         waiting: this.closedWaiting,
         during: this.closedDuring,
         before: this.closedBefore,
-        waitingOn: [...this.closedWaitingOn],
+        waitingOn: this.closedWaitingOn.state(tallyState),
       },
     };
   }
@@ -391,10 +464,7 @@ export class LogSummariser {
     this.healthChecks += st.healthChecks;
     this.first = Math.min(this.first, st.first);
     this.last = Math.max(this.last, st.last);
-    if (st.offset !== null && st.offsetAt < this.offsetAt) {
-      this.offset = st.offset;
-      this.offsetAt = st.offsetAt;
-    }
+    if (st.offset !== null && st.offsetAt <= this.offsetAt) this.takeOffset(st.offset, st.offsetAt);
     addInto(this.statusCounts, st.statusCounts);
     addInto(this.lbCounts, st.lbCounts);
     addInto(this.ruleCounts, st.ruleCounts);
@@ -402,34 +472,17 @@ export class LogSummariser {
     addInto(this.requestHist, st.histograms.requestTime);
     addInto(this.upstreamHist, st.histograms.upstreamResponseTime);
     this.timeline.merge(st.timeline);
-    for (const [addr, s] of st.members) {
-      const m = this.member(addr);
-      m.attempts += s.attempts;
-      m.noStatus += s.noStatus;
-      m.abandoned += s.abandoned;
-      addInto(m.classes, s.classes);
-      mergeSketch(m.responseTime, s.responseTime);
-      m.name ??= s.name;
-    }
-    this.membersOverflow ||= st.membersOverflow;
-    for (const [key, s] of st.paths) {
-      const p = this.path(key);
-      p.count += s.count;
-      p.n5xx += s.n5xx;
-      p.n499 += s.n499;
-      mergeSketch(p.requestTime, s.requestTime);
-    }
-    this.pathsOverflow ||= st.pathsOverflow;
+    this.members.merge(st.members, memberFromState);
+    this.paths.merge(st.paths, pathFromState);
     this.retryLines += st.retries.lines;
     addInto(this.retryAttempts, st.retries.attempts);
     addInto(this.retryEnded, st.retries.ended);
-    for (const [k, c] of st.retries.routes) this.retryRoutes.set(k, (this.retryRoutes.get(k) ?? 0) + c);
+    this.retryRoutes.merge(st.retries.routes, tallyFromState);
     this.closed += st.closed.count;
     this.closedWaiting += st.closed.waiting;
     this.closedDuring += st.closed.during;
     this.closedBefore += st.closed.before;
-    for (const [k, c] of st.closed.waitingOn)
-      this.closedWaitingOn.set(k, (this.closedWaitingOn.get(k) ?? 0) + c);
+    this.closedWaitingOn.merge(st.closed.waitingOn, tallyFromState);
   }
 
   /** The report. `input` describes the files read (the reader knows it; a probe may not). */
@@ -464,10 +517,17 @@ export class LogSummariser {
     const windows = this.timeline.windows(windowSeconds);
     const burstsFor = (counter: '499' | '5xx'): BurstReport => bursts(windows, counter, windowSeconds, iso);
 
-    const memberName = (addr: string) => this.members.get(addr)?.name ?? null;
-    const members: MemberSummary[] = [...this.members].map(([address, m]) => ({
+    // The busiest members and paths; the rest, and whatever the tables folded, as "(other)".
+    const withOther = <V>(t: { kept: [string, V][]; other: V | null }): [string, V][] =>
+      t.other === null ? t.kept : [...t.kept, [OTHER, t.other]];
+    const topMembers = this.members.top(this.maxMembers, (m) => m.attempts);
+    const topPaths = this.paths.top(this.maxPaths, (p) => p.count);
+    const names = new Map<string, string | null>();
+    for (const [address, m] of this.members.entries()) names.set(address, m.name);
+    const memberName = (addr: string) => names.get(addr) ?? null;
+    const members: MemberSummary[] = withOther(topMembers).map(([address, m]) => ({
       address,
-      name: m.name,
+      name: address === OTHER ? null : m.name,
       attempts: m.attempts,
       noStatus: m.noStatus,
       abandoned: m.abandoned,
@@ -481,30 +541,38 @@ export class LogSummariser {
     }));
     members.sort(
       (a, b) =>
-        (b.upstreamResponseTime.p99 ?? -1) - (a.upstreamResponseTime.p99 ?? -1) || b.attempts - a.attempts,
+        (b.upstreamResponseTime.p99 ?? -1) - (a.upstreamResponseTime.p99 ?? -1) ||
+        b.attempts - a.attempts ||
+        compareKeys(a.address, b.address),
     );
 
     // Rank paths with enough lines that a p99 means something.
-    const minCount = Math.min(10, Math.max(1, ...[...this.paths.values()].map((p) => p.count)));
-    const paths: PathSummary[] = [...this.paths]
+    const pathList = withOther(topPaths);
+    const minCount = Math.min(10, Math.max(1, ...pathList.map(([, p]) => p.count)));
+    const paths: PathSummary[] = pathList
       .filter(([, p]) => p.count >= minCount)
       .map(([path, p]) => ({
         path,
         count: p.count,
         '5xx': p.n5xx,
         '499': p.n499,
-        requestTime: percentiles(p.requestTime),
+        requestTime: percentiles(pathSketch(p)),
       }))
-      .sort((a, b) => (b.requestTime.p99 ?? -1) - (a.requestTime.p99 ?? -1) || b.count - a.count)
+      .sort(
+        (a, b) =>
+          (b.requestTime.p99 ?? -1) - (a.requestTime.p99 ?? -1) ||
+          b.count - a.count ||
+          compareKeys(a.path, b.path),
+      )
       .slice(0, 20);
 
-    const routes = [...this.retryRoutes]
-      .map(([k, count]) => {
+    // Most common first; ties in from, then to, order (the key is "from\0to").
+    const routes = this.retryRoutes
+      .top(10, (t) => t.n)
+      .kept.map(([k, t]) => {
         const [from = '', to = ''] = k.split('\u0000');
-        return { from, to, count };
-      })
-      .sort((a, b) => b.count - a.count || a.from.localeCompare(b.from))
-      .slice(0, 10);
+        return { from, to, count: t.n };
+      });
 
     const closedRt = this.sk.closedRequestTime;
     const p10 = quantile(closedRt, 0.1);
@@ -563,13 +631,13 @@ export class LogSummariser {
       },
       bursts: { windowSeconds, '499': burstsFor('499'), '5xx': burstsFor('5xx') },
       members: {
-        distinct: this.members.size - (this.members.has(OTHER) ? 1 : 0),
-        truncated: this.membersOverflow,
+        distinct: this.members.distinct,
+        truncated: topMembers.other !== null,
         list: members,
       },
       paths: {
-        distinct: this.paths.size - (this.paths.has(OTHER) ? 1 : 0),
-        truncated: this.pathsOverflow,
+        distinct: this.paths.distinct,
+        truncated: topPaths.other !== null,
         slowest: paths,
         minCount,
       },
@@ -588,10 +656,9 @@ export class LogSummariser {
         waitingForBackend: this.closedWaiting,
         duringResponse: this.closedDuring,
         beforeUpstream: this.closedBefore,
-        waitingOn: [...this.closedWaitingOn]
-          .map(([address, count]) => ({ address, name: memberName(address), count }))
-          .sort((a, b) => b.count - a.count || a.address.localeCompare(b.address))
-          .slice(0, 10),
+        waitingOn: this.closedWaitingOn
+          .top(10, (t) => t.n)
+          .kept.map(([address, t]) => ({ address, name: memberName(address), count: t.n })),
         requestTime: percentiles(closedRt),
         upstreamResponseTime: percentiles(this.sk.closedUpstreamResponseTime),
         tcpinfoRttMs: percentiles(this.sk.closedTcpinfoRtt, 0.001, 1),

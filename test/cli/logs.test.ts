@@ -11,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseElbAccessLogLine } from '../../src/accesslog/parse.js';
 import { byteRanges, rangeBytesFor } from '../../src/logs/read.js';
 import { BIN, lbdoctor } from '../helpers/cli.js';
-import { DOC_LINE_200, DOC_LINE_499, generate } from '../unit/logs/helpers.js';
+import { DOC_LINE_200, DOC_LINE_499, generate, manyKeyLines } from '../unit/logs/helpers.js';
 
 let dir: string;
 let small: string;
 let big: string;
+let manyKeys: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lbd-logs-cli-'));
@@ -40,6 +41,13 @@ beforeAll(async () => {
   await writeFile(
     big,
     generate(['--size', '6M', '--seed', '8', '--storm-499', '09:00/20m', '--bad-lines', '3']),
+  );
+  // More members (6,000) and paths (> 10,000) than the summary tracks, over 4 MiB: ranges for workers.
+  manyKeys = join(dir, 'many-keys.log');
+  await writeFile(
+    manyKeys,
+    `${manyKeyLines({ size: '6M', members: 6000, paths: 5_000_000, seed: 11 }).join('\n')}\n`,
+    'latin1',
   );
 });
 
@@ -112,6 +120,46 @@ describe('lbdoctor logs', () => {
       expect(() => parseElbAccessLogLine(lines[sample.line - 1] ?? '')).toThrow(sample.message);
       expect(() => parseElbAccessLogLine(lines[sample.line] ?? '')).not.toThrow();
     }
+  });
+
+  it('prints byte for byte the same JSON and text with 1, 2 and 3 workers when members and paths overflow', async () => {
+    const out: Record<string, string> = {};
+    for (const [format, jobs] of [
+      ['json', 1],
+      ['json', 2],
+      ['json', 3],
+      ['text', 1],
+      ['text', 3],
+    ] as const) {
+      const r = await lbdoctor(['logs', manyKeys, '--format', format, '--jobs', String(jobs)]);
+      expect(r.code, r.stderr).toBe(0);
+      out[`${format}${jobs}`] = r.stdout;
+    }
+    const s = JSON.parse(out.json1!);
+    // The tables overflowed (twice the caps are tracked) and kept their bounds.
+    expect(s.members.truncated).toBe(true);
+    expect(s.members.distinct).toBeGreaterThan(4000);
+    expect(s.members.list.length).toBe(2001);
+    expect(s.paths.truncated).toBe(true);
+    expect(s.paths.distinct).toBeGreaterThan(10_000);
+    expect(s.retries.routes).toHaveLength(10);
+    expect(out.json2 === out.json1, 'json, 2 workers').toBe(true);
+    expect(out.json3 === out.json1, 'json, 3 workers').toBe(true);
+    expect(out.text3 === out.text1, 'text, 3 workers').toBe(true);
+  });
+
+  it('prints the same JSON with 1 and 3 workers for a plain file and a gzip one (workers finish in any order)', async () => {
+    const gz = join(dir, 'many-keys.log.gz');
+    await writeFile(gz, gzipSync(await readFile(manyKeys)));
+    const one = await lbdoctor(['logs', gz, manyKeys, '--format', 'json', '--jobs', '1']);
+    const three = await lbdoctor(['logs', manyKeys, gz, '--format', 'json', '--jobs', '3']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(three.code, three.stderr).toBe(0);
+    // The files are listed in the order given; everything else is the same.
+    const a = JSON.parse(one.stdout);
+    const b = JSON.parse(three.stdout);
+    expect(b.files).toEqual([a.files[1], a.files[0]]);
+    expect(JSON.stringify({ ...b, files: a.files })).toBe(JSON.stringify(a));
   });
 
   it('counts a bad line cut by a range boundary once, at its line, with 1, 2 and 3 workers', async () => {

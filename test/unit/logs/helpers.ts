@@ -24,3 +24,50 @@ export function line(over: Record<number, string> = {}, base = DOC_LINE_200): st
 export function generate(args: string[]): Buffer {
   return execFileSync(process.execPath, [GENERATOR, ...args], { maxBuffer: 256 * 1024 * 1024 });
 }
+
+/** xorshift32: the same numbers on every run. */
+export function randomFrom(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * Generated lines (`lines` of them, or about `size` bytes) with `members`
+ * members, many retries and a 499 storm, whose paths are rewritten to up to
+ * `paths` distinct ones, a few busy and a long tail: enough keys to overflow
+ * the summary's tables, so that what is kept and what goes to "(other)" matters.
+ */
+export function manyKeyLines(o: {
+  lines?: number;
+  size?: string;
+  members: number;
+  paths: number;
+  seed: number;
+}): string[] {
+  const random = randomFrom(o.seed);
+  const text = generate([
+    ...(o.size ? ['--size', o.size] : ['--lines', String(o.lines ?? 10_000)]),
+    '--seed',
+    String(o.seed),
+    '--members',
+    String(o.members),
+    '--retry-rate',
+    '0.3',
+    '--storm-499',
+    '12:00/60m',
+  ]).toString('latin1');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) =>
+      l.replace(/(https?:\/\/shop\.example\.com)\/[^ ]*/, (_, host) => {
+        const k = Math.floor(o.paths * random() ** 3);
+        return `${host}/p${k.toString(36)}/x`;
+      }),
+    );
+}

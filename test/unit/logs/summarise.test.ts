@@ -144,13 +144,18 @@ describe('members and paths', () => {
     expect(pathKey('/cart?id=7')).toBe('/cart');
   });
 
-  it('keeps at most maxPaths paths, the rest under (other)', () => {
+  it('reports at most maxPaths paths, the busiest, the rest under (other)', () => {
     const s = new LogSummariser({ maxPaths: 3 });
-    for (const p of ['/a', '/b', '/c', '/d', '/e'])
+    for (const p of ['/a', '/b', '/c', '/d', '/e', '/e', '/d'])
       s.add(parseElbAccessLogLine(line({ 6: `"GET http://x${p} HTTP/1.1"` })));
     const out = s.finish();
     expect(out.paths.truncated).toBe(true);
-    expect(out.paths.distinct).toBe(3);
+    expect(out.paths.distinct).toBe(5);
+    expect(out.paths.slowest.map((p) => [p.path, p.count])).toEqual([
+      ['(other)', 2],
+      ['/d', 2],
+      ['/e', 2],
+    ]);
   });
 });
 
