@@ -72,8 +72,8 @@ describe('lbdoctor lab up/status/down', { timeout: 60_000 }, () => {
     const upResult = await lbdoctor('lab', 'up', '--scenario', 'empty-pool');
     expect(upResult.stderr).toBe('');
     expect(upResult.code).toBe(0);
-    const url = /listener web \(HTTP\): (http:\/\/\S+)/.exec(upResult.stdout)?.[1];
-    const inventory = /inventory: (\S+)/.exec(upResult.stdout)?.[1];
+    const url = /listener web \(HTTP\):\s+(http:\/\/\S+)/.exec(upResult.stdout)?.[1];
+    const inventory = /inventory:\s+(\S+)/.exec(upResult.stdout)?.[1];
     expect(url).toBeDefined();
     expect(inventory && readFileSync(inventory, 'utf8')).toContain('default_pool_id: web-pool');
 
