@@ -22,7 +22,8 @@ function quoted(labels: string[]): string {
   return `[${labels.map((l) => `"${l.replace(/"/g, "'")}"`).join(', ')}]`;
 }
 
-function xychart(
+/** A Mermaid `xychart-beta` chart in a fenced block (the run report draws findings' charts with it too). */
+export function xychart(
   title: string,
   labels: string[],
   yTitle: string,
