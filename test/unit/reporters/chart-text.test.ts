@@ -76,7 +76,7 @@ describe('renderChartText', () => {
     expect(stripVTControlCharacters(lines[0]!)).toBe(
       '    chart Shares of new connections against the weights (bars: share; | weight)',
     );
-    expect(stripVTControlCharacters(lines[1]!)).toMatch(/^ +share  weight$/);
+    expect(stripVTControlCharacters(lines[1]!)).toMatch(/^ +share {2}weight$/);
     const plain = renderChartText(counts, { width: 80, color: false });
     expect(row(plain, 'be1')).toMatch(/be1 +1,200 +#{50}$/);
     // A zero draws no bar, and no marker without a reference.
