@@ -289,16 +289,16 @@ export function checkPlaybookTypes(
         : []),
     ];
     for (const [key, field, types] of fields) {
-      const r = checkSchemaPath(item, [field]);
+      const r = checkSchemaPath(item, field.split('.'));
       if (!r.ok) {
         report(
           [...where, key],
-          `"${field}" is not a field of the items of "${m[1]}"`,
+          `"${field}" is not a field of the items of "${m[1]}": no "${r.at}"`,
           suggest(r.at, r.known),
         );
         continue;
       }
-      const at = schemaAt(item, [field]);
+      const at = schemaAt(item, field.split('.'));
       const type = at ? valueType(at) : 'unknown';
       if (at && !['unknown', 'any', ...types].includes(type))
         report(

@@ -153,9 +153,9 @@ export const DecideStep = z
 const oneTemplate = z
   .string()
   .regex(/^\s*\{\{[^}]+\}\}\s*$/, 'one {{ path }} naming a list, e.g. "{{ steps.measure.data.members }}"');
-const fieldName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'a field of each item of the list, e.g. share' });
+const fieldName = z.string().regex(/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/, {
+  message: 'a field of each item of the list, e.g. share or timings.totalMs',
+});
 
 /**
  * A bar chart drawn under a finding: one bar per item of a list the context
@@ -167,7 +167,7 @@ export const ChartSpec = z
     title: z.string().min(1),
     /** The list: exactly one {{ path }}, e.g. "{{ steps.measure.data.members }}". */
     bars: oneTemplate,
-    /** The field naming each bar (a member name). */
+    /** The field naming each bar (a member name); fields may be dotted paths (timings.totalMs). */
     label: fieldName,
     /** The numeric field the bar's length shows. */
     value: fieldName,

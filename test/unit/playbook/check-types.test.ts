@@ -201,8 +201,18 @@ steps:
         charted(good.replace('label: name', 'label: nmae').replace('value: weight', 'value: address')),
       ),
     ).toEqual([
-      'pb.yaml:18:83: steps.done.chart.label: "nmae" is not a field of the items of "pool.members" (expected "name"?)',
+      'pb.yaml:18:83: steps.done.chart.label: "nmae" is not a field of the items of "pool.members": no "nmae" (expected "name"?)',
       'pb.yaml:18:96: steps.done.chart.value: "address" of the items of "pool.members" holds string, not a number (expected a numeric field)',
+    ]);
+  });
+
+  it('fields may be dotted paths into each item, checked all the way down', () => {
+    const lbs = good
+      .replace('{{ pool.members }}', '{{ inventory.loadbalancers }}')
+      .replace('value: weight', 'value: pools.length');
+    expect(problemsOf(charted(lbs.replace('label: name', 'label: loadbalancer.name')))).toEqual([]);
+    expect(problemsOf(charted(lbs.replace('label: name', 'label: loadbalancer.nmae')))).toEqual([
+      'pb.yaml:18:94: steps.done.chart.label: "loadbalancer.nmae" is not a field of the items of "inventory.loadbalancers": no "loadbalancer.nmae" (expected "name"?)',
     ]);
   });
 
