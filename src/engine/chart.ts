@@ -29,13 +29,13 @@ export function buildChart(
     });
   }
   if (bars.length === 0) return undefined;
-  const withReference = bars.some((b) => b.reference !== undefined);
+  const withReference = spec.reference !== undefined && bars.some((b) => b.reference !== undefined);
   return {
     kind: 'bars',
     title: render(spec.title),
     unit: spec.unit,
     valueLabel: spec.value_label ?? spec.value,
-    ...(withReference ? { referenceLabel: spec.reference_label ?? spec.reference ?? 'reference' } : {}),
+    ...(withReference ? { referenceLabel: spec.reference_label ?? spec.reference } : {}),
     bars,
   };
 }

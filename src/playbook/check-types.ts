@@ -281,14 +281,13 @@ export function checkPlaybookTypes(
         `"${m[1]}" is not a list (it holds ${valueType(schema)}): a chart draws one bar per item of a list`,
         'a list of objects, e.g. {{ steps.measure.data.members }}',
       );
-    const fields: [keyof ChartSpec, string, string[]][] = [
-      ['label', chart.label, ['string', 'number', 'enum', 'literal']],
-      ['value', chart.value, ['number']],
-      ...(chart.reference
-        ? [['reference', chart.reference, ['number']] as [keyof ChartSpec, string, string[]]]
-        : []),
+    const numeric = ['number'];
+    const fields = [
+      { key: 'label', field: chart.label, types: ['string', 'number', 'enum', 'literal'] },
+      { key: 'value', field: chart.value, types: numeric },
+      ...(chart.reference ? [{ key: 'reference', field: chart.reference, types: numeric }] : []),
     ];
-    for (const [key, field, types] of fields) {
+    for (const { key, field, types } of fields) {
       const r = checkSchemaPath(item, field.split('.'));
       if (!r.ok) {
         report(
@@ -303,7 +302,7 @@ export function checkPlaybookTypes(
       if (at && !['unknown', 'any', ...types].includes(type))
         report(
           [...where, key],
-          `"${field}" of the items of "${m[1]}" holds ${type}, not ${types[0] === 'number' ? 'a number' : 'text'}`,
+          `"${field}" of the items of "${m[1]}" holds ${type}, not ${types === numeric ? 'a number' : 'text'}`,
           key === 'label' ? 'a field naming each item, e.g. name' : 'a numeric field',
         );
     }

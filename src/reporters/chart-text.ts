@@ -5,7 +5,7 @@
 // still reads. Every line fits `width`.
 import { Chalk } from 'chalk';
 import type { Chart, ChartUnit } from '../engine/result.js';
-import { bar } from '../logs/render/charts.js';
+import { bar } from '../charts/terminal.js';
 import { hang } from './wrap.js';
 
 export interface ChartTextOptions {

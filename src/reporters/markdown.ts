@@ -3,7 +3,7 @@
 // the FAQ 7.5 table customer service asks for, and the decision tree as a
 // Mermaid flowchart with the path taken highlighted.
 import type { Chart, Finding, RunResult } from '../engine/result.js';
-import { xychart } from '../logs/render/markdown.js';
+import { xychart } from '../charts/mermaid.js';
 import {
   faqLabel,
   formatDuration,
