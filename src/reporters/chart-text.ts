@@ -65,14 +65,9 @@ export function renderChartText(chart: Chart, options: ChartTextOptions): string
   );
   const max = Math.max(0, ...chart.bars.flatMap((b) => [b.value, b.reference ?? 0]));
 
-  const legend = hasRef
-    ? `bars: ${chart.valueLabel}; ${marker} ${chart.referenceLabel}`
-    : `bars: ${chart.valueLabel}`;
-  const lines = hang(
-    `${' '.repeat(indent)}${c.bold('chart')} `,
-    `${chart.title} ${c.dim(`(${legend})`)}`,
-    width,
-  );
+  // The column names say what the numbers are; only the marker needs a word.
+  const legend = hasRef ? ` ${c.dim(`(bars: ${chart.valueLabel}; ${marker} ${chart.referenceLabel})`)}` : '';
+  const lines = hang(`${' '.repeat(indent)}${c.bold('chart')} `, `${chart.title}${legend}`, width);
   const pad = ' '.repeat(rowIndent);
   // Column names over the numbers, right-aligned as the numbers are.
   const name = (text: string, n: number) => cutTo(text, n, unicode).trimEnd().padStart(n);

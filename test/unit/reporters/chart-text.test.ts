@@ -78,6 +78,8 @@ describe('renderChartText', () => {
     );
     expect(stripVTControlCharacters(lines[1]!)).toMatch(/^ +share {2}weight$/);
     const plain = renderChartText(counts, { width: 80, color: false });
+    // Without a marker, the column name says it all: no legend.
+    expect(plain[0]).toBe('    chart Requests on one kept-alive connection, per member');
     expect(row(plain, 'be1')).toMatch(/be1 +1,200 +#{50}$/);
     // A zero draws no bar, and no marker without a reference.
     expect(row(plain, 'be2')).toMatch(/be2 +0$/);
