@@ -4,6 +4,7 @@
 // draws them; plain ASCII otherwise, so a report piped to a file or a ticket
 // still reads. Every line fits `width`.
 import { Chalk } from 'chalk';
+import stringWidth from 'string-width';
 import type { Chart, ChartUnit } from '../engine/result.js';
 import { bar } from '../charts/terminal.js';
 import { hang } from './wrap.js';
@@ -31,9 +32,16 @@ const MIN_BAR = 10;
 const MAX_BAR = 50;
 const GAP = 2;
 
+/** `s` in exactly `n` columns: padded, or cut with a mark (wide characters count twice). */
 function cutTo(s: string, n: number, unicode: boolean): string {
-  if (s.length <= n) return s.padEnd(n);
-  return `${s.slice(0, Math.max(0, n - 1))}${unicode ? '…' : '~'}`;
+  const w = stringWidth(s);
+  if (w <= n) return s + ' '.repeat(n - w);
+  let kept = '';
+  for (const ch of s) {
+    if (stringWidth(kept + ch) > n - 1) break;
+    kept += ch;
+  }
+  return `${kept}${unicode ? '…' : '~'}${' '.repeat(n - 1 - stringWidth(kept))}`;
 }
 
 export function renderChartText(chart: Chart, options: ChartTextOptions): string[] {
@@ -54,7 +62,7 @@ export function renderChartText(chart: Chart, options: ChartTextOptions): string
   const numbers = vw + (hasRef ? GAP + rw : 0);
   const rowIndent = indent + 2;
   // Room for labels: what is left once the numbers and a readable bar are placed.
-  const longest = Math.max(...chart.bars.map((b) => b.label.length));
+  const longest = Math.max(...chart.bars.map((b) => stringWidth(b.label)));
   const labelWidth = Math.max(
     4,
     Math.min(longest, MAX_LABEL, width - rowIndent - GAP - numbers - GAP - MIN_BAR - 1),

@@ -93,6 +93,26 @@ describe('renderChartText', () => {
     expect(row(lines, 'a-member')).toMatch(/a-member-with-a… +8% +25% +█+[▏▎▍▌▋▊▉]? +│$/);
   });
 
+  it('wide characters in member names take their two columns', () => {
+    const chart: Chart = {
+      ...counts,
+      bars: [
+        { label: '上海-后端服务器-一号', value: 10 },
+        { label: 'be2', value: 4 },
+      ],
+    };
+    for (const width of [40, 80])
+      for (const color of [false, true])
+        for (const line of renderChartText(chart, { width, color }))
+          expect(stringWidth(line), line).toBeLessThanOrEqual(width);
+    const lines = renderChartText(chart, { width: 40, color: false });
+    const numberEnds = (r: string) =>
+      stringWidth(r.slice(0, r.search(/\d+ {2}#/) + r.match(/\d+ {2}#/)![0].length));
+    // Cut to the same columns as the ASCII name under it, so the numbers line up.
+    expect(row(lines, '上海')).toMatch(/^ {6}上海-后端~ +10 {2}#+$/);
+    expect(numberEnds(row(lines, '上海'))).toBe(numberEnds(row(lines, 'be2')));
+  });
+
   it('a chart with no bars draws nothing', () => {
     expect(renderChartText({ ...counts, bars: [] }, { width: 80, color: false })).toEqual([]);
   });
