@@ -8,6 +8,7 @@ import type { VantageName } from '../model/vocabulary.js';
 import type { ConcludeStep, Playbook, Step } from '../playbook/schema.js';
 import type { Probe } from '../probes/types.js';
 import type { VantageProvider } from '../runners/types.js';
+import { buildChart } from './chart.js';
 import { testsHold } from './conditions.js';
 import type { EngineListener } from './events.js';
 import { type FactInputs, FactResolver } from './facts.js';
@@ -255,6 +256,7 @@ class Run implements Walker {
           .map((p) => w.steps[p])
           .filter((o): o is StepResult => !!o && o.vantage !== 'operator')
           .map((o) => o.summary);
+    const chart = step.chart ? buildChart(step.chart, ctx, render) : undefined;
     const finding: Finding = {
       code: `${this.playbook.id}/${id}`,
       conclusion: id,
@@ -268,6 +270,7 @@ class Run implements Walker {
       ...(step.explain?.length ? { explain: step.explain } : {}),
       path: [...w.path],
       ...(subject ? { subject } : {}),
+      ...(chart ? { chart } : {}),
     };
     this.findings.push(finding);
     this.emit({ type: 'finding', finding });

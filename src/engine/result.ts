@@ -37,6 +37,37 @@ export interface Finding {
   /** Step ids walked to reach this conclusion. */
   path: string[];
   subject?: Subject;
+  /** Numbers behind the finding that read faster as bars (shares against weights). */
+  chart?: Chart;
+}
+
+/**
+ * How a chart's numbers read: `share` is a fraction 0..1 shown as a percent,
+ * `count` a whole number, `ms` milliseconds.
+ */
+export type ChartUnit = 'share' | 'count' | 'ms';
+
+/** One bar: what was observed, and where it should be (a weight's share) when there is a reference. */
+export interface ChartBar {
+  label: string;
+  value: number;
+  reference?: number;
+}
+
+/**
+ * A bar chart as data (labels and numbers, never pre-rendered art): the text,
+ * markdown and JUnit reporters draw it, and a CI consumer of the JSON report
+ * can draw its own.
+ */
+export interface Chart {
+  kind: 'bars';
+  title: string;
+  unit: ChartUnit;
+  /** What the bars are, e.g. "share". */
+  valueLabel: string;
+  /** What the reference marks are, e.g. "weight"; set when bars carry a reference. */
+  referenceLabel?: string;
+  bars: ChartBar[];
 }
 
 /** A walk that could not reach a conclusion (probe error with no branch, unanswered fact, deadline, Ctrl-C). */

@@ -21,8 +21,8 @@ import {
 import { TOPIC_IDS as EXPLAIN_TOPIC_IDS } from '../explain/topics.js';
 import { PLAYBOOK_IDS } from './ids.js';
 import { type StepEdge, stepEdges } from './graph.js';
-import { checkSchemaPath, objectKeys, schemaAt } from './schema-path.js';
-import type { Branch, Condition, Playbook, Step, Test } from './schema.js';
+import { checkSchemaPath, listItem, objectKeys, schemaAt, valueType } from './schema-path.js';
+import type { Branch, ChartSpec, Condition, Playbook, Step, Test } from './schema.js';
 import { TEMPLATE } from '../engine/template.js';
 import { closeMatch } from '../suggest.js';
 
@@ -254,6 +254,60 @@ export function checkPlaybookTypes(
     }
   };
 
+  /** The schema a context path reads, where it is typed (scope, inventory, steps); else undefined. */
+  const contextSchemaAt = (path: string): z.ZodType | undefined => {
+    const [root, ...rest] = path.trim().split('.') as [string, ...string[]];
+    if (root in SCOPE_SCHEMAS) return schemaAt(SCOPE_SCHEMAS[root as ScopeKey], rest);
+    if (root === 'inventory') return schemaAt(InventorySchema, rest);
+    const [sid, ...below] = rest;
+    if (root === 'steps' && sid && pb.steps[sid]) return schemaAt(resultSchema(sid), below);
+    return undefined;
+  };
+
+  /** A chart's list must be a list, and its label, value and reference fields of each item. */
+  const checkChart = (stepId: string, k: Known, chart: ChartSpec, where: PropertyKey[]) => {
+    checkTemplates(stepId, k, chart.title, [...where, 'title']);
+    const m = [...chart.bars.matchAll(TEMPLATE)][0];
+    if (!m) return;
+    const before = problems.length;
+    checkContextPath(stepId, k, m[1]!, [...where, 'bars'], { lenient: m[2] !== undefined });
+    if (problems.length > before) return;
+    const schema = contextSchemaAt(m[1]!);
+    if (!schema || ['unknown', 'any'].includes(valueType(schema))) return;
+    const item = listItem(schema);
+    if (!item)
+      return report(
+        [...where, 'bars'],
+        `"${m[1]}" is not a list (it holds ${valueType(schema)}): a chart draws one bar per item of a list`,
+        'a list of objects, e.g. {{ steps.measure.data.members }}',
+      );
+    const numeric = ['number'];
+    const fields = [
+      { key: 'label', field: chart.label, types: ['string', 'number', 'enum', 'literal'] },
+      { key: 'value', field: chart.value, types: numeric },
+      ...(chart.reference ? [{ key: 'reference', field: chart.reference, types: numeric }] : []),
+    ];
+    for (const { key, field, types } of fields) {
+      const r = checkSchemaPath(item, field.split('.'));
+      if (!r.ok) {
+        report(
+          [...where, key],
+          `"${field}" is not a field of the items of "${m[1]}": no "${r.at}"`,
+          suggest(r.at, r.known),
+        );
+        continue;
+      }
+      const at = schemaAt(item, field.split('.'));
+      const type = at ? valueType(at) : 'unknown';
+      if (at && !['unknown', 'any', ...types].includes(type))
+        report(
+          [...where, key],
+          `"${field}" of the items of "${m[1]}" holds ${type}, not ${types === numeric ? 'a number' : 'text'}`,
+          key === 'label' ? 'a field naming each item, e.g. name' : 'a numeric field',
+        );
+    }
+  };
+
   /** Every {{ path }} inside a value (strings, lists, objects). */
   const checkTemplates = (
     stepId: string,
@@ -418,6 +472,7 @@ export function checkPlaybookTypes(
         checkTemplates(id, k, step.cause, [...base, 'cause']);
         checkTemplates(id, k, step.evidence, [...base, 'evidence']);
         checkTemplates(id, k, step.fix, [...base, 'fix']);
+        if (step.chart) checkChart(id, k, step.chart, [...base, 'chart']);
         (step.see ?? []).forEach((see, i) => {
           if (!PLAYBOOK_IDS.includes(see))
             report([...base, 'see', i], `"${see}" is not a playbook id`, suggest(see, PLAYBOOK_IDS));

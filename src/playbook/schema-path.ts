@@ -106,3 +106,14 @@ export function objectKeys(schema: z.ZodType): string[] | undefined {
   const d = defOf(unwrap(schema));
   return d.type === 'object' ? Object.keys(d.shape ?? {}) : undefined;
 }
+
+/** The item schema of a list schema; undefined when `schema` is not a list. */
+export function listItem(schema: z.ZodType): z.ZodType | undefined {
+  const d = defOf(unwrap(schema));
+  return d.type === 'array' ? d.element : undefined;
+}
+
+/** The kind of value a schema holds: "number", "string", "object", "array", "unknown"… */
+export function valueType(schema: z.ZodType): string {
+  return defOf(unwrap(schema)).type;
+}

@@ -150,6 +150,38 @@ export const DecideStep = z
   })
   .strict();
 
+const oneTemplate = z
+  .string()
+  .regex(/^\s*\{\{[^}]+\}\}\s*$/, 'one {{ path }} naming a list, e.g. "{{ steps.measure.data.members }}"');
+const fieldName = z.string().regex(/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/, {
+  message: 'a field of each item of the list, e.g. share or timings.totalMs',
+});
+
+/**
+ * A bar chart drawn under a finding: one bar per item of a list the context
+ * holds (a probe's per-member rows), `label` and `value` (and `reference`,
+ * drawn as a marker) naming fields of each item.
+ */
+export const ChartSpec = z
+  .object({
+    title: z.string().min(1),
+    /** The list: exactly one {{ path }}, e.g. "{{ steps.measure.data.members }}". */
+    bars: oneTemplate,
+    /** The field naming each bar (a member name); fields may be dotted paths (timings.totalMs). */
+    label: fieldName,
+    /** The numeric field the bar's length shows. */
+    value: fieldName,
+    /** A numeric field drawn as a marker on the bar: where it should be (a weight's share). */
+    reference: fieldName.optional(),
+    /** share: a fraction 0..1 shown as a percent; count; ms. */
+    unit: z.enum(['share', 'count', 'ms']).default('count'),
+    /** What the bars are, for the legend; defaults to `value`. */
+    value_label: z.string().min(1).optional(),
+    /** What the marker is, for the legend; defaults to `reference`. */
+    reference_label: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const ConcludeStep = z
   .object({
     kind: z.literal('conclude'),
@@ -167,6 +199,8 @@ export const ConcludeStep = z
     see: z.array(stepId).optional(),
     /** `lbdoctor explain` topics (src/explain/topics.ts) behind this conclusion, printed under the finding. */
     explain: z.array(stepId).optional(),
+    /** Numbers that read faster as bars than as text (docs/playbooks.md "Charts"). */
+    chart: ChartSpec.optional(),
   })
   .strict();
 
@@ -234,6 +268,7 @@ export type ChecklistStep = z.infer<typeof ChecklistStep>;
 export type ChecklistItem = z.infer<typeof ChecklistItem>;
 export type DecideStep = z.infer<typeof DecideStep>;
 export type ConcludeStep = z.infer<typeof ConcludeStep>;
+export type ChartSpec = z.infer<typeof ChartSpec>;
 export type Step = z.infer<typeof Step>;
 export type Playbook = z.infer<typeof Playbook>;
 export type Fragment = z.infer<typeof Fragment>;

@@ -14,7 +14,6 @@ import {
 } from './contracts/which-member.js';
 import { type Answer, attribute, type Identity, learnIdentity } from './distribution/member-identity.js';
 import { Session, type SessionOptions } from './distribution/listener-client.js';
-import { shareChart } from './distribution/share-chart.js';
 import { testShares } from './distribution/share-test.js';
 import type { NetworkProbe, Observation } from './types.js';
 import type { z } from 'zod';
@@ -259,9 +258,6 @@ export const whichMemberProbe: NetworkProbe<WhichMemberParams> = {
               `${r.name} ${r.fresh} (${Math.round(r.share * 100)}%, weight ${Math.round(r.expectedShare * 100)}%)`,
           )
           .join(', '),
-        chart: shareChart(
-          rows.map((r) => ({ name: r.name, count: r.fresh, share: r.share, expectedShare: r.expectedShare })),
-        ),
       };
       summaryParts.push(
         `${fresh.requests} new connections: ${data.fresh.shares}; chi-square ${data.fresh.statistic} (df ${test.df}), p = ${data.fresh.pValue} at alpha ${p.alpha}: ${verdict}`,

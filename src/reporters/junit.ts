@@ -4,6 +4,7 @@
 // with fast-xml-parser's XMLBuilder: escaping is the library's job.
 import { XMLBuilder } from 'fast-xml-parser';
 import type { CheckRecord, Finding, Inconclusive, RunResult, Subject } from '../engine/result.js';
+import { renderChartText } from './chart-text.js';
 import { faqLabel, isCommand } from './format.js';
 import type { Reporter } from './types.js';
 
@@ -58,6 +59,8 @@ function findingCase(result: RunResult, f: Finding): Node {
   const body = [
     f.cause,
     f.evidence.length > 0 ? `\nEvidence:\n${f.evidence.map((e) => `- ${e}`).join('\n')}` : '',
+    // CI logs are plain text: the ASCII drawing, at 80 columns.
+    f.chart ? `\n${renderChartText(f.chart, { width: 80, color: false, indent: 0 }).join('\n')}` : '',
     f.fix.length > 0 ? `\nFix:\n${f.fix.map((x) => (isCommand(x) ? `$ ${x}` : `- ${x}`)).join('\n')}` : '',
     f.faq.length > 0 ? `\n${faqLabel(f.faq)}` : '',
     f.path.length > 0 ? `path: ${f.path.join(' -> ')}` : '',

@@ -2,7 +2,8 @@
 // markdown): summary, findings table and details, what could not be checked,
 // the FAQ 7.5 table customer service asks for, and the decision tree as a
 // Mermaid flowchart with the path taken highlighted.
-import type { Finding, RunResult } from '../engine/result.js';
+import type { Chart, Finding, RunResult } from '../engine/result.js';
+import { xychart } from '../charts/mermaid.js';
 import {
   faqLabel,
   formatDuration,
@@ -64,6 +65,7 @@ function findingDetails(f: Finding, n: number): string[] {
     }
     lines.push('');
   }
+  if (f.chart) lines.push(...chartBlock(f.chart), '');
   if (f.fix.length > 0) {
     lines.push('**Fix** (lbdoctor never runs these)', '');
     const steps = f.fix.filter((x) => !isCommand(x));
@@ -78,6 +80,32 @@ function findingDetails(f: Finding, n: number): string[] {
     lines.push(`Background: ${f.explain.map((id) => mdCode(`lbdoctor explain ${id}`)).join(', ')}`, '');
   if (f.path.length > 0) lines.push(`Path: ${f.path.map(mdCode).join(' → ')}`, '');
   return lines;
+}
+
+/**
+ * A finding's chart as Mermaid `xychart-beta`, as `lbdoctor logs --format
+ * markdown` draws its charts: bars for the values, a line for the reference.
+ * Shares are drawn in percent. Backticks cannot close the fence from a label.
+ */
+function chartBlock(chart: Chart): string[] {
+  const scale = chart.unit === 'share' ? 100 : 1;
+  const plain = (s: string) => s.replace(/`/g, "'").replace(/\s+/g, ' ');
+  const legend = chart.referenceLabel ? ` (bars: ${chart.valueLabel}, line: ${chart.referenceLabel})` : '';
+  const series: { kind: 'bar' | 'line'; values: number[] }[] = [
+    { kind: 'bar', values: chart.bars.map((b) => b.value * scale) },
+  ];
+  if (chart.referenceLabel)
+    series.push({ kind: 'line', values: chart.bars.map((b) => (b.reference ?? 0) * scale) });
+  return [
+    '**Chart**',
+    '',
+    ...xychart(
+      plain(`${chart.title}${legend}`),
+      chart.bars.map((b) => plain(b.label)),
+      chart.unit === 'share' ? '%' : chart.unit === 'ms' ? 'ms' : plain(chart.valueLabel),
+      series,
+    ),
+  ];
 }
 
 function table(header: string[], rows: string[][]): string[] {

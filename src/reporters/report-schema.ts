@@ -20,6 +20,23 @@ const Subject = z
   })
   .describe('what a finding or check concerns');
 
+const ChartBar = z.object({
+  label: z.string().describe('what the bar is about, usually a member name'),
+  value: z.number().describe('the observed number'),
+  reference: z.number().optional().describe('where the bar should be, e.g. the share its weight asks for'),
+});
+
+const Chart = z
+  .object({
+    kind: z.literal('bars'),
+    title: z.string(),
+    unit: z.enum(['share', 'count', 'ms']).describe('share: a fraction 0..1 (shown as %); count; ms'),
+    valueLabel: z.string().describe('what the bars are, e.g. "share"'),
+    referenceLabel: z.string().optional().describe('what the reference marks are, e.g. "weight"'),
+    bars: z.array(ChartBar),
+  })
+  .describe('numbers behind the finding as a bar chart: data, never drawn art');
+
 const Finding = z.object({
   code: z.string().describe('stable: <playbook>/<conclusion>'),
   conclusion: z.string(),
@@ -33,6 +50,7 @@ const Finding = z.object({
   explain: z.array(z.string()).optional().describe('background behind this finding: lbdoctor explain ID'),
   path: z.array(z.string()).describe('step ids walked to reach this conclusion'),
   subject: Subject.optional(),
+  chart: Chart.optional(),
 });
 
 const Inconclusive = z.object({

@@ -16,6 +16,7 @@ import {
   unknownFacts,
   verdictSummary,
 } from './format.js';
+import { renderChartText } from './chart-text.js';
 import type { ReportContext, Reporter } from './types.js';
 import { hang, hangCommand, REPORT_WIDTH } from './wrap.js';
 
@@ -43,7 +44,7 @@ function paint(c: ChalkInstance) {
 }
 type Paint = ReturnType<typeof paint>;
 
-function renderFinding(f: Finding, p: Paint, width: number): string[] {
+function renderFinding(f: Finding, p: Paint, width: number, color: boolean): string[] {
   const lines = hang(
     `  ${p.severity(f.severity, severityMark[f.severity])}  `,
     `${p.label(f.title)}  ${p.dim(`[${f.code}]`)}`,
@@ -54,6 +55,7 @@ function renderFinding(f: Finding, p: Paint, width: number): string[] {
     lines.push(`    ${p.label('evidence')}`);
     for (const e of f.evidence) lines.push(...hang('      - ', e, width));
   }
+  if (f.chart) lines.push(...renderChartText(f.chart, { width, color }));
   if (f.fix.length > 0) {
     lines.push(`    ${p.label('fix')}`);
     for (const x of f.fix)
@@ -205,7 +207,7 @@ function render(result: RunResult, ctx: ReportContext): string {
 
   for (const group of groupBySubject(result)) {
     lines.push('', ...hang('', p.heading(subjectLabel(group.subject)), width, 2));
-    for (const f of group.findings) lines.push(...renderFinding(f, p, width));
+    for (const f of group.findings) lines.push(...renderFinding(f, p, width, ctx.color));
     for (const i of group.inconclusive) lines.push(...renderInconclusive(i, p, width));
   }
   if (result.verdict === 'pass')

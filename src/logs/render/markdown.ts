@@ -2,7 +2,8 @@
 // report's tables, and its pictures as Mermaid `xychart-beta` charts (GitHub,
 // GitLab and most wikis draw them).
 import type { LogSummary } from '../summary.js';
-import { resample } from './charts.js';
+import { xychart } from '../../charts/mermaid.js';
+import { resample } from '../../charts/terminal.js';
 import { bucketLabel, clock, human, memberLabel, num, pct, period, sec, spansDays } from './format.js';
 
 /** Points on a chart's x axis: more do not read. */
@@ -15,28 +16,6 @@ function table(header: string[], rows: string[][], align: ('l' | 'r')[] = []): s
     `| ${header.map(esc).join(' | ')} |`,
     `| ${sep.join(' | ')} |`,
     ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-  ];
-}
-
-function quoted(labels: string[]): string {
-  return `[${labels.map((l) => `"${l.replace(/"/g, "'")}"`).join(', ')}]`;
-}
-
-function xychart(
-  title: string,
-  labels: string[],
-  yTitle: string,
-  series: { kind: 'bar' | 'line'; values: number[] }[],
-): string[] {
-  const max = Math.max(1, ...series.flatMap((s) => s.values));
-  return [
-    '```mermaid',
-    'xychart-beta',
-    `  title "${title.replace(/"/g, "'")}"`,
-    `  x-axis ${quoted(labels)}`,
-    `  y-axis "${yTitle}" 0 --> ${Math.ceil(max * 1.1)}`,
-    ...series.map((s) => `  ${s.kind} [${s.values.map((v) => Number(v.toFixed(3))).join(', ')}]`),
-    '```',
   ];
 }
 

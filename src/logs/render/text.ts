@@ -5,7 +5,7 @@
 // NO_COLOR), plain ASCII otherwise.
 import { Chalk } from 'chalk';
 import type { LogSummary } from '../summary.js';
-import { bar, resample, sparkline } from './charts.js';
+import { bar, resample, sparkline } from '../../charts/terminal.js';
 import { bucketLabel, clock, human, memberLabel, num, pct, period, sec, spansDays } from './format.js';
 
 export interface TextOptions {

@@ -144,7 +144,6 @@ export const whichMemberData = z
               'as-weighted: p ≥ alpha; uneven: p < alpha; one-member: every answer from one of several weighted members; too-few: fewer than 10 attributed answers',
             ),
           shares: z.string().describe('e.g. "be1 45 (75%, weight 75%), be2 15 (25%, weight 25%)"'),
-          chart: z.string().describe('shares against weights as a text bar chart, ≤ 64 columns'),
         })
         .strict()
         .describe('requests on new connections: the shares, tested against the weights'),

@@ -49,6 +49,11 @@ describe('client-499 on written logs', () => {
     expect(f.cause).toMatch(/10 of 35 lines are 499 .* 10 of them were still waiting for a backend/);
     expect(f.cause).toMatch(/waited 0\.8\d* s .* took up to 2\.\d+ s to the first byte/);
     expect(f.cause).toMatch(/Most waited on be1 10\.0\.1\.12:8080 \(10 of them\)/);
+    expect(f.chart).toMatchObject({
+      unit: 'count',
+      valueLabel: '499s',
+      bars: [{ label: '10.0.1.12:8080', value: 10 }],
+    });
   });
 
   it('slow-upstream: patient clients (10 s) that still got no first byte, even with every answer fast', async () => {

@@ -6,8 +6,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { exitCodeFor } from '../../../src/engine/exit-code.js';
+import type { RunResult } from '../../../src/engine/result.js';
 import { scenarios } from '../../../src/lab/scenarios/index.js';
 import { lbdoctor } from '../../helpers/cli.js';
 import { diagnose } from '../../helpers/diagnose.js';
@@ -90,27 +92,78 @@ describe('reports of the distribution playbooks', { timeout: 60_000 }, () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('text fits 80 columns with the shares chart; markdown puts it in a fenced block', async () => {
+  it('the shares chart: data in JSON, drawn in text (ASCII piped, Unicode in colour) and as Mermaid in markdown', async () => {
     const running = await byId('uneven-weights').start();
     onTestFinished(() => running.close());
     const file = join(dir, 'uneven.yaml');
     await writeFile(file, running.inventoryYaml);
-    const text = await lbdoctor(['run', 'uneven-distribution', '--inventory', file, '--non-interactive']);
-    expect(text.code).toBe(0);
-    const chart = text.stdout.split('\n').filter((l) => /^\s+be[12]\s+\d+\s+\d+%/.test(l));
-    expect(chart).toHaveLength(2);
-    for (const line of chart) expect(line.length).toBeLessThanOrEqual(80);
-    expect(chart[0]).toMatch(/be1 +\d+ +75% +75% +#+\|/);
-    const md = await lbdoctor([
+    const run = (format: string, env: Record<string, string> = {}) =>
+      lbdoctor(['run', 'uneven-distribution', '--inventory', file, '--non-interactive', '--format', format], {
+        env,
+      });
+
+    const json = await run('json');
+    expect(json.code).toBe(0);
+    const finding = (JSON.parse(json.stdout) as RunResult).findings.find(
+      (f) => f.conclusion === 'unequal-weights',
+    );
+    // Weights 3:1 and a deterministic weighted round robin: shares within a request of the weights.
+    expect(finding?.chart).toMatchObject({
+      kind: 'bars',
+      unit: 'share',
+      valueLabel: 'share',
+      referenceLabel: 'weight',
+    });
+    expect(finding?.chart?.bars.map((b) => b.label)).toEqual(['be1', 'be2']);
+    expect(finding?.chart?.bars.map((b) => b.reference)).toEqual([0.75, 0.25]);
+    expect(finding?.chart?.bars[0]?.value).toBeCloseTo(0.75, 1);
+    // The drawing is the reporters' job: the evidence keeps the numbers, not a picture.
+    expect(finding?.evidence.join('\n')).not.toMatch(/#{5}/);
+    expect(finding?.evidence.join('\n')).toMatch(/be1 \d+ \(75%, weight 75%\)/);
+
+    const text = await run('text');
+    const lines = text.stdout.split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    const rows = lines.filter((l) => /^ {6}be[12] +\d+% +\d+% /.test(l));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/be1 +75% +75% +#{20,}\|$/);
+    expect(rows[1]).toMatch(/be2 +25% +25% +#+\|$/);
+    expect(text.stdout).not.toMatch(/[█│]/);
+
+    const colour = await run('text', { FORCE_COLOR: '1', NO_COLOR: '' });
+    const plain = stripVTControlCharacters(colour.stdout);
+    expect(plain).toMatch(/be1 +75% +75% +█+│/);
+    for (const line of plain.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+
+    const md = await run('markdown');
+    expect(md.stdout).toContain(
+      '```mermaid\nxychart-beta\n  title "Shares of new connections against the weights',
+    );
+    expect(md.stdout).toContain('x-axis ["be1", "be2"]');
+    expect(md.stdout).toMatch(/ {2}bar \[75, 25\]\n {2}line \[75, 25\]/);
+  });
+
+  it('sticky-session draws where the client that sent its cookies back went', async () => {
+    const off = await byId('stickiness-off').start();
+    onTestFinished(() => off.close());
+    const file = join(dir, 'sticky-chart.yaml');
+    await writeFile(file, off.inventoryYaml);
+    const r = await lbdoctor([
       'run',
-      'uneven-distribution',
+      'sticky-session',
       '--inventory',
       file,
       '--non-interactive',
       '--format',
-      'markdown',
+      'json',
     ]);
-    expect(md.stdout).toMatch(/```text\n[^`]*member +n +got +want[^`]*be2 [^`]*```/);
+    const finding = (JSON.parse(r.stdout) as RunResult).findings.find(
+      (f) => f.conclusion === 'stickiness-off',
+    );
+    expect(finding?.chart?.unit).toBe('count');
+    expect(finding?.chart?.referenceLabel).toBeUndefined();
+    // No stickiness: the cookie-returning client still reached both members.
+    expect(finding?.chart?.bars.filter((b) => b.value > 0)).toHaveLength(2);
   });
 
   it('cookie names are evidence, cookie values never appear (json, text, markdown)', async () => {

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/engine/result.js';
 import { lbdoctor } from '../../helpers/cli.js';
 import { haproxyMissing, type RunningHaproxy, startHaproxy } from '../../helpers/haproxy.js';
 import { closedPort } from '../../helpers/net-servers.js';
@@ -17,7 +18,7 @@ const missing = nginxMissing ?? haproxyMissing;
 if (missing) console.warn(`skipping the third-party distribution tests: ${missing}`);
 
 interface Report {
-  findings: { code: string; severity: string; evidence: string[]; cause: string }[];
+  findings: Pick<Finding, 'code' | 'severity' | 'evidence' | 'cause' | 'chart'>[];
 }
 
 describe.skipIf(!!missing)(
@@ -153,13 +154,17 @@ ${pool}
 
     const pair = [{ name: 'be1' }, { name: 'be2' }];
 
-    it('nginx weighted 3:1, inventory 3:1: the shares follow unequal weights (chart in the evidence)', async () => {
+    it('nginx weighted 3:1, inventory 3:1: the shares follow unequal weights (numbers in the evidence, a chart)', async () => {
       const r = await run('uneven-distribution', lb.weighted!, '    lb_algorithm: ROUND_ROBIN', [
         { name: 'be1', weight: 3 },
         { name: 'be2', weight: 1 },
       ]);
       expect(r.codes).toEqual(['uneven-distribution/unequal-weights']);
-      expect(r.report.findings[0]!.evidence.join('\n')).toMatch(/be1 +150 +75% +75% +#+\|/);
+      expect(r.report.findings[0]!.evidence.join('\n')).toMatch(/be1 150 \(75%, weight 75%\)/);
+      expect(r.report.findings[0]!.chart?.bars).toEqual([
+        { label: 'be1', value: 0.75, reference: 0.75 },
+        { label: 'be2', value: 0.25, reference: 0.25 },
+      ]);
       expect(r.code).toBe(0);
     });
 
@@ -167,6 +172,15 @@ ${pool}
       const r = await run('uneven-distribution', lb.weighted!, '    lb_algorithm: ROUND_ROBIN', pair);
       expect(r.codes).toEqual(['uneven-distribution/weights-differ']);
       expect(r.report.findings[0]!.cause).toMatch(/p = [0-9.e-]+: below 0.001/);
+      // nginx's smooth weighted round robin gives exactly 3:1; the inventory's weights ask for 1:1.
+      expect(r.report.findings[0]!.chart).toMatchObject({
+        unit: 'share',
+        referenceLabel: 'weight',
+        bars: [
+          { label: 'be1', value: 0.75, reference: 0.5 },
+          { label: 'be2', value: 0.25, reference: 0.5 },
+        ],
+      });
       expect(r.code).toBe(1);
     });
 
@@ -226,6 +240,8 @@ ${pool}
       const r = await run('sticky-session', lb.insert!, '    session_persistence: {type: HTTP_COOKIE}', pair);
       expect(r.codes).toEqual(['sticky-session/stickiness-working']);
       expect(r.report.findings[0]!.cause).toContain('SRV');
+      // The client that sent SRV back reached one member only.
+      expect(r.report.findings[0]!.chart?.bars.filter((b) => b.value > 0)).toHaveLength(1);
       expect(r.code).toBe(0);
     });
 

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/engine/result.js';
 import { runPlaybook } from '../../../src/engine/engine.js';
 import type { RunResult } from '../../../src/engine/result.js';
 import { type HttpBackend, startHttpBackend } from '../../../src/lab/backends/index.js';
@@ -29,7 +30,7 @@ const dir = mkdtempSync(join(tmpdir(), 'lbd-slow-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Report {
-  findings: { code: string; severity: string; title: string; cause: string; evidence: string[] }[];
+  findings: Pick<Finding, 'code' | 'severity' | 'title' | 'cause' | 'evidence' | 'chart'>[];
 }
 
 /** An inventory: listener `web` on `lbPort` in front of `members` (name → port), HTTP health check of /health. */
@@ -139,6 +140,12 @@ describe.skipIf(!!nginxMissing)('slow-response on real nginx', { timeout: 90_000
       /^slow1 is the slow member: 12\d\d(\.\d)? ms directly, where fast1 takes [\d.]+ ms/,
     );
     expect(r.report.findings.find((f) => f.code === 'slow-response/member-fast')!.severity).toBe('info');
+    // The members' median times as a chart: the slow one stands out at a glance.
+    expect(slow.chart).toMatchObject({ unit: 'ms', valueLabel: 'median' });
+    const bars = Object.fromEntries(slow.chart!.bars.map((b) => [b.label, b.value]));
+    expect(Object.keys(bars)).toEqual(['fast1', 'slow1']);
+    expect(bars.slow1).toBeGreaterThanOrEqual(1200);
+    expect(bars.fast1).toBeLessThan(500);
   });
 
   it('members fast, the listener throttled (limit_rate): lb-path-slow, the transfer named', async () => {
@@ -249,9 +256,10 @@ describe.skipIf(!!nginxMissing)('slow-response on real nginx', { timeout: 90_000
       '--format',
       'json',
     ]);
-    expect((JSON.parse(fast.stdout) as Report).findings.map((f) => f.code)).toEqual([
-      'slow-response/response-fast',
-    ]);
+    const fastReport = JSON.parse(fast.stdout) as Report;
+    expect(fastReport.findings.map((f) => f.code)).toEqual(['slow-response/response-fast']);
+    // No members were timed directly: no chart rather than an empty one.
+    expect(fastReport.findings[0]!.chart).toBeUndefined();
   });
 });
 

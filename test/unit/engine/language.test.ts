@@ -318,3 +318,50 @@ describe('inputs', () => {
     expect(calls.map((c) => c.path)).toEqual(['/', '/health']);
   });
 });
+
+describe('conclude: chart', () => {
+  const yaml = `${head('req')}  req: {kind: probe, title: r, probe: http, with: {}, default: done}
+  done:
+    kind: conclude
+    title: t
+    severity: warn
+    cause: c
+    chart:
+      title: "Shares on {{ target.raw }}"
+      bars: "{{ steps.req.data.rows }}"
+      label: name
+      value: share
+      reference: weight
+      unit: share
+      reference_label: weight
+`;
+  const target = { host: 'h', port: 1, raw: 'h:1' };
+
+  it('one bar per item, numbers as data; items without a number are left out', async () => {
+    const rows = [
+      { name: 'be1', share: 0.7, weight: 0.5 },
+      { name: 'be2', share: 0.3, weight: 0.5 },
+      { name: 'be3', share: 'n/a', weight: 0 },
+    ];
+    const r = await run(yaml, { http: () => ({ outcome: 'pass', data: { rows } }) }, { target });
+    expect(r.findings[0]!.chart).toEqual({
+      kind: 'bars',
+      title: 'Shares on h:1',
+      unit: 'share',
+      valueLabel: 'share',
+      referenceLabel: 'weight',
+      bars: [
+        { label: 'be1', value: 0.7, reference: 0.5 },
+        { label: 'be2', value: 0.3, reference: 0.5 },
+      ],
+    });
+  });
+
+  it('no list, or nothing to draw: no chart, and the finding stands', async () => {
+    for (const data of [{}, { rows: 'be1 70%' }, { rows: [{ name: 'be1' }] }]) {
+      const r = await run(yaml, { http: () => ({ outcome: 'pass', data }) }, { target });
+      expect(r.findings[0]!.conclusion).toBe('done');
+      expect(r.findings[0]!.chart).toBeUndefined();
+    }
+  });
+});

@@ -168,3 +168,77 @@ steps:
     ).toContain('pb.yaml:4:11: include[0]: fragment "nope" not found');
   });
 });
+
+describe('validate: charts', () => {
+  const charted = (chart: string) => `id: x
+title: x
+faq: ["1.8"]
+start: request
+steps:
+  request:
+    kind: probe
+    title: r
+    foreach: listeners
+    probe: http
+    with: {host: "{{ listener.address }}", port: "{{ listener.port }}"}
+    default: done
+  done:
+    kind: conclude
+    title: t
+    severity: info
+    cause: c
+    chart: ${chart}
+`;
+  const good = '{title: "Weights of {{ pool.id }}", bars: "{{ pool.members }}", label: name, value: weight}';
+
+  it('accepts a list with the fields it names', () => {
+    expect(problemsOf(charted(good))).toEqual([]);
+  });
+
+  it('a misspelt field, and a field that is not a number', () => {
+    expect(
+      problemsOf(
+        charted(good.replace('label: name', 'label: nmae').replace('value: weight', 'value: address')),
+      ),
+    ).toEqual([
+      'pb.yaml:18:83: steps.done.chart.label: "nmae" is not a field of the items of "pool.members": no "nmae" (expected "name"?)',
+      'pb.yaml:18:96: steps.done.chart.value: "address" of the items of "pool.members" holds string, not a number (expected a numeric field)',
+    ]);
+  });
+
+  it('fields may be dotted paths into each item, checked all the way down', () => {
+    const lbs = good
+      .replace('{{ pool.members }}', '{{ inventory.loadbalancers }}')
+      .replace('value: weight', 'value: pools.length');
+    expect(problemsOf(charted(lbs.replace('label: name', 'label: loadbalancer.name')))).toEqual([]);
+    expect(problemsOf(charted(lbs.replace('label: name', 'label: loadbalancer.nmae')))).toEqual([
+      'pb.yaml:18:94: steps.done.chart.label: "loadbalancer.nmae" is not a field of the items of "inventory.loadbalancers": no "loadbalancer.nmae" (expected "name"?)',
+    ]);
+  });
+
+  it('a reference that is not a number', () => {
+    expect(problemsOf(charted(good.replace('value: weight', 'value: weight, reference: name')))).toEqual([
+      'pb.yaml:18:115: steps.done.chart.reference: "name" of the items of "pool.members" holds string, not a number (expected a numeric field)',
+    ]);
+  });
+
+  it('bars that read no list, text around the template, or a step that has not run', () => {
+    expect(problemsOf(charted(good.replace('{{ pool.members }}', '{{ pool.id }}')))).toEqual([
+      'pb.yaml:18:54: steps.done.chart.bars: "pool.id" is not a list (it holds string): a chart draws one bar per item of a list (expected a list of objects, e.g. {{ steps.measure.data.members }})',
+    ]);
+    expect(problemsOf(charted(good.replace('{{ pool.members }}', 'members {{ pool.members }}')))).toEqual([
+      'pb.yaml:18:54: steps.done.chart.bars: one {{ path }} naming a list, e.g. "{{ steps.measure.data.members }}"',
+    ]);
+    expect(problemsOf(charted(good.replace('{{ pool.members }}', '{{ steps.done.data }}')))).toEqual([
+      'pb.yaml:18:54: steps.done.chart.bars: "steps.done.data": step "done" never runs before step "done"',
+    ]);
+  });
+
+  it('an unknown chart key or unit', () => {
+    expect(
+      problemsOf(charted(good.replace('value: weight', 'value: weight, unit: percent, colour: red'))),
+    ).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^pb\.yaml:18:\d+: steps\.done\.chart\.unit: /)]),
+    );
+  });
+});

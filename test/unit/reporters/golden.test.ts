@@ -15,6 +15,7 @@ import {
   inconclusiveUnknownFact,
   passRun,
   routerCodeGraph,
+  sharesChartRun,
   unhealthyGraph,
 } from '../../fixtures/results.js';
 
@@ -46,6 +47,7 @@ const cases: { name: string; result: RunResult; ctx: ReportContext }[] = [
     ctx: { color: false, graph: unhealthyGraph },
   },
   { name: 'pass', result: passRun, ctx: { color: false, graph: routerCodeGraph } },
+  { name: 'shares-chart', result: sharesChartRun, ctx: { color: false } },
 ];
 
 const DURATION = String.raw`\d+(?:\.\d+)? (?:ms|s)|\d+ min \d+ s`;

@@ -8,6 +8,7 @@ import {
   inconclusiveUnknownFact,
   passRun,
   routerCodeGraph,
+  sharesChartRun,
   unhealthyGraph,
 } from '../../fixtures/results.js';
 
@@ -105,5 +106,35 @@ describe('markdown reporter', () => {
     expect(mdCell('a | b\n<c>')).toBe('a \\| b<br>&lt;c&gt;');
     expect(mdCode('x `y` z')).toBe('``x `y` z``');
     expect(mdCode('`')).toBe('`` ` ``');
+  });
+});
+
+describe('finding charts', () => {
+  it('a Mermaid xychart, bars for the values and a line for the reference; a backtick cannot close the fence', () => {
+    const result = structuredClone(sharesChartRun);
+    result.findings[0]!.chart!.bars[0]!.label = 'be```1';
+    const md = markdownReporter.render(result, { color: false });
+    const block = /```mermaid\n(xychart-beta\n[^`]*)```/.exec(md)?.[1];
+    expect(block).toBeDefined();
+    expect(block).toContain(`x-axis ["be'''1", "be2", "be3-with-a-long-name"]`);
+    expect(block).toContain('  bar [62, 30, 8]\n  line [50, 25, 25]\n');
+  });
+
+  it('without a reference, bars only, on the count axis', () => {
+    const result = structuredClone(sharesChartRun);
+    result.findings[0]!.chart = {
+      kind: 'bars',
+      title: 'Requests per member',
+      unit: 'count',
+      valueLabel: 'requests',
+      bars: [
+        { label: 'be1', value: 40 },
+        { label: 'be2', value: 0 },
+      ],
+    };
+    const md = markdownReporter.render(result, { color: false });
+    expect(md).toContain(
+      '  title "Requests per member"\n  x-axis ["be1", "be2"]\n  y-axis "requests" 0 --> 44\n  bar [40, 0]\n```',
+    );
   });
 });

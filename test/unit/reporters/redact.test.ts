@@ -8,7 +8,13 @@ import {
   secretsFromInventory,
 } from '../../../src/reporters/redact.js';
 import { renderReport, reporterNames } from '../../../src/reporters/registry.js';
-import { failTwoMembers, plantedSecrets, resultWithSecrets, unhealthyGraph } from '../../fixtures/results.js';
+import {
+  failTwoMembers,
+  plantedSecrets,
+  resultWithSecrets,
+  sharesChartRun,
+  unhealthyGraph,
+} from '../../fixtures/results.js';
 
 const EXTRA = 'env-pass-Zq9!';
 
@@ -130,6 +136,23 @@ describe('every format', () => {
     if (name === 'json') expect(JSON.parse(out).findings[0].evidence.at(-1)).toContain('\u001b]52');
     else expect(out).toContain('\\x1b]52;c;ZXZpbA==\\x07\\x1b[2J\\x9b31m\\rover');
   });
+
+  it.each(reporterNames())(
+    '%s cleans a chart like every other string: secrets out, controls shown',
+    async (name) => {
+      const result = structuredClone(sharesChartRun);
+      const chart = result.findings[0]!.chart!;
+      chart.title += ' \u001b[2Jcleared';
+      chart.bars[0]!.label = 'be1 token=s3cr3t-VALUE-42';
+      chart.bars[1]!.label = 'be2 s3cr3t-VALUE-42';
+      const secrets = new SecretSet().addParams({ headers: { 'X-Api-Key': 's3cr3t-VALUE-42' } });
+      const out = await renderReport(name, result, { color: false, secrets });
+      expect(out).not.toContain('s3cr3t-VALUE-42');
+      expect(out).toContain(REDACTED);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for exactly these characters
+      expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    },
+  );
 
   it.each(reporterNames())('%s never prints a planted secret', async (name) => {
     const result = resultWithSecrets(EXTRA);

@@ -1,6 +1,7 @@
-// Terminal pictures for the log summary: sparklines and horizontal bars, in
-// Unicode blocks on a colour terminal and in plain ASCII otherwise (a pipe, a
-// file, NO_COLOR), so a log attached to a ticket still reads.
+// Terminal pictures, shared by the log summary and the run report's finding
+// charts: sparklines and horizontal bars, in Unicode blocks on a colour
+// terminal and in plain ASCII otherwise (a pipe, a file, NO_COLOR), so a
+// report attached to a ticket still reads.
 
 const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const ASCII_RAMP = ['.', ':', '-', '=', '+', '*', '#', '@'];
