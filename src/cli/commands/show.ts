@@ -31,9 +31,7 @@ export const registerShow: RegisterCommand = (show, setExitCode) => {
         out.push(
           '',
           'Inputs (--input NAME=VALUE):',
-          ...inputs.map(
-            ([name, i]) => `  ${name}: ${i.about}${i.default === undefined ? '' : ` (default ${i.default})`}`,
-          ),
+          ...inputs.map(([name, i]) => `  ${name}: ${i.about}${defaultText(i.default)}`),
         );
       const asks = Object.values(pb.steps).flatMap((s) => (s.kind === 'ask' ? [s] : []));
       if (asks.length)
@@ -62,3 +60,9 @@ export const registerShow: RegisterCommand = (show, setExitCode) => {
       setExitCode(0);
     });
 };
+
+/** ` (default: X)`; an empty default says so instead of printing `(default )`. */
+function defaultText(value: string | undefined): string {
+  if (value === undefined) return '';
+  return ` (default: ${value === '' ? 'empty' : value})`;
+}
