@@ -1,7 +1,8 @@
-// Every --help fits an 80-column terminal: the commands are found the way a
-// user finds them (each help's "Commands:" list, down to the leaves), and each
-// one's help is spawned from the built CLI with no TTY, so commander wraps at
-// its default 80 and only hand-written text (examples, notes) can overflow.
+// Every --help, and `show` of every shipped playbook, fits an 80-column
+// terminal: the commands are found the way a user finds them (each help's
+// "Commands:" list, down to the leaves), and each one's help is spawned from
+// the built CLI with no TTY, so commander wraps at its default 80 and only
+// hand-written text (examples, notes) can overflow.
 import { describe, expect, it } from 'vitest';
 import { lbdoctor } from '../helpers/cli.js';
 
@@ -39,6 +40,22 @@ describe('--help of every command', () => {
         .filter((line) => line.length > WIDTH)
         .map((line) => `${['lbdoctor', cmd].filter(Boolean).join(' ')} --help (${line.length}): ${line}`),
     );
+    expect(long).toEqual([]);
+  }, 120_000);
+});
+
+describe('show of every shipped playbook', () => {
+  it(`fits ${WIDTH} columns when piped`, async () => {
+    const list = await lbdoctor(['list', '--format', 'json']);
+    const ids = (JSON.parse(list.stdout) as { id: string }[]).map((p) => p.id);
+    expect(ids).toContain('gateway-errors');
+    const long: string[] = [];
+    for (const id of ids) {
+      const r = await lbdoctor(['show', id]);
+      expect(r.code, r.stderr).toBe(0);
+      for (const line of r.stdout.split('\n'))
+        if (line.length > WIDTH) long.push(`lbdoctor show ${id} (${line.length}): ${line}`);
+    }
     expect(long).toEqual([]);
   }, 120_000);
 });
