@@ -503,6 +503,8 @@ async function runKeepalive(p: HttpKeepaliveParams, ctx: ProbeContext): Promise<
     // A certificate or handshake the server got wrong is an answer, not a missing one:
     // the same fail the tls and http probes give it (docs/tls.md, "one verdict").
     const tlsFailed = f.kind === 'tls' && f.tls !== undefined;
+    // A request that failed after an insecure handshake still carries its certificate verdict.
+    const verdict = f.tls ?? tls;
     return {
       outcome: tlsFailed ? 'fail' : 'error',
       summary,
@@ -512,9 +514,9 @@ async function runKeepalive(p: HttpKeepaliveParams, ctx: ProbeContext): Promise<
         ...(f.dial ? { state: f.dial.state } : {}),
         timings,
         error: { kind: f.kind, ...(f.code ? { code: f.code } : {}), message: f.message },
-        ...(f.tls ? { tls: f.tls } : {}),
+        ...(verdict ? { tls: verdict } : {}),
       },
-      ...(tlsFailed ? { expected: 'a certificate every client accepts' } : {}),
+      ...(tlsFailed ? { expected: 'a TLS handshake and a certificate every client accepts' } : {}),
       actual: tlsFailed ? `tls ${f.tls?.layer}` : f.kind,
       durationMs: performance.now() - started,
     };

@@ -312,6 +312,23 @@ describe('http-keepalive: one TLS verdict on openssl s_server and nginx', { time
     expect(loose.summary).toContain('certificate ignored');
   });
 
+  it('a request that fails after an insecure handshake keeps the certificate verdict', async () => {
+    const fixture = fx.get('self-signed');
+    // Shakes hands, reads the request, never answers it.
+    const server = createHttpsServer({ cert: fixture.cert, key: fixture.key }, () => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    });
+    const port = (server.address() as { port: number }).port;
+    const obs = await probe.run(https(port, { insecure: true }), localContext(1000));
+    expect(obs).toMatchObject({
+      outcome: 'error',
+      data: { error: { kind: 'response-timeout' }, tls: { chain: 'self-signed' } },
+    });
+  });
+
   it.skipIf(!!nginxMissing)(
     'insecure keeps the keep-alive measurement on nginx serving an expired certificate',
     async () => {
