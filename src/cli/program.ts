@@ -163,7 +163,7 @@ export async function registerCommands(
       `
 Examples:
   lbdoctor demo                                 a fault reproduced and diagnosed
-  lbdoctor list                                 the playbooks, one per FAQ problem
+  lbdoctor list                                 one playbook per FAQ problem
   lbdoctor show router-code --graph mermaid     a playbook's decision tree
   lbdoctor run router-code --target 10.0.0.5:80 diagnose a listener
   lbdoctor run ./my-playbook.yaml --target 10.0.0.5:80

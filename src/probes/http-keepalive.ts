@@ -6,10 +6,10 @@
 // next request on it, and that request gets a 502 (FAQ 5.6, 1.5): the
 // intermittent kind no single request reproduces. The request is written byte
 // for byte, so headers the http probe's client refuses (Transfer-Encoding,
-// FAQ 1.5: 501) can be sent too.
-import { isIP, Socket } from 'node:net';
+// FAQ 1.5: 501) can be sent too. Over HTTPS the certificate gets the verdict
+// every TLS-speaking probe gives it (tls-handshake.ts, docs/tls.md).
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
 import { ChunkedDecoder } from '../reference/http/wire/chunked.js';
 import { findHeadEnd } from '../reference/http/wire/head-end.js';
 import {
@@ -21,6 +21,7 @@ import {
 } from '../reference/http/wire/response-head.js';
 import { classifyDialError, type DialFailure, describeDialFailure } from '../transport/dialers/local.js';
 import type { HttpErrorKind } from './contracts/http.js';
+import type { TlsVerdictData } from './contracts/tls.js';
 import {
   type HttpKeepaliveParams,
   type HttpKeepaliveVerdict,
@@ -28,6 +29,7 @@ import {
 } from './contracts/http-keepalive.js';
 import { dialKind } from './http-error-kind.js';
 import { formatTarget, ms } from './network-params.js';
+import { judgeTls, refusedVerdict, sniName, startTls } from './tls-handshake.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
 export { type HttpKeepaliveParams, httpKeepaliveParams } from './contracts/http-keepalive.js';
@@ -56,6 +58,8 @@ interface Failure {
   code?: string;
   message: string;
   dial?: DialFailure;
+  /** The certificate verdict when the handshake failed or the certificate is bad. */
+  tls?: TlsVerdictData;
 }
 
 const KIND_TEXT: Partial<Record<HttpErrorKind, string>> = {
@@ -320,11 +324,15 @@ function hold(
   });
 }
 
-async function openStream(
-  p: HttpKeepaliveParams,
-  hostHeader: string,
-  ctx: ProbeContext,
-): Promise<{ stream: Duplex; raw: Duplex; connectMs: number }> {
+interface Opened {
+  stream: Duplex;
+  raw: Duplex;
+  connectMs: number;
+  /** HTTPS only: the verdict on the certificate, which `insecure` looked past. */
+  tls?: TlsVerdictData;
+}
+
+async function openStream(p: HttpKeepaliveParams, hostHeader: string, ctx: ProbeContext): Promise<Opened> {
   const t0 = performance.now();
   let raw: Duplex;
   try {
@@ -340,32 +348,29 @@ async function openStream(
   }
   if (raw instanceof Socket) raw.setNoDelay(true);
   if (p.protocol === 'HTTP') return { stream: raw, raw, connectMs: ms(performance.now() - t0) };
+  // The name the Host header asks for: the SNI, and what the certificate must cover.
   const name = hostHeader.replace(/^\[([^\]]+)\].*$/, '$1').replace(/:\d+$/, '');
-  const tls = tlsConnect({
-    socket: raw,
-    ...(isIP(name) === 0 ? { servername: name } : {}),
-    ALPNProtocols: ['http/1.1'],
-    rejectUnauthorized: false,
-  });
-  const opened = raw;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      tls.destroy();
-      opened.destroy();
-      reject({ kind: 'tls', code: 'ETIMEDOUT', message: 'TLS handshake timed out' } satisfies Failure);
-    }, ctx.timeoutMs);
-    tls.once('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      tls.destroy();
-      opened.destroy();
-      reject({ kind: 'tls', ...(e.code ? { code: e.code } : {}), message: e.message } satisfies Failure);
-    });
-    tls.once('secureConnect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-  return { stream: tls, raw, connectMs: ms(performance.now() - t0) };
+  const servername = sniName(name);
+  const r = await startTls(
+    raw,
+    { ...(servername ? { servername } : {}), alpn: ['http/1.1'], ...(p.ca ? { ca: p.ca } : {}) },
+    ctx.signal,
+    ctx.timeoutMs,
+  );
+  if (!r.ok) {
+    if (r.handshake.code === 'ABORT_ERR') throw { kind: 'aborted', message: 'the run was stopped' };
+    const tls = refusedVerdict(r.handshake);
+    const code = r.handshake.code;
+    throw { kind: 'tls', ...(code ? { code } : {}), message: tls.detail, tls } satisfies Failure;
+  }
+  const tls = judgeTls(r.hs, name, p.ca);
+  if (tls.layer !== 'ok' && !p.insecure) {
+    r.socket.on('error', () => {});
+    r.socket.destroy();
+    raw.destroy();
+    throw { kind: 'tls', message: tls.detail, tls } satisfies Failure;
+  }
+  return { stream: r.socket, raw, connectMs: ms(performance.now() - t0), tls };
 }
 
 async function runKeepalive(p: HttpKeepaliveParams, ctx: ProbeContext): Promise<Observation> {
@@ -386,11 +391,13 @@ async function runKeepalive(p: HttpKeepaliveParams, ctx: ProbeContext): Promise<
   const timings: { connectMs?: number; responseMs?: number } = {};
   let stream: Duplex | undefined;
   let raw: Duplex | undefined;
+  let tls: TlsVerdictData | undefined;
   try {
     const opened = await openStream(p, hostHeader, ctx);
     stream = opened.stream;
     raw = opened.raw;
     timings.connectMs = opened.connectMs;
+    tls = opened.tls;
     const sent = performance.now();
     const reading = readResponse(stream, p.method, ctx.timeoutMs, ctx.signal);
     stream.write(requestBytes(p, hostHeader));
@@ -413,10 +420,13 @@ async function runKeepalive(p: HttpKeepaliveParams, ctx: ProbeContext): Promise<
       bodyBytesRead: response.bodyBytes,
       ...(keepAliveTimeout !== undefined ? { keepAliveTimeout } : {}),
       persistent,
+      ...(tls ? { tls } : {}),
     };
+    // insecure looked past the certificate; the summary still says what a verifying client meets.
+    const looked = tls && tls.layer !== 'ok' ? ` (certificate ignored: ${tls.detail})` : '';
     const announced =
       keepAliveTimeout !== undefined ? `, announces Keep-Alive timeout=${keepAliveTimeout}` : '';
-    const answer = `${p.method} ${where} → ${head.status}${routerCode ? ` x-router-code ${routerCode}` : ''}${announced}`;
+    const answer = `${p.method} ${where} → ${head.status}${routerCode ? ` x-router-code ${routerCode}` : ''}${announced}${looked}`;
     const result = (
       outcome: Observation['outcome'],
       verdict: HttpKeepaliveVerdict,
@@ -490,17 +500,24 @@ async function runKeepalive(p: HttpKeepaliveParams, ctx: ProbeContext): Promise<
       ? `${target} ${describeDialFailure(f.dial)}`
       : `${KIND_TEXT[f.kind] ?? 'the request failed'}${f.code ? ` [${f.code}]` : ''}: ${f.message}`;
     const summary = `${p.method} ${where} → ${detail}: the idle hold could not start`;
+    // A certificate or handshake the server got wrong is an answer, not a missing one:
+    // the same fail the tls and http probes give it (docs/tls.md, "one verdict").
+    const tlsFailed = f.kind === 'tls' && f.tls !== undefined;
+    // A request that failed after an insecure handshake still carries its certificate verdict.
+    const verdict = f.tls ?? tls;
     return {
-      outcome: 'error',
+      outcome: tlsFailed ? 'fail' : 'error',
       summary,
-      reason: summary,
+      ...(tlsFailed ? {} : { reason: summary }),
       data: {
         ...base,
         ...(f.dial ? { state: f.dial.state } : {}),
         timings,
         error: { kind: f.kind, ...(f.code ? { code: f.code } : {}), message: f.message },
+        ...(verdict ? { tls: verdict } : {}),
       },
-      actual: f.kind,
+      ...(tlsFailed ? { expected: 'a TLS handshake and a certificate every client accepts' } : {}),
+      actual: tlsFailed ? `tls ${f.tls?.layer}` : f.kind,
       durationMs: performance.now() - started,
     };
   } finally {

@@ -52,6 +52,16 @@ describe('lbdoctor, as a user runs it', () => {
     expect(r.stdout).toContain('s_default_pool_empty');
   });
 
+  it('show names an empty default as empty, not "(default )"', async () => {
+    const r = await lbdoctor(['show', 'sticky-session']);
+    expect(r.code).toBe(0);
+    // Each item hangs under its first line: join them back to read one input per line.
+    const text = r.stdout.replace(/\n {4}(?=\S)/g, ' ');
+    expect(text).toMatch(/^ {2}member_header: .*\(default: empty\)$/m);
+    expect(text).toMatch(/^ {2}path: .*\(default: \/\)$/m);
+    expect(text).not.toContain('(default )');
+  });
+
   it('run router-code --target … --non-interactive --format json: a diagnosis and exit 1', async () => {
     const r = await lbdoctor([
       'run',

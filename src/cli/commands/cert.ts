@@ -37,7 +37,8 @@ export const registerCert: RegisterCommand = (cert, setExitCode) => {
       `
 Examples:
   lbdoctor cert check fullchain.pem --key server.key
-  lbdoctor cert check fullchain.pem --name www.example.com --name api.example.com
+  lbdoctor cert check fullchain.pem \\
+    --name www.example.com --name api.example.com
   lbdoctor cert check fullchain.pem --inventory inventory.yaml --format json
 
 Exit codes: 0 ready to upload (warnings allowed), 1 a problem found,

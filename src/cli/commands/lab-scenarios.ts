@@ -27,7 +27,7 @@ export const registerLabScenarios: RegisterCommand = (lab: Command, setExitCode)
     .option('--foreground', 'run in this process until Ctrl-C / SIGTERM instead of detaching')
     .addHelpText(
       'after',
-      '\nState lives in $LBDOCTOR_LAB_DIR, else $XDG_RUNTIME_DIR/lbdoctor, else <tmp>/lbdoctor-lab-<uid>.\n' +
+      '\nState lives in $LBDOCTOR_LAB_DIR, else $XDG_RUNTIME_DIR/lbdoctor,\nelse <tmp>/lbdoctor-lab-<uid>.\n\n' +
         'Example:\n  lbdoctor lab up --scenario empty-pool --inventory-out lab.yaml\n  lbdoctor run router-code -i lab.yaml\n  lbdoctor lab down\n',
     )
     .action(async (flags: { scenario: string; inventoryOut?: string; foreground?: boolean }) => {

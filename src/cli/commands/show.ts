@@ -10,11 +10,13 @@ export const registerShow: RegisterCommand = (show, setExitCode) => {
       if (opts.graph !== undefined && opts.graph !== 'mermaid' && opts.graph !== 'dot') {
         throw new UsageError(`unknown graph kind "${opts.graph}"`, 'use --graph mermaid or --graph dot');
       }
-      const [{ locatePlaybook }, { playbookDirs }, { toDecisionGraph, stepEdges }] = await Promise.all([
-        import('../../playbook/catalog.js'),
-        import('../playbook-dirs.js'),
-        import('../../playbook/graph.js'),
-      ]);
+      const [{ locatePlaybook }, { playbookDirs }, { toDecisionGraph, stepEdges }, { hang, REPORT_WIDTH }] =
+        await Promise.all([
+          import('../../playbook/catalog.js'),
+          import('../playbook-dirs.js'),
+          import('../../playbook/graph.js'),
+          import('../../reporters/wrap.js'),
+        ]);
       const { playbook: pb, file } = await locatePlaybook(id, playbookDirs(opts.playbooks));
       if (opts.graph) {
         const { toMermaid, toGraphviz } = await import('../../reporters/graph.js');
@@ -23,24 +25,28 @@ export const registerShow: RegisterCommand = (show, setExitCode) => {
         setExitCode(0);
         return;
       }
-      const out: string[] = [`${pb.id} — ${pb.title}`, `FAQ ${pb.faq.join(', ')}    ${file}`];
-      if (pb.description) out.push('', pb.description);
-      if (pb.symptoms.length) out.push('', 'Symptoms:', ...pb.symptoms.map((s) => `  - ${s}`));
+      // A terminal's own width; piped or to a file, 80 columns. Items hang under their text.
+      const width = (process.stdout.isTTY && process.stdout.columns) || REPORT_WIDTH;
+      const item = (label: string, text: string) => hang(label, text, width, 4);
+      const out: string[] = [
+        ...hang('', `${pb.id} — ${pb.title}`, width),
+        ...hang('', `FAQ ${pb.faq.join(', ')}    ${file}`, width, 0, false),
+      ];
+      if (pb.description) out.push('', ...hang('', pb.description, width));
+      if (pb.symptoms.length) out.push('', 'Symptoms:', ...pb.symptoms.flatMap((s) => item('  - ', s)));
       const inputs = Object.entries(pb.inputs);
       if (inputs.length)
         out.push(
           '',
           'Inputs (--input NAME=VALUE):',
-          ...inputs.map(
-            ([name, i]) => `  ${name}: ${i.about}${i.default === undefined ? '' : ` (default ${i.default})`}`,
-          ),
+          ...inputs.flatMap(([name, i]) => item(`  ${name}: `, `${i.about}${defaultText(i.default)}`)),
         );
       const asks = Object.values(pb.steps).flatMap((s) => (s.kind === 'ask' ? [s] : []));
       if (asks.length)
         out.push(
           '',
           'Facts it may ask (--set FACT=VALUE):',
-          ...asks.map((a) => `  ${a.fact}: ${a.question}`),
+          ...asks.flatMap((a) => item(`  ${a.fact}: `, a.question)),
         );
       out.push('', `Steps (start: ${pb.start}):`);
       for (const [sid, step] of Object.entries(pb.steps)) {
@@ -55,10 +61,16 @@ export const registerShow: RegisterCommand = (show, setExitCode) => {
                   ? `decide on ${step.cases.length} case${step.cases.length === 1 ? '' : 's'}`
                   : `conclude (${step.severity})`;
         const fan = step.kind !== 'conclude' && step.foreach ? `, for each of the ${step.foreach}` : '';
-        out.push(`  ${sid}: ${step.title}  [${what}${fan}]`);
-        for (const e of stepEdges(sid, step)) out.push(`      ${e.label} → ${e.to}`);
+        out.push(...item(`  ${sid}: `, `${step.title}  [${what}${fan}]`));
+        for (const e of stepEdges(sid, step)) out.push(...hang('      ', `${e.label} → ${e.to}`, width, 8));
       }
       process.stdout.write(`${out.join('\n')}\n`);
       setExitCode(0);
     });
 };
+
+/** ` (default: X)`; an empty default says so instead of printing `(default )`. */
+function defaultText(value: string | undefined): string {
+  if (value === undefined) return '';
+  return ` (default: ${value === '' ? 'empty' : value})`;
+}

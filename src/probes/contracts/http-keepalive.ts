@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { hostParam, portParam } from '../network-params.js';
 import { defineContract, dialFailureState, sometimes, vantageField } from './define.js';
 import { httpErrorKind } from './http.js';
+import { tlsVerdictData } from './tls.js';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
 /** A header value as written on the wire: no CR, LF or NUL (they would end or split the line). */
@@ -19,7 +20,7 @@ export const httpKeepaliveParams = z
       .enum(['HTTP', 'HTTPS'])
       .default('HTTP')
       .describe(
-        "HTTP or HTTPS (TLS, the certificate not verified), as the pool's protocol or the listener's says",
+        "HTTP or HTTPS, as the pool's protocol or the listener's says; over HTTPS the certificate is judged as the tls probe judges it (data.tls)",
       ),
     method: z
       .string()
@@ -42,6 +43,13 @@ export const httpKeepaliveParams = z
         'extra request headers, written as given: unlike the http probe, Transfer-Encoding is sent too (FAQ 1.5: 501)',
       ),
     body: z.string().optional().describe('request body (Content-Length is added unless headers frame it)'),
+    insecure: z
+      .boolean()
+      .default(false)
+      .describe(
+        'go on despite a bad certificate, as a load balancer that does not verify its members does (data.tls still says what is wrong with it)',
+      ),
+    ca: z.string().optional().describe('PEM of the only CA to trust (self-signed labs)'),
     lbIdleSeconds: z
       .number()
       .min(1)
@@ -128,6 +136,12 @@ export const httpKeepaliveData = z
       z.number().describe('idleMs in seconds, to a tenth, for people'),
     ),
     heldMs: sometimes('a persistent response arrived', z.number().describe('how long it was held idle, ms')),
+    tls: sometimes(
+      'HTTPS, once the handshake was tried',
+      tlsVerdictData.describe(
+        'the certificate verdict the tls probe gives (layer handshake, chain, hostname or ok); a failure fails the probe (error.kind tls) unless insecure',
+      ),
+    ),
     lbIdleSeconds: z.number().describe('the lbIdleSeconds parameter'),
     holdSeconds: z
       .number()
@@ -149,7 +163,7 @@ export const httpKeepaliveData = z
       .strict()
       .describe('where the time went before the hold'),
     error: sometimes(
-      'error before the hold (no complete response)',
+      'no complete response before the hold (a bad certificate included)',
       z
         .object({
           kind: httpErrorKind.describe(

@@ -7,8 +7,9 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import { Exchange } from './exchange.js';
+import { clippedTarget } from './exchange-record.js';
 import { lbAnswer } from './lb-responses.js';
-import { clientIpOf, type ListenerContext, type TlsLogFields } from './listener-context.js';
+import { clientIpOf, type ListenerContext, originForm, type TlsLogFields } from './listener-context.js';
 import { MAX_URI_BYTES } from './request-checks.js';
 import { appendBytes } from './wire/append.js';
 import { findHeadEnd, leadingEmptyLines, oversizedHeadStatus } from './wire/head-end.js';
@@ -264,16 +265,19 @@ export class ClientConnection {
     const ctx = this.ctx;
     ctx.o.metrics?.response(ctx.o.name, status, 'lb');
     if (!ctx.o.accessLog) return;
+    // As much of the request as could be read: its line, and a whole Host line if one came (as nginx logs).
     const first = head.split('\r\n', 1)[0] ?? '';
     const [method, target, version] = first.split(' ');
+    const sent = target ? originForm(target) : null;
+    const hostLine = /\r\nhost:[ \t]*([^\r\n]*?)[ \t]*\r\n/i.exec(head)?.[1];
     ctx.log({
       clientAddress: this.clientIp,
       clientPort: this.clientPort,
       status,
       method: method && /^[A-Z]+$/.test(method) ? method : '-',
       scheme: ctx.scheme,
-      host: '-',
-      uri: target && target.length < 2048 ? target : '-',
+      host: sent?.hostFromUrl || hostLine || '-',
+      uri: sent ? clippedTarget(sent.path) : '-',
       protocol: version && /^HTTP\/\d\.\d$/.test(version) ? version : '-',
       requestLength,
       bytesSent: answer.length,

@@ -17,6 +17,14 @@ import { headerValue, headerValues, secsSince } from './listener-context.js';
 import type { BrokenBy } from './response-relay.js';
 import type { RequestHead } from './wire/request-head.js';
 
+/** Longest request-target the access log holds whole (nginx logs a 414's as `-`; a prefix tells more). */
+export const MAX_LOGGED_TARGET = 2048;
+
+/** A request-target for the access log: whole, or its first MAX_LOGGED_TARGET bytes and `...`. */
+export function clippedTarget(target: string): string {
+  return target.length <= MAX_LOGGED_TARGET ? target : `${target.slice(0, MAX_LOGGED_TARGET)}...`;
+}
+
 /** Why a response that had started was cut off. */
 export type CutCause = BrokenBy | 'member-timeout' | 'client-send-timeout';
 

@@ -15,7 +15,13 @@ import { performance } from 'node:perf_hooks';
 import type { MemberState } from '../types.js';
 import type { ClientConnection } from './client-connection.js';
 import { formatSetCookie, parseCookieHeader, setCookieValue } from './cookies.js';
-import { type CutCause, type ExchangeOutcome, recordCutOff, recordExchange } from './exchange-record.js';
+import {
+  type CutCause,
+  clippedTarget,
+  type ExchangeOutcome,
+  recordCutOff,
+  recordExchange,
+} from './exchange-record.js';
 import { backendDropSet, requestHeaderLines } from './forward-headers.js';
 import { type LbAnswerOptions, lbAnswer, RouterCode } from './lb-responses.js';
 import type { PoolBinding } from './listener.js';
@@ -110,20 +116,23 @@ export class Exchange implements UpstreamOwner {
     const ctx = this.conn.ctx;
     const o = ctx.o;
     ctx.exchangeStarted();
-    if (!ctx.isReady()) {
-      this.answer(503, { routerCode: RouterCode.configurationLoading, close: true });
-      return;
-    }
     const req = this.req;
-    const verdict = checkRequest(req, { bodyLimit: o.bodyLimit, maxHeaderBytes: o.maxHeaderBytes });
-    if (!verdict.ok) {
-      this.answer(verdict.status, { close: true, reason: verdict.reason });
-      return;
-    }
+    // The target is read before any check, so a refused request is logged as the client sent it
+    // (method, Host, request-target), as nginx logs its own 400/413/501 answers.
     const { path, hostFromUrl } = originForm(req.target);
     this.path = path;
     this.hostFromUrl = hostFromUrl;
     this.host = hostFromUrl ?? this.facts.host ?? '';
+    if (!ctx.isReady()) {
+      this.answer(503, { routerCode: RouterCode.configurationLoading, close: true });
+      return;
+    }
+    const verdict = checkRequest(req, { bodyLimit: o.bodyLimit, maxHeaderBytes: o.maxHeaderBytes });
+    if (!verdict.ok) {
+      if (verdict.status === 414) this.path = clippedTarget(path);
+      this.answer(verdict.status, { close: true, reason: verdict.reason });
+      return;
+    }
     // `OPTIONS *` (asterisk form): nginx, on which ELB's layer 7 is built, answers 400 to it itself.
     if (path === '*') {
       this.answer(400, { close: true, reason: 'asterisk-form request target' });

@@ -1,8 +1,9 @@
 // http-keepalive against real sockets: servers that close an idle keep-alive
 // connection after N s (FIN or RST), one that announces Keep-Alive: timeout=N
 // (Node's own http server), one that never closes within the bound, one that
-// closes after every response, broken answers, TLS, and real nginx with its
-// keepalive_timeout. Every observation is checked against the contract.
+// closes after every response, broken answers, TLS (the certificate judged
+// as the tls probe judges it, on openssl s_server and nginx), and real nginx
+// with its keepalive_timeout. Every observation is checked against the contract.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -16,10 +17,12 @@ import {
   httpKeepaliveProbe as unchecked,
   keepAliveTimeoutOf,
 } from '../../../src/probes/http-keepalive.js';
+import { makeTlsFixtures, TLS_LAB_HOST, type TlsFixtureSet } from '../../../src/lab/tls-fixtures.js';
 import { type Certificates, makeCertificates } from '../../helpers/certs.js';
 import { checked } from '../../helpers/contracts.js';
 import { closedPort, listenTcp, localContext } from '../../helpers/net-servers.js';
 import { nginxMissing, startNginx } from '../../helpers/nginx.js';
+import { startOpenSslServer } from '../../helpers/tls-servers.js';
 
 const probe = checked(unchecked);
 const params = (p: Record<string, unknown>) => httpKeepaliveParams.parse({ host: '127.0.0.1', ...p });
@@ -232,18 +235,127 @@ describe('http-keepalive over TLS', () => {
     });
     const port = (server.address() as { port: number }).port;
     const obs = await probe.run(
-      params({ port, protocol: 'HTTPS', hostHeader: 'www.example.com', lbIdleSeconds: 10 }),
+      params({
+        port,
+        protocol: 'HTTPS',
+        hostHeader: 'www.example.com',
+        ca: certs.ca.cert,
+        lbIdleSeconds: 10,
+      }),
       localContext(),
     );
     expect(sni).toBe('www.example.com');
-    expect(obs).toMatchObject({ outcome: 'fail', data: { body: 'tls', verdict: 'shorter' } });
+    expect(obs).toMatchObject({
+      outcome: 'fail',
+      data: { body: 'tls', verdict: 'shorter', tls: { layer: 'ok', chain: 'ok', hostname: 'ok' } },
+    });
   }, 15_000);
 
-  it('plain HTTP answered with a TLS failure', async () => {
-    const port = await rawServer(OK);
+  it('plain HTTP on the port fails at the handshake layer, as the tls probe says', async () => {
+    // A plain HTTP server answers the ClientHello's bytes with a 400 at once.
+    const { port } = await listenTcp((socket) =>
+      socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')),
+    );
     const obs = await probe.run(params({ port, protocol: 'HTTPS' }), localContext(1000));
-    expect(obs).toMatchObject({ outcome: 'error', data: { error: { kind: 'tls' } } });
+    expect(obs).toMatchObject({
+      outcome: 'fail',
+      data: { error: { kind: 'tls' }, tls: { layer: 'handshake', handshake: { meaning: 'not-tls' } } },
+    });
+    expect(obs.data.verdict).toBeUndefined();
   });
+});
+
+describe('http-keepalive: one TLS verdict on openssl s_server and nginx', { timeout: 60_000 }, () => {
+  let dir: string;
+  let fx: TlsFixtureSet;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lbd-keepalive-tls-'));
+    fx = await makeTlsFixtures(dir);
+  }, 60_000);
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const https = (port: number, p: Record<string, unknown> = {}) =>
+    params({ port, protocol: 'HTTPS', hostHeader: TLS_LAB_HOST, maxIdleSeconds: 0, ...p });
+
+  it('an expired certificate is a fail with error.kind tls and data.tls, not a silent pass', async () => {
+    const port = await startOpenSslServer(fx.get('expired'));
+    const obs = await probe.run(https(port, { ca: fx.root.cert }), localContext());
+    expect(obs).toMatchObject({
+      outcome: 'fail',
+      data: { error: { kind: 'tls' }, tls: { layer: 'chain', chain: 'expired' } },
+    });
+    expect(obs.data.status).toBeUndefined();
+    expect(obs.summary).toContain('expired');
+  });
+
+  it('a certificate for another name fails at the hostname layer', async () => {
+    const port = await startOpenSslServer(fx.get('wrong-host'));
+    const obs = await probe.run(https(port, { ca: fx.root.cert }), localContext());
+    expect(obs).toMatchObject({
+      outcome: 'fail',
+      data: { error: { kind: 'tls' }, tls: { layer: 'hostname', chain: 'ok', hostname: 'mismatch' } },
+    });
+  });
+
+  it('a self-signed certificate fails without ca; insecure reads the answer and keeps the verdict', async () => {
+    const port = await startOpenSslServer(fx.get('self-signed'));
+    const strict = await probe.run(https(port), localContext());
+    expect(strict).toMatchObject({ outcome: 'fail', data: { tls: { chain: 'self-signed' } } });
+    const loose = await probe.run(https(port, { insecure: true }), localContext());
+    // s_server -www answers HTTP/1.0 and closes: an answer, read through the bad certificate.
+    expect(loose).toMatchObject({
+      outcome: 'pass',
+      data: { status: 200, tls: { layer: 'chain', chain: 'self-signed' } },
+    });
+    expect(loose.data.error).toBeUndefined();
+    expect(loose.summary).toContain('certificate ignored');
+  });
+
+  it('a request that fails after an insecure handshake keeps the certificate verdict', async () => {
+    const fixture = fx.get('self-signed');
+    // Shakes hands, reads the request, never answers it.
+    const server = createHttpsServer({ cert: fixture.cert, key: fixture.key }, () => {});
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    });
+    const port = (server.address() as { port: number }).port;
+    const obs = await probe.run(https(port, { insecure: true }), localContext(1000));
+    expect(obs).toMatchObject({
+      outcome: 'error',
+      data: { error: { kind: 'response-timeout' }, tls: { chain: 'self-signed' } },
+    });
+  });
+
+  it.skipIf(!!nginxMissing)(
+    'insecure keeps the keep-alive measurement on nginx serving an expired certificate',
+    async () => {
+      const port = await closedPort();
+      const cert = fx.get('expired');
+      const nginx = await startNginx(
+        `server { listen 127.0.0.1:${port} ssl; ssl_certificate ${cert.certPath}; ` +
+          `ssl_certificate_key ${cert.keyPath}; keepalive_timeout 1s; ` +
+          'location / { return 200 "tls\\n"; } }',
+        [port],
+      );
+      onTestFinished(() => nginx.close());
+      const strict = await probe.run(https(port, { ca: fx.root.cert, maxIdleSeconds: 75 }), localContext());
+      expect(strict).toMatchObject({ outcome: 'fail', data: { tls: { chain: 'expired' } } });
+      expect(strict.data.verdict).toBeUndefined();
+      const obs = await probe.run(
+        https(port, { ca: fx.root.cert, insecure: true, maxIdleSeconds: 75, lbIdleSeconds: 60 }),
+        localContext(),
+      );
+      expect(obs).toMatchObject({
+        outcome: 'fail',
+        data: { verdict: 'shorter', ended: 'fin', body: 'tls\n', tls: { chain: 'expired' } },
+      });
+      expect(obs.data.idleMs).toBeGreaterThanOrEqual(900);
+      expect(obs.data.idleMs).toBeLessThan(3000);
+    },
+  );
 });
 
 describe('http-keepalive: parameters and time', () => {
