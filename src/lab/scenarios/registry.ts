@@ -87,7 +87,13 @@ import {
   stressClientPortsExhausted,
   stressTestHealthy,
 } from './stress-test.js';
-import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
+import {
+  healthCheckNeedsHost,
+  healthCheckTimesOut,
+  healthPath404,
+  portNotListening,
+  weightZero,
+} from './unhealthy-backend.js';
 import {
   clientIpFromXRealIp,
   clientIpHealthy,
@@ -194,6 +200,7 @@ export const scenarios: readonly Scenario[] = [
   fiveTupleClientPort,
   fiveTupleDistinctPorts,
   fiveTupleFullNat,
+  healthCheckTimesOut,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */
