@@ -52,7 +52,13 @@ import {
   nginxPortNotListening,
   routeNotViaGateway,
 } from './host-unhealthy.js';
-import { udpEchoIgnored, udpFlapping, udpRatelimited } from './host-udp.js';
+import {
+  udpEchoFiltered,
+  udpEchoIgnored,
+  udpFlapping,
+  udpRatelimited,
+  udpRatemaskDefault,
+} from './host-udp.js';
 import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
 import { tcpIdleReset } from './tcp-idle.js';
 import {
@@ -74,7 +80,7 @@ import {
   slowResponseHealthy,
   unhealthyMemberRetries,
 } from './slow-response.js';
-import { udpHealthy, udpPortClosed } from './udp.js';
+import { udpHealthy, udpMonitorPortClosed, udpPortClosed } from './udp.js';
 import {
   packetLossClientBlocked,
   packetLossHealthy,
@@ -201,6 +207,9 @@ export const scenarios: readonly Scenario[] = [
   fiveTupleDistinctPorts,
   fiveTupleFullNat,
   healthCheckTimesOut,
+  udpMonitorPortClosed,
+  udpEchoFiltered,
+  udpRatemaskDefault,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */

@@ -46,3 +46,24 @@ export const udpHealthy = defineScenario({
   symptom: { listener: 'dns', path: '', expect: 'datagrams are echoed back; the member is healthy' },
   build: (ctx) => udpPool(ctx, 'echo', 'healthy'),
 });
+
+export const udpMonitorPortClosed = defineScenario({
+  id: 'udp-monitor-port-closed',
+  title: "the UDP service answers on its port, but the health check's monitor_port has no socket",
+  faq: '2.4',
+  playbook: 'udp-health-check',
+  conclusion: 'udp-check-fails',
+  symptom: {
+    listener: 'dns',
+    path: '',
+    expect: 'datagrams get no answer: the member is unhealthy, though its service echoes when asked directly',
+  },
+  async build(ctx) {
+    const built = await udpPool(ctx, 'echo', 'unhealthy');
+    // The check is pointed at another port than the service's (a monitor_port
+    // left over from an earlier setup): every check gets a port unreachable.
+    const pool = built.inventory.pools![0]!;
+    pool.healthmonitor = { ...pool.healthmonitor!, monitor_port: await ctx.freeUdpPort() };
+    return built;
+  },
+});
