@@ -91,6 +91,7 @@ import {
   stressBacklogNginx,
   stressBacklogOverflow,
   stressClientPortsExhausted,
+  stressConnlimitReject,
   stressTestHealthy,
 } from './stress-test.js';
 import {
@@ -210,6 +211,7 @@ export const scenarios: readonly Scenario[] = [
   udpMonitorPortClosed,
   udpEchoFiltered,
   udpRatemaskDefault,
+  stressConnlimitReject,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */

@@ -127,3 +127,46 @@ export const stressTestHealthy = defineHostScenario({
     };
   },
 });
+
+/** Connections one client address may hold to be1:80 in the connection-limit scenario. */
+export const STRESS_CONNLIMIT = 50;
+
+export const stressConnlimitReject = defineHostScenario({
+  id: 'stress-connlimit-reject',
+  title: `a real nginx on be1 behind an iptables connlimit of ${STRESS_CONNLIMIT} per client address: a burst is reset`,
+  faq: '1.10',
+  playbook: 'stress-test',
+  conclusion: 'burst-failed',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: `200 from be1; a client holding more than ${STRESS_CONNLIMIT} connections gets the rest reset`,
+  },
+  members: ['be1'],
+  tools: ['nginx', 'iptables'],
+  async build(ctx) {
+    await ctx.nginx('be1');
+    // A per-source connection limit, as hosts put in front of an application
+    // against floods: connections above it are reset before any socket queue,
+    // so the listen-queue counters stay still while the test sees failures.
+    await ctx.exec('be1', [
+      'iptables',
+      '-A',
+      'INPUT',
+      '-p',
+      'tcp',
+      '--syn',
+      '--dport',
+      '80',
+      '-m',
+      'connlimit',
+      '--connlimit-above',
+      String(STRESS_CONNLIMIT),
+      '-j',
+      'REJECT',
+      '--reject-with',
+      'tcp-reset',
+    ]);
+    return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
+  },
+});
