@@ -159,7 +159,17 @@ export const udpEchoFiltered = defineHostScenario({
     // The kernel would answer ping; a firewall rule (as a security group or
     // network ACL without ICMP would) drops every echo request first.
     await ctx.sysctl('be1', { 'net.ipv4.icmp_echo_ignore_all': 0, 'net.ipv4.icmp_ratemask': 6160 });
-    await ctx.exec('be1', ['iptables', '-A', 'INPUT', '-p', 'icmp', '--icmp-type', 'echo-request', '-j', 'DROP']);
+    await ctx.exec('be1', [
+      'iptables',
+      '-A',
+      'INPUT',
+      '-p',
+      'icmp',
+      '--icmp-type',
+      'echo-request',
+      '-j',
+      'DROP',
+    ]);
     return {
       inventory: {
         listeners: [udpListener],
