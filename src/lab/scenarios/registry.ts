@@ -59,7 +59,7 @@ import {
   udpRatelimited,
   udpRatemaskDefault,
 } from './host-udp.js';
-import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
+import { allMembersDown, answerBrokeOff, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
 import { tcpIdleReset } from './tcp-idle.js';
 import {
   tlsExpiredCertificate,
@@ -212,6 +212,7 @@ export const scenarios: readonly Scenario[] = [
   udpEchoFiltered,
   udpRatemaskDefault,
   stressConnlimitReject,
+  answerBrokeOff,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */
