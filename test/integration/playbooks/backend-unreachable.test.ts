@@ -60,6 +60,31 @@ ${o.top ?? ''}`);
     expect(exitCodeFor(result, 'error')).toBe(1);
   });
 
+  it('nginx forwards elsewhere than the inventory says: its 502, with a healthy member, is still-unreachable', async () => {
+    // The listener (lbDead) proxies to a dead port; the member the inventory names answers and passes
+    // ELB's check. None of the FAQ 1.2/1.4 checks finds a cause: what is left is named, as an error.
+    const result = await diagnose('backend-unreachable', { inventory: inventory({ lb: port.lbDead }) });
+    expect(codes(result)).toEqual(['backend-unreachable/still-unreachable']);
+    expect(result.findings[0]!.evidence.join('\n')).toMatch(/502/);
+    expect(exitCodeFor(result, 'error')).toBe(1);
+  });
+
+  it('a TCP listener nothing answers on (no EIP bound, say), with a healthy member: still-unreachable', async () => {
+    const result = await diagnose('backend-unreachable', {
+      inventory: parseInventory(`
+loadbalancer: {name: lb, type: shared, vip_address: 127.0.0.1}
+listeners: [{name: db, protocol: TCP, protocol_port: ${await closedPort()}, default_pool_id: app}]
+pools:
+  - id: app
+    protocol: TCP
+    healthmonitor: {type: TCP, timeout: 2}
+    members: [{name: app1, address: 127.0.0.1, protocol_port: ${port.app}}]
+`),
+    });
+    expect(codes(result)).toEqual(['backend-unreachable/still-unreachable']);
+    expect(exitCodeFor(result, 'error')).toBe(1);
+  });
+
   it('Transfer Client IP with a client that is itself a member', async () => {
     const result = await diagnose('backend-unreachable', {
       inventory: inventory({
