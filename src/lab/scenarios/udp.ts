@@ -7,8 +7,12 @@ async function udpPool(
   ctx: BuildContext,
   mode: 'closed' | 'echo',
   settle: 'healthy' | 'unhealthy',
+  /** Point the health check at a port of its own, with no socket on it (monitor_port). */
+  checkClosedPort = false,
 ): Promise<ScenarioBuild> {
   const backend = await ctx.udp({ mode });
+  // Picked while the backend holds its port, so the two cannot be the same.
+  const monitor = checkClosedPort ? { monitor_port: await ctx.freeUdpPort() } : {};
   return {
     inventory: {
       listeners: [
@@ -18,7 +22,7 @@ async function udpPool(
         {
           id: 'udp-pool',
           protocol: 'UDP',
-          healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
+          healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1, ...monitor },
           members: [{ name: 'udp1', address: backend.address, protocol_port: backend.port }],
         },
       ],
@@ -58,12 +62,7 @@ export const udpMonitorPortClosed = defineScenario({
     path: '',
     expect: 'datagrams get no answer: the member is unhealthy, though its service echoes when asked directly',
   },
-  async build(ctx) {
-    const built = await udpPool(ctx, 'echo', 'unhealthy');
-    // The check is pointed at another port than the service's (a monitor_port
-    // left over from an earlier setup): every check gets a port unreachable.
-    const pool = built.inventory.pools![0]!;
-    pool.healthmonitor = { ...pool.healthmonitor!, monitor_port: await ctx.freeUdpPort() };
-    return built;
-  },
+  // The check is pointed at another port than the service's (a monitor_port
+  // left over from an earlier setup): every check gets a port unreachable.
+  build: (ctx) => udpPool(ctx, 'echo', 'unhealthy', true),
 });
