@@ -18,15 +18,18 @@ describe.skipIf(!!nginxMissing)('backend-unreachable on real nginx', { timeout: 
   const port: Record<string, number> = {};
 
   beforeAll(async () => {
-    for (const name of ['lb', 'app', 'lbDead']) port[name] = await closedPort();
+    for (const name of ['lb', 'app', 'lbDead', 'lbSick', 'sick']) port[name] = await closedPort();
     port.dead = await closedPort();
     nginx = await startNginx(
       [
         `server { listen 127.0.0.1:${port.lb}; location / { proxy_pass http://127.0.0.1:${port.app}; } }`,
         `server { listen 127.0.0.1:${port.lbDead}; location / { proxy_pass http://127.0.0.1:${port.dead}; } }`,
         `server { listen 127.0.0.1:${port.app}; location = /health { return 200; } location / { return 200 "app\\n"; } }`,
+        // Serves pages, but its health page reports a failed dependency.
+        `server { listen 127.0.0.1:${port.lbSick}; location / { proxy_pass http://127.0.0.1:${port.sick}; } }`,
+        `server { listen 127.0.0.1:${port.sick}; location = /health { return 503; } location / { return 200 "app\\n"; } }`,
       ].join('\n'),
-      [port.lb!, port.app!, port.lbDead!],
+      [port.lb!, port.app!, port.lbDead!, port.lbSick!, port.sick!],
     );
   });
   afterAll(() => nginx?.close());
@@ -82,6 +85,17 @@ pools:
 `),
     });
     expect(codes(result)).toEqual(['backend-unreachable/still-unreachable']);
+    expect(exitCodeFor(result, 'error')).toBe(1);
+  });
+
+  it("the only member fails ELB's health check (its /health answers 503): members-unhealthy", async () => {
+    const result = await diagnose('backend-unreachable', {
+      inventory: inventory({ lb: port.lbSick, member: port.sick }),
+    });
+    expect(codes(result)).toEqual([
+      'backend-unreachable/member-fails-health-check',
+      'backend-unreachable/members-unhealthy',
+    ]);
     expect(exitCodeFor(result, 'error')).toBe(1);
   });
 
