@@ -90,6 +90,7 @@ import {
 import {
   stressBacklogNginx,
   stressBacklogOverflow,
+  stressBurstBlocked,
   stressClientPortsExhausted,
   stressConnlimitReject,
   stressTestHealthy,
@@ -213,6 +214,7 @@ export const scenarios: readonly Scenario[] = [
   udpRatemaskDefault,
   stressConnlimitReject,
   answerBrokeOff,
+  stressBurstBlocked,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */

@@ -170,3 +170,38 @@ export const stressConnlimitReject = defineHostScenario({
     return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
   },
 });
+
+export const stressBurstBlocked = defineHostScenario({
+  id: 'stress-burst-blocked',
+  title: "be1's firewall drops the operator's connections to port 80: the burst cannot reach it",
+  faq: '1.10',
+  playbook: 'stress-test',
+  conclusion: 'burst-not-sent',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: "200 through the load balancer; from the operator's machine, be1:80 does not answer",
+  },
+  members: ['be1'],
+  tools: ['nginx', 'iptables'],
+  async build(ctx) {
+    await ctx.nginx('be1');
+    // Only the operator's machine is kept out (as a security group admitting
+    // the load balancer alone would): SSH still reads the member, and the load
+    // balancer's checks and traffic still reach it.
+    await ctx.exec('be1', [
+      'iptables',
+      '-A',
+      'INPUT',
+      '-s',
+      ctx.operator.address,
+      '-p',
+      'tcp',
+      '--dport',
+      '80',
+      '-j',
+      'DROP',
+    ]);
+    return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
+  },
+});
