@@ -112,6 +112,41 @@ describe('FAQ 1.1 and 1.10 on lab scenarios, through the CLI', { timeout: 90_000
       ]);
     },
   );
+
+  it.skipIf(unsupported.has('stress-test-healthy'))(
+    'stress-test-healthy, Cloud Eye counting other connections than the members (answered): expected behind HTTP',
+    async () => {
+      const scenario = findScenario('stress-test-healthy');
+      const running = await scenario.start();
+      onTestFinished(() => running.close());
+      const inventory = join(dir, 'active-connections.yaml');
+      writeFileSync(inventory, running.inventoryYaml);
+      const r = await lbdoctor(
+        [
+          'run',
+          'stress-test',
+          '--inventory',
+          inventory,
+          ...(running.runArgs ?? []),
+          '--non-interactive',
+          '--set',
+          'active_connections_differ=true',
+          '--format',
+          'json',
+        ],
+        { timeoutMs: 60_000, env: { SSH_AUTH_SOCK: '' } },
+      );
+      const report = JSON.parse(r.stdout) as Report;
+      // The CPU reading follows the machine's load average (shared with other tests): left out.
+      const codes = report.findings
+        .map((f) => f.code)
+        .filter((c) => c !== 'stress-test/backend-cpu-saturated');
+      expect(codes).toEqual(['stress-test/l7-connections-unrelated']);
+      expect(report.findings.find((f) => f.code === 'stress-test/l7-connections-unrelated')?.explain).toEqual(
+        ['active-connections'],
+      );
+    },
+  );
 });
 
 /** 300 connections at once, held until each has opened or failed, then closed. */

@@ -2,10 +2,26 @@
 // sends a datagram and fails only on an ICMP port unreachable. So a member
 // that ignores echo requests is unhealthy though its service answers, and a
 // member that rate limits port unreachables (icmp_ratemask 6168, the Linux
-// default) looks healthy under a burst of checks though nothing listens.
-import { defineHostScenario } from './define-host.js';
+// default) looks healthy under a burst of checks though nothing listens
+// (and, while its service runs, would hide the service stopping).
+import { defineHostScenario, type HostBuildContext, type HostScenarioBuild } from './define-host.js';
 
 const udpListener = { name: 'dns', protocol: 'UDP', protocol_port: 53, default_pool_id: 'udp-pool' } as const;
+
+/** The "dns" listener to be1:53, checked every second with a 1 s timeout, one try. */
+function quickUdpPool(ctx: HostBuildContext): HostScenarioBuild['inventory'] {
+  return {
+    listeners: [udpListener],
+    pools: [
+      {
+        id: 'udp-pool',
+        protocol: 'UDP',
+        healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
+        members: [ctx.member('be1', 53)],
+      },
+    ],
+  };
+}
 
 export const udpEchoIgnored = defineHostScenario({
   id: 'udp-echo-ignored',
@@ -25,17 +41,7 @@ export const udpEchoIgnored = defineHostScenario({
     // The one fault: echo ignored. Port unreachables are not rate limited (FAQ 2.4's ratemask).
     await ctx.sysctl('be1', { 'net.ipv4.icmp_echo_ignore_all': 1, 'net.ipv4.icmp_ratemask': 6160 });
     return {
-      inventory: {
-        listeners: [udpListener],
-        pools: [
-          {
-            id: 'udp-pool',
-            protocol: 'UDP',
-            healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
-            members: [ctx.member('be1', 53)],
-          },
-        ],
-      },
+      inventory: quickUdpPool(ctx),
       settle: { 'udp-pool': 'unhealthy' },
       recordMemberStatus: true,
     };
@@ -126,17 +132,69 @@ export const udpFlapping = defineHostScenario({
       'DROP',
     ]);
     return {
-      inventory: {
-        listeners: [udpListener],
-        pools: [
-          {
-            id: 'udp-pool',
-            protocol: 'UDP',
-            healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
-            members: [ctx.member('be1', 53)],
-          },
-        ],
-      },
+      inventory: quickUdpPool(ctx),
+    };
+  },
+});
+
+export const udpEchoFiltered = defineHostScenario({
+  id: 'udp-echo-filtered',
+  title: 'UDP member whose firewall drops ICMP echo requests (icmp_echo_ignore_all stays 0)',
+  faq: '2.4',
+  playbook: 'udp-health-check',
+  conclusion: 'icmp-blocked',
+  symptom: {
+    listener: 'dns',
+    path: '',
+    expect: 'datagrams to the listener get no answer: be1 is unhealthy, though it echoes the operator',
+  },
+  members: ['be1'],
+  tools: ['ping', 'sysctl', 'iptables'],
+  async build(ctx) {
+    await ctx.udpEcho('be1', 53);
+    // The kernel would answer ping; a firewall rule (as a security group or
+    // network ACL without ICMP would) drops every echo request first.
+    await ctx.sysctl('be1', { 'net.ipv4.icmp_echo_ignore_all': 0, 'net.ipv4.icmp_ratemask': 6160 });
+    await ctx.exec('be1', [
+      'iptables',
+      '-A',
+      'INPUT',
+      '-p',
+      'icmp',
+      '--icmp-type',
+      'echo-request',
+      '-j',
+      'DROP',
+    ]);
+    return {
+      inventory: quickUdpPool(ctx),
+      settle: { 'udp-pool': 'unhealthy' },
+      recordMemberStatus: true,
+    };
+  },
+});
+
+export const udpRatemaskDefault = defineHostScenario({
+  id: 'udp-ratemask-default',
+  title: 'healthy UDP member on the default icmp_ratemask 6168: a stopped service could stay healthy',
+  faq: '2.4',
+  playbook: 'udp-health-check',
+  conclusion: 'ratemask-default',
+  symptom: {
+    listener: 'dns',
+    path: '',
+    expect: 'datagrams are echoed back; be1 is healthy (the risk shows only once its service stops)',
+  },
+  members: ['be1'],
+  tools: ['ping', 'sysctl'],
+  async build(ctx) {
+    await ctx.udpEcho('be1', 53);
+    // The Linux defaults, set explicitly: port unreachables (bit 3) are rate limited.
+    await ctx.sysctl('be1', { 'net.ipv4.icmp_ratemask': 6168, 'net.ipv4.icmp_ratelimit': 1000 });
+    return {
+      inventory: quickUdpPool(ctx),
+      settle: { 'udp-pool': 'healthy' },
+      recordMemberStatus: true,
     };
   },
 });

@@ -52,8 +52,14 @@ import {
   nginxPortNotListening,
   routeNotViaGateway,
 } from './host-unhealthy.js';
-import { udpEchoIgnored, udpFlapping, udpRatelimited } from './host-udp.js';
-import { allMembersDown, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
+import {
+  udpEchoFiltered,
+  udpEchoIgnored,
+  udpFlapping,
+  udpRatelimited,
+  udpRatemaskDefault,
+} from './host-udp.js';
+import { allMembersDown, answerBrokeOff, emptyPool, healthy, policyPoolEmpty } from './router-code.js';
 import { tcpIdleReset } from './tcp-idle.js';
 import {
   tlsExpiredCertificate,
@@ -74,7 +80,7 @@ import {
   slowResponseHealthy,
   unhealthyMemberRetries,
 } from './slow-response.js';
-import { udpHealthy, udpPortClosed } from './udp.js';
+import { udpHealthy, udpMonitorPortClosed, udpPortClosed } from './udp.js';
 import {
   packetLossClientBlocked,
   packetLossHealthy,
@@ -84,10 +90,18 @@ import {
 import {
   stressBacklogNginx,
   stressBacklogOverflow,
+  stressBurstBlocked,
   stressClientPortsExhausted,
+  stressConnlimitReject,
   stressTestHealthy,
 } from './stress-test.js';
-import { healthCheckNeedsHost, healthPath404, portNotListening, weightZero } from './unhealthy-backend.js';
+import {
+  healthCheckNeedsHost,
+  healthCheckTimesOut,
+  healthPath404,
+  portNotListening,
+  weightZero,
+} from './unhealthy-backend.js';
 import {
   clientIpFromXRealIp,
   clientIpHealthy,
@@ -194,6 +208,13 @@ export const scenarios: readonly Scenario[] = [
   fiveTupleClientPort,
   fiveTupleDistinctPorts,
   fiveTupleFullNat,
+  healthCheckTimesOut,
+  udpMonitorPortClosed,
+  udpEchoFiltered,
+  udpRatemaskDefault,
+  stressConnlimitReject,
+  answerBrokeOff,
+  stressBurstBlocked,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */

@@ -97,3 +97,22 @@ export const healthy = defineScenario({
     return healthyWebPool(ctx, [ctx.member(app)]);
   },
 });
+
+export const answerBrokeOff = defineScenario({
+  id: 'router-code-answer-broke-off',
+  title: 'the backend sends a 200 head through the load balancer, then resets before the body ends',
+  faq: '1.5, 1.6',
+  playbook: 'router-code',
+  conclusion: 'answer-broke-off',
+  symptom: { listener: 'web', path: '/', expect: 'HTTP 200 without x-router-code, and a truncated body' },
+  async build(ctx) {
+    // No router code to read: the load balancer forwarded the request, and the
+    // backend's answer broke off on the way (a crash mid-response, say).
+    const app = await ctx.http({
+      name: 'app1',
+      healthPath: '/health',
+      default: { fault: 'reset-mid-response' },
+    });
+    return healthyWebPool(ctx, [ctx.member(app)]);
+  },
+});

@@ -127,3 +127,81 @@ export const stressTestHealthy = defineHostScenario({
     };
   },
 });
+
+/** Connections one client address may hold to be1:80 in the connection-limit scenario. */
+export const STRESS_CONNLIMIT = 50;
+
+export const stressConnlimitReject = defineHostScenario({
+  id: 'stress-connlimit-reject',
+  title: `a real nginx on be1 behind an iptables connlimit of ${STRESS_CONNLIMIT} per client address: a burst is reset`,
+  faq: '1.10',
+  playbook: 'stress-test',
+  conclusion: 'burst-failed',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: `200 from be1; a client holding more than ${STRESS_CONNLIMIT} connections gets the rest reset`,
+  },
+  members: ['be1'],
+  tools: ['nginx', 'iptables'],
+  async build(ctx) {
+    await ctx.nginx('be1');
+    // A per-source connection limit, as hosts put in front of an application
+    // against floods: connections above it are reset before any socket queue,
+    // so the listen-queue counters stay still while the test sees failures.
+    await ctx.exec('be1', [
+      'iptables',
+      '-A',
+      'INPUT',
+      '-p',
+      'tcp',
+      '--syn',
+      '--dport',
+      '80',
+      '-m',
+      'connlimit',
+      '--connlimit-above',
+      String(STRESS_CONNLIMIT),
+      '-j',
+      'REJECT',
+      '--reject-with',
+      'tcp-reset',
+    ]);
+    return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
+  },
+});
+
+export const stressBurstBlocked = defineHostScenario({
+  id: 'stress-burst-blocked',
+  title: "be1's firewall drops the operator's connections to port 80: the burst cannot reach it",
+  faq: '1.10',
+  playbook: 'stress-test',
+  conclusion: 'burst-not-sent',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: "200 through the load balancer; from the operator's machine, be1:80 does not answer",
+  },
+  members: ['be1'],
+  tools: ['nginx', 'iptables'],
+  async build(ctx) {
+    await ctx.nginx('be1');
+    // Only the operator's machine is kept out (as a security group admitting
+    // the load balancer alone would): SSH still reads the member, and the load
+    // balancer's checks and traffic still reach it.
+    await ctx.exec('be1', [
+      'iptables',
+      '-A',
+      'INPUT',
+      '-s',
+      ctx.operator.address,
+      '-p',
+      'tcp',
+      '--dport',
+      '80',
+      '-j',
+      'DROP',
+    ]);
+    return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
+  },
+});

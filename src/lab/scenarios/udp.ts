@@ -7,8 +7,12 @@ async function udpPool(
   ctx: BuildContext,
   mode: 'closed' | 'echo',
   settle: 'healthy' | 'unhealthy',
+  /** Point the health check at a port of its own, with no socket on it (monitor_port). */
+  checkClosedPort = false,
 ): Promise<ScenarioBuild> {
   const backend = await ctx.udp({ mode });
+  // Picked while the backend holds its port, so the two cannot be the same.
+  const monitor = checkClosedPort ? { monitor_port: await ctx.freeUdpPort() } : {};
   return {
     inventory: {
       listeners: [
@@ -18,7 +22,7 @@ async function udpPool(
         {
           id: 'udp-pool',
           protocol: 'UDP',
-          healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1 },
+          healthmonitor: { type: 'UDP_CONNECT', delay: 1, timeout: 1, max_retries: 1, ...monitor },
           members: [{ name: 'udp1', address: backend.address, protocol_port: backend.port }],
         },
       ],
@@ -45,4 +49,20 @@ export const udpHealthy = defineScenario({
   conclusion: 'udp-healthy',
   symptom: { listener: 'dns', path: '', expect: 'datagrams are echoed back; the member is healthy' },
   build: (ctx) => udpPool(ctx, 'echo', 'healthy'),
+});
+
+export const udpMonitorPortClosed = defineScenario({
+  id: 'udp-monitor-port-closed',
+  title: "the UDP service answers on its port, but the health check's monitor_port has no socket",
+  faq: '2.4',
+  playbook: 'udp-health-check',
+  conclusion: 'udp-check-fails',
+  symptom: {
+    listener: 'dns',
+    path: '',
+    expect: 'datagrams get no answer: the member is unhealthy, though its service echoes when asked directly',
+  },
+  // The check is pointed at another port than the service's (a monitor_port
+  // left over from an earlier setup): every check gets a port unreachable.
+  build: (ctx) => udpPool(ctx, 'echo', 'unhealthy', true),
 });

@@ -110,3 +110,33 @@ export const weightZero = defineScenario({
     return healthyWebPool(ctx, [ctx.member(app, { weight: 0 })]);
   },
 });
+
+export const healthCheckTimesOut = defineScenario({
+  id: 'health-check-times-out',
+  title: 'the backend accepts connections but answers /health after 3 s; the check gives up after 1 s',
+  faq: '2.1, 2.2',
+  playbook: 'unhealthy-backend',
+  conclusion: 'health-check-times-out',
+  symptom: {
+    listener: 'web',
+    path: '/',
+    expect: 'x-router-code: 50000; /health answers, but only after the check has timed out',
+  },
+  async build(ctx) {
+    // A slow health page (a check that queries a database, say): the port is
+    // open and the answer is right, only too late for the 1 s timeout.
+    const app = await ctx.http({
+      name: 'app1',
+      rules: [{ path: '/health', answer: { status: 200, delayMs: 3000 } }],
+    });
+    return {
+      inventory: {
+        listeners: [await webListener(ctx)],
+        pools: [
+          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
+        ],
+      },
+      settle: { 'web-pool': 'unhealthy' },
+    };
+  },
+});

@@ -85,8 +85,9 @@ describe('lab scenario registry', { timeout: 20_000 }, () => {
       // (backend-reset accepts and resets at once, which a client may see as either.)
       const deadPorts = ['wrong-backend-port', 'port-not-listening'].includes(s.id);
       // member-down-share: be2's service is down, be1 answers.
+      // stress-burst-blocked: be1's firewall drops this machine (the operator) on its port.
       const dead = (name: string | undefined) =>
-        deadPorts || (s.id === 'member-down-share' && name === 'be2');
+        deadPorts || (s.id === 'member-down-share' && name === 'be2') || s.id === 'stress-burst-blocked';
       if (s.id === 'backend-reset') return;
       for (const pool of entry.pools.filter((p) => p.protocol === 'HTTP')) {
         for (const m of pool.members) {

@@ -55,6 +55,7 @@ describe('lab scenarios through the reference LB', { timeout: 30_000 }, () => {
     ['health-path-404', '50000'],
     ['health-check-needs-host', '50000'],
     ['port-not-listening', '50000'],
+    ['health-check-times-out', '50000'],
   ])('%s: the load balancer answers with x-router-code %s', async (id, code) => {
     const { url } = await up(id);
     const res = await get(url);

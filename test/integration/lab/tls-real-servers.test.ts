@@ -119,6 +119,48 @@ describe('tls-handshake on openssl s_server', { timeout: 60_000 }, () => {
     );
   });
 
+  it('a server with no certificate at all (s_server -nocert), answered certificate_bound=false → certificate-not-bound', async () => {
+    const f = set.get('good');
+    // -nocert: no certificate is loaded, so only anonymous suites remain, which
+    // no client offers: the handshake_failure a listener without a bound certificate gives.
+    const port = await startOpenSslServer(f, ['-nocert']);
+    const inventory = await httpsInventory(dir, port, f);
+    const findings = await diagnose(inventory, [
+      '--set',
+      `server_name=${TLS_LAB_HOST}`,
+      '--set',
+      'certificate_bound=false',
+    ]);
+    expectOnly(findings, 'certificate-not-bound');
+    expect(findings.map((x) => x.code)).toEqual(['tls-handshake/certificate-not-bound']);
+  });
+
+  it('the host name clients use is not known, and the certificate does not cover the address → name-unknown, a warning', async () => {
+    const f = set.get('good');
+    const port = await startOpenSslServer(f);
+    const inventory = await httpsInventory(dir, port, f);
+    // No HOST_NAME rule, no certificate domain in the inventory, no --set server_name.
+    const unnamed = await lbdoctor([
+      'run',
+      'tls-handshake',
+      '--inventory',
+      inventory,
+      '--input',
+      `ca=${set.root.certPath}`,
+      '--non-interactive',
+      '--format',
+      'json',
+    ]);
+    const findings = (JSON.parse(unnamed.stdout) as { findings: Finding[] }).findings;
+    expect(findings).toEqual([
+      expect.objectContaining({ code: 'tls-handshake/name-unknown', severity: 'warn' }),
+    ]);
+    expect(unnamed.code).toBe(0);
+    // Given the name, the same server is healthy: the warning was only about the missing name.
+    const named = await diagnose(inventory, ['--set', `server_name=${TLS_LAB_HOST}`]);
+    expect(named.map((x) => x.code)).toEqual(['tls-handshake/tls-healthy']);
+  });
+
   it('a healthy server: no error finding; a pasted Java PKIX error then names the client trust store', async () => {
     const f = set.get('good');
     const port = await startOpenSslServer(f);

@@ -18,15 +18,18 @@ describe.skipIf(!!nginxMissing)('backend-unreachable on real nginx', { timeout: 
   const port: Record<string, number> = {};
 
   beforeAll(async () => {
-    for (const name of ['lb', 'app', 'lbDead']) port[name] = await closedPort();
+    for (const name of ['lb', 'app', 'lbDead', 'lbSick', 'sick']) port[name] = await closedPort();
     port.dead = await closedPort();
     nginx = await startNginx(
       [
         `server { listen 127.0.0.1:${port.lb}; location / { proxy_pass http://127.0.0.1:${port.app}; } }`,
         `server { listen 127.0.0.1:${port.lbDead}; location / { proxy_pass http://127.0.0.1:${port.dead}; } }`,
         `server { listen 127.0.0.1:${port.app}; location = /health { return 200; } location / { return 200 "app\\n"; } }`,
+        // Serves pages, but its health page reports a failed dependency.
+        `server { listen 127.0.0.1:${port.lbSick}; location / { proxy_pass http://127.0.0.1:${port.sick}; } }`,
+        `server { listen 127.0.0.1:${port.sick}; location = /health { return 503; } location / { return 200 "app\\n"; } }`,
       ].join('\n'),
-      [port.lb!, port.app!, port.lbDead!],
+      [port.lb!, port.app!, port.lbDead!, port.lbSick!, port.sick!],
     );
   });
   afterAll(() => nginx?.close());
@@ -57,6 +60,42 @@ ${o.top ?? ''}`);
     });
     expect(codes(result)).toContain('backend-unreachable/member-unreachable-directly');
     expect(codes(result)).not.toContain('backend-unreachable/member-takes-traffic');
+    expect(exitCodeFor(result, 'error')).toBe(1);
+  });
+
+  it('nginx forwards elsewhere than the inventory says: its 502, with a healthy member, is still-unreachable', async () => {
+    // The listener (lbDead) proxies to a dead port; the member the inventory names answers and passes
+    // ELB's check. None of the FAQ 1.2/1.4 checks finds a cause: what is left is named, as an error.
+    const result = await diagnose('backend-unreachable', { inventory: inventory({ lb: port.lbDead }) });
+    expect(codes(result)).toEqual(['backend-unreachable/still-unreachable']);
+    expect(result.findings[0]!.evidence.join('\n')).toMatch(/502/);
+    expect(exitCodeFor(result, 'error')).toBe(1);
+  });
+
+  it('a TCP listener nothing answers on (no EIP bound, say), with a healthy member: still-unreachable', async () => {
+    const result = await diagnose('backend-unreachable', {
+      inventory: parseInventory(`
+loadbalancer: {name: lb, type: shared, vip_address: 127.0.0.1}
+listeners: [{name: db, protocol: TCP, protocol_port: ${await closedPort()}, default_pool_id: app}]
+pools:
+  - id: app
+    protocol: TCP
+    healthmonitor: {type: TCP, timeout: 2}
+    members: [{name: app1, address: 127.0.0.1, protocol_port: ${port.app}}]
+`),
+    });
+    expect(codes(result)).toEqual(['backend-unreachable/still-unreachable']);
+    expect(exitCodeFor(result, 'error')).toBe(1);
+  });
+
+  it("the only member fails ELB's health check (its /health answers 503): members-unhealthy", async () => {
+    const result = await diagnose('backend-unreachable', {
+      inventory: inventory({ lb: port.lbSick, member: port.sick }),
+    });
+    expect(codes(result)).toEqual([
+      'backend-unreachable/member-fails-health-check',
+      'backend-unreachable/members-unhealthy',
+    ]);
     expect(exitCodeFor(result, 'error')).toBe(1);
   });
 

@@ -1,7 +1,8 @@
 // An error status without x-router-code must never end a run green (FAQ 1.5,
 // 1.6): router-code asks the members directly and says whose status it is.
 // Proven on the reference LB's reproduced faults and on real nginx, as the
-// load balancer (its own 502/504 pages) and as the backend (a 503 it serves).
+// load balancer (its own 502/504 pages) and as the backend (a 503 it serves);
+// and an answer nginx passes on that breaks off after its head.
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../src/engine/exit-code.js';
@@ -12,6 +13,7 @@ import { parseInventory } from '../../../src/model/load-inventory.js';
 import { diagnose } from '../../helpers/diagnose.js';
 import { closedPort } from '../../helpers/net-servers.js';
 import { nginxMissing, type RunningNginx, startNginx } from '../../helpers/nginx.js';
+import { type HttpBackend, startHttpBackend } from '../../helpers/servers.js';
 
 const codes = (r: RunResult) => r.findings.map((f) => f.code).sort();
 
@@ -44,13 +46,16 @@ describe.skipIf(!!nginxMissing)('router-code on real nginx', { timeout: 60_000 }
   const port: Record<string, number> = {};
   let silent: { server: Server; port: number };
   const held: Socket[] = [];
+  /** A backend that promises a long body, sends a little, then resets (a crash mid-response). */
+  let resetting: HttpBackend;
 
   beforeAll(async () => {
+    resetting = await startHttpBackend({ default: { fault: 'reset-mid-response' } });
     // A backend that accepts connections and never answers (nginx's 504 after proxy_read_timeout).
     const server = createServer((socket) => held.push(socket));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     silent = { server, port: (server.address() as AddressInfo).port };
-    for (const name of ['lb502', 'lb504', 'lb503', 'lbok', 'app503', 'appok'])
+    for (const name of ['lb502', 'lb504', 'lb503', 'lbok', 'app503', 'appok', 'lbbroke'])
       port[name] = await closedPort();
     port.closed = await closedPort();
     const block = (listen: number, body: string) => `server { listen 127.0.0.1:${listen}; ${body} }`;
@@ -65,6 +70,7 @@ describe.skipIf(!!nginxMissing)('router-code on real nginx', { timeout: 60_000 }
         block(port.lbok!, `location / { proxy_pass http://127.0.0.1:${port.appok}; }`),
         block(port.app503!, 'location / { return 503 "down for maintenance\\n"; }'),
         block(port.appok!, 'location / { return 200 "hello\\n"; }'),
+        block(port.lbbroke!, `location / { proxy_pass http://127.0.0.1:${resetting.port}; }`),
       ].join('\n'),
       Object.values(port).filter((p) => p !== port.closed),
     );
@@ -73,6 +79,7 @@ describe.skipIf(!!nginxMissing)('router-code on real nginx', { timeout: 60_000 }
     await nginx?.close();
     for (const s of held) s.destroy();
     silent?.server.close();
+    await resetting?.close();
   });
 
   const inventoryFor = (lb: string, memberPort: number) =>
@@ -108,6 +115,13 @@ pools: [{id: app, protocol: HTTP, members: [{name: app1, address: 127.0.0.1, pro
     expect(codes(result)).toEqual(['router-code/backend-answered']);
     expect(result.findings.every((f) => f.severity === 'info')).toBe(true);
     expect(exitCodeFor(result, 'error')).toBe(0);
+  });
+
+  it('the backend resets after the head: nginx passes the 200 on and the body breaks off', async () => {
+    const result = await diagnose('router-code', { inventory: inventoryFor('lbbroke', resetting.port) });
+    expect(codes(result)).toEqual(['router-code/answer-broke-off']);
+    expect(result.findings[0]!.title).toBe('The answer on web broke off after its head');
+    expect(exitCodeFor(result, 'error')).toBe(1);
   });
 
   it('without an inventory the error status is still an error finding', async () => {

@@ -1,7 +1,8 @@
 // unhealthy-backend on real nginx as the backend: the health path it does not
-// serve, a virtual host that answers only its own domain, a port it does not
-// listen on, and the healthy twin. No SSH here (the members are on loopback):
-// the host checks live in the lab tests; this proves the application side.
+// serve, a virtual host that answers only its own domain, a slow health page
+// behind it, a port it does not listen on, and the healthy twin. No SSH here
+// (the members are on loopback): the host checks live in the lab tests; this
+// proves the application side.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../src/engine/exit-code.js';
 import type { RunResult } from '../../../src/engine/result.js';
@@ -9,6 +10,7 @@ import { parseInventory } from '../../../src/model/load-inventory.js';
 import { diagnose } from '../../helpers/diagnose.js';
 import { closedPort } from '../../helpers/net-servers.js';
 import { nginxMissing, type RunningNginx, startNginx } from '../../helpers/nginx.js';
+import { type HttpBackend, startHttpBackend } from '../../helpers/servers.js';
 
 const codes = (r: RunResult) => r.findings.map((f) => f.code).sort();
 
@@ -16,10 +18,15 @@ if (nginxMissing) console.warn(`skipping the nginx unhealthy-backend tests: ${ng
 
 describe.skipIf(!!nginxMissing)('unhealthy-backend on real nginx backends', { timeout: 60_000 }, () => {
   let nginx: RunningNginx;
+  /** The application nginx proxies the health page of "slow" to: it takes 4 s to answer it. */
+  let slowApp: HttpBackend;
   const port: Record<string, number> = {};
 
   beforeAll(async () => {
-    for (const name of ['healthy', 'nohealth', 'vhost']) port[name] = await closedPort();
+    slowApp = await startHttpBackend({
+      rules: [{ path: '/health', answer: { status: 200, delayMs: 4000 } }],
+    });
+    for (const name of ['healthy', 'nohealth', 'vhost', 'slow']) port[name] = await closedPort();
     nginx = await startNginx(
       [
         `server { listen 127.0.0.1:${port.healthy}; location = /health { return 200 "ok\\n"; } location / { return 200; } }`,
@@ -28,11 +35,16 @@ describe.skipIf(!!nginxMissing)('unhealthy-backend on real nginx backends', { ti
         // Name-based virtual hosting: only app.example has the health page; any other Host gets the default server's 404.
         `server { listen 127.0.0.1:${port.vhost} default_server; server_name _; return 404; }`,
         `server { listen 127.0.0.1:${port.vhost}; server_name app.example; location = /health { return 200; } }`,
+        // nginx in front of an application whose health page is slow: the port answers at once, /health late.
+        `server { listen 127.0.0.1:${port.slow}; location / { proxy_pass http://127.0.0.1:${slowApp.port}; } }`,
       ].join('\n'),
       Object.values(port),
     );
   });
-  afterAll(() => nginx?.close());
+  afterAll(async () => {
+    await nginx?.close();
+    await slowApp?.close();
+  });
 
   const inventoryFor = (memberPort: number, type: 'shared' | 'dedicated' = 'dedicated', extra = '') =>
     parseInventory(`
@@ -88,5 +100,11 @@ ${extra}`);
     inventory.loadbalancers[0]!.pools[0]!.members[0]!.weight = 0;
     const result = await diagnose('unhealthy-backend', { inventory });
     expect(codes(result)).toEqual(['unhealthy-backend/weight-zero']);
+  });
+
+  it('nginx accepts at once but the health page behind it answers after the 2 s timeout', async () => {
+    const result = await diagnose('unhealthy-backend', { inventory: inventoryFor(port.slow!) });
+    expect(codes(result)).toEqual(['unhealthy-backend/health-check-times-out']);
+    expect(exitCodeFor(result, 'error')).toBe(1);
   });
 });
