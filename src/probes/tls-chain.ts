@@ -11,6 +11,34 @@ import { X509Certificate } from 'node:crypto';
  * wire order; undefined when the bytes do not hold one (TLS 1.3, or a cut-off flight).
  */
 export function presentedCertificates(bytes: Buffer): Buffer[] | undefined {
+  const body = handshakeMessage(bytes, CERTIFICATE);
+  if (!body) return undefined;
+  const total = body.readUIntBE(0, 3);
+  const certs: Buffer[] = [];
+  let q = 3;
+  while (q + 3 <= Math.min(body.length, 3 + total)) {
+    const certLen = body.readUIntBE(q, 3);
+    certs.push(body.subarray(q + 3, q + 3 + certLen));
+    q += 3 + certLen;
+  }
+  return certs;
+}
+
+const CERTIFICATE = 11;
+const CERTIFICATE_REQUEST = 13;
+
+/**
+ * Whether the server asked for a client certificate (mutual authentication),
+ * as far as the cleartext shows: up to TLS 1.2 the CertificateRequest travels
+ * in clear; under TLS 1.3 it is encrypted, and only the server's later
+ * `certificate_required` alert tells.
+ */
+export function requestedClientCertificate(bytes: Buffer): boolean {
+  return handshakeMessage(bytes, CERTIFICATE_REQUEST) !== undefined;
+}
+
+/** The body of the first handshake message of `wanted` type in the server's cleartext flight. */
+function handshakeMessage(bytes: Buffer, wanted: number): Buffer | undefined {
   // Reassemble handshake-type records until the first non-handshake record.
   const handshake: Buffer[] = [];
   let off = 0;
@@ -28,18 +56,7 @@ export function presentedCertificates(bytes: Buffer): Buffer[] | undefined {
     const msgType = hs[p]!;
     const len = hs.readUIntBE(p + 1, 3);
     if (p + 4 + len > hs.length) return undefined;
-    if (msgType === 11) {
-      const body = hs.subarray(p + 4, p + 4 + len);
-      const total = body.readUIntBE(0, 3);
-      const certs: Buffer[] = [];
-      let q = 3;
-      while (q + 3 <= Math.min(body.length, 3 + total)) {
-        const certLen = body.readUIntBE(q, 3);
-        certs.push(body.subarray(q + 3, q + 3 + certLen));
-        q += 3 + certLen;
-      }
-      return certs;
-    }
+    if (msgType === wanted) return hs.subarray(p + 4, p + 4 + len);
     p += 4 + len;
   }
   return undefined;

@@ -19,7 +19,7 @@ import {
 } from 'node:tls';
 import { tapIncoming } from '../transport/dialers/flowing.js';
 import type { ChainVerdict, HandshakeFailure, TlsLayer, TlsVerdictData } from './contracts/tls.js';
-import { inIssuerOrder, isSelfSigned, parsePemBundle, presentedCertificates } from './tls-chain.js';
+import { inIssuerOrder, isSelfSigned, parsePemBundle, presentedCertificates, requestedClientCertificate } from './tls-chain.js';
 
 export interface Handshake {
   protocol?: string;
@@ -39,6 +39,14 @@ export interface TlsOptions {
   maxVersion?: ConnectionOptions['maxVersion'];
   ciphers?: string;
   alpn?: string[];
+  /**
+   * After a TLS 1.3 handshake, how long to wait for the server's word on the
+   * client: a session ticket (accepted) or a `certificate_required` alert
+   * (mutual authentication). TLS 1.3 clients finish before the server has
+   * judged them, so without this a listener that demands a client
+   * certificate looks healthy. For probes that send nothing themselves.
+   */
+  postHandshakeMs?: number;
 }
 
 export type HandshakeResult =
@@ -66,6 +74,7 @@ export function readHandshakeError(err: unknown): HandshakeFailure {
   ) {
     return { meaning: 'no-shared-protocol', ...base };
   }
+  if (alert === 'certificate_required') return { meaning: 'client-certificate-required', ...base };
   if (
     alert === 'handshake_failure' ||
     alert === 'insufficient_security' ||
@@ -98,6 +107,8 @@ export function describeHandshake(f: HandshakeFailure): string {
       return `handshake refused${alert}: no shared cipher suite, or no certificate for this SNI (FAQ 1.12 causes 1 and 4)`;
     case 'no-shared-protocol':
       return `handshake refused${alert}: no shared protocol version (FAQ 1.12 cause 4)`;
+    case 'client-certificate-required':
+      return `handshake refused${alert}: the server asks every client for a certificate (mutual authentication) and this client has none`;
     case 'not-tls':
       return 'the port does not speak TLS (plain HTTP or another protocol answered)';
     case 'closed':
@@ -148,8 +159,14 @@ export function startTls(
   };
   return new Promise<HandshakeResult>((resolve) => {
     const socket = tlsConnect(options);
+    let settled = false;
+    let verdictWait: NodeJS.Timeout | undefined;
     const settle = (r: HandshakeResult): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
+      clearTimeout(verdictWait);
+      socket.removeListener('session', accepted);
       signal.removeEventListener('abort', onAbort);
       socket.removeListener('error', onError);
       if (!r.ok) {
@@ -159,7 +176,18 @@ export function startTls(
       }
       resolve(r);
     };
-    const onError = (err: unknown): void => settle({ ok: false, handshake: readHandshakeError(err) });
+    const onError = (err: unknown): void => {
+      const handshake = readHandshakeError(err);
+      // Up to TLS 1.2 the server's CertificateRequest is in the clear: a
+      // refusal after one is mutual authentication, whatever the alert says.
+      const askedForCertificate =
+        handshake.meaning !== 'timeout' && requestedClientCertificate(tap.received());
+      settle({
+        ok: false,
+        handshake: askedForCertificate ? { ...handshake, meaning: 'client-certificate-required' } : handshake,
+      });
+    };
+    let accepted = (): void => {};
     const onAbort = (): void =>
       settle({ ok: false, handshake: { meaning: 'other', code: 'ABORT_ERR', message: 'aborted' } });
     const timer = setTimeout(
@@ -183,7 +211,11 @@ export function startTls(
         chain: peer && 'raw' in peer && peer.raw ? chainFromPeer(peer) : [],
         ...(presentedDer ? { presented: presentedDer.map((d) => new X509Certificate(d)) } : {}),
       };
-      settle({ ok: true, socket, hs, tlsMs });
+      accepted = () => settle({ ok: true, socket, hs, tlsMs });
+      if (!opts.postHandshakeMs || protocol !== 'TLSv1.3') return accepted();
+      // A session ticket means the server took this client; an alert comes as an error (onError).
+      socket.once('session', accepted);
+      verdictWait = setTimeout(accepted, opts.postHandshakeMs);
     });
   });
 }

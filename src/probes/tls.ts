@@ -28,6 +28,9 @@ import {
 } from './tls-handshake.js';
 import type { NetworkProbe, Observation, ProbeContext } from './types.js';
 
+/** How long a TLS 1.3 server has, after the handshake, to refuse a client without a certificate. */
+const POST_HANDSHAKE_MS = 500;
+
 // The parameters and data shape live in the contract; re-exported for existing importers.
 export {
   type ChainVerdict,
@@ -68,7 +71,14 @@ async function handshake(
   const servername = sniFor(params);
   const r = await startTls(
     raw,
-    { ...(servername ? { servername } : {}), ...(params.ca ? { ca: params.ca } : {}), ...overrides },
+    {
+      ...(servername ? { servername } : {}),
+      ...(params.ca ? { ca: params.ca } : {}),
+      // This probe sends nothing after the handshake: wait for the server's
+      // word on the client, or mutual TLS would look like a healthy listener.
+      postHandshakeMs: Math.min(POST_HANDSHAKE_MS, ctx.timeoutMs),
+      ...overrides,
+    },
     ctx.signal,
     ctx.timeoutMs,
   );

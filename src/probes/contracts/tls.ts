@@ -83,6 +83,7 @@ export type ChainVerdict = z.infer<typeof chainVerdict>;
 export const handshakeMeaning = z.enum([
   'no-shared-cipher',
   'no-shared-protocol',
+  'client-certificate-required',
   'not-tls',
   'closed',
   'timeout',
@@ -96,7 +97,7 @@ export const handshakeFailure = z
       z.string().describe('TLS alert, e.g. handshake_failure, protocol_version'),
     ),
     meaning: handshakeMeaning.describe(
-      'what it most likely means: no-shared-cipher (FAQ 1.12 causes 1, 4: or no certificate for this SNI), no-shared-protocol, not-tls (plain HTTP answered), closed, timeout, other (also aborted)',
+      'what it most likely means: no-shared-cipher (FAQ 1.12 causes 1, 4: or no certificate for this SNI), no-shared-protocol, client-certificate-required (mutual authentication: the server asked for a client certificate and refused the client without one), not-tls (plain HTTP answered), closed, timeout, other (also aborted)',
     ),
     code: sometimes(
       'the error has a code',

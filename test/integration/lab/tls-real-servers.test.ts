@@ -119,6 +119,22 @@ describe('tls-handshake on openssl s_server', { timeout: 60_000 }, () => {
     );
   });
 
+  it.each([
+    ['TLS 1.3 (refused after the handshake)', []],
+    ['TLS 1.2 (refused in it)', ['-no_tls1_3']],
+  ])(
+    'a server demanding a client certificate (s_server -Verify 1), %s → client-certificate-required',
+    async (_how, extra) => {
+      const f = set.get('good');
+      const port = await startOpenSslServer(f, ['-Verify', '1', ...extra]);
+      const findings = await diagnose(await httpsInventory(dir, port, f), [
+        '--set',
+        `server_name=${TLS_LAB_HOST}`,
+      ]);
+      expect(findings.map((x) => x.code)).toEqual(['tls-handshake/client-certificate-required']);
+    },
+  );
+
   it('a server with no certificate at all (s_server -nocert), answered certificate_bound=false → certificate-not-bound', async () => {
     const f = set.get('good');
     // -nocert: no certificate is loaded, so only anonymous suites remain, which
