@@ -19,7 +19,13 @@ import {
 } from 'node:tls';
 import { tapIncoming } from '../transport/dialers/flowing.js';
 import type { ChainVerdict, HandshakeFailure, TlsLayer, TlsVerdictData } from './contracts/tls.js';
-import { inIssuerOrder, isSelfSigned, parsePemBundle, presentedCertificates, requestedClientCertificate } from './tls-chain.js';
+import {
+  inIssuerOrder,
+  isSelfSigned,
+  parsePemBundle,
+  presentedCertificates,
+  requestedClientCertificate,
+} from './tls-chain.js';
 
 export interface Handshake {
   protocol?: string;
