@@ -59,14 +59,8 @@ export async function rawBackend(
   };
 }
 
-/** A port nothing listens on (bound, then released): connecting gets RST. */
-export async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+/** A port nothing listens on: connecting gets RST (see test/helpers/net-servers.ts). */
+export { closedPort } from '../../helpers/net-servers.js';
 
 export function poolConfig(id: string, ports: number[], extra: Partial<PoolConfig> = {}): PoolConfig {
   return {
