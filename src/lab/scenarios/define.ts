@@ -22,7 +22,7 @@ import {
   type UdpBackend,
   type UdpBackendOptions,
 } from '../backends/index.js';
-import { freeTcpPort, freeUdpPort } from './free-port.js';
+import { closedTcpPort, freeTcpPort, freeUdpPort } from './free-port.js';
 import { type ReferenceHandle, startLabReference, waitForHealth } from './reference.js';
 import type {
   LabListener,
@@ -48,6 +48,8 @@ export interface BuildContext {
   udp(options?: UdpBackendOptions): Promise<UdpBackend>;
   freeTcpPort(): Promise<number>;
   freeUdpPort(): Promise<number>;
+  /** A TCP port where nothing listens, nor will while the scenario runs (a member that refuses). */
+  closedTcpPort(): Promise<number>;
   /** A pool member pointing at a backend. */
   member(backend: RunningServer & { name?: string }, extra?: Partial<MemberInput>): MemberInput;
 }
@@ -135,6 +137,7 @@ async function prepareScenario(
     udp: async (o = {}) => track(await startUdpBackend({ host, ...o })),
     freeTcpPort: () => freeTcpPort(host),
     freeUdpPort: () => freeUdpPort(host),
+    closedTcpPort: () => closedTcpPort(host),
     member: (backend, extra = {}) => ({
       ...(backend.name ? { name: backend.name } : {}),
       address: backend.address,

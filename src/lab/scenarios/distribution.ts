@@ -227,7 +227,7 @@ export const memberDown = defineScenario({
   symptom: { listener: 'web', path: '/', expect: 'only be1 answers; be2 refuses connections' },
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const closed = await ctx.freeTcpPort();
+    const closed = await ctx.closedTcpPort();
     return {
       ...(await healthyWebPool(ctx, [
         ctx.member(be1),

@@ -15,7 +15,7 @@ export const wrongBackendPort = defineScenario({
   async build(ctx) {
     const app = await ctx.http({ name: 'app1', healthPath: '/health' });
     // The port the operator typed: free now, and nothing will listen on it.
-    const wrongPort = await ctx.freeTcpPort();
+    const wrongPort = await ctx.closedTcpPort();
     return {
       inventory: {
         listeners: [await webListener(ctx)],

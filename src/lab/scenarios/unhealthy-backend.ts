@@ -76,7 +76,7 @@ export const portNotListening = defineScenario({
   conclusion: 'port-not-listening',
   symptom: { listener: 'web', path: '/', expect: 'x-router-code: 50000; the member refuses connections' },
   async build(ctx) {
-    const closedPort = await ctx.freeTcpPort();
+    const closedPort = await ctx.closedTcpPort();
     return {
       inventory: {
         listeners: [await webListener(ctx)],
