@@ -72,6 +72,7 @@ describe('FAQ 1.10 stress-test: an unread member, an answered Cloud Eye question
         delete (inv.hosts as Hosts).be1;
       });
       expect(codes(report)).toEqual(['error stress-test/member-unreadable']);
+      expect(report.findings[0]!.cause).toContain('no hosts.be1 entry');
       expect(code).toBe(1);
     },
   );
