@@ -3,9 +3,11 @@
 // runs it (`lbdoctor run tls-handshake --inventory FILE --non-interactive
 // --format json`), asserting that conclusion and no other error.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { makeCertificates } from '../../../src/lab/certificates.js';
 import { freeTcpPort } from '../../../src/lab/scenarios/free-port.js';
 import {
   makeTlsFixtures,
@@ -191,6 +193,55 @@ describe('tls-handshake on openssl s_server', { timeout: 60_000 }, () => {
       'client_error=javax.net.ssl.SSLHandshakeException: PKIX path building failed: unable to find valid certification path to requested target',
     ]);
     expectOnly(pkix, 'client-chain-untrusted');
+  });
+
+  it.each([
+    ['closes the connection', (sock: Socket) => sock.end()],
+    ['resets the connection', (sock: Socket) => sock.resetAndDestroy()],
+  ])('a server that reads the ClientHello and %s → handshake-failed', async (_how, hangUp) => {
+    // A TCP server, not TLS: it takes the connection and the ClientHello, then
+    // hangs up without a word, as a listener with nothing to answer this SNI does.
+    const port = await freeTcpPort();
+    const server = createServer((sock) => sock.once('data', () => hangUp(sock)));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const findings = await diagnose(await httpsInventory(dir, port, set.get('good')), [
+      '--set',
+      `server_name=${TLS_LAB_HOST}`,
+    ]);
+    expect(findings.map((x) => x.code)).toEqual(['tls-handshake/handshake-failed']);
+  });
+
+  it('a certificate issued by a server certificate (not a CA) → chain-untrusted', async () => {
+    // A real chain OpenSSL refuses for none of the named reasons: the issuer is
+    // trusted and in date, but its basicConstraints say CA:FALSE (INVALID_CA).
+    const made = await makeCertificates(join(dir, 'non-ca-issuer'), [
+      { name: 'server', sans: [TLS_LAB_HOST], keyType: 'ec' },
+      { name: 'under-server', sans: [TLS_LAB_HOST], issuer: 'server', keyType: 'ec' },
+    ]);
+    const leaf = made.get('under-server');
+    const chainPath = join(dir, 'non-ca-issuer', 'chain.pem');
+    await writeFile(chainPath, made.get('server').cert);
+    const fixture = { ...leaf, leafPath: leaf.certPath, chainPath };
+    const port = await startOpenSslServer(fixture);
+    const r = await lbdoctor([
+      'run',
+      'tls-handshake',
+      '--inventory',
+      await httpsInventory(dir, port, fixture),
+      '--input',
+      `ca=${made.ca.certPath}`,
+      '--set',
+      `server_name=${TLS_LAB_HOST}`,
+      '--non-interactive',
+      '--format',
+      'json',
+    ]);
+    const report = JSON.parse(r.stdout) as { findings: (Finding & { cause: string })[] };
+    expect(report.findings.map((x) => x.code)).toEqual(['tls-handshake/chain-untrusted']);
+    // Node names this error UNSPECIFIED; the fix line shows how to get OpenSSL's own words.
+    expect(report.findings[0]!.cause).toContain('chain verification failed');
+    expect(r.code).toBe(1);
   });
 
   it('a plain HTTP server on an HTTPS listener → https-listener-missing', async () => {
