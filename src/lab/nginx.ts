@@ -27,6 +27,8 @@ export interface NginxConfigOptions {
    * otherwise); labs use root so workers can reach a prefix under a 0700 dir.
    */
   user?: string;
+  /** Connections one worker may hold (default 256): fewer makes nginx stop accepting sooner. */
+  workerConnections?: number;
 }
 
 /** nginx.conf text for a private prefix: no access log, errors to prefix/error.log. */
@@ -35,7 +37,7 @@ export function nginxConfig(o: NginxConfigOptions): string {
   return `${o.user ? `user ${o.user};\n` : ''}pid ${p}/nginx.pid;
 error_log ${p}/error.log warn;
 worker_processes 1;
-events { worker_connections 256; }
+events { worker_connections ${o.workerConnections ?? 256}; }
 http {
   access_log off;
   client_body_temp_path ${p}/body;

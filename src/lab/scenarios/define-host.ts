@@ -76,6 +76,8 @@ export interface LabNginxOptions {
    * with an `X-Backend: <host>` header on every answer.
    */
   locations?: string;
+  /** nginx's worker_connections (default 256). */
+  workerConnections?: number;
 }
 
 /** What a host scenario's build gets: the lab, and real tools on its hosts. */
@@ -310,6 +312,7 @@ async function bringUp(def: HostScenarioDefinition, logger?: ReferenceLogger): P
           prefix: join(lab.dir, `nginx-${h.name}-${port}`),
           servers: `server {\n      listen ${port};\n      ${locations}\n    }`,
           user: 'root',
+          ...(o.workerConnections ? { workerConnections: o.workerConnections } : {}),
           wrap: (argv) => maskedNetnsArgv(h.ns, argv),
           waitFor: [{ host: h.address, port }],
         });
