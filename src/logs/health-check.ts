@@ -9,6 +9,7 @@
 // request is a GET or HEAD whose path (query string left out) is one of the
 // health-check paths (HEALTH_CHECK_PATHS plus the ones given, e.g. the pool's
 // healthmonitor url_path).
+import { detached, pathKey } from './paths.js';
 import type { LogRecord } from './record.js';
 
 export const HEALTH_CHECK_AGENT = /health[ _-]?check|healthchecker|kube-probe|googlehc|elb-healthchecker/i;
@@ -30,15 +31,35 @@ export type HealthCheckMatcher = (
   r: Pick<LogRecord, 'method' | 'uri' | 'userAgent' | 'pathKey' | 'pathExact'>,
 ) => boolean;
 
+/** User-Agent verdicts remembered per matcher; past this many it starts again (memory stays bounded). */
+const AGENT_VERDICTS = 4096;
+
 /** A matcher for these extra paths (besides HEALTH_CHECK_PATHS). */
 export function healthCheckMatcher(extraPaths: readonly string[] = []): HealthCheckMatcher {
   const paths = new Set([...HEALTH_CHECK_PATHS, ...extraPaths]);
+  // A line whose path key is not its path itself (an `{id}` put in, or cut) can match only a
+  // path that pathKey() changes too; with none such, that line needs no look at its URI.
+  const keyedPaths = [...paths].some((p) => pathKey(p) !== p);
+  // A log has few User-Agents and millions of lines: test each agent once.
+  const agents = new Map<string, boolean>();
   return (r) => {
     const ua = r.userAgent;
-    if (ua !== null && HEALTH_CHECK_AGENT.test(ua)) return true;
+    if (ua !== null) {
+      let checker = agents.get(ua);
+      if (checker === undefined) {
+        checker = HEALTH_CHECK_AGENT.test(ua);
+        if (agents.size >= AGENT_VERDICTS) agents.clear();
+        // A copy: a slice of a 64 KiB chunk kept as a key would keep the chunk.
+        agents.set(detached(ua), checker);
+      }
+      if (checker) return true;
+    }
     if (r.method !== 'GET' && r.method !== 'HEAD') return false;
     // The path without its query: the grouping key when the reader says it is that.
-    if (r.pathExact && r.pathKey !== undefined) return paths.has(r.pathKey);
+    if (r.pathKey !== undefined) {
+      if (r.pathExact) return paths.has(r.pathKey);
+      if (!keyedPaths) return false;
+    }
     const q = r.uri.indexOf('?');
     return paths.has(q < 0 ? r.uri : r.uri.slice(0, q));
   };

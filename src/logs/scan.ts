@@ -8,6 +8,7 @@ import { InputError } from '../errors.js';
 import { FastLineParser } from './fast-line.js';
 import type { LogSummariser } from './summarise.js';
 import type { LineProblem } from './summary.js';
+import { type WasmLines, wasmLines } from './wasm-lines.js';
 
 /** Bad lines kept as examples, per file (and per range of a file). */
 export const SAMPLE_LIMIT = 5;
@@ -24,6 +25,15 @@ export interface ScanCounts {
   samples: LineProblem[];
 }
 
+export interface ScannerOptions {
+  /**
+   * 'wasm' (the default) reads the usual lines with the WebAssembly reader
+   * (wasm-lines.ts) when it loads, the rest with fast-line.ts; 'js' reads every
+   * line with fast-line.ts (to compare the two).
+   */
+  reader?: 'wasm' | 'js';
+}
+
 export class LineScanner implements ScanCounts {
   lines = 0;
   blank = 0;
@@ -31,11 +41,56 @@ export class LineScanner implements ScanCounts {
   records = 0;
   samples: LineProblem[] = [];
   private readonly parser = new FastLineParser();
+  private readonly wasm: WasmLines | null;
 
   constructor(
     private readonly summariser: LogSummariser,
     private readonly file: string,
-  ) {}
+    options: ScannerOptions = {},
+  ) {
+    this.wasm = options.reader === 'js' ? null : wasmLines();
+  }
+
+  /** Whether the WebAssembly reader reads the usual lines. */
+  get usesWasm(): boolean {
+    return this.wasm !== null;
+  }
+
+  /**
+   * The lines of u[0, to), as text() reads them, from the bytes alone: the
+   * WebAssembly reader reads the usual ones in one call per chunk, and only
+   * the others are made into strings.
+   */
+  bytes(u: Buffer, to: number, stopAt = Number.POSITIVE_INFINITY): number {
+    const w = this.wasm;
+    if (w === null || to > w.capacity) return this.text(u.toString('latin1', 0, to), u, 0, to, stopAt);
+    w.load(u, to);
+    const stop = Math.max(0, Math.min(stopAt, to));
+    const { RECORD, BLANK, MAX_LINES } = w.c;
+    let from = 0;
+    for (;;) {
+      const n = w.scan(to, stop, from);
+      for (let k = 0; k < n; k++) {
+        const kind = w.kind(k);
+        if (kind === RECORD) {
+          this.lines++;
+          this.records++;
+          this.summariser.add(w.record(k, u));
+        } else if (kind === BLANK) {
+          this.lines++;
+          this.blank++;
+        } else {
+          // Retried, escaped, odd: fast-line.ts or the strict parser reads it, as its own text.
+          const a = w.start(k);
+          const b = w.end(k);
+          this.parser.reset();
+          this.line(u.toString('latin1', a, b), u.subarray(a, b), 0, b - a);
+        }
+      }
+      from = w.position();
+      if (n < MAX_LINES || from >= stop) return from;
+    }
+  }
 
   /**
    * The lines of s[from, to), each ending with "\n" (the last may not when
@@ -194,8 +249,7 @@ export class ByteLineSplitter {
       }
       return;
     }
-    const text = this.buf.toString('latin1', 0, end);
-    const stopped = this.scanner.text(text, this.buf, 0, end, this.stopAt - this.base);
+    const stopped = this.scanner.bytes(this.buf, end, this.stopAt - this.base);
     if (stopped < end) this.done = true;
     this.consume(end);
     if (final) this.done = true;
