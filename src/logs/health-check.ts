@@ -33,6 +33,8 @@ export type HealthCheckMatcher = (
 
 /** User-Agent verdicts remembered per matcher; past this many it starts again (memory stays bounded). */
 const AGENT_VERDICTS = 4096;
+/** Agents compared before the map is asked. */
+const RECENT = 8;
 
 /** A matcher for these extra paths (besides HEALTH_CHECK_PATHS). */
 export function healthCheckMatcher(extraPaths: readonly string[] = []): HealthCheckMatcher {
@@ -40,20 +42,30 @@ export function healthCheckMatcher(extraPaths: readonly string[] = []): HealthCh
   // A line whose path key is not its path itself (an `{id}` put in, or cut) can match only a
   // path that pathKey() changes too; with none such, that line needs no look at its URI.
   const keyedPaths = [...paths].some((p) => pathKey(p) !== p);
-  // A log has few User-Agents and millions of lines: test each agent once.
+  // A log has few User-Agents and millions of lines: test each agent once. The last few are
+  // compared first (the readers give one string object per agent: a pointer comparison).
   const agents = new Map<string, boolean>();
+  const recent: (string | null)[] = new Array(RECENT).fill(null);
+  const recentVerdict: boolean[] = new Array(RECENT).fill(false);
+  let next = 0;
+  const agentIsChecker = (ua: string): boolean => {
+    for (let i = 0; i < RECENT; i++) if (recent[i] === ua) return recentVerdict[i]!;
+    let checker = agents.get(ua);
+    if (checker === undefined) {
+      checker = HEALTH_CHECK_AGENT.test(ua);
+      if (agents.size >= AGENT_VERDICTS) agents.clear();
+      // A copy: a slice of a 64 KiB chunk kept as a key would keep the chunk.
+      agents.set(detached(ua), checker);
+    }
+    // The string itself, so that the same object matches by pointer (at most RECENT chunks kept).
+    recent[next] = ua;
+    recentVerdict[next] = checker;
+    next = (next + 1) % RECENT;
+    return checker;
+  };
   return (r) => {
     const ua = r.userAgent;
-    if (ua !== null) {
-      let checker = agents.get(ua);
-      if (checker === undefined) {
-        checker = HEALTH_CHECK_AGENT.test(ua);
-        if (agents.size >= AGENT_VERDICTS) agents.clear();
-        // A copy: a slice of a 64 KiB chunk kept as a key would keep the chunk.
-        agents.set(detached(ua), checker);
-      }
-      if (checker) return true;
-    }
+    if (ua !== null && agentIsChecker(ua)) return true;
     if (r.method !== 'GET' && r.method !== 'HEAD') return false;
     // The path without its query: the grouping key when the reader says it is that.
     if (r.pathKey !== undefined) {

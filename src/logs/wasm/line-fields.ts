@@ -146,27 +146,34 @@ function findLast(from: usize, end: usize, c: u8): usize {
   return from - 1;
 }
 
-/** As decimal() in fast-line.ts: -1 for `-` or empty, NaN when not a plain decimal. */
+/** 10^k for k < 16, exact as doubles. */
+const POW10: StaticArray<f64> = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * As decimal() in fast-line.ts: -1 for `-` or empty, NaN when not a plain
+ * decimal. Digits add up in an integer (at most 15 of them: exact), then one
+ * correctly rounded division makes the same double as Number().
+ */
 function decimal(a: usize, b: usize): f64 {
   if (a == b) return NULL;
-  let m: f64 = 0;
+  let m: i64 = 0;
   let i = a;
   for (; i < b; i++) {
     const d = <u32>load<u8>(i) - 48;
     if (d > 9) break;
-    m = m * 10 + <f64>d;
+    m = m * 10 + <i64>d;
   }
   const whole = <i32>(i - a);
   if (i == b) {
     if (whole > 15) tooLong = true;
-    return m;
+    return <f64>m;
   }
   if (load<u8>(i) != DOT) return b - a == 1 && load<u8>(a) == DASH ? NULL : NaN;
   const dot = i;
   for (i++; i < b; i++) {
     const d = <u32>load<u8>(i) - 48;
     if (d > 9) return NaN;
-    m = m * 10 + <f64>d;
+    m = m * 10 + <i64>d;
   }
   const fraction = <i32>(b - dot - 1);
   if (whole + fraction == 0) return NaN;
@@ -174,10 +181,7 @@ function decimal(a: usize, b: usize): f64 {
     tooLong = true;
     return 0;
   }
-  // One correctly rounded division, as in fast-line.ts.
-  let p: f64 = 1;
-  for (let k = 0; k < fraction; k++) p *= 10;
-  return m / p;
+  return <f64>m / unchecked(POW10[fraction]);
 }
 
 function integer(a: usize, b: usize): f64 {
