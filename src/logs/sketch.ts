@@ -56,11 +56,7 @@ let keyTable: Int32Array | undefined;
 export function acceptSeconds(s: Sketch, v: number): void {
   const ms = Math.round(v * 1000);
   if (ms > 0 && ms < TABLE_MS && ms / 1000 === v) {
-    if (keyTable === undefined) {
-      keyTable = new Int32Array(TABLE_MS);
-      for (let k = 1; k < TABLE_MS; k++) keyTable[k] = s.mapping.key(k / 1000);
-    }
-    s.store.add(keyTable[ms]!, 1);
+    s.store.add(msKeys(s)[ms]!, 1);
     s.count += 1;
     s.sumMs += ms;
     if (v < s.min) s.min = v;
@@ -78,11 +74,7 @@ let wholeTable: Int32Array | undefined;
 /** `s.accept(v)`, faster for whole numbers (tcpinfo_rtt): same bins, count, min and max; the sum goes to `sumWhole`. */
 export function acceptWhole(s: Sketch, v: number): void {
   if (v > 0 && v < TABLE_WHOLE && Number.isInteger(v)) {
-    if (wholeTable === undefined) {
-      wholeTable = new Int32Array(TABLE_WHOLE);
-      for (let k = 1; k < TABLE_WHOLE; k++) wholeTable[k] = s.mapping.key(k);
-    }
-    s.store.add(wholeTable[v]!, 1);
+    s.store.add(wholeKeys(s)[v]!, 1);
     s.count += 1;
     s.sumWhole += v;
     if (v < s.min) s.min = v;
@@ -91,6 +83,82 @@ export function acceptWhole(s: Sketch, v: number): void {
     bin(s, v);
     s.sumWhole += v;
   } else s.accept(v);
+}
+
+/** The sketch key of each whole millisecond below TABLE_MS (every sketch here has the same mapping). */
+function msKeys(s: Sketch): Int32Array {
+  if (keyTable === undefined) {
+    keyTable = new Int32Array(TABLE_MS);
+    for (let k = 1; k < TABLE_MS; k++) keyTable[k] = s.mapping.key(k / 1000);
+  }
+  return keyTable;
+}
+
+/** The sketch key of each whole number below TABLE_WHOLE. */
+function wholeKeys(s: Sketch): Int32Array {
+  if (wholeTable === undefined) {
+    wholeTable = new Int32Array(TABLE_WHOLE);
+    for (let k = 1; k < TABLE_WHOLE; k++) wholeTable[k] = s.mapping.key(k);
+  }
+  return wholeTable;
+}
+
+/**
+ * acceptSeconds() or acceptWhole() into one sketch, for millions of values: a
+ * value the table covers (whole milliseconds below TABLE_MS, whole numbers
+ * below TABLE_WHOLE) is counted in an array, one increment, and goes into the
+ * sketch at flush(), a bin at a time. The bins, count, min, max and exact sum
+ * come out the same as adding each value at once, in any order. Meant for the
+ * summary's few sketches of every line, not one per member or path: a tally
+ * holds 256 or 512 KiB.
+ */
+export class SketchTally {
+  private readonly seconds: boolean;
+  private readonly counts: Uint32Array;
+  private pending = false;
+
+  constructor(
+    readonly sketch: Sketch,
+    unit: 'seconds' | 'whole',
+  ) {
+    this.seconds = unit === 'seconds';
+    this.counts = new Uint32Array(this.seconds ? TABLE_MS : TABLE_WHOLE);
+  }
+
+  add(v: number): void {
+    if (this.seconds) {
+      const ms = Math.round(v * 1000);
+      if (ms > 0 && ms < TABLE_MS && ms / 1000 === v) {
+        this.counts[ms]!++;
+        this.pending = true;
+      } else acceptSeconds(this.sketch, v);
+    } else if (v > 0 && v < TABLE_WHOLE && Number.isInteger(v)) {
+      this.counts[v]!++;
+      this.pending = true;
+    } else acceptWhole(this.sketch, v);
+  }
+
+  /** Puts what was counted into the sketch; read the sketch only after this. */
+  flush(): Sketch {
+    const s = this.sketch;
+    if (!this.pending) return s;
+    const keys = this.seconds ? msKeys(s) : wholeKeys(s);
+    const counts = this.counts;
+    for (let k = 1; k < counts.length; k++) {
+      const n = counts[k]!;
+      if (n === 0) continue;
+      counts[k] = 0;
+      s.store.add(keys[k]!, n);
+      s.count += n;
+      if (this.seconds) s.sumMs += k * n;
+      else s.sumWhole += k * n;
+      const v = this.seconds ? k / 1000 : k;
+      if (v < s.min) s.min = v;
+      if (v > s.max) s.max = v;
+    }
+    this.pending = false;
+    return s;
+  }
 }
 
 export interface SketchState {

@@ -21,6 +21,7 @@ import {
   percentiles,
   quantile,
   type Sketch,
+  SketchTally,
   type SketchState,
   sketchState,
 } from './sketch.js';
@@ -286,6 +287,12 @@ export class LogSummariser {
   private readonly lbCounts = new Float64Array(1000);
   private readonly ruleCounts = new Float64Array(ANSWER_RULES.length);
   private readonly sk: Record<SketchName, Sketch>;
+  /** The sketches of (nearly) every line, counted in arrays until read (sketch.ts). */
+  private readonly requestTimes: SketchTally;
+  private readonly connectTimes: SketchTally;
+  private readonly headerTimes: SketchTally;
+  private readonly responseTimes: SketchTally;
+  private readonly rtts: SketchTally;
   private readonly requestHist = new Float64Array(NH);
   private readonly upstreamHist = new Float64Array(NH);
   private readonly timeline = new Timeline();
@@ -318,6 +325,11 @@ export class LogSummariser {
     this.paths = new SampledTable(2 * this.maxPaths, PATH_OPS);
     this.closedWaitingOn = new SampledTable(2 * this.maxMembers, TALLY_OPS);
     this.sk = Object.fromEntries(SKETCHES.map((n) => [n, newSketch()])) as Record<SketchName, Sketch>;
+    this.requestTimes = new SketchTally(this.sk.requestTime, 'seconds');
+    this.connectTimes = new SketchTally(this.sk.upstreamConnectTime, 'seconds');
+    this.headerTimes = new SketchTally(this.sk.upstreamHeaderTime, 'seconds');
+    this.responseTimes = new SketchTally(this.sk.upstreamResponseTime, 'seconds');
+    this.rtts = new SketchTally(this.sk.tcpinfoRtt, 'whole');
   }
 
   add(r: LogRecord): void {
@@ -343,24 +355,24 @@ export class LogSummariser {
 
     const rt = r.requestTime;
     if (rt !== null) {
-      acceptSeconds(this.sk.requestTime, rt);
+      this.requestTimes.add(rt);
       this.requestHist[histogramIndex(rt)]!++;
     }
     const rtt = r.tcpinfoRtt;
-    if (rtt !== null) acceptWhole(this.sk.tcpinfoRtt, rtt);
+    if (rtt !== null) this.rtts.add(rtt);
 
     // Each attempt is one request to one member (FAQ 3.8: several values when it retried).
     for (let i = 0; i < n; i++) {
       const a = up[i]!;
-      if (a.connectTime !== null) acceptSeconds(this.sk.upstreamConnectTime, a.connectTime);
-      if (a.headerTime !== null) acceptSeconds(this.sk.upstreamHeaderTime, a.headerTime);
+      if (a.connectTime !== null) this.connectTimes.add(a.connectTime);
+      if (a.headerTime !== null) this.headerTimes.add(a.headerTime);
       const m = this.member(a.addr);
       m.attempts++;
       if (a.status !== null) m.classes[statusClass(a.status)]!++;
       else if (status === 499 && i === n - 1 && a.headerTime === null) m.abandoned++;
       else m.noStatus++;
       if (a.responseTime !== null) {
-        acceptSeconds(this.sk.upstreamResponseTime, a.responseTime);
+        this.responseTimes.add(a.responseTime);
         this.upstreamHist[histogramIndex(a.responseTime)]!++;
         acceptSeconds(m.responseTime, a.responseTime);
       }
@@ -424,7 +436,14 @@ export class LogSummariser {
     }
   }
 
+  /** The tallied sketches, complete: before any of this.sk is read. */
+  private flushSketches(): void {
+    for (const t of [this.requestTimes, this.connectTimes, this.headerTimes, this.responseTimes, this.rtts])
+      t.flush();
+  }
+
   state(): SummariserState {
+    this.flushSketches();
     return {
       records: this.records,
       healthChecks: this.healthChecks,
@@ -460,6 +479,7 @@ export class LogSummariser {
   }
 
   merge(st: SummariserState): void {
+    this.flushSketches();
     this.records += st.records;
     this.healthChecks += st.healthChecks;
     this.first = Math.min(this.first, st.first);
@@ -487,6 +507,7 @@ export class LogSummariser {
 
   /** The report. `input` describes the files read (the reader knows it; a probe may not). */
   finish(input: { files?: FileSummary[]; badSamples?: LineProblem[] } = {}): LogSummary {
+    this.flushSketches();
     const files = input.files ?? [];
     const offset = this.offset === null || this.offset === 'Z' ? '+00:00' : normaliseOffset(this.offset);
     const offsetSeconds = offsetToSeconds(offset);
