@@ -6,8 +6,9 @@
 // compare two versions of the code with (run it on each build in turn, twice).
 // `--parse-only` leaves the summary out. Prints numbers; asserts nothing.
 //
-// Usage: node bench/logs/hot-path.mjs FILE [--mib 200] [--rounds 5] [--parse-only] [--dist DIR]
+// Usage: node bench/logs/hot-path.mjs FILE [--mib 200] [--rounds 5] [--parse-only] [--reader wasm|js] [--dist DIR]
 //   FILE      an ELB access log, e.g. from scripts/gen-access-log.mjs --size 200M
+//   --reader  wasm (the default: line-fields.wasm reads the usual lines) or js (fast-line.ts reads them all)
 //   --dist    the build to measure (default: this checkout's dist/)
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,13 +22,14 @@ const opt = (name, def) => {
 const file = args[0];
 if (!file || file.startsWith('--')) {
   console.error(
-    'usage: node bench/logs/hot-path.mjs FILE [--mib 200] [--rounds 5] [--parse-only] [--dist DIR]',
+    'usage: node bench/logs/hot-path.mjs FILE [--mib 200] [--rounds 5] [--parse-only] [--reader wasm|js] [--dist DIR]',
   );
   process.exit(2);
 }
 const bytes = Number(opt('--mib', '200')) * 2 ** 20;
 const rounds = Number(opt('--rounds', '5'));
 const parseOnly = args.includes('--parse-only');
+const reader = opt('--reader', 'wasm');
 const dist = opt('--dist', join(repoRoot, 'dist'));
 const load = (m) => import(pathToFileURL(join(dist, 'logs', m)).href);
 const { LineScanner } = await load('scan.js');
@@ -38,7 +40,7 @@ const perLine = [];
 let lines = 0;
 for (let r = 0; r < rounds; r++) {
   const summariser = parseOnly ? { add() {} } : new LogSummariser();
-  const scanner = new LineScanner(summariser, file);
+  const scanner = new LineScanner(summariser, file, { reader });
   const before = process.cpuUsage();
   scanFileRange(file, 0, bytes, scanner);
   if (!parseOnly) summariser.finish();
@@ -47,5 +49,5 @@ for (let r = 0; r < rounds; r++) {
   perLine.push((used.user + used.system) / lines);
 }
 console.log(
-  `${parseOnly ? 'read only' : 'read and summarise'}: ${lines.toLocaleString('en-US')} lines, best of ${rounds}: ${Math.min(...perLine).toFixed(3)} CPU µs/line (rounds: ${perLine.map((x) => x.toFixed(3)).join(', ')})`,
+  `${parseOnly ? 'read only' : 'read and summarise'} (${reader}): ${lines.toLocaleString('en-US')} lines, best of ${rounds}: ${Math.min(...perLine).toFixed(3)} CPU µs/line (rounds: ${perLine.map((x) => x.toFixed(3)).join(', ')})`,
 );

@@ -41,7 +41,9 @@ export class LineScanner implements ScanCounts {
   records = 0;
   samples: LineProblem[] = [];
   private readonly parser = new FastLineParser();
-  private readonly wasm: WasmLines | null;
+  private wasm: WasmLines | null;
+  /** Why the WebAssembly reader stopped in the middle (a fault in it, never the input's): JavaScript read on. */
+  wasmFault: string | undefined;
 
   constructor(
     private readonly summariser: LogSummariser,
@@ -69,7 +71,15 @@ export class LineScanner implements ScanCounts {
     const { RECORD, BLANK, MAX_LINES } = w.c;
     let from = 0;
     for (;;) {
-      const n = w.scan(to, stop, from);
+      let n: number;
+      try {
+        n = w.scan(to, stop, from);
+      } catch (err) {
+        // A trap is a bug in the module; the lines from here on are read as if it never loaded.
+        this.wasm = null;
+        this.wasmFault = (err as Error).message;
+        return this.text(u.toString('latin1', 0, to), u, from, to, stopAt);
+      }
       for (let k = 0; k < n; k++) {
         const kind = w.kind(k);
         if (kind === RECORD) {

@@ -44,6 +44,7 @@ function read(reader: 'js' | 'wasm', bytes: Buffer, options: { stopAt?: number; 
   for (let i = 0; i < bytes.length && !splitter.done; i += piece) splitter.push(bytes.subarray(i, i + piece));
   splitter.end();
   const { lines, blank, bad, samples } = scanner;
+  expect(scanner.wasmFault).toBeUndefined();
   return { records, lines, blank, bad, samples };
 }
 
@@ -229,6 +230,31 @@ describe('the WebAssembly line reader', () => {
     same(odd.join('\n'));
     // Each alone too: the last line of a chunk has no newline.
     for (const l of odd) same(l);
+  });
+
+  it('hands the rest of a chunk to JavaScript if the module ever faults, and says so', () => {
+    const text = generate(['--lines', '300', '--seed', '4']);
+    const records: string[] = [];
+    const summariser = {
+      add: (r: LogRecord) => records.push(JSON.stringify(FIELDS.map((f) => r[f] ?? null))),
+    } as unknown as LogSummariser;
+    const scanner = new LineScanner(summariser, 'f.log');
+    // A module that reads the first chunk, then traps on the second.
+    const real = wasmLines()!;
+    let calls = 0;
+    const faulty = Object.create(real) as typeof real;
+    faulty.scan = (length: number, stopAt: number, from: number) => {
+      if (++calls > 1) throw new Error('RuntimeError: memory access out of bounds');
+      return real.scan(length, stopAt, from);
+    };
+    (scanner as unknown as { wasm: typeof real }).wasm = faulty;
+    const splitter = new ByteLineSplitter(scanner);
+    splitter.push(text);
+    splitter.end();
+    expect(calls).toBe(2);
+    expect(scanner.wasmFault).toMatch(/out of bounds/);
+    expect(scanner.usesWasm).toBe(false);
+    expect(records).toEqual(read('js', text).records);
   });
 
   it('agrees on lines with any field changed (fast-check)', () => {
