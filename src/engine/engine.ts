@@ -5,6 +5,7 @@
 // provider, so tests drive the engine with fakes.
 import type { Inventory } from '../model/inventory.js';
 import type { VantageName } from '../model/vocabulary.js';
+import { describeCondition } from '../playbook/graph.js';
 import type { ConcludeStep, Playbook, Step } from '../playbook/schema.js';
 import type { Probe } from '../probes/types.js';
 import type { VantageProvider } from '../runners/types.js';
@@ -189,17 +190,32 @@ class Run implements Walker {
 
   private async fanOut(id: string, step: Exclude<Step, ConcludeStep>, w: Walk): Promise<void> {
     const kind = step.foreach!;
-    const scopes = expand(kind, w.scope, this.inventory, this.target).filter(
-      (s) => !step.where || testsHold(step.where, this.context(fork(w, s))),
-    );
+    const all = expand(kind, w.scope, this.inventory, this.target);
+    const scopes = all.filter((s) => !step.where || testsHold(step.where, this.context(fork(w, s))));
     if (scopes.length === 0) {
-      const why = this.inventory
-        ? `the inventory has no ${kind} to check here${step.where ? ' (after where:)' : ''}`
-        : `no inventory: give --inventory (or --target for a single listener) so there are ${kind} to check`;
-      this.stop({ ...w, path: [...w.path, id] }, id, why);
+      this.stop({ ...w, path: [...w.path, id] }, id, this.nothingToFanOver(kind, all.length, step.where));
       return;
     }
     await Promise.all(scopes.map((scope) => this.walk(id, fork(w, scope))));
+  }
+
+  /**
+   * Why a fan-out found nothing to walk. Where `where:` filtered every item
+   * out, the inventory is not empty: say how many there were and the
+   * condition none of them met, so nobody goes looking for missing members.
+   */
+  private nothingToFanOver(
+    kind: string,
+    before: number,
+    where: Exclude<Step, ConcludeStep>['where'],
+  ): string {
+    if (!this.inventory)
+      return `no inventory: give --inventory (or --target for a single listener) so there are ${kind} to check`;
+    if (before === 0 || !where) return `the inventory has no ${kind} to check here`;
+    const condition = `the step's where: ${describeCondition(where)}`;
+    return before === 1
+      ? `1 ${kind.replace(/s$/, '')} here; it does not meet ${condition}`
+      : `${before} ${kind} here; none meets ${condition}`;
   }
 
   async follow(route: Route, step: string, w: Walk): Promise<void> {

@@ -8,6 +8,7 @@
 import { InputError } from '../errors.js';
 import { convertFields, type FieldTable, msToSeconds } from './convert.js';
 import type { ImportNotes } from './notes.js';
+import { OCTAVIA_FIELDS } from './octavia-fields.js';
 import type { SourceDocument } from './read-sources.js';
 import { emptySet, type V3Kind, type V3Set } from './v3-set.js';
 import { type ApiObject, ids, isObject, str } from './values.js';
@@ -24,15 +25,7 @@ const STATE = [
 
 const TABLES: Partial<Record<V3Kind, FieldTable>> = {
   loadbalancers: {
-    rename: {
-      id: 'id',
-      name: 'name',
-      vip_address: 'vip_address',
-      listeners: 'listeners',
-      pools: 'pools',
-      availability_zone: 'availability_zone_list',
-      admin_state_up: 'admin_state_up',
-    },
+    rename: { ...OCTAVIA_FIELDS.loadbalancers, listeners: 'listeners', pools: 'pools' },
     bookkeeping: [
       ...STATE,
       'operating_status',
@@ -48,29 +41,16 @@ const TABLES: Partial<Record<V3Kind, FieldTable>> = {
   },
   listeners: {
     rename: {
-      id: 'id',
-      name: 'name',
-      protocol: 'protocol',
-      protocol_port: 'protocol_port',
+      ...OCTAVIA_FIELDS.listeners,
       default_pool_id: 'default_pool_id',
       loadbalancers: 'loadbalancers',
       loadbalancer_id: 'loadbalancer_id',
-      timeout_client_data: 'timeout_client_data',
-      timeout_member_data: 'timeout_member_data',
-      allowed_cidrs: 'allowed_cidrs',
-      insert_headers: 'insert_headers',
-      default_tls_container_ref: 'default_tls_container_ref',
-      sni_container_refs: 'sni_container_refs',
-      client_ca_tls_container_ref: 'client_ca_tls_container_ref',
-      admin_state_up: 'admin_state_up',
     },
     bookkeeping: [...STATE, 'operating_status', 'l7policies', 'client_authentication', 'connection_limit'],
   },
   pools: {
     rename: {
-      id: 'id',
-      name: 'name',
-      protocol: 'protocol',
+      ...OCTAVIA_FIELDS.pools,
       lb_algorithm: 'lb_algorithm',
       session_persistence: 'session_persistence',
       members: 'members',
@@ -79,65 +59,28 @@ const TABLES: Partial<Record<V3Kind, FieldTable>> = {
       listener_id: 'listener_id',
       loadbalancers: 'loadbalancers',
       loadbalancer_id: 'loadbalancer_id',
-      admin_state_up: 'admin_state_up',
     },
     bookkeeping: [...STATE, 'operating_status'],
   },
   members: {
-    rename: {
-      id: 'id',
-      name: 'name',
-      address: 'address',
-      protocol_port: 'protocol_port',
-      weight: 'weight',
-      admin_state_up: 'admin_state_up',
-      operating_status: 'operating_status',
-      pool_id: 'pool_id',
-    },
+    rename: { ...OCTAVIA_FIELDS.members, operating_status: 'operating_status', pool_id: 'pool_id' },
     bookkeeping: [...STATE, 'subnet_id', 'vnic_type'],
   },
   healthmonitors: {
-    rename: {
-      id: 'id',
-      name: 'name',
-      type: 'type',
-      delay: 'delay',
-      timeout: 'timeout',
-      max_retries: 'max_retries',
-      max_retries_down: 'max_retries_down',
-      url_path: 'url_path',
-      expected_codes: 'expected_codes',
-      http_method: 'http_method',
-      domain_name: 'domain_name',
-      admin_state_up: 'admin_state_up',
-      pools: 'pools',
-      pool_id: 'pool_id',
-    },
+    rename: { ...OCTAVIA_FIELDS.healthmonitors, pools: 'pools', pool_id: 'pool_id' },
     bookkeeping: [...STATE, 'operating_status'],
   },
   l7policies: {
     rename: {
-      id: 'id',
-      name: 'name',
-      action: 'action',
+      ...OCTAVIA_FIELDS.l7policies,
       listener_id: 'listener_id',
       redirect_pool_id: 'redirect_pool_id',
-      position: 'priority',
       rules: 'rules',
-      admin_state_up: 'admin_state_up',
     },
     bookkeeping: [...STATE, 'operating_status'],
   },
   l7rules: {
-    rename: {
-      id: 'id',
-      type: 'type',
-      compare_type: 'compare_type',
-      value: 'value',
-      key: 'key',
-      invert: 'invert',
-      l7policy_id: 'l7policy_id',
-    },
+    rename: { ...OCTAVIA_FIELDS.l7rules, l7policy_id: 'l7policy_id' },
     bookkeeping: [...STATE, 'operating_status', 'admin_state_up'],
   },
 };

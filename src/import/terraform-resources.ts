@@ -3,6 +3,7 @@
 // ELB v3 names) and huaweicloud_lb_* (shared), the OpenStack provider's
 // openstack_lb_*_v2 (Octavia names). Attribute names from the providers' docs.
 import type { FieldTable } from './convert.js';
+import { OCTAVIA_FIELDS } from './octavia-fields.js';
 import type { V3Kind } from './v3-set.js';
 import { type ApiObject, bool, ids, int, isObject, str } from './values.js';
 
@@ -290,13 +291,7 @@ export const SPECS: Record<string, ResourceSpec> = {
     kind: 'loadbalancers',
     octavia: true,
     fields: {
-      rename: {
-        id: 'id',
-        name: 'name',
-        vip_address: 'vip_address',
-        availability_zone: 'availability_zone_list',
-        admin_state_up: 'admin_state_up',
-      },
+      rename: OCTAVIA_FIELDS.loadbalancers,
       bookkeeping: [
         ...TF_STATE,
         'vip_subnet_id',
@@ -314,20 +309,7 @@ export const SPECS: Record<string, ResourceSpec> = {
     kind: 'listeners',
     octavia: true,
     fields: {
-      rename: {
-        id: 'id',
-        name: 'name',
-        protocol: 'protocol',
-        protocol_port: 'protocol_port',
-        timeout_client_data: 'timeout_client_data',
-        timeout_member_data: 'timeout_member_data',
-        allowed_cidrs: 'allowed_cidrs',
-        insert_headers: 'insert_headers',
-        default_tls_container_ref: 'default_tls_container_ref',
-        sni_container_refs: 'sni_container_refs',
-        client_ca_tls_container_ref: 'client_ca_tls_container_ref',
-        admin_state_up: 'admin_state_up',
-      },
+      rename: OCTAVIA_FIELDS.listeners,
       bookkeeping: [...TF_STATE, 'tenant_id', 'connection_limit', 'client_authentication'],
     },
     links: { loadbalancer_id: 'loadbalancer_id', default_pool_id: 'default_pool_id' },
@@ -336,14 +318,7 @@ export const SPECS: Record<string, ResourceSpec> = {
     kind: 'pools',
     octavia: true,
     fields: {
-      rename: {
-        id: 'id',
-        name: 'name',
-        protocol: 'protocol',
-        lb_method: 'lb_algorithm',
-        persistence: 'persistence',
-        admin_state_up: 'admin_state_up',
-      },
+      rename: { ...OCTAVIA_FIELDS.pools, lb_method: 'lb_algorithm', persistence: 'persistence' },
       bookkeeping: [...TF_STATE, 'tenant_id'],
     },
     links: { loadbalancer_id: 'loadbalancer_id', listener_id: 'listener_id' },
@@ -353,14 +328,7 @@ export const SPECS: Record<string, ResourceSpec> = {
     kind: 'members',
     octavia: true,
     fields: {
-      rename: {
-        id: 'id',
-        name: 'name',
-        address: 'address',
-        protocol_port: 'protocol_port',
-        weight: 'weight',
-        admin_state_up: 'admin_state_up',
-      },
+      rename: OCTAVIA_FIELDS.members,
       bookkeeping: [...TF_STATE, 'tenant_id', 'subnet_id'],
     },
     links: { pool_id: 'pool_id' },
@@ -369,20 +337,7 @@ export const SPECS: Record<string, ResourceSpec> = {
     kind: 'healthmonitors',
     octavia: true,
     fields: {
-      rename: {
-        id: 'id',
-        name: 'name',
-        type: 'type',
-        delay: 'delay',
-        timeout: 'timeout',
-        max_retries: 'max_retries',
-        max_retries_down: 'max_retries_down',
-        url_path: 'url_path',
-        http_method: 'http_method',
-        expected_codes: 'expected_codes',
-        domain_name: 'domain_name',
-        admin_state_up: 'admin_state_up',
-      },
+      rename: OCTAVIA_FIELDS.healthmonitors,
       bookkeeping: [...TF_STATE, 'tenant_id'],
     },
     links: { pool_id: 'pool_id' },
@@ -391,13 +346,7 @@ export const SPECS: Record<string, ResourceSpec> = {
     kind: 'l7policies',
     octavia: true,
     fields: {
-      rename: {
-        id: 'id',
-        name: 'name',
-        action: 'action',
-        position: 'priority',
-        admin_state_up: 'admin_state_up',
-      },
+      rename: OCTAVIA_FIELDS.l7policies,
       bookkeeping: [...TF_STATE, 'tenant_id'],
     },
     links: { listener_id: 'listener_id', redirect_pool_id: 'redirect_pool_id' },
@@ -406,14 +355,7 @@ export const SPECS: Record<string, ResourceSpec> = {
     kind: 'l7rules',
     octavia: true,
     fields: {
-      rename: {
-        id: 'id',
-        type: 'type',
-        compare_type: 'compare_type',
-        value: 'value',
-        key: 'key',
-        invert: 'invert',
-      },
+      rename: OCTAVIA_FIELDS.l7rules,
       bookkeeping: [...TF_STATE, 'tenant_id', 'listener_id', 'admin_state_up'],
     },
     links: { l7policy_id: 'l7policy_id' },

@@ -6,7 +6,8 @@
 // scenario names the `--input`s a user gives to reproduce it (runArgs), as
 // `lbdoctor lab up` prints them.
 import { makeCertificates } from '../certificates.js';
-import { defineScenario, healthyWebPool, quickHttpCheck, webListener } from './define.js';
+import { defineScenario, healthyWebPool, httpsListener, quickHttpCheck, webListener } from './define.js';
+import { twoMembers } from './two-members.js';
 import type { Scenario } from './types.js';
 
 /** A scenario whose failing request needs these `lbdoctor run` arguments. */
@@ -46,17 +47,7 @@ export const backendForbidden = defineScenario({
   conclusion: 'backend-forbidden',
   symptom: { listener: 'web', path: '/', expect: '403 from the backend (x-backend header)' },
   async build(ctx) {
-    const be1 = await ctx.http({
-      name: 'be1',
-      healthPath: '/health',
-      default: { status: 403, body: 'forbidden\n' },
-    });
-    const be2 = await ctx.http({
-      name: 'be2',
-      healthPath: '/health',
-      default: { status: 403, body: 'forbidden\n' },
-    });
-    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
+    return twoMembers(ctx, { both: { default: { status: 403, body: 'forbidden\n' } } });
   },
 });
 
@@ -120,15 +111,7 @@ export const httpToHttpsPort = withRunArgs(
       const cert = made.get('listener');
       return {
         inventory: {
-          listeners: [
-            {
-              name: 'https',
-              protocol: 'HTTPS',
-              protocol_port: await ctx.freeTcpPort(),
-              default_pool_id: 'web-pool',
-              default_tls_container_ref: 'listener-cert',
-            },
-          ],
+          listeners: [await httpsListener(ctx)],
           pools: [
             { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
           ],

@@ -92,6 +92,17 @@ export async function webListener(ctx: Pick<BuildContext, 'freeTcpPort'>) {
   } as const;
 }
 
+/** The HTTPS listener "https" in front of "web-pool", presenting the certificate "listener-cert". */
+export async function httpsListener(ctx: Pick<BuildContext, 'freeTcpPort'>) {
+  return {
+    name: 'https',
+    protocol: 'HTTPS',
+    protocol_port: await ctx.freeTcpPort(),
+    default_pool_id: 'web-pool',
+    default_tls_container_ref: 'listener-cert',
+  } as const;
+}
+
 export const quickHttpCheck = {
   type: 'HTTP',
   delay: 1,

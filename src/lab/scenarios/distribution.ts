@@ -1,12 +1,7 @@
 // FAQ 1.8 and 1.11: traffic that is uneven or not sticky for reasons in the
 // configuration. Backends put their name in `x-backend` so a client can count.
-import {
-  type BuildContext,
-  defineScenario,
-  healthyWebPool,
-  type PoolInput,
-  type ScenarioBuild,
-} from './define.js';
+import { defineScenario, healthyWebPool, type ScenarioBuild } from './define.js';
+import { twoMembers, twoMembersOverTcp } from './two-members.js';
 import type { LabListener } from './types.js';
 
 export const unevenWeights = defineScenario({
@@ -21,11 +16,7 @@ export const unevenWeights = defineScenario({
     expect: 'be1 answers three requests out of four (x-backend header)',
   },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return healthyWebPool(ctx, [ctx.member(be1, { weight: 3 }), ctx.member(be2, { weight: 1 })], {
-      lb_algorithm: 'ROUND_ROBIN',
-    });
+    return twoMembers(ctx, { weights: [3, 1], pool: { lb_algorithm: 'ROUND_ROBIN' } });
   },
 });
 
@@ -37,9 +28,7 @@ export const sourceIpHash = defineScenario({
   conclusion: 'source-ip-hash',
   symptom: { listener: 'web', path: '/', expect: 'one member answers everything (x-backend header)' },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], { lb_algorithm: 'SOURCE_IP' });
+    return twoMembers(ctx, { pool: { lb_algorithm: 'SOURCE_IP' } });
   },
 });
 
@@ -51,17 +40,10 @@ export const stickinessOff = defineScenario({
   conclusion: 'stickiness-off',
   symptom: { listener: 'web', path: '/', expect: 'consecutive requests alternate between be1 and be2' },
   async build(ctx) {
-    const be1 = await ctx.http({
-      name: 'be1',
-      healthPath: '/health',
-      default: { setCookie: 'APPSESSION=s3ss-be1-7f2c; Path=/' },
+    return twoMembers(ctx, {
+      be1: { default: { setCookie: 'APPSESSION=s3ss-be1-7f2c; Path=/' } },
+      be2: { default: { setCookie: 'APPSESSION=s3ss-be2-91ad; Path=/' } },
     });
-    const be2 = await ctx.http({
-      name: 'be2',
-      healthPath: '/health',
-      default: { setCookie: 'APPSESSION=s3ss-be2-91ad; Path=/' },
-    });
-    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
   },
 });
 
@@ -78,11 +60,7 @@ export const stickyCookie = defineScenario({
     expect: 'the first answer sets a cookie; requests that send it back reach the same member',
   },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], {
-      session_persistence: { type: 'HTTP_COOKIE' },
-    });
+    return twoMembers(ctx, { pool: { session_persistence: { type: 'HTTP_COOKIE' } } });
   },
 });
 
@@ -98,10 +76,8 @@ export const appCookieMissing = defineScenario({
     expect: 'no Set-Cookie: JSESSIONID; requests alternate between members',
   },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], {
-      session_persistence: { type: 'APP_COOKIE', cookie_name: 'JSESSIONID' },
+    return twoMembers(ctx, {
+      pool: { session_persistence: { type: 'APP_COOKIE', cookie_name: 'JSESSIONID' } },
     });
   },
 });
@@ -124,30 +100,11 @@ async function untilOnly(listener: LabListener, name: string, wanted = 10): Prom
 }
 
 /**
- * A TCP listener "web" in front of two HTTP backends, be1 and be2 (HTTP
- * carried at layer 4: the load balancer picks a member per connection).
+ * The pool once the health checker has taken be2 out: no pool to wait for
+ * (be2 never turns healthy), but be1 alone must be answering before it counts.
  */
-async function tcpWebPool(ctx: BuildContext, pool: Partial<PoolInput> = {}): Promise<ScenarioBuild> {
-  const be1 = await ctx.http({ name: 'be1' });
-  const be2 = await ctx.http({ name: 'be2' });
-  return {
-    inventory: {
-      listeners: [
-        { name: 'web', protocol: 'TCP', protocol_port: await ctx.freeTcpPort(), default_pool_id: 'web-pool' },
-      ],
-      pools: [
-        {
-          id: 'web-pool',
-          protocol: 'TCP',
-          lb_algorithm: 'ROUND_ROBIN',
-          healthmonitor: { type: 'TCP', delay: 1, timeout: 1, max_retries: 1 },
-          members: [ctx.member(be1), ctx.member(be2)],
-          ...pool,
-        },
-      ],
-    },
-    settle: { 'web-pool': 'healthy' },
-  };
+function onlyBe1Left(build: ScenarioBuild): ScenarioBuild {
+  return { ...build, settle: {}, warmUp: (listeners) => untilOnly(listeners[0]!, 'be1') };
 }
 
 export const evenRoundRobin = defineScenario({
@@ -158,9 +115,7 @@ export const evenRoundRobin = defineScenario({
   conclusion: 'distribution-even',
   symptom: { listener: 'web', path: '/', expect: 'be1 and be2 answer in turn (x-backend header)' },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], { lb_algorithm: 'ROUND_ROBIN' });
+    return twoMembers(ctx, { pool: { lb_algorithm: 'ROUND_ROBIN' } });
   },
 });
 
@@ -177,7 +132,7 @@ export const keepaliveOnTcp = defineScenario({
       'new connections alternate between be1 and be2; requests on one kept-alive connection all reach one',
   },
   async build(ctx) {
-    return tcpWebPool(ctx);
+    return twoMembersOverTcp(ctx);
   },
 });
 
@@ -190,13 +145,7 @@ export const unhealthyMemberShare = defineScenario({
   alsoFinds: ['member-fails-health-check'],
   symptom: { listener: 'web', path: '/', expect: 'only be1 answers, though be2 serves / directly' },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health', healthStatus: 503 });
-    return {
-      ...(await healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)])),
-      settle: {},
-      warmUp: (listeners) => untilOnly(listeners[0]!, 'be1'),
-    };
+    return onlyBe1Left(await twoMembers(ctx, { be2: { healthStatus: 503 } }));
   },
 });
 
@@ -212,9 +161,7 @@ export const allWeightsZero = defineScenario({
     expect: 'the load balancer answers itself: no member takes new requests',
   },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return healthyWebPool(ctx, [ctx.member(be1, { weight: 0 }), ctx.member(be2, { weight: 0 })]);
+    return twoMembers(ctx, { weights: [0, 0] });
   },
 });
 
@@ -228,14 +175,9 @@ export const memberDown = defineScenario({
   async build(ctx) {
     const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
     const closed = await ctx.closedTcpPort();
-    return {
-      ...(await healthyWebPool(ctx, [
-        ctx.member(be1),
-        { name: 'be2', address: ctx.host, protocol_port: closed },
-      ])),
-      settle: {},
-      warmUp: (listeners) => untilOnly(listeners[0]!, 'be1'),
-    };
+    return onlyBe1Left(
+      await healthyWebPool(ctx, [ctx.member(be1), { name: 'be2', address: ctx.host, protocol_port: closed }]),
+    );
   },
 });
 
@@ -251,11 +193,9 @@ export const cookieChanging = defineScenario({
     expect: 'every answer sets SESSIONID to a new value (curl -c/-b shows it change)',
   },
   async build(ctx) {
-    const rotating = { rotateCookie: 'SESSIONID' };
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health', default: rotating });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health', default: rotating });
-    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], {
-      session_persistence: { type: 'APP_COOKIE', cookie_name: 'SESSIONID' },
+    return twoMembers(ctx, {
+      both: { default: { rotateCookie: 'SESSIONID' } },
+      pool: { session_persistence: { type: 'APP_COOKIE', cookie_name: 'SESSIONID' } },
     });
   },
 });
@@ -273,15 +213,12 @@ export const stickyMemberUnhealthy = defineScenario({
     expect: 'only be1 answers; sessions bound to be2 would move to be1',
   },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health', healthStatus: 503 });
-    return {
-      ...(await healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)], {
-        session_persistence: { type: 'HTTP_COOKIE' },
-      })),
-      settle: {},
-      warmUp: (listeners) => untilOnly(listeners[0]!, 'be1'),
-    };
+    return onlyBe1Left(
+      await twoMembers(ctx, {
+        be2: { healthStatus: 503 },
+        pool: { session_persistence: { type: 'HTTP_COOKIE' } },
+      }),
+    );
   },
 });
 
@@ -297,7 +234,7 @@ export const sourceIpSticky = defineScenario({
     expect: 'every new connection from this address reaches the same member',
   },
   async build(ctx) {
-    return tcpWebPool(ctx, { session_persistence: { type: 'SOURCE_IP' } });
+    return twoMembersOverTcp(ctx, { session_persistence: { type: 'SOURCE_IP' } });
   },
 });
 
@@ -313,6 +250,6 @@ export const stickyFewClients = defineScenario({
     expect: 'every new connection from this address reaches the same member',
   },
   async build(ctx) {
-    return tcpWebPool(ctx, { session_persistence: { type: 'SOURCE_IP' } });
+    return twoMembersOverTcp(ctx, { session_persistence: { type: 'SOURCE_IP' } });
   },
 });

@@ -5,6 +5,7 @@
 // default) looks healthy under a burst of checks though nothing listens
 // (and, while its service runs, would hide the service stopping).
 import { defineHostScenario, type HostBuildContext, type HostScenarioBuild } from './define-host.js';
+import { addInputRule } from './host-firewall.js';
 
 const udpListener = { name: 'dns', protocol: 'UDP', protocol_port: 53, default_pool_id: 'udp-pool' } as const;
 
@@ -110,27 +111,11 @@ export const udpFlapping = defineHostScenario({
     // check's timeout. Every second echo request from the operator's machine is dropped (the
     // counter sees only those, so the UDP checks run from there, one ping each, alternate between
     // pass and fail, deterministically); the load balancer's own checks are left alone.
-    await ctx.exec('be1', [
-      'iptables',
-      '-A',
-      'INPUT',
-      '-s',
-      ctx.operator.address,
-      '-p',
-      'icmp',
-      '--icmp-type',
-      'echo-request',
-      '-m',
-      'statistic',
-      '--mode',
-      'nth',
-      '--every',
-      '2',
-      '--packet',
-      '0',
-      '-j',
-      'DROP',
-    ]);
+    await addInputRule(ctx, 'be1', {
+      from: ctx.operator.address,
+      to: 'icmp-echo',
+      match: ['-m', 'statistic', '--mode', 'nth', '--every', '2', '--packet', '0'],
+    });
     return {
       inventory: quickUdpPool(ctx),
     };
@@ -155,17 +140,7 @@ export const udpEchoFiltered = defineHostScenario({
     // The kernel would answer ping; a firewall rule (as a security group or
     // network ACL without ICMP would) drops every echo request first.
     await ctx.sysctl('be1', { 'net.ipv4.icmp_echo_ignore_all': 0, 'net.ipv4.icmp_ratemask': 6160 });
-    await ctx.exec('be1', [
-      'iptables',
-      '-A',
-      'INPUT',
-      '-p',
-      'icmp',
-      '--icmp-type',
-      'echo-request',
-      '-j',
-      'DROP',
-    ]);
+    await addInputRule(ctx, 'be1', { to: 'icmp-echo' });
     return {
       inventory: quickUdpPool(ctx),
       settle: { 'udp-pool': 'unhealthy' },

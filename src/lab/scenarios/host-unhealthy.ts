@@ -7,6 +7,7 @@
 import { quickHttpCheck } from './define.js';
 import type { MemberInput } from './define.js';
 import { defineHostScenario } from './define-host.js';
+import { addInputRule } from './host-firewall.js';
 
 /** The "web" HTTP listener on port 80 of the lb host, to "web-pool" (quick HTTP check on /health). */
 function webPool(members: MemberInput[]) {
@@ -34,19 +35,7 @@ export const firewallDropsLb = defineHostScenario({
     await ctx.nginx('be1');
     await ctx.nginx('be2');
     // Only the load balancer's source address is dropped: the operator (the gateway) still gets in.
-    await ctx.exec('be1', [
-      'iptables',
-      '-A',
-      'INPUT',
-      '-s',
-      ctx.lb.address,
-      '-p',
-      'tcp',
-      '--dport',
-      '80',
-      '-j',
-      'DROP',
-    ]);
+    await addInputRule(ctx, 'be1', { from: ctx.lb.address, to: { tcpPort: 80 } });
     return {
       inventory: webPool([ctx.member('be1', 80), ctx.member('be2', 80)]),
       settle: { 'web-pool': { be1: 'unhealthy', be2: 'healthy' } },

@@ -10,6 +10,7 @@
 //    the operator, ping and HTTP both answered.
 import { defineScenario, healthyWebPool, type MemberInput, quickHttpCheck } from './define.js';
 import { defineHostScenario, type HostScenarioBuild } from './define-host.js';
+import { addInputRule } from './host-firewall.js';
 import type { Scenario } from './types.js';
 
 /** The scenario, with `extra` added to what a user must pass to `lbdoctor run` (answers to its questions). */
@@ -113,19 +114,7 @@ export const packetLossPingOnly = defineHostScenario({
   tools: ['nginx', 'iptables', 'ping'],
   async build(ctx) {
     await ctx.nginx('be1');
-    await ctx.exec('be1', [
-      'iptables',
-      '-A',
-      'INPUT',
-      '-s',
-      ctx.lb.address,
-      '-p',
-      'tcp',
-      '--dport',
-      '80',
-      '-j',
-      'DROP',
-    ]);
+    await addInputRule(ctx, 'be1', { from: ctx.lb.address, to: { tcpPort: 80 } });
     return {
       inventory: { ...oneMemberWebPool(ctx.member('be1', 80)), client: { address: ctx.operator.address } },
       settle: { 'web-pool': 'unhealthy' },

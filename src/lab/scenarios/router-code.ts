@@ -2,6 +2,7 @@
 // any backend. Each scenario leaves exactly one reason for it; `healthy` is the
 // control where the backend answers and no header appears.
 import { defineScenario, quickHttpCheck, webListener, healthyWebPool } from './define.js';
+import { twoMembers } from './two-members.js';
 
 export const emptyPool = defineScenario({
   id: 'empty-pool',
@@ -66,20 +67,8 @@ export const allMembersDown = defineScenario({
   alsoFinds: ['member-fails-health-check'],
   symptom: { listener: 'web', path: '/', expect: 'x-router-code: 50000 from the load balancer' },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health', healthStatus: 503 });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health', healthStatus: 503 });
     return {
-      inventory: {
-        listeners: [await webListener(ctx)],
-        pools: [
-          {
-            id: 'web-pool',
-            protocol: 'HTTP',
-            healthmonitor: quickHttpCheck,
-            members: [ctx.member(be1), ctx.member(be2)],
-          },
-        ],
-      },
+      ...(await twoMembers(ctx, { both: { healthStatus: 503 } })),
       settle: { 'web-pool': 'unhealthy' },
     };
   },

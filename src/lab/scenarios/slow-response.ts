@@ -5,7 +5,8 @@
 // timeout), and the healthy twin. The load balancer's own path being slow
 // (bandwidth, network) needs a throttled load balancer: it is proven on real
 // nginx with limit_rate (test/integration/playbooks/slow-response.test.ts).
-import { defineScenario, healthyWebPool, type PoolInput, quickHttpCheck, webListener } from './define.js';
+import { defineScenario, type PoolInput, quickHttpCheck, webListener } from './define.js';
+import { twoMembers } from './two-members.js';
 
 /** A slow handler on every path but /health: the delay is the application's own time. */
 const slow = (delayMs: number) => ({ default: { delayMs } });
@@ -22,9 +23,7 @@ export const allMembersSlow = defineScenario({
     expect: 'answered after 1.5 s, and the same directly on each member',
   },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health', ...slow(1500) });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health', ...slow(1500) });
-    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
+    return twoMembers(ctx, { both: slow(1500) });
   },
 });
 
@@ -41,9 +40,7 @@ export const oneMemberSlow = defineScenario({
     expect: 'every other request answered after 1.5 s (those that land on be2)',
   },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health', ...slow(1500) });
-    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
+    return twoMembers(ctx, { be2: slow(1500) });
   },
 });
 
@@ -83,8 +80,6 @@ export const slowResponseHealthy = defineScenario({
   conclusion: 'response-fast',
   symptom: { listener: 'web', path: '/', expect: 'answered in a few milliseconds' },
   async build(ctx) {
-    const be1 = await ctx.http({ name: 'be1', healthPath: '/health' });
-    const be2 = await ctx.http({ name: 'be2', healthPath: '/health' });
-    return healthyWebPool(ctx, [ctx.member(be1), ctx.member(be2)]);
+    return twoMembers(ctx);
   },
 });

@@ -11,6 +11,7 @@
 //  - the healthy twin: a real nginx on be1 with the default somaxconn, and a
 //    client with its normal port range.
 import { defineHostScenario, type HostBuildContext } from './define-host.js';
+import { addInputRule } from './host-firewall.js';
 import { oneMemberWebPool } from './packet-loss.js';
 
 /** net.core.somaxconn on the member of the backlog scenario. */
@@ -152,24 +153,11 @@ export const stressConnlimitReject = defineHostScenario({
     // A per-source connection limit, as hosts put in front of an application
     // against floods: connections above it are reset before any socket queue,
     // so the listen-queue counters stay still while the test sees failures.
-    await ctx.exec('be1', [
-      'iptables',
-      '-A',
-      'INPUT',
-      '-p',
-      'tcp',
-      '--syn',
-      '--dport',
-      '80',
-      '-m',
-      'connlimit',
-      '--connlimit-above',
-      String(STRESS_CONNLIMIT),
-      '-j',
-      'REJECT',
-      '--reject-with',
-      'tcp-reset',
-    ]);
+    await addInputRule(ctx, 'be1', {
+      to: { tcpPort: 80, synOnly: true },
+      match: ['-m', 'connlimit', '--connlimit-above', String(STRESS_CONNLIMIT)],
+      verdict: 'reset',
+    });
     return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
   },
 });
@@ -192,19 +180,7 @@ export const stressBurstBlocked = defineHostScenario({
     // Only the operator's machine is kept out (as a security group admitting
     // the load balancer alone would): SSH still reads the member, and the load
     // balancer's checks and traffic still reach it.
-    await ctx.exec('be1', [
-      'iptables',
-      '-A',
-      'INPUT',
-      '-s',
-      ctx.operator.address,
-      '-p',
-      'tcp',
-      '--dport',
-      '80',
-      '-j',
-      'DROP',
-    ]);
+    await addInputRule(ctx, 'be1', { from: ctx.operator.address, to: { tcpPort: 80 } });
     return { inventory: oneMemberWebPool(ctx.member('be1', 80)), settle: { 'web-pool': 'healthy' } };
   },
 });

@@ -7,6 +7,7 @@ import { makeTlsFixtures, TLS_LAB_DEEP_HOST, TLS_LAB_HOST, type TlsFixtureName }
 import {
   type BuildContext,
   defineScenario,
+  httpsListener,
   quickHttpCheck,
   type ScenarioBuild,
   type ScenarioDefinition,
@@ -36,11 +37,7 @@ async function httpsScenario(ctx: BuildContext, layout: HttpsLayout): Promise<Sc
     inventory: {
       listeners: [
         {
-          name: 'https',
-          protocol: 'HTTPS',
-          protocol_port: await ctx.freeTcpPort(),
-          default_pool_id: 'web-pool',
-          default_tls_container_ref: 'listener-cert',
+          ...(await httpsListener(ctx)),
           ...(layout.sni ? { sni_container_refs: ['sni-cert'], sni_match_algo: layout.sni.algo } : {}),
         },
       ],
