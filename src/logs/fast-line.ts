@@ -179,7 +179,8 @@ const LAYOUT = [
   BARE,
 ];
 
-const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'];
+/** The usual methods; the WebAssembly reader (wasm/line-fields.ts) numbers them 1 to 7 in this order. */
+export const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'];
 /** The usual methods by their first byte (P has three); [] for the other bytes. */
 const METHODS_BY_INITIAL: string[][] = Array.from({ length: 256 }, (_, c) =>
   METHODS.filter((m) => m.charCodeAt(0) === c),

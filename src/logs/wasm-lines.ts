@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { UpstreamAttempt } from '../accesslog/elb-line.js';
+import { METHODS } from './fast-line.js';
 import { pathKey } from './paths.js';
 import type { LogRecord } from './record.js';
 
@@ -21,7 +22,6 @@ declare const WebAssembly: {
   Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
 };
 
-const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'];
 const SLOTS = 4096;
 const TABLES = 4;
 

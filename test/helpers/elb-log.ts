@@ -92,3 +92,43 @@ export function waiting499(
     ...extra,
   }));
 }
+
+/** A whole entry for the writer: a plain 200 through one member, with these fields replaced. */
+export const accessLogEntry = (over: Partial<AccessLogEntry> = {}): AccessLogEntry => ({
+  at: 1764030000125,
+  topicId: null,
+  clientAddress: '127.0.0.1',
+  clientPort: 40000,
+  status: 200,
+  method: 'GET',
+  scheme: 'http',
+  host: 'a.example.com',
+  uri: '/x?y=1',
+  protocol: 'HTTP/1.1',
+  requestLength: 100,
+  bytesSent: 300,
+  bodyBytesSent: 2,
+  requestTime: 0.0123,
+  upstream: [
+    { status: 200, connectTime: 0.001, headerTime: 0.01, responseTime: 0.012, addr: '127.0.0.1:8080' },
+  ],
+  userAgent: 'curl/8',
+  referer: null,
+  xForwardedFor: null,
+  lbName: 'lb',
+  listenerName: 'web',
+  listenerId: null,
+  poolName: 'pool',
+  memberName: 'm0',
+  tenantId: null,
+  eipAddress: '198.51.100.10',
+  eipPort: 80,
+  upstreamAddrPriv: '127.0.0.1:8080',
+  certificateId: null,
+  sslProtocol: null,
+  sslCipher: null,
+  sniDomainName: null,
+  tcpinfoRtt: null,
+  selfDefinedHeader: null,
+  ...over,
+});

@@ -3,7 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { answeredByLoadBalancer } from '../../../src/accesslog/elb-line.js';
-import { type AccessLogEntry, formatElbAccessLogLine } from '../../../src/accesslog/format.js';
+import { formatElbAccessLogLine } from '../../../src/accesslog/format.js';
 import {
   parseElbAccessLog,
   parseElbAccessLogLine,
@@ -11,50 +11,12 @@ import {
 } from '../../../src/accesslog/parse.js';
 import { openAccessLog } from '../../../src/accesslog/writer.js';
 import { InputError } from '../../../src/errors.js';
+import { accessLogEntry } from '../../helpers/elb-log.js';
 
 const DOC_LINE_1 =
   '1764030000.125 5f0c6b1e-1111-4c2a-9d7e-aaaaaaaaaaaa [2026-11-25T08:20:00+08:00] elb_01 203.0.113.7:51234 200 "GET http://shop.example.com/cart HTTP/1.1" 512 880 420 0.034 "200" "0.001" "0.033" "0.034" "10.0.1.12:8080" "curl/8.5.0" "-" "-" loadbalancer_shop listener_web 2b6f0e1c3d pool_web "be1" 9a8b7c6d5e 198.51.100.10:80 "10.0.1.12:8080" - - - - 1520 -';
 const DOC_LINE_2 =
   '1764030001.980 5f0c6b1e-1111-4c2a-9d7e-aaaaaaaaaaaa [2026-11-25T08:20:01+08:00] elb_01 203.0.113.9:40022 499 "POST https://shop.example.com/pay HTTP/1.1" 1024 0 0 10.001 "-" "0.001" "-" "-" "10.0.1.13:8080" "okhttp/4.12.0" "-" "-" loadbalancer_shop listener_tls 2b6f0e1c3e pool_web "be2" 9a8b7c6d5e 198.51.100.10:443 "10.0.1.13:8080" cert_1 TLSv1.3 TLS_AES_128_GCM_SHA256 shop.example.com 48210 -';
-
-const entry = (over: Partial<AccessLogEntry> = {}): AccessLogEntry => ({
-  at: 1764030000125,
-  topicId: null,
-  clientAddress: '127.0.0.1',
-  clientPort: 40000,
-  status: 200,
-  method: 'GET',
-  scheme: 'http',
-  host: 'a.example.com',
-  uri: '/x?y=1',
-  protocol: 'HTTP/1.1',
-  requestLength: 100,
-  bytesSent: 300,
-  bodyBytesSent: 2,
-  requestTime: 0.0123,
-  upstream: [
-    { status: 200, connectTime: 0.001, headerTime: 0.01, responseTime: 0.012, addr: '127.0.0.1:8080' },
-  ],
-  userAgent: 'curl/8',
-  referer: null,
-  xForwardedFor: null,
-  lbName: 'lb',
-  listenerName: 'web',
-  listenerId: null,
-  poolName: 'pool',
-  memberName: 'm0',
-  tenantId: null,
-  eipAddress: '198.51.100.10',
-  eipPort: 80,
-  upstreamAddrPriv: '127.0.0.1:8080',
-  certificateId: null,
-  sslProtocol: null,
-  sslCipher: null,
-  sniDomainName: null,
-  tcpinfoRtt: null,
-  selfDefinedHeader: null,
-  ...over,
-});
 
 describe('parseElbAccessLogLine', () => {
   it('reads the documented 200 line', () => {
@@ -145,7 +107,7 @@ describe('parseElbAccessLogLine', () => {
 
 describe('formatElbAccessLogLine', () => {
   it('writes what the parser reads back, field for field', () => {
-    const e = entry();
+    const e = accessLogEntry();
     const line = formatElbAccessLogLine(e);
     expect(tokenizeAccessLogLine(line)).toHaveLength(33);
     const r = parseElbAccessLogLine(line);
@@ -171,13 +133,13 @@ describe('formatElbAccessLogLine', () => {
 
   it('writes "-" upstream fields when the load balancer answered itself, and several on retry', () => {
     const own = parseElbAccessLogLine(
-      formatElbAccessLogLine(entry({ status: 503, upstream: [], memberName: null })),
+      formatElbAccessLogLine(accessLogEntry({ status: 503, upstream: [], memberName: null })),
     );
     expect(own.upstream).toEqual([]);
     expect(answeredByLoadBalancer(own)).toBe(true);
     const retried = parseElbAccessLogLine(
       formatElbAccessLogLine(
-        entry({
+        accessLogEntry({
           upstream: [
             { status: null, connectTime: null, headerTime: null, responseTime: null, addr: '127.0.0.1:1' },
             { status: 200, connectTime: 0.001, headerTime: 0.002, responseTime: 0.003, addr: '127.0.0.1:2' },
@@ -193,7 +155,7 @@ describe('formatElbAccessLogLine', () => {
 
   it('escapes quotes, backslashes and control bytes so a hostile header cannot split or shift fields', () => {
     const ua = 'evil" 200 "x\\y\nnext line\t';
-    const line = formatElbAccessLogLine(entry({ userAgent: ua, referer: 'r e f' }));
+    const line = formatElbAccessLogLine(accessLogEntry({ userAgent: ua, referer: 'r e f' }));
     expect(line).not.toContain('\n');
     expect(tokenizeAccessLogLine(line)).toHaveLength(33);
     const r = parseElbAccessLogLine(line);
@@ -209,8 +171,8 @@ describe('formatElbAccessLogLine', () => {
       text += d.toString();
     });
     const w = openAccessLog(sink);
-    w.write(entry());
-    w.write(entry({ status: 499, upstream: [] }));
+    w.write(accessLogEntry());
+    w.write(accessLogEntry({ status: 499, upstream: [] }));
     await w.close();
     const { records, errors } = parseElbAccessLog(text);
     expect(errors).toEqual([]);

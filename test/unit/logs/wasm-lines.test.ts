@@ -5,13 +5,14 @@
 // splitter here; only the reader differs. Its path keys must be pathKey()'s.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AccessLogEntry, formatElbAccessLogLine } from '../../../src/accesslog/format.js';
+import { formatElbAccessLogLine } from '../../../src/accesslog/format.js';
 import { MAX_PATH, pathKey } from '../../../src/logs/paths.js';
 import type { LogRecord } from '../../../src/logs/record.js';
 import { ByteLineSplitter, LineScanner } from '../../../src/logs/scan.js';
 import type { LogSummariser } from '../../../src/logs/summarise.js';
 import { wasmLines, wasmProblem } from '../../../src/logs/wasm-lines.js';
 import { DOC_LINE_200, DOC_LINE_499, generate, line, manyKeyLines } from './helpers.js';
+import { accessLogEntry } from '../../helpers/elb-log.js';
 
 const FIELDS = [
   'msec',
@@ -57,45 +58,6 @@ function same(text: string | Buffer, options: { stopAt?: number; piece?: number 
   expect(wasm).toEqual(js);
   return js;
 }
-
-const entry = (over: Partial<AccessLogEntry> = {}): AccessLogEntry => ({
-  at: 1764030000125,
-  topicId: null,
-  clientAddress: '127.0.0.1',
-  clientPort: 40000,
-  status: 200,
-  method: 'GET',
-  scheme: 'http',
-  host: 'a.example.com',
-  uri: '/x?y=1',
-  protocol: 'HTTP/1.1',
-  requestLength: 100,
-  bytesSent: 300,
-  bodyBytesSent: 2,
-  requestTime: 0.0123,
-  upstream: [
-    { status: 200, connectTime: 0.001, headerTime: 0.01, responseTime: 0.012, addr: '127.0.0.1:8080' },
-  ],
-  userAgent: 'curl/8',
-  referer: null,
-  xForwardedFor: null,
-  lbName: 'lb',
-  listenerName: 'web',
-  listenerId: null,
-  poolName: 'pool',
-  memberName: 'm0',
-  tenantId: null,
-  eipAddress: '198.51.100.10',
-  eipPort: 80,
-  upstreamAddrPriv: '127.0.0.1:8080',
-  certificateId: null,
-  sslProtocol: null,
-  sslCipher: null,
-  sniDomainName: null,
-  tcpinfoRtt: null,
-  selfDefinedHeader: null,
-  ...over,
-});
 
 describe('the WebAssembly line reader', () => {
   it('is built and loads (npm test builds it first)', () => {
@@ -223,9 +185,13 @@ describe('the WebAssembly line reader', () => {
       '203.0.113.5 - - [25/Nov/2026:08:20:00 +0800] "GET / HTTP/1.1" 200 512 "-" "curl/8.5.0"',
       DOC_LINE_200.slice(0, 120),
       `${DOC_LINE_200.slice(0, 60)}"unterminated`,
-      formatElbAccessLogLine(entry({ userAgent: 'evil "agent" \\ with\nnewline', memberName: 'naïve' })),
-      formatElbAccessLogLine(entry({ uri: '/a b', status: 499, upstream: [], tcpinfoRtt: 1520 })),
-      formatElbAccessLogLine(entry({ method: '-', host: '-', uri: '-', protocol: '-', upstream: [] })),
+      formatElbAccessLogLine(
+        accessLogEntry({ userAgent: 'evil "agent" \\ with\nnewline', memberName: 'naïve' }),
+      ),
+      formatElbAccessLogLine(accessLogEntry({ uri: '/a b', status: 499, upstream: [], tcpinfoRtt: 1520 })),
+      formatElbAccessLogLine(
+        accessLogEntry({ method: '-', host: '-', uri: '-', protocol: '-', upstream: [] }),
+      ),
     ];
     same(odd.join('\n'));
     // Each alone too: the last line of a chunk has no newline.
