@@ -15,7 +15,10 @@ import { LogSummariser, type SummariserState, type SummaryOptions } from './summ
 import type { FileSummary, LineProblem, LogSummary } from './summary.js';
 
 export interface ReadLogsOptions extends SummaryOptions {
-  /** Worker threads (default: the machine's cores); 1 reads everything on this thread. */
+  /**
+   * Worker threads (default: the machine's cores). With 1, a big plain file is still read by one worker
+   * (synchronous reads there are faster than a stream here, and this thread stays free).
+   */
   jobs?: number;
   /** What `-` reads (default process.stdin). */
   stdin?: AsyncIterable<Uint8Array | string>;
@@ -129,7 +132,7 @@ export async function summariseLogs(
   const url = workerUrl();
   const plainBytes = inputs.reduce((n, i) => n + (i.kind === 'plain' ? i.size : 0), 0);
   const gzips = inputs.filter((i) => i.kind === 'gzip').length;
-  const parallel = url !== undefined && jobs > 1 && (plainBytes >= PARALLEL_MIN_BYTES || gzips > 1);
+  const parallel = url !== undefined && (plainBytes >= PARALLEL_MIN_BYTES || (jobs > 1 && gzips > 1));
 
   // Tasks for workers: ranges of plain files and whole gzip files. The rest is read here.
   const tasks: WorkerTask[] = [];

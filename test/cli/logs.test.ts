@@ -107,11 +107,21 @@ describe('lbdoctor logs', () => {
   it('gives the same summary with worker threads as with one thread', async () => {
     const one = await lbdoctor(['logs', big, '--format', 'json', '--jobs', '1']);
     const two = await lbdoctor(['logs', big, '--format', 'json', '--jobs', '2']);
+    // The same bytes as a stream, read on the main thread.
+    const piped = await lbdoctor(['logs', '-', '--format', 'json'], { input: await readFile(big) });
     expect(one.code).toBe(0);
     expect(two.code).toBe(0);
+    expect(piped.code).toBe(0);
     const a = JSON.parse(one.stdout);
     expect(a.lines.bad).toBe(3);
     expect(JSON.parse(two.stdout)).toEqual(a);
+    const p = JSON.parse(piped.stdout);
+    const named = (s: typeof a) => ({
+      ...s,
+      files: s.files.map((f: { name: string }) => ({ ...f, name: 'big' })),
+      badLines: { ...s.badLines, samples: s.badLines.samples.map((x: object) => ({ ...x, file: 'big' })) },
+    });
+    expect(named(p)).toEqual(named(a));
     // Line numbers of bad lines are exact across ranges.
     const lines = (await readFile(big, 'latin1')).split('\n');
     // A bad line's number points at a line the strict parser rejects, and the next one reads.

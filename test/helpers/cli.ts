@@ -6,7 +6,7 @@ export const BIN = fileURLToPath(new URL('../../bin/lbdoctor.js', import.meta.ur
 
 export async function lbdoctor(
   args: string[],
-  options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; input?: string | Uint8Array; timeoutMs?: number } = {},
 ) {
   const r = await execa('node', [BIN, ...args], {
     reject: false,
