@@ -22,9 +22,6 @@ declare const WebAssembly: {
   Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
 };
 
-const SLOTS = 4096;
-const TABLES = 4;
-
 interface Exports {
   memory: { buffer: ArrayBuffer };
   scan(length: number, stopAt: number, from: number): number;
@@ -35,6 +32,9 @@ interface Exports {
 
 /** The layout constants the module exports (its source is the one place they are written). */
 const CONSTANTS = [
+  'OUT_I',
+  'OUT_F',
+  'SLOTS',
   'MAX_LINES',
   'I_STRIDE',
   'F_STRIDE',
@@ -134,9 +134,8 @@ export class WasmLines {
   private readonly f64: Float64Array;
   private readonly outI: number;
   private readonly outF: number;
-  private readonly strings: string[][] = Array.from({ length: TABLES }, () =>
-    new Array<string>(SLOTS).fill(''),
-  );
+  /** The string of each slot of each table (T_ADDR … T_NAME). */
+  private readonly strings: string[][];
   private readonly rec = new WasmRecord();
   private readonly attempt: UpstreamAttempt = {
     status: null,
@@ -162,9 +161,9 @@ export class WasmLines {
     this.bytes = new Uint8Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.f64 = new Float64Array(buffer);
-    // OUT_I starts at 64 KiB and OUT_F right after it (line-fields.ts).
-    this.outI = 65536 / 4;
-    this.outF = (65536 + this.c.MAX_LINES * this.c.I_STRIDE * 4) / 8;
+    this.outI = this.c.OUT_I / 4;
+    this.outF = this.c.OUT_F / 8;
+    this.strings = Array.from({ length: this.c.T_NAME + 1 }, () => new Array<string>(this.c.SLOTS).fill(''));
   }
 
   /** Bytes a chunk may have. */

@@ -18,15 +18,16 @@
 //   OUT_F   per line, F_STRIDE f64   (msec, times, statuses)
 //   KEY     scratch for a path key's bytes
 //   TABLES  four interning tables of SLOTS slots of SLOT_BYTES
-//   IN      the chunk, IN_CAPACITY bytes, then 64 bytes that reads may overrun into
+//   IN      the chunk, IN_CAPACITY bytes, then 64 KiB that reads may overrun into (SIMD
+//           compares and 8-byte hashing read a little past what they use, then mask it off)
 
 export const MAX_LINES: i32 = 4096;
 export const I_STRIDE: i32 = 32;
 export const F_STRIDE: i32 = 8;
-const OUT_I: usize = 65536;
-const OUT_F: usize = OUT_I + <usize>(MAX_LINES * I_STRIDE * 4);
+export const OUT_I: usize = 65536;
+export const OUT_F: usize = OUT_I + <usize>(MAX_LINES * I_STRIDE * 4);
 const KEY: usize = OUT_F + <usize>(MAX_LINES * F_STRIDE * 8);
-const SLOTS: u32 = 4096;
+export const SLOTS: u32 = 4096;
 const SLOT_BYTES: usize = 256;
 /** Longer strings are never interned (path-keys.ts keeps keys of up to 256 bytes). */
 const MAX_INTERNED: i32 = <i32>SLOT_BYTES - 8;
@@ -103,6 +104,7 @@ const COMMA: u8 = 44;
 const NL: u8 = 10;
 const CR: u8 = 13;
 const NULL: f64 = -1;
+/** MAX_PATH of paths.ts (the path-key tests hold the two to the same keys). */
 const MAX_PATH: usize = 200;
 
 /** Field kinds of the layout (shared/elb-access-log.md), one bit per field. */
