@@ -24,7 +24,14 @@ if (why) console.warn(`skipping the client-ip lab tests: ${why}`);
 
 interface Report {
   findings: { code: string; severity: string }[];
-  checks: { step: string; observation: { outcome: string; data: { address?: string } } }[];
+  checks: {
+    step: string;
+    observation: {
+      outcome: string;
+      summary: string;
+      data: { address?: string; marker?: string; others?: number };
+    };
+  }[];
 }
 
 let dir: string;
@@ -51,8 +58,8 @@ async function run(running: RunningScenario, extra: readonly string[] = []): Pro
 
 const lbAddress = (r: RunningScenario) => r.hosts!.find((h) => h.name === 'lb')!.address;
 const errors = (report: Report) => report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
-const loggedAddress = (report: Report) =>
-  report.checks.find((c) => c.step === 'app-log')?.observation.data.address;
+const appLog = (report: Report) => report.checks.find((c) => c.step === 'app-log')?.observation;
+const loggedAddress = (report: Report) => appLog(report)?.data.address;
 const lastLogLine = (running: RunningScenario) => {
   const args = running.runArgs ?? [];
   const log = args.find((a) => a.startsWith('backend_log='))!.slice('backend_log='.length);
@@ -84,11 +91,48 @@ describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }
       if (conclusion === 'client-address-seen') expect(errors(report)).toEqual([]);
       // What the probe read is what be1's nginx wrote for the marked request.
       expect(loggedAddress(report)).toBe(want);
-      expect(lastLogLine(running)).toMatch(
-        new RegExp(`^${want.replaceAll('.', '\\.')} .*"GET /lbdoctor-client-ip `),
-      );
+      const marker = appLog(report)!.data.marker!;
+      expect(marker).toMatch(/^\/lbdoctor-client-ip\?lbdoctor-run=[0-9a-f]{12}&listener=1$/);
+      expect(lastLogLine(running).startsWith(`${want} `)).toBe(true);
+      expect(lastLogLine(running)).toContain(`"GET ${marker} `);
     }
   });
+
+  // The log named holds a marked line an earlier run left (from the other address: the
+  // client before the fix was undone, or the load balancer before it was made), and the
+  // server now logs elsewhere. That line must not stand in for this run's request: the
+  // configuration decides, and the evidence says the request was not found.
+  it.each([
+    ['real-ip-not-configured', 'operator', 'real-ip-not-configured', 'error'],
+    ['client-ip-healthy', 'lb', 'real-ip-config-ok', 'info'],
+  ] as const)(
+    "%s: an old marked line from the %s in the log read is not this run's request",
+    async (id, oldFrom, conclusion, severity) => {
+      const running = await findScenario(id).start();
+      onTestFinished(() => running.close());
+      const lb = lbAddress(running);
+      const old = oldFrom === 'lb' ? lb : lb.replace(/\.\d+$/, '.1');
+      const staleLog = join(dir, `${id}-old-access.log`);
+      // A line in be1's nginx format (combined) for an earlier run's request, before markers were unique.
+      writeFileSync(
+        staleLog,
+        `${old} - - [28/Nov/2026:09:47:41 +0000] "GET /lbdoctor-client-ip HTTP/1.1" 200 4 "-" "lbdoctor/0.1.0"\n`,
+      );
+      const args = (running.runArgs ?? []).map((a) =>
+        a.startsWith('backend_log=') ? `backend_log=${staleLog}` : a,
+      );
+      const report = await run({ ...running, runArgs: args });
+      expect(report.findings.map((f) => [f.code, f.severity])).toEqual([
+        [`client-ip/${conclusion}`, severity],
+      ]);
+      const seen = appLog(report)!;
+      expect(seen.outcome).toBe('skip');
+      expect(seen.data.others).toBe(1);
+      expect(seen.summary).toContain("this run's request");
+      // The request did reach be1: its real log has it, from the address the scenario makes it log.
+      expect(lastLogLine(running)).toContain(`"GET ${seen.data.marker} `);
+    },
+  );
 
   it.each([
     ['toa-missing', 'l4-client-ip-lost', 'error'],

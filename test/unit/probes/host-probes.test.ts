@@ -562,6 +562,38 @@ describe('logged-client-address (FAQ 3.9)', () => {
     expect(v6.outcome).toBe('pass');
   });
 
+  it("only this run's own request counts: older lines for the same path are never read as it", () => {
+    const mine = '/lbdoctor-client-ip?lbdoctor-run=0a1b2c3d4e5f&listener=1';
+    const line = (ip: string, target: string) =>
+      `${ip} - - [28/Nov/2026:09:47:41 +0000] "GET ${target} HTTP/1.1" 404 153 "-" "lbdoctor/0.1.0"`;
+    // An earlier run's line (before the fix: the load balancer's address), then another
+    // listener's request of this run (a client address), both after nothing of ours.
+    const log = [
+      line('100.125.3.4', '/lbdoctor-client-ip'),
+      line('100.125.3.4', '/lbdoctor-client-ip?lbdoctor-run=ffffffffffff&listener=1'),
+      line('203.0.113.7', '/lbdoctor-client-ip?lbdoctor-run=0a1b2c3d4e5f&listener=2'),
+    ].join('\n');
+    const absent = run(loggedClientAddressProbe, { marker: mine }, { 'log-tail': { stdout: `${log}\n` } });
+    expect(absent).toMatchObject({ outcome: 'skip', data: { matches: 0, others: 3 } });
+    expect(absent.summary).toContain("this run's request");
+    expect(absent.summary).toContain('3 other request(s) for /lbdoctor-client-ip');
+    expect(absent.raw).toContain('ffffffffffff');
+    // Our own line, even before the others, is the one read.
+    const present = run(
+      loggedClientAddressProbe,
+      { marker: mine, proxy: '100.125.0.0/16' },
+      { 'log-tail': { stdout: `${line('100.125.9.9', mine)}\n${log}\n` } },
+    );
+    expect(present).toMatchObject({
+      outcome: 'fail',
+      data: { address: '100.125.9.9', matches: 1, others: 3 },
+    });
+    // The log is read when the step runs, after its request: a reading of its own per marker.
+    expect(
+      loggedClientAddressProbe.sections(loggedClientAddressProbe.params.parse({ marker: mine })),
+    ).toEqual([{ id: 'log-tail', args: ['/var/log/nginx/access.log', '2000'], reading: `after ${mine}` }]);
+  });
+
   it('a marker not in the log is a skip (another member got it); an unreadable log an error', () => {
     expect(run(loggedClientAddressProbe, { marker: '/lbdoctor-client-ip' }, t).outcome).toBe('skip');
     const gone = run(
