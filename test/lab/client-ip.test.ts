@@ -21,6 +21,9 @@ import { lbdoctor } from '../helpers/cli.js';
 const support = await hostScenarioSupport(['nginx', 'iptables']);
 const why = support.ok ? undefined : support.reason;
 if (why) console.warn(`skipping the client-ip lab tests: ${why}`);
+const apache = await hostScenarioSupport(['nginx', 'apache2']);
+const apacheWhy = apache.ok ? undefined : apache.reason;
+if (!why && apacheWhy) console.warn(`skipping the client-ip lab tests on Apache: ${apacheWhy}`);
 
 interface Report {
   findings: { code: string; severity: string }[];
@@ -29,7 +32,7 @@ interface Report {
     observation: {
       outcome: string;
       summary: string;
-      data: { address?: string; marker?: string; others?: number };
+      data: { address?: string; marker?: string; others?: number; files?: string[] };
     };
   }[];
 }
@@ -60,10 +63,13 @@ const lbAddress = (r: RunningScenario) => r.hosts!.find((h) => h.name === 'lb')!
 const errors = (report: Report) => report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
 const appLog = (report: Report) => report.checks.find((c) => c.step === 'app-log')?.observation;
 const loggedAddress = (report: Report) => appLog(report)?.data.address;
-const lastLogLine = (running: RunningScenario) => {
+/** The line be1's web server wrote for a request target (health checks may come after it). */
+const logLineFor = (running: RunningScenario, target: string) => {
   const args = running.runArgs ?? [];
   const log = args.find((a) => a.startsWith('backend_log='))!.slice('backend_log='.length);
-  return readFileSync(log, 'utf8').trim().split('\n').at(-1)!;
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .find((l) => l.includes(`"GET ${target} `));
 };
 
 describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }, () => {
@@ -78,8 +84,13 @@ describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }
     ['client-ip-healthy', 'client-address-seen', 'operator'],
     ['client-ip-x-real-ip', 'client-address-seen', 'operator'],
   ] as const;
+  // be1 as a stock Debian Apache: mod_remoteip loaded from mods-enabled/, set in conf-enabled/.
+  const apacheL7 = [
+    ['real-ip-apache-range-not-trusted', 'lb-range-not-trusted', 'lb'],
+    ['client-ip-apache-healthy', 'client-address-seen', 'operator'],
+  ] as const;
 
-  it.each(l7)('%s: reference LB and nginx balancer both lead to %s', async (id, conclusion, seen) => {
+  const throughBothBalancers = async (id: string, conclusion: string, seen: 'lb' | 'operator') => {
     const running = await findScenario(id).start();
     onTestFinished(() => running.close());
     const operator = running.hosts!.find((h) => h.name === 'lb')!.address.replace(/\.\d+$/, '.1');
@@ -93,10 +104,24 @@ describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }
       expect(loggedAddress(report)).toBe(want);
       const marker = appLog(report)!.data.marker!;
       expect(marker).toMatch(/^\/lbdoctor-client-ip\?lbdoctor-run=[0-9a-f]{12}&listener=1$/);
-      expect(lastLogLine(running).startsWith(`${want} `)).toBe(true);
-      expect(lastLogLine(running)).toContain(`"GET ${marker} `);
+      expect(logLineFor(running, marker)?.startsWith(`${want} `)).toBe(true);
+      // Apache's settings were found where Debian keeps them, through apache2.conf's includes.
+      const config = report.checks.find((c) => c.step === 'config-explains')?.observation;
+      if (id.includes('apache') && conclusion !== 'client-address-seen') {
+        expect(config?.data.files).toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(/\/apache2\/mods-enabled\/remoteip\.load$/),
+            expect.stringMatching(/\/apache2\/conf-enabled\/remoteip\.conf$/),
+          ]),
+        );
+      }
     }
-  });
+  };
+  it.each(l7)('%s: reference LB and nginx balancer both lead to %s', throughBothBalancers);
+  it.skipIf(apacheWhy !== undefined).each(apacheL7)(
+    '%s: reference LB and nginx balancer both lead to %s',
+    throughBothBalancers,
+  );
 
   // The log named holds a marked line an earlier run left (from the other address: the
   // client before the fix was undone, or the load balancer before it was made), and the
@@ -130,7 +155,7 @@ describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }
       expect(seen.data.others).toBe(1);
       expect(seen.summary).toContain("this run's request");
       // The request did reach be1: its real log has it, from the address the scenario makes it log.
-      expect(lastLogLine(running)).toContain(`"GET ${seen.data.marker} `);
+      expect(logLineFor(running, seen.data.marker!)).toBeDefined();
     },
   );
 

@@ -109,6 +109,8 @@ import {
   realIpRangeNotTrusted,
   toaMissing,
   transferClientIpOn,
+  apacheRangeNotTrusted,
+  apacheClientIpHealthy,
 } from './client-ip.js';
 import {
   fiveTupleClientPort,
@@ -203,6 +205,8 @@ export const scenarios: readonly Scenario[] = [
   clientIpFromXRealIp,
   toaMissing,
   transferClientIpOn,
+  apacheRangeNotTrusted,
+  apacheClientIpHealthy,
   // Kernel load balancers (iptables DNAT) in namespaces, no reference LB.
   fiveTupleConflict,
   fiveTupleClientPort,
