@@ -1,6 +1,8 @@
 // FAQ 3.9 on real hosts: does the backend see the client's address? Member be1
-// runs a real nginx that logs every request (combined format) and, per
-// scenario, takes the client address from X-Forwarded-For or not. Two
+// runs a real nginx (or a real Apache configured the Debian way, its settings
+// spread over the tree apache2.conf includes) that logs every request
+// (combined format) and, per scenario, takes the client address from
+// X-Forwarded-For or not. Two
 // balancers stand in front of it on the lb host: the reference LB (the
 // inventory's listener, port 80) and a real nginx proxy on port 8080 that adds
 // X-Forwarded-For the way ELB does ($proxy_add_x_forwarded_for), so the same
@@ -26,7 +28,7 @@ const memberFiles = new Map<string, { server: WebServer; log: string; conf: stri
 
 type WebServer = 'nginx' | 'apache';
 
-/** nginx's real-IP settings on be1: none, or set_real_ip_from `trust` with real_ip_header `header` (X-Forwarded-For). */
+/** be1's real-IP settings: none, or trust `trust` to set `header` (X-Forwarded-For): nginx set_real_ip_from/real_ip_header, Apache RemoteIPInternalProxy/RemoteIPHeader. */
 type RealIp = { trust: string; header?: string } | undefined;
 
 async function loggingMember(ctx: HostBuildContext, realIp: RealIp, server: WebServer): Promise<void> {
@@ -117,7 +119,7 @@ function withMemberFiles(scenario: Scenario): Scenario {
         await running.close();
         throw new LbdError(
           'LBD_ERR_INTERNAL',
-          `lab scenario ${scenario.id}: be1's nginx files are not known`,
+          `lab scenario ${scenario.id}: be1's web server files are not known`,
         );
       }
       const inputs = [

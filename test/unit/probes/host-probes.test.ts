@@ -617,6 +617,7 @@ describe('real-ip-config follows includes (FAQ 3.9: Debian keeps mod_remoteip in
       apache,
       debian({
         remoteip: true,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Apache's own ${VAR} in a path, not a template
         confEnabled: { 'app.conf': 'Include /opt/app/remoteip.conf\nInclude ${APP_DIR}/x.conf\n' },
       }),
     );
