@@ -2,11 +2,11 @@
 // runs a real nginx (or a real Apache configured the Debian way, its settings
 // spread over the tree apache2.conf includes) that logs every request
 // (combined format) and, per scenario, takes the client address from
-// X-Forwarded-For or not. Two
-// balancers stand in front of it on the lb host: the reference LB (the
-// inventory's listener, port 80) and a real nginx proxy on port 8080 that adds
-// X-Forwarded-For the way ELB does ($proxy_add_x_forwarded_for), so the same
-// fault can be diagnosed through third-party software (`--target LB:8080`).
+// X-Forwarded-For or not. Two balancers stand in front of it on the lb
+// host: the reference LB (the inventory's listener, port 80) and a real nginx
+// proxy on port 8080 that adds X-Forwarded-For the way ELB does
+// ($proxy_add_x_forwarded_for), so the same fault can be diagnosed through
+// third-party software (`--target LB:8080`).
 // The lab's load balancer is described as dedicated with the lb host's own
 // address as its subnet: that is where its proxied connections come from,
 // while the operator (the client) is another address of the lab. Layer 4
