@@ -131,7 +131,7 @@ export function configTree(
       return expand(file, '*', optional, note, within);
     const problem = sectionProblem(out, file);
     if (problem) return optional ? undefined : note(problem);
-    if (out.stdout.length >= CONFIG_PART_BYTES)
+    if (Buffer.byteLength(out.stdout) >= CONFIG_PART_BYTES)
       note(`${file}: only its first ${CONFIG_PART_BYTES} bytes were read`);
     visit(file, out.stdout, within);
   };

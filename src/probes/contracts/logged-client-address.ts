@@ -17,7 +17,7 @@ export const loggedClientAddressParams = z
       .string()
       .regex(/^\/[A-Za-z0-9_./?=&-]{0,200}$/, 'expected a request path such as /lbdoctor-client-ip')
       .describe(
-        'path and query of the request sent through the listener, unique to it (a per-run token): only lines for exactly this are read, the last one counts',
+        'path and query of the request sent through the listener, unique to it (client-ip adds the run id and the listener index): only lines for exactly this are read, the last one counts',
       ),
     proxy: cidrParam
       .default(SHARED_LB_RANGE)
