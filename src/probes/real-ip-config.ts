@@ -6,6 +6,7 @@
 // stock Debian Apache, LoadModule remoteip_module is in mods-enabled/, not in
 // apache2.conf. nginx without a file reads `nginx -T`, which nginx resolves.
 
+import { posix } from 'node:path';
 import type { z } from 'zod';
 import type { SectionOutput, SectionRequest } from '../transport/types.js';
 import type { Proof, Same } from './contracts/define.js';
@@ -64,8 +65,11 @@ function treeEvidence(tree: ConfigTree, config: RealIpConfig, unread: readonly s
   const found = tree.lines
     .filter((l) => at.has(`${l.file}:${l.line}`))
     .map((l) => `${l.file}:${l.line}: ${l.text.trim()}`);
+  // Paths under the given file's folder are shown relative to it: 37 files on a stock Debian Apache.
+  const base = posix.dirname(tree.files[0]!);
+  const shown = tree.files.map((f) => (f.startsWith(`${base}/`) ? f.slice(base.length + 1) : f));
   return [
-    `read: ${tree.files.join(', ')}`,
+    `read ${tree.files.length} file(s) in ${base}: ${shown.join(', ')}`,
     ...(found.length ? found : ['no real-IP directive in any of them']),
     ...unread.map((u) => `not read: ${u}`),
   ].join('\n');
@@ -99,6 +103,11 @@ export const realIpConfigProbe: HostProbe<RealIpConfigParams> = {
       : [];
     const file =
       tree && tree.files.length > 1 ? `${main} and the ${tree.files.length - 1} file(s) it includes` : main;
+    // Where to change it, at 3 a.m.: the lines that set it, relative to the given file's folder.
+    const base = `${posix.dirname(main)}/`;
+    const setAt = config.sources.length
+      ? `set at ${config.sources.map((x) => (x.startsWith(base) ? x.slice(base.length) : x)).join(', ')}`
+      : `in ${file}`;
     const data = {
       config,
       proxyTrusted: trusted.r,
@@ -161,7 +170,7 @@ export const realIpConfigProbe: HostProbe<RealIpConfigParams> = {
     if (trusted.r === 'unknown')
       return couldNotCheck(`cannot tell whether ${p.proxy} is trusted: ${trusted.why}`, raw, data);
     if (trusted.r !== 'yes') {
-      const summary = `${p.server} reads ${config.header} but does not trust ${trusted.r === 'partial' ? 'all of ' : ''}${p.proxy} (in ${file}), so the header is ignored for requests from the load balancer (FAQ 3.9)`;
+      const summary = `${p.server} reads ${config.header} but does not trust ${trusted.r === 'partial' ? 'all of ' : ''}${p.proxy} (${setAt}), so the header is ignored for requests from the load balancer (FAQ 3.9)`;
       return (
         unsure(summary) ?? {
           outcome: 'fail',
@@ -176,7 +185,7 @@ export const realIpConfigProbe: HostProbe<RealIpConfigParams> = {
     }
     return {
       outcome: 'pass',
-      summary: `${p.server}: ${actual} (${file})`,
+      summary: `${p.server}: ${actual} (${setAt})`,
       data,
       expected,
       actual,
