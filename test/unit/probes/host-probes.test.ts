@@ -600,7 +600,10 @@ describe('real-ip-config follows includes (FAQ 3.9: Debian keeps mod_remoteip in
     );
     expect(obs.data.notRead).toEqual([]);
     expect(obs.raw).toContain(`${ETC}/mods-enabled/remoteip.load:1: LoadModule remoteip_module`);
-    expect(obs.summary).toContain(`${ETC}/apache2.conf and the ${files.length - 1} file(s) it includes`);
+    expect(obs.summary).toContain(
+      'set at mods-enabled/remoteip.load:1, conf-enabled/remoteip.conf:1, conf-enabled/remoteip.conf:2',
+    );
+    expect(obs.raw).toContain(`read ${files.length} file(s) in ${ETC}: apache2.conf, mods-enabled/`);
   });
 
   it('remoteip not enabled: not loaded anywhere Apache reads, a finding', async () => {
