@@ -29,7 +29,7 @@ const memberFiles = new Map<string, { server: WebServer; log: string; conf: stri
 type WebServer = 'nginx' | 'apache';
 
 /** be1's real-IP settings: none, or trust `trust` to set `header` (X-Forwarded-For): nginx set_real_ip_from/real_ip_header, Apache RemoteIPInternalProxy/RemoteIPHeader. */
-type RealIp = { trust: string; header?: string } | undefined;
+type RealIp = { trust: string; header?: string; apacheModule?: 'not-enabled' } | undefined;
 
 async function loggingMember(ctx: HostBuildContext, realIp: RealIp, server: WebServer): Promise<void> {
   const member = server === 'apache' ? await apacheMember(ctx, realIp) : await nginxMember(ctx, realIp);
@@ -78,7 +78,7 @@ async function nginxMember(ctx: HostBuildContext, realIp: RealIp): Promise<Loggi
  */
 async function apacheMember(ctx: HostBuildContext, realIp: RealIp): Promise<LoggingMember> {
   const member = await ctx.apache(MEMBER, {
-    modules: realIp ? ['remoteip'] : [],
+    modules: realIp && realIp.apacheModule !== 'not-enabled' ? ['remoteip'] : [],
     conf: {
       // ELB's health check wants a 200 (FAQ 2.8); the package's index page is one.
       'lab-health': 'Alias /health /var/www/html/index.html\n',
@@ -86,9 +86,12 @@ async function apacheMember(ctx: HostBuildContext, realIp: RealIp): Promise<Logg
         'LogFormat "%a %l %u %t \\"%r\\" %>s %O \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined\n',
       ...(realIp
         ? {
+            // Guarded as guides write it, so Apache starts even without the module (and then ignores it).
             remoteip: [
-              `RemoteIPHeader ${realIp.header ?? 'X-Forwarded-For'}`,
-              `RemoteIPInternalProxy ${realIp.trust}`,
+              '<IfModule remoteip_module>',
+              `  RemoteIPHeader ${realIp.header ?? 'X-Forwarded-For'}`,
+              `  RemoteIPInternalProxy ${realIp.trust}`,
+              '</IfModule>',
               '',
             ].join('\n'),
           }
@@ -198,6 +201,15 @@ export const apacheRangeNotTrusted = l7Scenario(
   'lb-range-not-trusted',
   "be1 answers; its access log still shows the load balancer's address",
   () => ({ trust: '100.125.0.0/16' }),
+  'apache',
+);
+
+export const apacheModuleNotLoaded = l7Scenario(
+  'real-ip-apache-module-not-loaded',
+  "be1's Debian Apache has the mod_remoteip settings in conf-enabled/ but the module is not enabled (no a2enmod remoteip)",
+  'real-ip-not-configured',
+  "be1 answers; its access log shows the load balancer's address for every request",
+  (ctx) => ({ trust: ctx.lab.subnet, apacheModule: 'not-enabled' }),
   'apache',
 );
 

@@ -111,6 +111,7 @@ import {
   transferClientIpOn,
   apacheRangeNotTrusted,
   apacheClientIpHealthy,
+  apacheModuleNotLoaded,
 } from './client-ip.js';
 import {
   fiveTupleClientPort,
@@ -207,6 +208,7 @@ export const scenarios: readonly Scenario[] = [
   transferClientIpOn,
   apacheRangeNotTrusted,
   apacheClientIpHealthy,
+  apacheModuleNotLoaded,
   // Kernel load balancers (iptables DNAT) in namespaces, no reference LB.
   fiveTupleConflict,
   fiveTupleClientPort,
