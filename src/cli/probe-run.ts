@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { localDialer } from '../transport/dialers/local.js';
+import { withFollowUps } from '../probes/host-probe-support.js';
 import { loadProbe } from '../probes/registry.js';
 import type { Observation, Probe, ProbeContext } from '../probes/types.js';
 import type { Inventory } from '../model/inventory.js';
@@ -197,7 +198,9 @@ export async function runOne(
     };
   }
   try {
-    const outputs = await ctx.host.read(probe.sections(params), ctx.signal);
+    const host = ctx.host;
+    const first = await host.read(probe.sections(params), ctx.signal);
+    const outputs = await withFollowUps(probe, params, first, (more) => host.read(more, ctx.signal));
     return probe.evaluate(params, outputs);
   } catch (err) {
     if (err instanceof UsageError) throw err;

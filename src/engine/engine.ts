@@ -3,6 +3,7 @@
 // conclusion about its own subject. Each step kind has its handler in steps/;
 // probes come from an injected registry and vantages from an injected
 // provider, so tests drive the engine with fakes.
+import { randomBytes } from 'node:crypto';
 import type { Inventory } from '../model/inventory.js';
 import type { VantageName } from '../model/vocabulary.js';
 import { describeCondition } from '../playbook/graph.js';
@@ -31,7 +32,7 @@ import type { Walker } from './steps/types.js';
 import { isSecretKey, redactSecretValue, redactValue } from '../reporters/redact.js';
 import { renderText } from './template.js';
 import { verdictOf } from './verdict.js';
-import { contextOf, fork, newWalk, type StepResult, type Walk } from './walk.js';
+import { contextOf, fork, newWalk, type RunValues, type StepResult, type Walk } from './walk.js';
 
 export interface EngineOptions {
   playbook: Playbook;
@@ -56,6 +57,8 @@ export interface EngineOptions {
    */
   onProbeParams?: (kind: string, params: unknown) => void;
   toolVersion: string;
+  /** `{{ run.id }}`; random unless a test fixes it. */
+  runId?: string;
 }
 
 export async function runPlaybook(opts: EngineOptions): Promise<RunResult> {
@@ -70,6 +73,7 @@ class Run implements Walker {
   readonly probes: ProbeRunner;
   readonly emit: EngineListener;
   readonly inputs: Record<string, string>;
+  readonly run: RunValues;
   private readonly findings: Finding[] = [];
   private readonly inconclusive: Inconclusive[] = [];
   private readonly checks: CheckRecord[] = [];
@@ -83,6 +87,7 @@ class Run implements Walker {
     this.facts = new FactResolver(opts.facts);
     this.signal = opts.signal ?? new AbortController().signal;
     this.emit = opts.onEvent ?? (() => {});
+    this.run = { id: opts.runId ?? randomBytes(6).toString('hex') };
     this.inputs = {
       ...Object.fromEntries(
         Object.entries(opts.playbook.inputs)

@@ -4,6 +4,7 @@
 import pLimit from 'p-limit';
 import type { VantageName } from '../model/vocabulary.js';
 import type { ChecklistItem, Playbook, ProbeStep } from '../playbook/schema.js';
+import { withFollowUps } from '../probes/host-probe-support.js';
 import type { Observation, Probe } from '../probes/types.js';
 import { sectionKey } from '../transport/sections.js';
 import type { SectionOutput, SectionRequest } from '../transport/types.js';
@@ -118,10 +119,14 @@ export class ProbeRunner {
         const own = probe.sections(params.data);
         const outputs = await this.readHost(vantage, this.hostSections(vantageName, ctx, own), signal);
         const mine = new Set(own.map(sectionKey));
-        obs = probe.evaluate(
+        // Reads that depend on what was read (included files): one more round trip per level, bounded.
+        const read = await withFollowUps(
+          probe,
           params.data,
           outputs.filter((o) => mine.has(sectionKey(o))),
+          (more) => withHardTimeout(vantage.host.read(more, signal), this.o.timeoutMs * 2),
         );
+        obs = probe.evaluate(params.data, read);
         obs = { ...obs, durationMs: obs.durationMs || Date.now() - started };
       }
       return { ...obs, vantage: vantage.dialer.vantage };

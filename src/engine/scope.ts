@@ -24,6 +24,12 @@ export interface ListenerView extends Partial<Listener> {
   hostport: string | undefined;
   scheme: 'http' | 'https' | 'tcp' | 'udp';
   /**
+   * Its place among the inventory's listeners, across load balancers, from 1
+   * (1 for --target): short, URL-safe and unique in a run, so a request can
+   * be marked as sent through this listener and no other.
+   */
+  index: number;
+  /**
    * Host names clients ask this listener for (FAQ 1.12 cause 3, 7.1): exact
    * HOST_NAME values of its forwarding policies, then the `domain` of its
    * certificates (default, then SNI). Empty when the inventory names none.
@@ -124,6 +130,7 @@ function listenerView(
   l: Listener,
   lb: LoadBalancer,
   target: Target | undefined,
+  index: number,
   serverNames: string[] = [],
 ): ListenerView {
   const address = target?.host ?? lb.eip ?? lb.vip_address ?? undefined;
@@ -134,6 +141,7 @@ function listenerView(
     port,
     hostport: address && port ? hostport(address, port) : undefined,
     scheme: schemeOf(l.protocol),
+    index,
     server_names: serverNames,
     server_name: serverNames[0],
   };
@@ -206,6 +214,7 @@ export function targetListener(target: Target, protocol: Listener['protocol'] = 
     port: target.port,
     hostport: hostport(target.host, target.port),
     scheme: schemeOf(protocol),
+    index: 1,
     server_names: [],
     server_name: undefined,
   };
@@ -223,6 +232,9 @@ export function expand(
     return [];
   }
   if (kind === 'hosts') return expandHosts(current, inventory);
+  const allListeners = inventory.loadbalancers.flatMap((e) => e.listeners);
+  const view = (l: Listener, lb: LbView, entry: LoadBalancerEntry) =>
+    listenerView(l, lb, target, allListeners.indexOf(l) + 1, serverNamesOf(l, entry, inventory.certificates));
   const out: Scope[] = [];
   for (const entry of inventory.loadbalancers) {
     if (current.lb && current.lb.name !== entry.loadbalancer.name) continue;
@@ -233,7 +245,7 @@ export function expand(
     }
     const listenerFor = (pool: Pool) => {
       const l = entry.listeners.find((x) => x.default_pool_id === pool.id);
-      return l ? listenerView(l, lb, target, serverNamesOf(l, entry, inventory.certificates)) : undefined;
+      return l ? view(l, lb, entry) : undefined;
     };
     if (kind === 'listeners') {
       for (const l of entry.listeners) {
@@ -242,7 +254,7 @@ export function expand(
         const pool = entry.pools.find((p) => p.id === l.default_pool_id);
         out.push({
           lb,
-          listener: listenerView(l, lb, target, serverNamesOf(l, entry, inventory.certificates)),
+          listener: view(l, lb, entry),
           ...(pool ? { pool: poolView(pool, entry) } : {}),
         });
       }

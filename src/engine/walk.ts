@@ -23,7 +23,18 @@ export function fork(w: Walk, scope: Scope): Walk {
   return { scope: { ...w.scope, ...scope }, steps: { ...w.steps }, facts: { ...w.facts }, path: [...w.path] };
 }
 
+/** What belongs to the run itself: `{{ run.id }}` in templates. */
+export interface RunValues {
+  /**
+   * Random per run (12 hex digits): a request marked with it is this run's
+   * own, never one an earlier run left in a log. Called `id`, not `token`:
+   * reports redact whatever a key named token holds.
+   */
+  id: string;
+}
+
 export interface RunInputs {
+  run: RunValues;
   inventory: Inventory | undefined;
   target: Target | undefined;
   inputs: Readonly<Record<string, string>>;
@@ -37,6 +48,7 @@ export function contextOf(
 ): Record<string, unknown> {
   return {
     ...w.scope,
+    run: run.run,
     inventory: run.inventory,
     target: run.target,
     inputs: run.inputs,

@@ -110,7 +110,8 @@ export async function startNginxProcess(o: StartNginxOptions): Promise<NginxProc
   return { pid: child.pid, prefix: o.prefix, stop };
 }
 
-function accepts(host: string, port: number): Promise<boolean> {
+/** Whether host:port accepts a TCP connection now (a server has started listening). */
+export function accepts(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, host);
     s.setTimeout(1000);

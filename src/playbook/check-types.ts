@@ -16,6 +16,7 @@ import {
   probeResultSchema,
   SCOPE_SCHEMAS,
   type ScopeKey,
+  RunSchema,
   TargetSchema,
 } from './context-schema.js';
 import { TOPIC_IDS as EXPLAIN_TOPIC_IDS } from '../explain/topics.js';
@@ -175,6 +176,8 @@ export function checkPlaybookTypes(
         return typed(InventorySchema, rest, root);
       case 'target':
         return typed(TargetSchema, rest, root);
+      case 'run':
+        return typed(RunSchema, rest, root);
       case 'inputs': {
         const [input, ...below] = rest;
         if (!input || !(input in pb.inputs))
@@ -249,7 +252,7 @@ export function checkPlaybookTypes(
         report(
           where,
           `"${path}": unknown name "${root}"`,
-          `one of ${[...bound].join(', ')}${bound.size ? ', ' : ''}inventory, target, inputs, facts, steps${k.items.size ? ', item' : ''}`,
+          `one of ${[...bound].join(', ')}${bound.size ? ', ' : ''}run, inventory, target, inputs, facts, steps${k.items.size ? ', item' : ''}`,
         );
     }
   };

@@ -23,6 +23,7 @@ export const ListenerViewSchema = Listener.partial().extend({
   port: z.number().optional(),
   hostport: z.string().optional(),
   scheme: z.enum(['http', 'https', 'tcp', 'udp']),
+  index: z.number(),
   server_names: z.array(z.string()),
   server_name: z.string().optional(),
 });
@@ -63,6 +64,9 @@ export const InventorySchema = z.object({
 });
 
 export const TargetSchema = z.object({ host: z.string(), port: z.number(), raw: z.string() });
+
+/** `run`: what belongs to the run itself (engine/walk.ts RunValues). */
+export const RunSchema = z.object({ id: z.string() });
 
 /** What the scope keys hold once a fan-out bound them. */
 export const SCOPE_SCHEMAS = {

@@ -3,7 +3,7 @@
 // `fail`: "could not check" is not a finding). Parameter pieces are in host-params.ts.
 import { sectionKey } from '../transport/sections.js';
 import type { SectionOutput, SectionRequest } from '../transport/types.js';
-import type { Observation } from './types.js';
+import type { HostProbe, Observation } from './types.js';
 
 export function findSection(
   outputs: readonly SectionOutput[],
@@ -49,4 +49,27 @@ export function rawOf(...outs: (SectionOutput | undefined)[]): string {
         `$ ${[o.id, ...o.args].join(' ')}  (exit ${o.exitCode})\n${o.stdout}${o.stderr ? `[stderr]\n${o.stderr}` : ''}`,
     )
     .join('\n');
+}
+
+/** Levels of follow-up reads a host probe may ask for (an include inside an included file is one more). */
+export const FOLLOW_UP_ROUNDS = 8;
+
+/**
+ * The probe's first read plus the reads that depend on it (HostProbe.followUp),
+ * one round trip per level, at most FOLLOW_UP_ROUNDS: what the probe evaluates.
+ */
+export async function withFollowUps<P>(
+  probe: HostProbe<P>,
+  params: P,
+  first: readonly SectionOutput[],
+  read: (more: SectionRequest[]) => Promise<SectionOutput[]>,
+): Promise<SectionOutput[]> {
+  let outputs = [...first];
+  for (let round = 0; probe.followUp && round < FOLLOW_UP_ROUNDS; round++) {
+    const seen = new Set(outputs.map(sectionKey));
+    const more = probe.followUp(params, outputs).filter((r) => !seen.has(sectionKey(r)));
+    if (more.length === 0) break;
+    outputs = [...outputs, ...(await read(more))];
+  }
+  return outputs;
 }

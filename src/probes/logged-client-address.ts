@@ -5,6 +5,13 @@
 // real_ip, Apache mod_remoteip, Tomcat RemoteIpValve). The log is what the
 // application saw, so it settles what the configuration only suggests.
 // Read with the allow-listed `tail -n N PATH` (the log-tail section).
+//
+// Only the line for exactly this marker counts: a playbook makes it unique
+// per run and listener ({{ run.id }}, {{ listener.index }}), so a line an
+// earlier run left for the same path, through another listener or before the
+// configuration changed, is never read as this request's. And the log is read
+// as a named reading of its own, when this step runs, after its request: never
+// a copy read earlier in the run for another listener's request.
 
 import { cidrContains } from '../model/net.js';
 import {
@@ -20,7 +27,14 @@ export {
   loggedClientAddressParams,
 } from './contracts/logged-client-address.js';
 
-const request = (p: LoggedClientAddressParams) => ({ id: 'log-tail', args: [p.path, String(p.lines)] });
+const request = (p: LoggedClientAddressParams) => ({
+  id: 'log-tail',
+  args: [p.path, String(p.lines)],
+  reading: `after ${p.marker}`,
+});
+
+/** The marker's path without its query: other requests for it are earlier runs' (or other listeners'). */
+const pathOf = (target: string) => target.split('?')[0]!;
 
 export const loggedClientAddressProbe: HostProbe<LoggedClientAddressParams> = {
   ...loggedClientAddressContract,
@@ -41,26 +55,45 @@ export const loggedClientAddressProbe: HostProbe<LoggedClientAddressParams> = {
       );
     }
     const hits = log.records.filter((r) => r.target === p.marker);
+    const markedPath = pathOf(p.marker);
+    const others = log.records.filter(
+      (r) => r.target !== p.marker && r.target !== null && pathOf(r.target) === markedPath,
+    );
     const last = hits.at(-1);
     if (!last) {
       // With several members the request reached one of them: on the others this does not apply.
+      // Older lines for the same path are not this request: they say nothing about it.
+      const older = others.length
+        ? `; ${others.length} other request(s) for ${markedPath} there (earlier runs or other listeners) are not this one and were not used`
+        : '';
       return {
         outcome: 'skip',
-        summary: `no request for ${p.marker} in the last ${log.lines} line(s) of ${p.path}: it went to another member`,
+        summary: `this run's request ${p.marker} is not in the last ${log.lines} line(s) of ${p.path}: it went to another member, or this server logs elsewhere${older}`,
         reason: `${p.marker} is not in ${p.path}`,
-        data: { ...base, matches: 0 },
+        data: { ...base, matches: 0, others: others.length },
         durationMs: 0,
+        ...(others.length
+          ? {
+              raw: `$ tail -n ${p.lines} ${p.path}  (lines for ${markedPath}, not this run's)\n${others.map((r) => lineText(out!.stdout, r.line)).join('\n')}`,
+            }
+          : {}),
       };
     }
-    const lines = out!.stdout.split('\n').filter((l) => l.trim());
-    const line = lines[last.line - 1] ?? last.request;
+    const line = lineText(out!.stdout, last.line) || last.request;
     let fromProxy: boolean;
     try {
       fromProxy = cidrContains(p.proxy, last.source);
     } catch {
       return couldNotCheck(`the logged client "${last.source}" is not an IP address`, line, base);
     }
-    const data = { ...base, address: last.source, fromProxy, line, matches: hits.length };
+    const data = {
+      ...base,
+      address: last.source,
+      fromProxy,
+      line,
+      matches: hits.length,
+      others: others.length,
+    };
     const expected = `a client address outside ${p.proxy}`;
     return {
       outcome: fromProxy ? 'fail' : 'pass',
@@ -75,3 +108,8 @@ export const loggedClientAddressProbe: HostProbe<LoggedClientAddressParams> = {
     };
   },
 };
+
+/** Line `n` (from 1) of a log as the parser counts them: non-empty lines. */
+function lineText(text: string, n: number): string {
+  return text.split('\n').filter((l) => l.trim())[n - 1] ?? '';
+}

@@ -65,6 +65,13 @@ export interface HostProbe<P = unknown> extends ProbeContract<P> {
   readonly needs: 'host';
   /** The reads this probe needs, so a run can batch every host read into one script. */
   sections(params: P): SectionRequest[];
+  /**
+   * Reads that depend on what earlier ones found (the files a configuration
+   * includes): asked after each read, with everything read so far, until it
+   * asks for nothing new or the runner's bound on rounds is reached. Every
+   * request must pass the allow-list; the probe says what it did not follow.
+   */
+  followUp?(params: P, outputs: SectionOutput[]): SectionRequest[];
   /** Pure evaluation of the read outputs: testable on captured text. */
   evaluate(params: P, outputs: SectionOutput[]): Observation;
 }

@@ -3,6 +3,13 @@
 // read-only, and every argument is validated here and quoted by shellQuote
 // (src/runners/quote.ts) before it reaches a shell. DESIGN.md "Read-only, always".
 import { InputError } from '../errors.js';
+import {
+  allowedConfigDir,
+  allowedConfigFile,
+  allowedNamePattern,
+  CONFIG_PART_BYTES,
+  safePath,
+} from '../transport/config-files.js';
 import type { SectionRequest } from '../transport/types.js';
 
 /** One way to produce a section; tried in order, the first whose program is installed runs. */
@@ -26,29 +33,6 @@ export interface SectionSpec {
 
 // Kernel parameter names as sysctl writes them: net.ipv4.icmp_ratemask, net.ipv4.conf.eth0.rp_filter.
 const SYSCTL_KEY = /^[a-z][a-z0-9_]*(\.[A-Za-z0-9_-]+)+$/;
-// Absolute, normalised paths of plain characters: no "..", no "//", no spaces or shell metacharacters.
-const SAFE_PATH = /^(\/[A-Za-z0-9_@%+=,:~.-]+)+$/;
-
-function safePath(p: string): boolean {
-  return SAFE_PATH.test(p) && !p.split('/').some((part) => part === '.' || part === '..') && p.length <= 4096;
-}
-
-/** Configuration files a real-IP or access check may read (FAQ 2.1/2.2 hosts.deny, FAQ 3.9 web servers). */
-const CONFIG_FILE_PATTERNS: readonly RegExp[] = [
-  /^\/etc\/hosts\.(allow|deny)$/,
-  /^\/etc\/(nginx|httpd|apache2|tomcat\d*)\/.+$/,
-  /^\/usr\/local\/(nginx|apache2?|httpd)\/conf\/.+$/,
-  /\/nginx\.conf$/,
-  /\/httpd\.conf$/,
-  /\/apache2\.conf$/,
-  /\/conf\.d\/[^/]+\.conf$/,
-  /\/conf\/server\.xml$/,
-];
-
-function allowedConfigFile(p: string): boolean {
-  return safePath(p) && CONFIG_FILE_PATTERNS.some((re) => re.test(p));
-}
-
 /** Access logs: under /var/log, or a file whose name says it is a log. */
 function allowedLogFile(p: string): boolean {
   if (!safePath(p)) return false;
@@ -67,6 +51,18 @@ const configPathRule: ArgRule = {
   expected:
     'an absolute path of /etc/hosts.allow, /etc/hosts.deny, or an nginx/Apache/Tomcat configuration file (no "..", no spaces)',
   test: allowedConfigFile,
+};
+
+const configDirRule: ArgRule = {
+  name: 'dir',
+  expected: 'an absolute path of a folder of nginx/Apache configuration files (no "..", no spaces)',
+  test: allowedConfigDir,
+};
+
+const namePatternRule: ArgRule = {
+  name: 'pattern',
+  expected: 'a file-name wildcard such as *.conf (letters, digits, "_.-*?[]!"; no "/")',
+  test: allowedNamePattern,
 };
 
 const logPathRule: ArgRule = {
@@ -156,6 +152,24 @@ export const SECTIONS = {
     summary: 'one allow-listed configuration file (cat PATH)',
     args: [configPathRule],
     commands: ([path]) => [['cat', path!]],
+  }),
+  // What a web server's configuration includes (Apache Include/IncludeOptional,
+  // nginx include), read a level at a time: the files, cut at a bound, and the
+  // names a wildcard matches in one folder (find -name does the wildcard).
+  'config-part': section({
+    id: 'config-part',
+    summary: `the first ${CONFIG_PART_BYTES} bytes of a configuration file another includes (head -c N PATH)`,
+    args: [configPathRule],
+    commands: ([path]) => [['head', '-c', String(CONFIG_PART_BYTES), path!]],
+  }),
+  'config-glob': section({
+    id: 'config-glob',
+    summary:
+      'the files of a configuration folder a wildcard include names (find DIR -maxdepth 1 -name PATTERN)',
+    args: [configDirRule, namePatternRule],
+    commands: ([dir, pattern]) => [
+      ['find', dir!, '-mindepth', '1', '-maxdepth', '1', '-name', pattern!, '!', '-type', 'd'],
+    ],
   }),
   'nginx-config': section({
     id: 'nginx-config',

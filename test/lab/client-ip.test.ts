@@ -21,10 +21,20 @@ import { lbdoctor } from '../helpers/cli.js';
 const support = await hostScenarioSupport(['nginx', 'iptables']);
 const why = support.ok ? undefined : support.reason;
 if (why) console.warn(`skipping the client-ip lab tests: ${why}`);
+const apache = await hostScenarioSupport(['nginx', 'apache2']);
+const apacheWhy = apache.ok ? undefined : apache.reason;
+if (!why && apacheWhy) console.warn(`skipping the client-ip lab tests on Apache: ${apacheWhy}`);
 
 interface Report {
   findings: { code: string; severity: string }[];
-  checks: { step: string; observation: { outcome: string; data: { address?: string } } }[];
+  checks: {
+    step: string;
+    observation: {
+      outcome: string;
+      summary: string;
+      data: { address?: string; marker?: string; others?: number; files?: string[] };
+    };
+  }[];
 }
 
 let dir: string;
@@ -51,12 +61,15 @@ async function run(running: RunningScenario, extra: readonly string[] = []): Pro
 
 const lbAddress = (r: RunningScenario) => r.hosts!.find((h) => h.name === 'lb')!.address;
 const errors = (report: Report) => report.findings.filter((f) => f.severity === 'error').map((f) => f.code);
-const loggedAddress = (report: Report) =>
-  report.checks.find((c) => c.step === 'app-log')?.observation.data.address;
-const lastLogLine = (running: RunningScenario) => {
+const appLog = (report: Report) => report.checks.find((c) => c.step === 'app-log')?.observation;
+const loggedAddress = (report: Report) => appLog(report)?.data.address;
+/** The line be1's web server wrote for a request target (health checks may come after it). */
+const logLineFor = (running: RunningScenario, target: string) => {
   const args = running.runArgs ?? [];
   const log = args.find((a) => a.startsWith('backend_log='))!.slice('backend_log='.length);
-  return readFileSync(log, 'utf8').trim().split('\n').at(-1)!;
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .find((l) => l.includes(`"GET ${target} `));
 };
 
 describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }, () => {
@@ -71,8 +84,14 @@ describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }
     ['client-ip-healthy', 'client-address-seen', 'operator'],
     ['client-ip-x-real-ip', 'client-address-seen', 'operator'],
   ] as const;
+  // be1 as a stock Debian Apache: mod_remoteip loaded from mods-enabled/, set in conf-enabled/.
+  const apacheL7 = [
+    ['real-ip-apache-range-not-trusted', 'lb-range-not-trusted', 'lb'],
+    ['client-ip-apache-healthy', 'client-address-seen', 'operator'],
+    ['real-ip-apache-module-not-loaded', 'real-ip-not-configured', 'lb'],
+  ] as const;
 
-  it.each(l7)('%s: reference LB and nginx balancer both lead to %s', async (id, conclusion, seen) => {
+  const throughBothBalancers = async (id: string, conclusion: string, seen: 'lb' | 'operator') => {
     const running = await findScenario(id).start();
     onTestFinished(() => running.close());
     const operator = running.hosts!.find((h) => h.name === 'lb')!.address.replace(/\.\d+$/, '.1');
@@ -84,11 +103,65 @@ describe.skipIf(why !== undefined)('client-ip on lab hosts', { timeout: 90_000 }
       if (conclusion === 'client-address-seen') expect(errors(report)).toEqual([]);
       // What the probe read is what be1's nginx wrote for the marked request.
       expect(loggedAddress(report)).toBe(want);
-      expect(lastLogLine(running)).toMatch(
-        new RegExp(`^${want.replaceAll('.', '\\.')} .*"GET /lbdoctor-client-ip `),
-      );
+      const marker = appLog(report)!.data.marker!;
+      expect(marker).toMatch(/^\/lbdoctor-client-ip\?lbdoctor-run=[0-9a-f]{12}&listener=1$/);
+      expect(logLineFor(running, marker)?.startsWith(`${want} `)).toBe(true);
+      // Apache's settings were found where Debian keeps them, through apache2.conf's includes.
+      const config = report.checks.find((c) => c.step === 'config-explains')?.observation;
+      if (id.includes('apache') && conclusion !== 'client-address-seen') {
+        const files = config?.data.files ?? [];
+        expect(files).toEqual(
+          expect.arrayContaining([expect.stringMatching(/\/apache2\/conf-enabled\/remoteip\.conf$/)]),
+        );
+        // Loaded where a2enmod puts it, or (not enabled) nowhere Apache reads.
+        expect(files.some((f) => f.endsWith('/apache2/mods-enabled/remoteip.load'))).toBe(
+          !id.includes('module-not-loaded'),
+        );
+      }
     }
-  });
+  };
+  it.each(l7)('%s: reference LB and nginx balancer both lead to %s', throughBothBalancers);
+  it.skipIf(apacheWhy !== undefined).each(apacheL7)(
+    '%s: reference LB and nginx balancer both lead to %s',
+    throughBothBalancers,
+  );
+
+  // The log named holds a marked line an earlier run left (from the other address: the
+  // client before the fix was undone, or the load balancer before it was made), and the
+  // server now logs elsewhere. That line must not stand in for this run's request: the
+  // configuration decides, and the evidence says the request was not found.
+  it.each([
+    ['real-ip-not-configured', 'operator', 'real-ip-not-configured', 'error'],
+    // be1 is the pool's only member: the request reached it, so a log without it is not its log.
+    ['client-ip-healthy', 'lb', 'request-not-logged', 'warn'],
+  ] as const)(
+    "%s: an old marked line from the %s in the log read is not this run's request",
+    async (id, oldFrom, conclusion, severity) => {
+      const running = await findScenario(id).start();
+      onTestFinished(() => running.close());
+      const lb = lbAddress(running);
+      const old = oldFrom === 'lb' ? lb : lb.replace(/\.\d+$/, '.1');
+      const staleLog = join(dir, `${id}-old-access.log`);
+      // A line in be1's nginx format (combined) for an earlier run's request, before markers were unique.
+      writeFileSync(
+        staleLog,
+        `${old} - - [28/Nov/2026:09:47:41 +0000] "GET /lbdoctor-client-ip HTTP/1.1" 200 4 "-" "lbdoctor/0.1.0"\n`,
+      );
+      const args = (running.runArgs ?? []).map((a) =>
+        a.startsWith('backend_log=') ? `backend_log=${staleLog}` : a,
+      );
+      const report = await run({ ...running, runArgs: args });
+      expect(report.findings.map((f) => [f.code, f.severity])).toEqual([
+        [`client-ip/${conclusion}`, severity],
+      ]);
+      const seen = appLog(report)!;
+      expect(seen.outcome).toBe('skip');
+      expect(seen.data.others).toBe(1);
+      expect(seen.summary).toContain("this run's request");
+      // The request did reach be1: its real log has it, from the address the scenario makes it log.
+      expect(logLineFor(running, seen.data.marker!)).toBeDefined();
+    },
+  );
 
   it.each([
     ['toa-missing', 'l4-client-ip-lost', 'error'],

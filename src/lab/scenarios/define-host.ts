@@ -39,6 +39,7 @@ import {
   maskedNetnsArgv,
   sweepStaleLabs,
 } from '../netns.js';
+import { APACHE, apacheMissing, startApacheProcess, writeDebianApacheTree } from '../apache.js';
 import { NGINX, nginxMissing, startNginxProcess } from '../nginx.js';
 import { type LabSshd, startLabSshd } from '../sshd.js';
 import type { InventoryFileInput, MemberInput } from './define.js';
@@ -65,6 +66,14 @@ export interface LabBackend {
   readonly port: number;
   /** nginx: its configuration file (what a real-IP or keep-alive read on the host should be pointed at). */
   readonly config?: string;
+}
+
+/** See HostBuildContext.apache. */
+export interface LabApacheOptions {
+  /** Port Apache listens on (ports.conf). Default 80. */
+  port?: number;
+  modules?: readonly string[];
+  conf?: Readonly<Record<string, string>>;
 }
 
 export interface LabNginxOptions {
@@ -104,6 +113,12 @@ export interface HostBuildContext {
   nginx(host: string, options?: LabNginxOptions): Promise<LabBackend>;
   /** A UDP echo server on 0.0.0.0:port of the host. */
   udpEcho(host: string, port: number): Promise<LabBackend>;
+  /**
+   * A real Apache on the host, configured the Debian way: a copy of the stock
+   * /etc/apache2 in the lab dir with `modules` enabled (a2enmod) and `conf`
+   * files in conf-enabled/ (a2enconf). `config` is its apache2.conf.
+   */
+  apache(host: string, options: LabApacheOptions): Promise<LabBackend & { accessLog: string }>;
   /** An HTTP backend behind tcp-wrappers (the real tcpd reads the host's hosts.allow/hosts.deny). */
   wrappedHttp(host: string, options: WrappedHttpOptions): Promise<LabBackend>;
   /** `workers` busy loops on the host. */
@@ -163,6 +178,7 @@ const BUILT = join(ROOT, 'dist', 'cli', 'main.js');
 
 function findTool(name: string): string | undefined {
   if (name === 'nginx') return NGINX;
+  if (name === 'apache2') return APACHE;
   if (name.includes('/')) return existsSync(name) ? name : undefined;
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
   for (const d of dirs) if (d && existsSync(join(d, name))) return join(d, name);
@@ -179,7 +195,13 @@ export async function hostScenarioSupport(tools: readonly string[] = []): Promis
   const missing = [...BASE_TOOLS, ...tools].filter((t) => !findTool(t));
   if (missing.length === 0) return { ok: true };
   const why = missing.map((t) =>
-    t === 'nginx' ? nginxMissing : t === 'tcpd' ? tcpdMissing : `${t} is not installed`,
+    t === 'nginx'
+      ? nginxMissing
+      : t === 'apache2'
+        ? apacheMissing
+        : t === 'tcpd'
+          ? tcpdMissing
+          : `${t} is not installed`,
   );
   return { ok: false, reason: why.join('; ') };
 }
@@ -250,7 +272,7 @@ async function bringUp(def: HostScenarioDefinition, logger?: ReferenceLogger): P
       .join(', ')}`,
   );
   const processes: HostProcess[] = [];
-  const nginxes: Array<{ stop(): Promise<void> }> = [];
+  const webServers: Array<{ stop(): Promise<void> }> = [];
   let closing: Promise<void> | undefined;
   const up = {} as UpScenario;
   const close = () => {
@@ -259,7 +281,7 @@ async function bringUp(def: HostScenarioDefinition, logger?: ReferenceLogger): P
       await Promise.allSettled([
         stopReference(up.reference),
         ...processes.map((p) => p.stop()),
-        ...nginxes.map((n) => n.stop()),
+        ...webServers.map((n) => n.stop()),
       ]);
       await lab.teardown();
       logger?.info(`lab hosts ${lab.id} removed`);
@@ -316,8 +338,25 @@ async function bringUp(def: HostScenarioDefinition, logger?: ReferenceLogger): P
           wrap: (argv) => maskedNetnsArgv(h.ns, argv),
           waitFor: [{ host: h.address, port }],
         });
-        nginxes.push(n);
+        webServers.push(n);
         return { host: h.name, address: h.address, port, config: join(n.prefix, 'nginx.conf') };
+      },
+      apache: async (name, o) => {
+        const h = host(name);
+        const port = o.port ?? 80;
+        const tree = await writeDebianApacheTree({
+          root: join(lab.dir, `apache-${h.name}-${port}`),
+          port,
+          ...(o.modules ? { modules: o.modules } : {}),
+          ...(o.conf ? { conf: o.conf } : {}),
+        });
+        const a = await startApacheProcess({
+          tree,
+          wrap: (argv) => maskedNetnsArgv(h.ns, argv),
+          waitFor: [{ host: h.address, port }],
+        });
+        webServers.push(a);
+        return { host: h.name, address: h.address, port, config: tree.config, accessLog: tree.accessLog };
       },
       udpEcho: async (name, port) => {
         const h = host(name);

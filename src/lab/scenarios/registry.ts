@@ -109,6 +109,9 @@ import {
   realIpRangeNotTrusted,
   toaMissing,
   transferClientIpOn,
+  apacheRangeNotTrusted,
+  apacheClientIpHealthy,
+  apacheModuleNotLoaded,
 } from './client-ip.js';
 import {
   fiveTupleClientPort,
@@ -203,6 +206,9 @@ export const scenarios: readonly Scenario[] = [
   clientIpFromXRealIp,
   toaMissing,
   transferClientIpOn,
+  apacheRangeNotTrusted,
+  apacheClientIpHealthy,
+  apacheModuleNotLoaded,
   // Kernel load balancers (iptables DNAT) in namespaces, no reference LB.
   fiveTupleConflict,
   fiveTupleClientPort,

@@ -16,7 +16,9 @@ export const loggedClientAddressParams = z
     marker: z
       .string()
       .regex(/^\/[A-Za-z0-9_./?=&-]{0,200}$/, 'expected a request path such as /lbdoctor-client-ip')
-      .describe('path (and query) of the request sent through the listener: the last line for it is read'),
+      .describe(
+        'path and query of the request sent through the listener, unique to it (client-ip adds the run id and the listener index): only lines for exactly this are read, the last one counts',
+      ),
     proxy: cidrParam
       .default(SHARED_LB_RANGE)
       .describe(
@@ -45,6 +47,15 @@ export const loggedClientAddressData = z
     matches: sometimes(
       'pass, fail, skip',
       z.number().int().describe('lines for the marker among those read (0: the request went elsewhere)'),
+    ),
+    others: sometimes(
+      'pass, fail, skip',
+      z
+        .number()
+        .int()
+        .describe(
+          "lines for the marker's path with another query: earlier runs' or other listeners' requests, never used",
+        ),
     ),
   })
   .strict();

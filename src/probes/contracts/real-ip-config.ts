@@ -16,7 +16,7 @@ export const realIpConfigParams = z
     path: configPath
       .optional()
       .describe(
-        'config file; nginx without it reads `nginx -T`, Apache defaults to /etc/httpd/conf/httpd.conf, Tomcat needs server.xml',
+        'config file, read with the files it includes; nginx without it reads `nginx -T`, Apache defaults to /etc/httpd/conf/httpd.conf, Tomcat needs server.xml',
       ),
     proxy: cidrParam
       .default(SHARED_LB_RANGE)
@@ -78,6 +78,20 @@ export const realIpConfigData = z
     headerOk: sometimes(
       whenRead,
       z.boolean().describe('the configured header is one of the header parameter'),
+    ),
+    files: sometimes(
+      'nginx or apache given a file',
+      z
+        .array(z.string())
+        .describe(
+          'files read: the given one, then what it includes (Include, IncludeOptional, include), in order',
+        ),
+    ),
+    notRead: sometimes(
+      'nginx or apache given a file',
+      z
+        .array(z.string())
+        .describe('includes not followed, "file:line: pattern: why" (a negative answer then is error)'),
     ),
   })
   .strict();

@@ -3,6 +3,7 @@
 // request comes from the load balancer's range (100.125.0.0/16 for shared
 // load balancers, the load balancer's subnet for dedicated ones).
 import { XMLParser } from 'fast-xml-parser';
+import { type ConfigLine, configLines, stripHashComments } from './config-includes.js';
 import { cidrRelation, type Tri } from './firewall-eval.js';
 
 export interface RealIpConfig {
@@ -21,22 +22,9 @@ export interface RealIpConfig {
   moduleLoaded?: boolean;
 }
 
-/** Drops `# comments` outside quotes; keeps line numbers. */
-function stripHashComments(line: string): string {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') return line.slice(0, i);
-  }
-  return line;
-}
-
 /** nginx.conf text, or `nginx -T` output (which names each file in "# configuration file X:" lines). */
 export function parseNginxRealIp(text: string): RealIpConfig {
-  const out: RealIpConfig = { server: 'nginx', trusted: [], sources: [] };
+  const lines: ConfigLine[] = [];
   let file = 'nginx.conf';
   let fileLine = 0;
   for (const raw of text.split('\n')) {
@@ -47,23 +35,37 @@ export function parseNginxRealIp(text: string): RealIpConfig {
       fileLine = 0;
       continue;
     }
-    const line = stripHashComments(raw);
+    lines.push({ file, line: fileLine, text: raw });
+  }
+  return parseNginxRealIpLines(lines);
+}
+
+/** nginx's real-IP directives in located lines: one file, or a file and what it includes, in order. */
+export function parseNginxRealIpLines(lines: readonly ConfigLine[]): RealIpConfig {
+  const out: RealIpConfig = { server: 'nginx', trusted: [], sources: [] };
+  for (const { file, line: n, text } of lines) {
+    const line = stripHashComments(text);
     for (const m of line.matchAll(/(?:^|[;{}\s])(set_real_ip_from|real_ip_header)\s+([^;]+);/g)) {
       const value = m[2]!.trim().replace(/^["']|["']$/g, '');
       if (m[1] === 'set_real_ip_from') out.trusted.push(value);
       else out.header = value;
-      out.sources.push(`${file}:${fileLine}`);
+      out.sources.push(`${file}:${n}`);
     }
   }
   return out;
 }
 
 export function parseApacheRealIp(text: string, file = 'httpd.conf'): RealIpConfig {
+  return parseApacheRealIpLines(configLines(text, file));
+}
+
+/** Apache's mod_remoteip settings in located lines: one file, or a file and what it includes, in order. */
+export function parseApacheRealIpLines(lines: readonly ConfigLine[]): RealIpConfig {
   const out: RealIpConfig = { server: 'apache', trusted: [], sources: [], moduleLoaded: false };
-  text.split('\n').forEach((raw, i) => {
-    const line = stripHashComments(raw).trim();
+  for (const { file, line: n, text } of lines) {
+    const line = stripHashComments(text).trim();
     const m = /^(\w+)\s+(.*)$/.exec(line);
-    if (!m) return;
+    if (!m) continue;
     const directive = m[1]!.toLowerCase();
     const args = m[2]!.trim().split(/\s+/);
     if (directive === 'loadmodule' && args[0] === 'remoteip_module') out.moduleLoaded = true;
@@ -72,9 +74,9 @@ export function parseApacheRealIp(text: string, file = 'httpd.conf'): RealIpConf
       out.trusted.push(...args);
     else if (directive === 'remoteipinternalproxylist' || directive === 'remoteiptrustedproxylist') {
       out.trusted.push(`list:${args[0]}`);
-    } else return;
-    out.sources.push(`${file}:${i + 1}`);
-  });
+    } else continue;
+    out.sources.push(`${file}:${n}`);
+  }
   return out;
 }
 

@@ -25,18 +25,18 @@ let nginx: RunningNginx | undefined;
 let port: number;
 const files = { log: '', otherLog: '', conf: '' };
 
-const inventory = (o: { port?: number; ssh?: boolean } = {}) =>
+type Setup = { port?: number; ssh?: boolean; members?: 1 | 2 };
+
+// be2 (a second member, both read through this machine) is only there to take its share of requests.
+const inventory = (o: Setup = {}) =>
   parseInventory(`
 loadbalancer: {name: lb, type: dedicated, vip_address: 127.0.0.1, vip_subnet_cidr: 127.0.0.0/8}
 listeners: [{name: web, protocol: HTTP, protocol_port: ${o.port ?? port}, default_pool_id: p}]
-pools: [{id: p, protocol: HTTP, members: [{name: be1, address: 127.0.0.1, protocol_port: ${o.port ?? port}}]}]
-${o.ssh === false ? '' : 'hosts: {be1: {ssh: "ssh://root@127.0.0.1"}}'}
+pools: [{id: p, protocol: HTTP, members: [{name: be1, address: 127.0.0.1, protocol_port: ${o.port ?? port}}${o.members === 2 ? ', {name: be2, address: 127.0.0.2, protocol_port: 80}' : ''}]}]
+${o.ssh === false ? '' : `hosts: {be1: {ssh: "ssh://root@127.0.0.1"}${o.members === 2 ? ', be2: {ssh: "ssh://root@127.0.0.2"}' : ''}}`}
 `);
 
-async function run(
-  inputs: Record<string, string>,
-  o: { port?: number; ssh?: boolean } = {},
-): Promise<RunResult> {
+async function run(inputs: Record<string, string>, o: Setup = {}): Promise<RunResult> {
   const { playbook } = await findPlaybook('client-ip', [BUNDLED_PLAYBOOKS]);
   const local = createLocalVantage();
   return runPlaybook({
@@ -87,12 +87,23 @@ describe.skipIf(nginxMissing !== undefined)(
     it('the log shows the load balancer although the configuration read trusts it: app-sees-lb-address', async () => {
       const r = await run({ backend_log: files.log, server_config: files.conf });
       expect(findings(r)).toEqual([['client-ip/app-sees-lb-address', 'error']]);
-      expect(r.findings[0]!.evidence.join('\n')).toContain('logged /lbdoctor-client-ip as from 127.0.0.1');
+      expect(r.findings[0]!.evidence.join('\n')).toMatch(
+        /logged \/lbdoctor-client-ip\?lbdoctor-run=[0-9a-f]{12}&listener=1 as from 127\.0\.0\.1/,
+      );
     });
 
-    it('the log does not have the request, the configuration trusts the range: real-ip-config-ok', async () => {
+    it('be1, the only member, does not log the request, the configuration trusts the range: request-not-logged', async () => {
       const r = await run({ backend_log: files.otherLog, server_config: files.conf });
-      expect(findings(r)).toEqual([['client-ip/real-ip-config-ok', 'info']]);
+      expect(findings(r)).toEqual([['client-ip/request-not-logged', 'warn']]);
+      expect(r.findings[0]!.evidence.join('\n')).toContain("this run's request");
+    });
+
+    it('with two members the request may have gone to the other: the configuration decides, real-ip-config-ok', async () => {
+      const r = await run({ backend_log: files.otherLog, server_config: files.conf }, { members: 2 });
+      expect(findings(r)).toEqual([
+        ['client-ip/real-ip-config-ok', 'info'],
+        ['client-ip/real-ip-config-ok', 'info'],
+      ]);
     });
 
     it('no SSH to the member: member-not-readable (warning), nothing guessed', async () => {

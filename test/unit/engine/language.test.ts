@@ -319,6 +319,47 @@ describe('inputs', () => {
   });
 });
 
+describe("run.id and listener.index: marking a request as this run's, through this listener", () => {
+  const yaml = `${head('req')}  req:
+    kind: probe
+    title: r
+    foreach: listeners
+    probe: http
+    with: {path: "/mark?run={{ run.id }}&listener={{ listener.index }}"}
+    default: done
+  done: {kind: conclude, title: "{{ listener.name }} {{ run.id }}", severity: info, cause: c}
+`;
+  it('one random id for every walk of a run, another for the next run; listeners numbered across load balancers', async () => {
+    const calls: Record<string, unknown>[] = [];
+    const scripts = { http: () => ({ outcome: 'pass' as const }) };
+    const first = await run(
+      yaml,
+      {},
+      { loadProbe: registryOf(fakeNetworkProbe('http', scripts.http, calls)) },
+    );
+    const paths = calls.map((c) => c.path as string).sort();
+    const id = /run=([0-9a-f]{12})&/.exec(paths[0]!)![1]!;
+    expect(paths).toEqual([`/mark?run=${id}&listener=1`, `/mark?run=${id}&listener=2`]);
+    expect(first.findings.map((f) => f.title).sort()).toEqual([`api ${id}`, `web ${id}`]);
+    calls.length = 0;
+    await run(yaml, {}, { loadProbe: registryOf(fakeNetworkProbe('http', scripts.http, calls)) });
+    expect(calls[0]!.path).not.toContain(id);
+    calls.length = 0;
+    await run(
+      yaml,
+      {},
+      {
+        runId: 'fixed',
+        loadProbe: registryOf(fakeNetworkProbe('http', scripts.http, calls)),
+      },
+    );
+    expect(calls.map((c) => c.path).sort()).toEqual([
+      '/mark?run=fixed&listener=1',
+      '/mark?run=fixed&listener=2',
+    ]);
+  });
+});
+
 describe('conclude: chart', () => {
   const yaml = `${head('req')}  req: {kind: probe, title: r, probe: http, with: {}, default: done}
   done:

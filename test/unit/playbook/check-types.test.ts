@@ -44,6 +44,17 @@ describe('validate: paths, parameters and vantages', () => {
     ]);
   });
 
+  it('run.id is known; a misspelt run field is not', () => {
+    const marked = (t: string) =>
+      request('', `host: x, port: 80, path: "/m?r={{ ${t} }}&l={{ listener.index }}"`);
+    expect(problemsOf(marked('run.id'))).toEqual([]);
+    expect(problemsOf(marked('run.di'))).toEqual([
+      expect.stringMatching(
+        /steps\.request\.with\.path: "run\.di" does not exist: no "run\.di" \(expected "id"\?\)$/,
+      ),
+    ]);
+  });
+
   it('a misspelt step', () => {
     expect(problemsOf(request().replace('steps.request.summary', 'steps.reqest.summary'))).toEqual([
       'pb.yaml:13:33: steps.done.title: "steps.reqest.summary": there is no step "reqest" (expected "request"?)',

@@ -8,6 +8,7 @@ import { firewallProbe } from '../../../src/probes/firewall.js';
 import { hostsDenyProbe } from '../../../src/probes/hosts-deny.js';
 import { icmpSettingsProbe } from '../../../src/probes/icmp-settings.js';
 import { interfaceAddressProbe } from '../../../src/probes/interface-address.js';
+import { FOLLOW_UP_ROUNDS, withFollowUps } from '../../../src/probes/host-probe-support.js';
 import { kernelModuleProbe } from '../../../src/probes/kernel-module.js';
 import { loggedClientAddressProbe } from '../../../src/probes/logged-client-address.js';
 import { sourcePortReuseProbe } from '../../../src/probes/source-port-reuse.js';
@@ -19,29 +20,50 @@ import { realIpConfigProbe } from '../../../src/probes/real-ip-config.js';
 import { routeProbe } from '../../../src/probes/route.js';
 import { sysctlProbe } from '../../../src/probes/sysctl.js';
 import type { HostProbe, Observation } from '../../../src/probes/types.js';
-import type { SectionOutput } from '../../../src/transport/types.js';
+import type { SectionOutput, SectionRequest } from '../../../src/transport/types.js';
 import { expectDataMatchesContract } from '../../helpers/contracts.js';
 import { fixture } from '../parsers/fixture.js';
 
 type Out = Partial<SectionOutput> & { stdout?: string };
 
+/** A table key: section id, plus the file for `file`/`config-part` and folder and pattern for `config-glob`. */
+function keyOf(s: SectionRequest): string {
+  if (s.id === 'file') return `file ${s.args?.[0]}`;
+  if (s.id === 'config-part') return `part ${s.args?.[0]}`;
+  if (s.id === 'config-glob') return `glob ${s.args?.join(' ')}`;
+  return s.id;
+}
+
+type Table = Record<string, Out> | ((key: string) => Out | undefined);
+
 /**
- * Answers each section the probe asks for from a table keyed by section id (and first arg for `file`);
- * every observation is checked against the probe's contract (src/probes/contracts).
+ * Answers each section the probe asks for from a table keyed by keyOf (or a
+ * function of the key), follow-up reads included, in rounds as a run reads
+ * them; every observation is checked against the probe's contract.
  */
+async function runAsync<P>(probe: HostProbe<P>, params: unknown, table: Table): Promise<Observation> {
+  const p = probe.params.parse(params);
+  const answer = (requests: SectionRequest[]) => requests.map((s) => outputFor(s, table));
+  const outputs = await withFollowUps(probe, p, answer(probe.sections(p)), async (more) => answer(more));
+  return expectDataMatchesContract(probe.kind, probe.evaluate(p, outputs));
+}
+
+function outputFor(s: SectionRequest, table: Table): SectionOutput {
+  const row = typeof table === 'function' ? table(keyOf(s)) : table[keyOf(s)];
+  return {
+    id: s.id,
+    args: s.args ?? [],
+    ...(s.reading ? { reading: s.reading } : {}),
+    exitCode: row ? (row.exitCode ?? 0) : -1,
+    stdout: row?.stdout ?? '',
+    stderr: row?.stderr ?? (row ? '' : 'lbdoctor: this section did not run'),
+  };
+}
+
+/** The same, for probes without follow-up reads (synchronous). */
 function run<P>(probe: HostProbe<P>, params: unknown, table: Record<string, Out>): Observation {
   const p = probe.params.parse(params);
-  const outputs = probe.sections(p).map((s): SectionOutput => {
-    const row = table[s.id === 'file' ? `file ${s.args?.[0]}` : s.id];
-    return {
-      id: s.id,
-      args: s.args ?? [],
-      ...(s.reading ? { reading: s.reading } : {}),
-      exitCode: row ? (row.exitCode ?? 0) : -1,
-      stdout: row?.stdout ?? '',
-      stderr: row?.stderr ?? (row ? '' : 'lbdoctor: this section did not run'),
-    };
-  });
+  const outputs = probe.sections(p).map((s) => outputFor(s, table));
   return expectDataMatchesContract(probe.kind, probe.evaluate(p, outputs));
 }
 
@@ -523,6 +545,179 @@ describe('real-ip-config (FAQ 3.9)', () => {
   });
 });
 
+describe('real-ip-config follows includes (FAQ 3.9: Debian keeps mod_remoteip in mods-enabled/)', () => {
+  const ETC = '/etc/apache2';
+  const load = (name: string): Out => ({
+    stdout: `LoadModule ${name}_module /usr/lib/apache2/modules/mod_${name}.so\n`,
+  });
+  const settings = 'RemoteIPHeader X-Forwarded-For\nRemoteIPInternalProxy 100.125.0.0/16\n';
+  /** Debian 12's stock tree (captured files and find output), with remoteip enabled or not, and extra files. */
+  const debian =
+    (o: { remoteip: boolean; confEnabled?: Record<string, string>; more?: Record<string, Out> }) =>
+    (key: string): Out | undefined => {
+      if (o.more?.[key]) return o.more[key];
+      const enabled = fixture('find-mods-enabled-load.debian.txt');
+      const conf = o.confEnabled ?? { 'remoteip.conf': settings };
+      const table: Record<string, Out> = {
+        [`file ${ETC}/apache2.conf`]: { stdout: fixture('apache2.debian-stock.conf') },
+        [`part ${ETC}/ports.conf`]: { stdout: fixture('apache2-ports.debian-stock.conf') },
+        [`glob ${ETC}/mods-enabled *.load`]: {
+          stdout: o.remoteip ? `${enabled}${ETC}/mods-enabled/remoteip.load\n` : enabled,
+        },
+        [`glob ${ETC}/mods-enabled *.conf`]: { stdout: '' },
+        [`glob ${ETC}/conf-enabled *.conf`]: {
+          stdout: Object.keys(conf)
+            .map((f) => `${ETC}/conf-enabled/${f}\n`)
+            .join(''),
+        },
+        [`glob ${ETC}/sites-enabled *.conf`]: { stdout: '' },
+        ...Object.fromEntries(
+          Object.entries(conf).map(([f, text]) => [`part ${ETC}/conf-enabled/${f}`, { stdout: text }]),
+        ),
+      };
+      const mod = new RegExp(`^part ${ETC}/mods-enabled/(\\w+)\\.load$`).exec(key);
+      return table[key] ?? (mod ? load(mod[1]!) : undefined);
+    };
+  const apache = { server: 'apache', path: `${ETC}/apache2.conf` };
+
+  it('the stock Debian tree: LoadModule in mods-enabled/remoteip.load, settings in conf-enabled/', async () => {
+    const obs = await runAsync(realIpConfigProbe, apache, debian({ remoteip: true }));
+    expect(obs.outcome, obs.summary).toBe('pass');
+    expect(obs.data.config).toMatchObject({ header: 'X-Forwarded-For', moduleLoaded: true });
+    expect((obs.data.config as { sources: string[] }).sources).toEqual([
+      `${ETC}/mods-enabled/remoteip.load:1`,
+      `${ETC}/conf-enabled/remoteip.conf:1`,
+      `${ETC}/conf-enabled/remoteip.conf:2`,
+    ]);
+    // In Apache's order: the .load files by name, then ports.conf (line 150), then conf-enabled.
+    const files = obs.data.files as string[];
+    expect(files[0]).toBe(`${ETC}/apache2.conf`);
+    expect(files.indexOf(`${ETC}/mods-enabled/access_compat.load`)).toBeLessThan(
+      files.indexOf(`${ETC}/ports.conf`),
+    );
+    expect(files.indexOf(`${ETC}/ports.conf`)).toBeLessThan(
+      files.indexOf(`${ETC}/conf-enabled/remoteip.conf`),
+    );
+    expect(obs.data.notRead).toEqual([]);
+    expect(obs.raw).toContain(`${ETC}/mods-enabled/remoteip.load:1: LoadModule remoteip_module`);
+    expect(obs.summary).toContain(
+      'set at mods-enabled/remoteip.load:1, conf-enabled/remoteip.conf:1, conf-enabled/remoteip.conf:2',
+    );
+    expect(obs.raw).toContain(`read ${files.length} file(s) in ${ETC}: apache2.conf, mods-enabled/`);
+  });
+
+  it('remoteip not enabled: not loaded anywhere Apache reads, a finding', async () => {
+    const obs = await runAsync(realIpConfigProbe, apache, debian({ remoteip: false }));
+    expect(obs.outcome).toBe('fail');
+    expect(obs.summary).toMatch(
+      /mod_remoteip is not loaded in \/etc\/apache2\/apache2\.conf and the \d+ file\(s\)/,
+    );
+  });
+
+  it('an include lbdoctor may not read leaves a negative answer unsure: error, naming it', async () => {
+    const obs = await runAsync(
+      realIpConfigProbe,
+      apache,
+      debian({
+        remoteip: true,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Apache's own ${VAR} in a path, not a template
+        confEnabled: { 'app.conf': 'Include /opt/app/remoteip.conf\nInclude ${APP_DIR}/x.conf\n' },
+      }),
+    );
+    expect(obs.outcome).toBe('error');
+    expect(obs.reason).toContain('2 include(s) were not read');
+    expect(obs.data.notRead).toEqual([
+      `${ETC}/conf-enabled/app.conf:1: /opt/app/remoteip.conf: /opt/app/remoteip.conf is outside the files lbdoctor reads`,
+      `${ETC}/conf-enabled/app.conf:2: \${APP_DIR}/x.conf: names a variable lbdoctor does not expand`,
+    ]);
+    // A positive answer stands: the settings were found whatever the rest holds.
+    const found = await runAsync(
+      realIpConfigProbe,
+      apache,
+      debian({ remoteip: true, confEnabled: { 'remoteip.conf': `${settings}Include /opt/app/x.conf\n` } }),
+    );
+    expect(found.outcome).toBe('pass');
+  });
+
+  it('RHEL layout: ServerRoot, a folder include, a loop and a missing optional file', async () => {
+    const main = [
+      'ServerRoot "/etc/httpd"',
+      'Include conf.modules.d/*.conf',
+      'IncludeOptional conf.d/*.conf',
+      'Include extra',
+      'IncludeOptional conf.d/missing.conf',
+    ].join('\n');
+    const obs = await runAsync(
+      realIpConfigProbe,
+      { server: 'apache' },
+      (key) =>
+        ({
+          'file /etc/httpd/conf/httpd.conf': { stdout: main },
+          'glob /etc/httpd/conf.modules.d *.conf': { stdout: '/etc/httpd/conf.modules.d/00-remoteip.conf\n' },
+          'part /etc/httpd/conf.modules.d/00-remoteip.conf': load('remoteip'),
+          'glob /etc/httpd/conf.d *.conf': {
+            stdout: '/etc/httpd/conf.d/.hidden.conf\n/etc/httpd/conf.d/loop.conf\n',
+          },
+          'part /etc/httpd/conf.d/loop.conf': { stdout: 'Include conf.d/loop.conf\n' },
+          'part /etc/httpd/extra': {
+            exitCode: 1,
+            stderr: "head: error reading '/etc/httpd/extra': Is a directory\n",
+          },
+          'glob /etc/httpd/extra *': { stdout: '/etc/httpd/extra/remoteip.conf\n' },
+          'part /etc/httpd/extra/remoteip.conf': { stdout: settings },
+          'part /etc/httpd/conf.d/missing.conf': {
+            exitCode: 1,
+            stderr: 'head: cannot open: No such file or directory\n',
+          },
+        })[key],
+    );
+    expect(obs.outcome, obs.summary).toBe('pass');
+    expect(obs.data.files).toEqual([
+      '/etc/httpd/conf/httpd.conf',
+      '/etc/httpd/conf.modules.d/00-remoteip.conf',
+      '/etc/httpd/conf.d/loop.conf',
+      '/etc/httpd/extra/remoteip.conf',
+    ]);
+    expect(obs.data.notRead).toEqual([
+      '/etc/httpd/conf.d/loop.conf:1: conf.d/loop.conf: includes itself: a loop the server refuses',
+    ]);
+  });
+
+  it('bounded: at most 64 files, and as many levels as the runner follows', async () => {
+    const many = Array.from({ length: 70 }, (_, i) => `/etc/nginx/conf.d/${String(i).padStart(2, '0')}.conf`);
+    const wide = await runAsync(
+      realIpConfigProbe,
+      { server: 'nginx', path: '/etc/nginx/nginx.conf' },
+      (key) =>
+        key === 'file /etc/nginx/nginx.conf'
+          ? { stdout: 'http { include conf.d/*.conf; }\n' }
+          : key === 'glob /etc/nginx/conf.d *.conf'
+            ? { stdout: `${many.join('\n')}\n` }
+            : key.startsWith('part ')
+              ? { stdout: '# nothing\n' }
+              : undefined,
+    );
+    expect((wide.data.files as string[]).length).toBe(65);
+    expect(wide.data.notRead).toHaveLength(6);
+    expect(wide.outcome).toBe('error');
+    // A chain of includes deeper than the runner follows: the rest is named, not guessed.
+    const deep = await runAsync(
+      realIpConfigProbe,
+      { server: 'nginx', path: '/etc/nginx/nginx.conf' },
+      (key) => {
+        if (key === 'file /etc/nginx/nginx.conf') return { stdout: 'include n1.conf;\n' };
+        const n = /^part \/etc\/nginx\/n(\d+)\.conf$/.exec(key);
+        return n ? { stdout: `include n${Number(n[1]) + 1}.conf;\n` } : undefined;
+      },
+    );
+    expect(deep.data.files).toHaveLength(FOLLOW_UP_ROUNDS + 1);
+    expect(deep.data.notRead).toEqual([
+      `/etc/nginx/n${FOLLOW_UP_ROUNDS + 1}.conf: included too deep to follow`,
+    ]);
+    expect(deep.outcome).toBe('error');
+  });
+});
+
 describe('access-log-tail', () => {
   it('parses ELB-format lines (shared/elb-access-log.md) and counts statuses', () => {
     const obs = run(
@@ -560,6 +755,38 @@ describe('logged-client-address (FAQ 3.9)', () => {
     const v6 = run(loggedClientAddressProbe, { marker: '/', proxy: '127.0.0.0/8' }, t);
     expect(v6.data.address).toBe('::1');
     expect(v6.outcome).toBe('pass');
+  });
+
+  it("only this run's own request counts: older lines for the same path are never read as it", () => {
+    const mine = '/lbdoctor-client-ip?lbdoctor-run=0a1b2c3d4e5f&listener=1';
+    const line = (ip: string, target: string) =>
+      `${ip} - - [28/Nov/2026:09:47:41 +0000] "GET ${target} HTTP/1.1" 404 153 "-" "lbdoctor/0.1.0"`;
+    // An earlier run's line (before the fix: the load balancer's address), then another
+    // listener's request of this run (a client address), both after nothing of ours.
+    const log = [
+      line('100.125.3.4', '/lbdoctor-client-ip'),
+      line('100.125.3.4', '/lbdoctor-client-ip?lbdoctor-run=ffffffffffff&listener=1'),
+      line('203.0.113.7', '/lbdoctor-client-ip?lbdoctor-run=0a1b2c3d4e5f&listener=2'),
+    ].join('\n');
+    const absent = run(loggedClientAddressProbe, { marker: mine }, { 'log-tail': { stdout: `${log}\n` } });
+    expect(absent).toMatchObject({ outcome: 'skip', data: { matches: 0, others: 3 } });
+    expect(absent.summary).toContain("this run's request");
+    expect(absent.summary).toContain('3 other request(s) for /lbdoctor-client-ip');
+    expect(absent.raw).toContain('ffffffffffff');
+    // Our own line, even before the others, is the one read.
+    const present = run(
+      loggedClientAddressProbe,
+      { marker: mine, proxy: '100.125.0.0/16' },
+      { 'log-tail': { stdout: `${line('100.125.9.9', mine)}\n${log}\n` } },
+    );
+    expect(present).toMatchObject({
+      outcome: 'fail',
+      data: { address: '100.125.9.9', matches: 1, others: 3 },
+    });
+    // The log is read when the step runs, after its request: a reading of its own per marker.
+    expect(
+      loggedClientAddressProbe.sections(loggedClientAddressProbe.params.parse({ marker: mine })),
+    ).toEqual([{ id: 'log-tail', args: ['/var/log/nginx/access.log', '2000'], reading: `after ${mine}` }]);
   });
 
   it('a marker not in the log is a skip (another member got it); an unreadable log an error', () => {

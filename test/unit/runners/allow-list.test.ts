@@ -142,6 +142,26 @@ describe('host read allow-list', () => {
     }
   });
 
+  it("the reads that follow a configuration's includes take only configuration files, folders and name wildcards", () => {
+    const ok = (id: string, args: string[]) => expect(() => resolveSection({ id, args })).not.toThrow();
+    const refused = (id: string, args: string[]) =>
+      expect(() => resolveSection({ id, args })).toThrow(InputError);
+    ok('config-part', ['/etc/apache2/mods-enabled/remoteip.load']);
+    ok('config-part', ['/tmp/lab/apache2/conf-enabled/remoteip.conf']);
+    ok('config-glob', ['/etc/apache2/mods-enabled', '*.load']);
+    ok('config-glob', ['/etc/httpd/conf.d', '[0-9][0-9]-*.conf']);
+    expect(resolveSection({ id: 'config-part', args: ['/etc/nginx/nginx.conf'] })).toEqual([
+      ['head', '-c', '262144', '/etc/nginx/nginx.conf'],
+    ]);
+    for (const e of [...evil, '/etc/passwd', '/home/u/.ssh/id_rsa', '/tmp/apache2/secret.key'])
+      refused('config-part', [e]);
+    for (const e of [...evil, '/etc', '/home/u/.ssh', '/tmp', '/var/lib/mysql'])
+      refused('config-glob', [e, '*.conf']);
+    for (const e of [...evil, '*/x.conf', '../*', '-delete', '*.conf -delete', '*.conf\n']) {
+      refused('config-glob', ['/etc/apache2/mods-enabled', e]);
+    }
+  });
+
   it('runs every accepted read of every probe as one batch on this machine without side effects', async () => {
     const all: SectionRequest[] = [];
     for (const kind of Object.keys(hostProbes) as HostProbeKind[])
