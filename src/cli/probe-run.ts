@@ -237,13 +237,26 @@ async function print(
     return;
   }
   const r = clean.observation;
-  const lines = [`${r.outcome.toUpperCase()}  ${kind}: ${r.summary}`];
-  if (r.reason && r.reason !== r.summary) lines.push(`  reason: ${r.reason}`);
-  if (r.expected !== undefined) lines.push(`  expected: ${r.expected}`);
-  if (r.actual !== undefined) lines.push(`  actual: ${r.actual}`);
+  // Fitted to the terminal (80 columns when piped), each value hanging under its label.
+  const { hang, REPORT_WIDTH } = await import('../reporters/wrap.js');
+  const width = (process.stdout.isTTY && process.stdout.columns) || REPORT_WIDTH;
+  const field = (label: string, value: string) => hang(`  ${label}: `, value, width, 4);
+  const lines = hang(`${r.outcome.toUpperCase()}  ${kind}: `, r.summary, width, 2);
+  if (r.reason && r.reason !== r.summary) lines.push(...field('reason', r.reason));
+  if (r.expected !== undefined) lines.push(...field('expected', String(r.expected)));
+  if (r.actual !== undefined) lines.push(...field('actual', String(r.actual)));
   for (const [k, v] of Object.entries(r.data)) {
     if (v === undefined || k === 'body') continue;
-    lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    // A list reads one item to a line, a flat object one entry to a line; anything else as JSON, wrapped.
+    const flat = (x: unknown) => x === null || ['string', 'number', 'boolean'].includes(typeof x);
+    if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string'))
+      lines.push(`  ${k}:`, ...v.flatMap((x) => hang('    - ', x, width, 6)));
+    else if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(flat))
+      lines.push(
+        `  ${k}:`,
+        ...Object.entries(v).flatMap(([name, x]) => hang(`    ${name}: `, String(x), width, 6)),
+      );
+    else lines.push(...field(k, typeof v === 'string' ? v : JSON.stringify(v)));
   }
   if (typeof r.data.body === 'string' && r.data.body.length > 0) {
     lines.push(
@@ -251,7 +264,7 @@ async function print(
       ...r.data.body
         .split('\n')
         .slice(0, 20)
-        .map((l) => `    ${l}`),
+        .flatMap((l) => hang('    ', l, width)),
     );
   }
   process.stdout.write(`${visible(lines.join('\n'))}\n`);

@@ -59,3 +59,24 @@ describe('show of every shipped playbook', () => {
     expect(long).toEqual([]);
   }, 120_000);
 });
+
+describe('lbdoctor probe, as text', () => {
+  it(`fits ${WIDTH} columns when piped: long values wrap, lists go one item to a line`, async () => {
+    // A server whose answer is all long lines: a long header, a long body line.
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => {
+      res.setHeader('x-long', `v${'-header-value'.repeat(20)}`);
+      res.end(`${'a long body line '.repeat(30)}\nshort\n`);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    try {
+      const r = await lbdoctor(['probe', 'http', '--url', `http://127.0.0.1:${port}/${'p'.repeat(120)}`]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('body:');
+      expect(r.stdout.split('\n').filter((line) => line.length > WIDTH)).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+});
