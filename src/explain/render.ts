@@ -1,5 +1,6 @@
 // How `lbdoctor explain` prints: a topic list that fits 80 columns, one
 // answer with its FAQ section, and the other matches as commands to run next.
+import { hang } from '../reporters/wrap.js';
 import type { ExplainTopic } from './topics.js';
 
 const WIDTH = 80;
@@ -12,11 +13,11 @@ function faqLabel(t: ExplainTopic): string {
   return `FAQ ${t.faq.join(', ')}`;
 }
 
-/** Every topic: id, then its question and FAQ section on the line below. */
+/** Every topic: id, then its question and FAQ section below it (wrapped, never cut). */
 export function topicList(topics: readonly ExplainTopic[]): string {
   const lines = [`${topics.length} topics (lbdoctor explain ID, or words):`, ''];
   for (const t of topics) {
-    lines.push(`  ${t.id}`, `      ${clip(`${t.title} (${faqLabel(t)})`, WIDTH - 6)}`);
+    lines.push(`  ${t.id}`, ...hang('      ', `${t.title} (${faqLabel(t)})`, WIDTH));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -49,10 +49,13 @@ export function listScenarios(format: string, out: Out = stdout): void {
   if (format !== 'text')
     throw new UsageError(`unknown format "${format}"`, 'use --format text or --format json');
   // One write: a reader that stops early (`| head`) then meets one EPIPE at most, not one per line.
-  const width = Math.max(...scenarios.map((s) => s.id.length));
+  // Each scenario: its id and FAQ section, then what it breaks and what lbdoctor must conclude, hung
+  // below and fitted to the terminal (ids are up to 35 characters: a table would not fit 80 columns).
+  const cols = (process.stdout.isTTY && process.stdout.columns) || REPORT_WIDTH;
   const lines = scenarios.flatMap((s) => [
-    `${s.id.padEnd(width)}  FAQ ${s.faq.padEnd(9)} ${s.title}`,
-    `${''.padEnd(width)}  → ${s.playbook}: ${s.conclusion}`,
+    `${s.id}  (FAQ ${s.faq})`,
+    ...hang('    ', s.title, cols),
+    ...hang('    → ', `${s.playbook}: ${s.conclusion}`, cols),
   ]);
   out(`${lines.join('\n')}\n`);
 }

@@ -80,3 +80,15 @@ describe('lbdoctor probe, as text', () => {
     }
   });
 });
+
+describe('the listings', () => {
+  it.each([[['list']], [['lab', 'scenarios']], [['explain']]])(
+    `lbdoctor %j fits ${WIDTH} columns when piped`,
+    async (args) => {
+      const r = await lbdoctor(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.split('\n').length).toBeGreaterThan(10);
+      expect(r.stdout.split('\n').filter((line) => [...line].length > WIDTH)).toEqual([]);
+    },
+  );
+});

@@ -34,11 +34,13 @@ export const registerList: RegisterCommand = (list, setExitCode) => {
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
-        const width = Math.max(2, ...rows.map((r) => r.id.length));
+        // Each playbook: its id, then its title and symptoms hung below, fitted to the terminal.
+        const { hang, REPORT_WIDTH } = await import('../../reporters/wrap.js');
+        const cols = (process.stdout.isTTY && process.stdout.columns) || REPORT_WIDTH;
         const out: string[] = [];
         for (const r of rows) {
-          out.push(`${r.id.padEnd(width)}  ${r.title}  (FAQ ${r.faq.join(', ')})`);
-          for (const s of r.symptoms) out.push(`${' '.repeat(width)}    - ${s}`);
+          out.push(r.id, ...hang('    ', `${r.title} (FAQ ${r.faq.join(', ')})`, cols));
+          for (const s of r.symptoms) out.push(...hang('      - ', s, cols));
         }
         if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
       }
