@@ -3,6 +3,7 @@
 // process), and writes what a run needs into a state directory: an inventory
 // whose `hosts` reach them, known_hosts with their keys, an ssh_config and the
 // client key.
+import { hang, hangCommand, REPORT_WIDTH } from '../reporters/wrap.js';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -200,22 +201,30 @@ export async function labHostsStatus(options: { stateDir: string }): Promise<
 }
 
 export function describeUsage(state: LabHostsState): string {
+  // Fitted to 80 columns like `lab up`: commands wrap with a trailing backslash, paths are never broken.
+  const w = REPORT_WIDTH;
   const first = state.hosts[0]?.name ?? 'be1';
   return [
-    `lab hosts ${state.id} up on ${state.subnet} (gateway ${state.gateway}):`,
-    ...state.hosts.map(
-      (h) => `  ${h.name.padEnd(8)} ${h.address.padEnd(15)} ${h.ns}  host key ${h.hostKeyFingerprint}`,
-    ),
+    ...hang('', `lab hosts ${state.id} up on ${state.subnet} (gateway ${state.gateway}):`, w, 2),
+    ...state.hosts.flatMap((h) => [
+      `  ${h.name.padEnd(8)} ${h.address.padEnd(15)} ${h.ns}`,
+      ...hang('    ', `host key ${h.hostKeyFingerprint}`, w, 6, false),
+    ]),
     '',
-    `inventory:   ${state.files.inventory}`,
-    `known_hosts: ${state.files.knownHosts}`,
-    `ssh config:  ${state.files.sshConfig}`,
-    `key:         ${state.files.identity}`,
+    ...hang('', `inventory:   ${state.files.inventory}`, w, 13, false),
+    ...hang('', `known_hosts: ${state.files.knownHosts}`, w, 13, false),
+    ...hang('', `ssh config:  ${state.files.sshConfig}`, w, 13, false),
+    ...hang('', `key:         ${state.files.identity}`, w, 13, false),
     '',
     'Use them:',
-    `  ssh -F ${state.files.sshConfig} ${first}`,
-    `  ip netns exec ${state.hosts[0]?.ns ?? ''} sh      # a shell on the host itself (inject faults here)`,
-    `  lbdoctor probe … --host ${first} -i ${state.files.inventory} --known-hosts ${state.files.knownHosts}`,
-    '  lbdoctor lab hosts down',
+    ...hangCommand('  $ ', `ssh -F ${state.files.sshConfig} ${first}`, w),
+    '  a shell on the host itself (inject faults here):',
+    ...hangCommand('  $ ', `ip netns exec ${state.hosts[0]?.ns ?? ''} sh`, w),
+    ...hangCommand(
+      '  $ ',
+      `lbdoctor probe … --host ${first} -i ${state.files.inventory} --known-hosts ${state.files.knownHosts}`,
+      w,
+    ),
+    ...hangCommand('  $ ', 'lbdoctor lab hosts down', w),
   ].join('\n');
 }

@@ -60,6 +60,8 @@ describe.skipIf(why !== undefined)('lbdoctor lab hosts', () => {
     const up = await cli(['lab', 'hosts', 'up', '--hosts', 'be1,be2', '--state', state]);
     expect(up.code).toBe(0);
     expect(up.out).toContain(`ssh -F ${join(state, 'ssh_config')} be1`);
+    // Fitted to 80 columns: host keys on their own line, long commands wrapped with a trailing backslash.
+    expect(up.out.split('\n').filter((line) => [...line].length > 80)).toEqual([]);
     const id = /lab hosts ([0-9a-f]{6}) up/.exec(up.out)?.[1];
     expect(id).toBeDefined();
 
