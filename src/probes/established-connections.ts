@@ -49,13 +49,23 @@ export const establishedConnectionsProbe: HostProbe<EstablishedConnectionsParams
     const split = range
       ? `${fromRange} from the load balancer's range ${range}, ${fromOthers} from elsewhere`
       : "the load balancer's range is not known, so every peer is counted";
+    const data = { port: p.port, established: established.length, fromRange, fromOthers, compared, range, tool };
+    const summary = `${established.length} established connection(s) on port ${p.port}: ${split}`;
+    const base = { data, actual: String(compared), durationMs: 0, raw };
+    if (p.max !== undefined && compared > p.max) {
+      return {
+        ...base,
+        outcome: 'fail',
+        summary: `${summary}; ${compared} is above the ${p.max} one member port takes`,
+        data: { ...data, max: p.max },
+        expected: `at most ${p.max}`,
+      };
+    }
     return {
+      ...base,
       outcome: 'pass',
-      summary: `${established.length} established connection(s) on port ${p.port}: ${split}`,
-      data: { port: p.port, established: established.length, fromRange, fromOthers, compared, range, tool },
-      actual: String(compared),
-      durationMs: 0,
-      raw,
+      summary,
+      ...(p.max !== undefined ? { expected: `at most ${p.max}` } : {}),
     };
   },
 };

@@ -15,11 +15,19 @@ export const establishedConnectionsParams = z
       .describe(
         "the load balancer's backend range (a CIDR): connections from it are counted apart; empty or absent when not known",
       ),
+    max: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        "fail when the compared count exceeds this: the connections one member port takes from the load balancer's addresses (FAQ 1.10 step 5)",
+      ),
   })
   .strict();
 export type EstablishedConnectionsParams = z.infer<typeof establishedConnectionsParams>;
 
-const whenRead = 'pass';
+const whenRead = 'pass, fail';
 
 export const establishedConnectionsData = z
   .object({
@@ -41,6 +49,7 @@ export const establishedConnectionsData = z
         .describe("what a load balancer's count compares with: fromRange when the range is known, else established"),
     ),
     range: sometimes(whenRead, z.string().describe('the range used, "" when not known')),
+    max: sometimes('fail', z.number().int().describe('the max parameter, exceeded')),
     tool: sometimes(whenRead, z.enum(['ss', 'netstat']).describe('which tool the host answered with')),
   })
   .strict();
