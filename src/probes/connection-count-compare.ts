@@ -35,9 +35,20 @@ export const connectionCountCompareProbe: NetworkProbe<ConnectionCountComparePar
       MIN_TOLERANCE,
       Math.ceil((Math.max(p.loadBalancer, p.members) * p.tolerancePercent) / 100),
     );
-    const data = { loadBalancer: p.loadBalancer, members: p.members, difference, tolerance, minutesApart: apart };
+    const data = {
+      loadBalancer: p.loadBalancer,
+      members: p.members,
+      difference,
+      tolerance,
+      minutesApart: apart,
+    };
     const figures = `Cloud Eye ${p.loadBalancer} at ${p.readAt} UTC, the members ${p.members}`;
-    const base = { data, durationMs: 0, expected: `${p.loadBalancer} ± ${tolerance}`, actual: String(p.members) };
+    const base = {
+      data,
+      durationMs: 0,
+      expected: `${p.loadBalancer} ± ${tolerance}`,
+      actual: String(p.members),
+    };
     if (p.unread > 0) {
       const reason = `${p.unread} member(s) could not be read, so their connections are missing from the sum of ${p.members}`;
       return { ...base, outcome: 'error', summary: `not compared: ${reason}`, reason };

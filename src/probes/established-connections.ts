@@ -49,7 +49,15 @@ export const establishedConnectionsProbe: HostProbe<EstablishedConnectionsParams
     const split = range
       ? `${fromRange} from the load balancer's range ${range}, ${fromOthers} from elsewhere`
       : "the load balancer's range is not known, so every peer is counted";
-    const data = { port: p.port, established: established.length, fromRange, fromOthers, compared, range, tool };
+    const data = {
+      port: p.port,
+      established: established.length,
+      fromRange,
+      fromOthers,
+      compared,
+      range,
+      tool,
+    };
     const summary = `${established.length} established connection(s) on port ${p.port}: ${split}`;
     const base = { data, actual: String(compared), durationMs: 0, raw };
     if (p.max !== undefined && compared > p.max) {

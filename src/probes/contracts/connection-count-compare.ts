@@ -7,7 +7,11 @@ import { defineContract, sometimes } from './define.js';
 
 export const connectionCountCompareParams = z
   .object({
-    loadBalancer: z.coerce.number().int().min(0).describe("the load balancer's active connections (Cloud Eye)"),
+    loadBalancer: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .describe("the load balancer's active connections (Cloud Eye)"),
     readAt: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected the minute as HH:MM (UTC), such as 14:05')
@@ -45,7 +49,9 @@ export const connectionCountCompareData = z
     minutesApart: z.number().int().describe('minutes between readAt and when the comparison ran (UTC)'),
     direction: sometimes(
       'fail',
-      z.enum(['fewer', 'more']).describe('the members hold fewer, or more, connections than the load balancer counts'),
+      z
+        .enum(['fewer', 'more'])
+        .describe('the members hold fewer, or more, connections than the load balancer counts'),
     ),
   })
   .strict();
@@ -53,7 +59,8 @@ export const connectionCountCompareData = z
 export const connectionCountCompareContract = defineContract({
   kind: 'connection-count-compare',
   needs: 'network',
-  summary: "the load balancer's active connections (Cloud Eye) against the members' sum, within a tolerance (FAQ 6.11)",
+  summary:
+    "the load balancer's active connections (Cloud Eye) against the members' sum, within a tolerance (FAQ 6.11)",
   params: connectionCountCompareParams,
   data: connectionCountCompareData,
 });

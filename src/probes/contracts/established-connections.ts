@@ -7,10 +7,18 @@ import { defineContract, sometimes } from './define.js';
 
 export const establishedConnectionsParams = z
   .object({
-    port: z.coerce.number().int().min(1).max(65535).describe('the local port the connections reach (the member port)'),
+    port: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .describe('the local port the connections reach (the member port)'),
     range: z
       .string()
-      .refine((s) => s === '' || isValidCidr(s), 'expected a CIDR such as 100.125.0.0/16, or "" when not known')
+      .refine(
+        (s) => s === '' || isValidCidr(s),
+        'expected a CIDR such as 100.125.0.0/16, or "" when not known',
+      )
       .optional()
       .describe(
         "the load balancer's backend range (a CIDR): connections from it are counted apart; empty or absent when not known",
@@ -32,7 +40,10 @@ const whenRead = 'pass, fail';
 export const establishedConnectionsData = z
   .object({
     port: sometimes(whenRead, z.number().int().describe('the port counted')),
-    established: sometimes(whenRead, z.number().int().describe('ESTABLISHED connections to the port, from any peer')),
+    established: sometimes(
+      whenRead,
+      z.number().int().describe('ESTABLISHED connections to the port, from any peer'),
+    ),
     fromRange: sometimes(
       whenRead,
       z.number().int().describe("of those, from the load balancer's range (0 when the range is not known)"),
@@ -46,7 +57,9 @@ export const establishedConnectionsData = z
       z
         .number()
         .int()
-        .describe("what a load balancer's count compares with: fromRange when the range is known, else established"),
+        .describe(
+          "what a load balancer's count compares with: fromRange when the range is known, else established",
+        ),
     ),
     range: sometimes(whenRead, z.string().describe('the range used, "" when not known')),
     max: sometimes('fail', z.number().int().describe('the max parameter, exceeded')),
@@ -57,7 +70,8 @@ export const establishedConnectionsData = z
 export const establishedConnectionsContract = defineContract({
   kind: 'established-connections',
   needs: 'host',
-  summary: "a member's ESTABLISHED TCP connections on its port, from the load balancer's range and from others (FAQ 6.11)",
+  summary:
+    "a member's ESTABLISHED TCP connections on its port, from the load balancer's range and from others (FAQ 6.11)",
   params: establishedConnectionsParams,
   data: establishedConnectionsData,
 });

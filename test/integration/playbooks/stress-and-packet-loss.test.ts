@@ -260,7 +260,9 @@ describe('stress-test', () => {
         set: { lb_backend_range: '10.251.78.2/32', ...cloudEye(40) },
       });
       expect(codes(r)).toEqual(['warn l4-connections-fewer']);
-      expect(r.findings[0]!.cause).toContain('the members hold 35 fewer than Cloud Eye counts (more than ±4)');
+      expect(r.findings[0]!.cause).toContain(
+        'the members hold 35 fewer than Cloud Eye counts (more than ±4)',
+      );
       expect(r.findings[0]!.fix.join(' ')).toContain('idle timeout');
     });
 
