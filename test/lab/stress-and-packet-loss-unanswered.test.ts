@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { findScenario } from '../../src/lab/scenarios/index.js';
+import { HELD_CONNECTIONS } from '../../src/lab/scenarios/stress-connections.js';
 import { lbdoctor } from '../helpers/cli.js';
 
 interface Report {
@@ -121,7 +122,7 @@ describe('FAQ 1.10 stress-test: an unread member, an answered Cloud Eye question
       );
       expect(codes(report)).toEqual(['warn stress-test/connections-not-given']);
       expect(report.findings[0]!.cause).toContain(
-        'The members hold 20 established connection(s) on their port',
+        `The members hold ${HELD_CONNECTIONS} established connection(s) on their port`,
       );
       expect(code).toBe(0);
     },
