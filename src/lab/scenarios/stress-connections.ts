@@ -62,20 +62,7 @@ async function lbPeers(ctx: HostBuildContext): Promise<string[]> {
 
 /** be1 forgets `count` of the load balancer's connections: its resets dropped, its sockets destroyed. */
 async function forgetConnections(ctx: HostBuildContext, count: number): Promise<void> {
-  await ctx.exec('be1', [
-    'iptables',
-    '-A',
-    'OUTPUT',
-    '-p',
-    'tcp',
-    '--sport',
-    String(PORT),
-    '--tcp-flags',
-    'RST',
-    'RST',
-    '-j',
-    'DROP',
-  ]);
+  await ctx.exec('be1', `iptables -A OUTPUT -p tcp --sport ${PORT} --tcp-flags RST RST -j DROP`.split(' '));
   const peers = await lbPeers(ctx);
   if (peers.length < count)
     throw new Error(`be1 holds only ${peers.length} connections from the load balancer`);
