@@ -292,6 +292,35 @@ describe('stress-test', () => {
       expect(unread.findings[0]!.cause).toContain('1 member(s) could not be read');
     });
 
+    it("sums the pool's members: two members with 5 each match Cloud Eye's 10, and fall short of 20", async () => {
+      const twoMembers = tcpInventory
+        .replace(
+          'members: [{name: be1, address: 10.0.1.1, protocol_port: 80}]',
+          'members: [{name: be1, address: 10.0.1.1, protocol_port: 80}, {name: be2, address: 10.0.1.2, protocol_port: 80}]',
+        )
+        .replace(
+          'be1: {ssh: "ssh://root@10.0.1.1"}',
+          'be1: {ssh: "ssh://root@10.0.1.1"}\n  be2: {ssh: "ssh://root@10.0.1.2"}',
+        );
+      const both = { ...hosts, be2: hosts.be1! };
+      const set = { lb_backend_range: '10.251.78.2/32' };
+      const match = await run('stress-test', twoMembers, {
+        hosts: both,
+        network,
+        set: { ...set, ...cloudEye(10) },
+      });
+      // One finding per member walk, each with the pool's sum.
+      expect(codes(match)).toEqual(['info l4-connections-match', 'info l4-connections-match']);
+      expect(match.findings[0]!.evidence[0]).toContain('Cloud Eye 10 at');
+      expect(match.findings[0]!.evidence[0]).toContain('the members 10: they match');
+      const short = await run('stress-test', twoMembers, {
+        hosts: both,
+        network,
+        set: { ...set, ...cloudEye(20) },
+      });
+      expect(codes(short)).toEqual(['warn l4-connections-fewer', 'warn l4-connections-fewer']);
+    });
+
     it('more connections from the load balancer than one member port takes (FAQ 1.10 step 5): a warning', async () => {
       const r = await run('stress-test', tcpInventory, {
         hosts,
