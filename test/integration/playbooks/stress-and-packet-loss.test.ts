@@ -292,6 +292,23 @@ describe('stress-test', () => {
       expect(unread.findings[0]!.cause).toContain('1 member(s) could not be read');
     });
 
+    it("client addresses kept (transparent client IP): every peer is the load balancer's, the range is not used", async () => {
+      const kept = tcpInventory.replace(
+        'protocol: TCP, protocol_port: 80,',
+        'protocol: TCP, protocol_port: 80, transparent_client_ip_enable: true,',
+      );
+      expect(kept).toContain('transparent_client_ip_enable: true');
+      const r = await run('stress-test', kept, {
+        hosts,
+        network,
+        set: { lb_backend_range: '10.251.78.2/32', ...cloudEye(7) },
+      });
+      expect(codes(r)).toEqual(['info l4-connections-match']);
+      expect(r.findings[0]!.evidence).toContain(
+        "members: 7 established, 0 from the load balancer's range (not known)",
+      );
+    });
+
     it("sums the pool's members: two members with 5 each match Cloud Eye's 10, and fall short of 20", async () => {
       const twoMembers = tcpInventory
         .replace(
