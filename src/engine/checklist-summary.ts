@@ -23,6 +23,12 @@ export interface ItemSummary {
   failed: Failed;
   /** Members whose run of this item failed (under `each: members`). */
   failing: string[];
+  /**
+   * Each numeric field of the item's data, summed over the runs that were
+   * checked (pass or fail): a pool's connections from each member's count.
+   * Runs that could not check add nothing; `counts.error` says how many.
+   */
+  totals: Record<string, number>;
 }
 
 export interface ChecklistSummary {
@@ -36,6 +42,8 @@ export interface ItemRun {
   outcome: Outcome;
   /** The member it ran for, under `each: members`. */
   member?: string;
+  /** The probe's data, whose numeric fields are summed into `totals`. */
+  data?: Record<string, unknown>;
 }
 
 const zero = (): Counts => ({ pass: 0, fail: 0, error: 0, skip: 0, total: 0 });
@@ -45,17 +53,23 @@ function failedOf(c: Counts): Failed {
   return c.error > 0 ? 'unknown' : 'none';
 }
 
+function addTotals(totals: Record<string, number>, data: Record<string, unknown> | undefined): void {
+  for (const [k, v] of Object.entries(data ?? {}))
+    if (typeof v === 'number' && Number.isFinite(v)) totals[k] = (totals[k] ?? 0) + v;
+}
+
 export function summarizeChecklist(runs: readonly ItemRun[]): ChecklistSummary {
   const counts = zero();
-  const items: Record<string, { counts: Counts; failing: string[] }> = {};
+  const items: Record<string, Omit<ItemSummary, 'failed'>> = {};
   for (const r of runs) {
-    const item = items[r.item] ?? { counts: zero(), failing: [] };
+    const item = items[r.item] ?? { counts: zero(), failing: [], totals: {} };
     items[r.item] = item;
     for (const c of [counts, item.counts]) {
       c[r.outcome]++;
       c.total++;
     }
     if (r.outcome === 'fail' && r.member) item.failing.push(r.member);
+    if (r.outcome === 'pass' || r.outcome === 'fail') addTotals(item.totals, r.data);
   }
   return {
     counts,

@@ -257,7 +257,10 @@ answering 504 (with sticky sessions, 504 at once, no retry).`,
 TCP or UDP listener each one maps to one connection to a member, so the
 sums agree. Behind HTTP(S) the load balancer ends the client's connection
 and opens, reuses or pools its own to members: the two counts are
-unrelated, and comparing them says nothing about a fault.`,
+unrelated, and comparing them says nothing about a fault. Behind TCP,
+lbdoctor run stress-test counts the members' established connections
+over SSH and compares their sum with the Cloud Eye figure you give
+(--set cloud_eye_active_connections=N --set cloud_eye_minute=HH:MM, UTC).`,
   },
   {
     id: 'ip-backend-capacity',

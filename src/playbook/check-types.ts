@@ -135,7 +135,8 @@ export function checkPlaybookTypes(
     const s = pb.steps[id]!;
     if (s.kind === 'probe')
       return probeResultSchema(contractOf(s.probe)?.data ?? z.record(z.string(), z.unknown()));
-    if (s.kind === 'checklist') return checklistResultSchema(s.items.map((i) => i.id));
+    if (s.kind === 'checklist')
+      return checklistResultSchema(s.items.map((i) => ({ id: i.id, data: contractOf(i.probe)?.data })));
     if (s.kind === 'ask') return askResultSchema(s.type);
     return z.object({});
   };

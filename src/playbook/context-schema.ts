@@ -103,14 +103,29 @@ export function probeResultSchema(data: z.ZodType): z.ZodType {
   return z.object({ ...resultFields, data });
 }
 
-export function checklistResultSchema(itemIds: readonly string[]): z.ZodType {
-  const item = z.object({ counts: Counts, failed: Failed, failing: z.array(z.string()) });
+/** The numeric fields of a probe's data: what a checklist sums into `totals` (any key when the shape is unknown). */
+function totalsSchema(data: z.ZodType | undefined): z.ZodType {
+  if (!(data instanceof z.ZodObject)) return z.record(z.string(), z.number());
+  const numeric = Object.entries(data.shape as Record<string, z.ZodType>).filter(([, f]) => {
+    const inner = f instanceof z.ZodOptional ? f.unwrap() : f;
+    return inner instanceof z.ZodNumber;
+  });
+  // Absent when no run of the item could check: a template reading one needs a fallback.
+  return z.object(Object.fromEntries(numeric.map(([k]) => [k, z.number().optional()])));
+}
+
+/** A checklist's result; `items` gives each item's id and its probe's data schema (for `totals`). */
+export function checklistResultSchema(
+  items: readonly { id: string; data?: z.ZodType | undefined }[],
+): z.ZodType {
+  const item = (data: z.ZodType | undefined) =>
+    z.object({ counts: Counts, failed: Failed, failing: z.array(z.string()), totals: totalsSchema(data) });
   return z.object({
     ...resultFields,
     data: z.object({
       counts: Counts,
       failed: Failed,
-      items: z.object(Object.fromEntries(itemIds.map((id) => [id, item]))),
+      items: z.object(Object.fromEntries(items.map((i) => [i.id, item(i.data)]))),
     }),
   });
 }

@@ -25,4 +25,6 @@ export const hostProbes: { readonly [K in HostProbeKind]: ProbeLoader } = {
   'logged-client-address': () => import('./logged-client-address.js').then((m) => m.loggedClientAddressProbe),
   'syn-challenge': () => import('./syn-challenge.js').then((m) => m.synChallengeProbe),
   'source-port-reuse': () => import('./source-port-reuse.js').then((m) => m.sourcePortReuseProbe),
+  'established-connections': () =>
+    import('./established-connections.js').then((m) => m.establishedConnectionsProbe),
 };

@@ -22,4 +22,6 @@ export const networkProbes: { readonly [K in NetworkProbeKind]: ProbeLoader } = 
   'connection-capacity': () => import('./connection-capacity.js').then((m) => m.connectionCapacityProbe),
   'which-member': () => import('./which-member.js').then((m) => m.whichMemberProbe),
   'certificate-file': () => import('./certificate-file.js').then((m) => m.certificateFileProbe),
+  'connection-count-compare': () =>
+    import('./connection-count-compare.js').then((m) => m.connectionCountCompareProbe),
 };

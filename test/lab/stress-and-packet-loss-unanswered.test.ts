@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { findScenario } from '../../src/lab/scenarios/index.js';
+import { HELD_CONNECTIONS } from '../../src/lab/scenarios/stress-connections.js';
 import { lbdoctor } from '../helpers/cli.js';
 
 interface Report {
@@ -96,18 +97,50 @@ describe('FAQ 1.10 stress-test: an unread member, an answered Cloud Eye question
   });
 
   it.skipIf(hostSkip)(
-    "a TCP listener, Cloud Eye's active connections differ (answered) → l4-connections-differ",
+    "a UDP listener, Cloud Eye's active connections differ (answered) → l4-connections-differ",
     async () => {
       const { report, code } = await runOn(
         'stress-test-healthy',
         ['--set', 'active_connections_differ=true'],
         (inv) => {
-          for (const l of inv.listeners as Array<{ protocol: string }>) l.protocol = 'TCP';
-          for (const p of inv.pools as Array<{ protocol: string }>) p.protocol = 'TCP';
+          for (const l of inv.listeners as Array<{ protocol: string }>) l.protocol = 'UDP';
         },
       );
       expect(codes(report)).toEqual(['warn stress-test/l4-connections-differ']);
       expect(code).toBe(0);
+    },
+  );
+
+  it.skipIf(hostSkip)(
+    "a TCP listener, Cloud Eye's figure not given → connections-not-given with the members' count, a warning",
+    async () => {
+      const { report, code } = await runOn(
+        'stress-connections-match',
+        [],
+        () => {},
+        'cloud_eye_active_connections',
+      );
+      expect(codes(report)).toEqual(['warn stress-test/connections-not-given']);
+      expect(report.findings[0]!.cause).toContain(
+        `The members hold ${HELD_CONNECTIONS} established connection(s) on their port`,
+      );
+      expect(code).toBe(0);
+    },
+  );
+
+  it.skipIf(hostSkip)(
+    "a TCP listener, Cloud Eye's figure from half an hour ago → connections-not-compared, an error",
+    async () => {
+      const stale = new Date(Date.now() - 30 * 60_000).toISOString().slice(11, 16);
+      const { report, code } = await runOn(
+        'stress-connections-match',
+        ['--set', `cloud_eye_minute=${stale}`],
+        () => {},
+        'cloud_eye_minute',
+      );
+      expect(codes(report)).toEqual(['error stress-test/connections-not-compared']);
+      expect(report.findings[0]!.cause).toContain('30 minutes apart');
+      expect(code).toBe(1);
     },
   );
 });

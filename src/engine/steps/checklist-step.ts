@@ -33,6 +33,7 @@ export async function checklistStep(run: Walker, id: string, step: ChecklistStep
     runs.push({
       item: item.id,
       outcome: obs.outcome,
+      data: obs.data,
       ...(sw.scope.member ? { member: sw.scope.member.name } : {}),
     });
     if (obs.outcome === 'fail') {

@@ -21,6 +21,7 @@ import { parseInventory } from '../../model/load-inventory.js';
 import type { ReferenceLogger } from '../../reference/types.js';
 import {
   type HostProcess,
+  spawnInHost,
   startCpuHog,
   startSlowAcceptor,
   startUdpEcho,
@@ -127,6 +128,11 @@ export interface HostBuildContext {
   slowAcceptor(host: string, port: number, acceptMs: number): Promise<LabBackend>;
   /** A pool member at the host's lab address (name = host name). */
   member(host: string, port: number, extra?: Partial<MemberInput>): MemberInput;
+  /**
+   * Starts a long-running process on the host (a client holding connections, say), stopped with the lab;
+   * resolves once its stdout prints a line matching `ready`.
+   */
+  spawn(host: string, argv: readonly string[], ready: RegExp): Promise<HostProcess>;
 }
 
 export interface HostScenarioBuild {
@@ -375,6 +381,11 @@ async function bringUp(def: HostScenarioDefinition, logger?: ReferenceLogger): P
         const h = host(name);
         processes.push(await startSlowAcceptor(h, port, acceptMs));
         return { host: h.name, address: h.address, port };
+      },
+      spawn: async (name, argv, ready) => {
+        const p = await spawnInHost(host(name), argv, { ready });
+        processes.push(p);
+        return p;
       },
       member: (name, port, extra = {}) => ({
         name,

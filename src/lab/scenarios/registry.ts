@@ -95,6 +95,7 @@ import {
   stressConnlimitReject,
   stressTestHealthy,
 } from './stress-test.js';
+import { stressConnectionsFewer, stressConnectionsMatch } from './stress-connections.js';
 import {
   healthCheckNeedsHost,
   healthCheckTimesOut,
@@ -221,6 +222,8 @@ export const scenarios: readonly Scenario[] = [
   stressConnlimitReject,
   answerBrokeOff,
   stressBurstBlocked,
+  stressConnectionsMatch,
+  stressConnectionsFewer,
 ];
 
 /** The scenario with this id; a UsageError naming a close id (a likely typo) otherwise. */

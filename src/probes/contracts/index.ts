@@ -38,6 +38,8 @@ import { websocketContract } from './websocket.js';
 import { tcpBurstContract } from './tcp-burst.js';
 import { connectionCapacityContract } from './connection-capacity.js';
 import { whichMemberContract } from './which-member.js';
+import { establishedConnectionsContract } from './established-connections.js';
+import { connectionCountCompareContract } from './connection-count-compare.js';
 
 export type { ProbeContract } from '../types.js';
 
@@ -58,7 +60,8 @@ export type NetworkProbeKind =
   | 'tcp-burst'
   | 'connection-capacity'
   | 'which-member'
-  | 'certificate-file';
+  | 'certificate-file'
+  | 'connection-count-compare';
 
 /** Probes that read a host through the batched HostReader (src/probes/host-registry.ts). */
 export type HostProbeKind =
@@ -80,7 +83,8 @@ export type HostProbeKind =
   | 'health-check-log'
   | 'logged-client-address'
   | 'syn-challenge'
-  | 'source-port-reuse';
+  | 'source-port-reuse'
+  | 'established-connections';
 
 export type ProbeKind = NetworkProbeKind | HostProbeKind;
 
@@ -124,6 +128,8 @@ export const probeContracts = {
   'logged-client-address': loggedClientAddressContract,
   'syn-challenge': synChallengeContract,
   'source-port-reuse': sourcePortReuseContract,
+  'established-connections': establishedConnectionsContract,
+  'connection-count-compare': connectionCountCompareContract,
 } as const satisfies ContractsFor<NetworkProbeKind, 'network'> & ContractsFor<HostProbeKind, 'host'>;
 
 /** Every probe kind, sorted. */

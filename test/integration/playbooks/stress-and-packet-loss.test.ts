@@ -101,11 +101,13 @@ const after = fixture('netns-proc-net-netstat.txt');
 const before = after.replace(/^(TcpExt: \d[\d ]*)$/m, (line) => line.replace(/\d+/g, '0'));
 const member = (counters: Hosts[string], sysctl = fixture('netns-sysctl.txt')) => ({
   be1: {
-    ...counters,
     sysctl,
     loadavg: '0.20 0.10 0.05 1/100 42\n',
     cpus: '2\n',
     meminfo: fixture('meminfo.debian.txt'),
+    // be1 holds 5 connections on port 80 from 10.251.78.2 and 2 from 10.251.78.30 (captured in namespaces).
+    'tcp-sockets': fixture('netns-ss-tan.established.txt'),
+    ...counters,
   },
 });
 const burstOk: Script = () => ({
@@ -130,8 +132,8 @@ describe('stress-test', () => {
     // One read of the member before the burst (every section the walk needs but the named reading), and one
     // after it that adds the named reading (the batched reader then asks the host only for that one).
     expect(reads.be1?.slice(-2)).toEqual([
-      ['net-counters', 'sysctl', 'loadavg', 'cpus', 'meminfo'],
-      ['net-counters', 'sysctl', 'loadavg', 'cpus', 'meminfo', 'net-counters@after-burst'],
+      ['tcp-sockets', 'net-counters', 'sysctl', 'loadavg', 'cpus', 'meminfo'],
+      ['tcp-sockets', 'net-counters', 'sysctl', 'loadavg', 'cpus', 'meminfo', 'net-counters@after-burst'],
     ]);
     const f = r.findings[0]!;
     expect(f.title).toBe("be1's listen queue overflowed under the burst (somaxconn 4)");
@@ -201,14 +203,14 @@ describe('stress-test', () => {
     expect(few.fix[0]).toContain('3 are needed');
   });
 
-  it("Cloud Eye's active connections differ (asked, FAQ 6.11): unrelated behind HTTP, a warning behind TCP", async () => {
+  it("Cloud Eye's active connections differ (asked, FAQ 6.11): unrelated behind HTTP, a warning behind UDP", async () => {
     const hosts = member({ 'net-counters': before, 'net-counters@after-burst': before });
     const set = { active_connections_differ: 'true' };
     const l7 = await run('stress-test', stressInventory, { hosts, network: { 'tcp-burst': burstOk }, set });
     expect(codes(l7)).toEqual(['info l7-connections-unrelated']);
     const l4 = await run(
       'stress-test',
-      stressInventory.replace('protocol: HTTP, protocol_port: 80', 'protocol: TCP, protocol_port: 80'),
+      stressInventory.replace('protocol: HTTP, protocol_port: 80', 'protocol: UDP, protocol_port: 80'),
       {
         hosts,
         network: { 'tcp-burst': burstOk },
@@ -217,6 +219,134 @@ describe('stress-test', () => {
     );
     expect(codes(l4)).toEqual(['warn l4-connections-differ']);
     expect(l4.findings[0]!.explain).toEqual(['active-connections']);
+    // Behind TCP the members are counted instead: the yes/no is not enough, Cloud Eye's figure is asked for.
+    const tcp = await run(
+      'stress-test',
+      stressInventory.replace('protocol: HTTP, protocol_port: 80', 'protocol: TCP, protocol_port: 80'),
+      { hosts, network: { 'tcp-burst': burstOk }, set },
+    );
+    expect(codes(tcp)).toEqual(['warn connections-not-given']);
+  });
+
+  describe("Cloud Eye's active connections against the members' count behind TCP (FAQ 6.11)", () => {
+    const tcpInventory = stressInventory.replace(
+      'protocol: HTTP, protocol_port: 80',
+      'protocol: TCP, protocol_port: 80',
+    );
+    const hosts = member({ 'net-counters': before, 'net-counters@after-burst': before });
+    const network = { 'tcp-burst': burstOk };
+    const minute = (offset = 0) => new Date(Date.now() + offset * 60_000).toISOString().slice(11, 16);
+    const cloudEye = (n: number, at = minute()) => ({
+      cloud_eye_active_connections: String(n),
+      cloud_eye_minute: at,
+    });
+
+    it('the sum matches Cloud Eye (range known: only its 5 connections count): info', async () => {
+      const r = await run('stress-test', tcpInventory, {
+        hosts,
+        network,
+        set: { lb_backend_range: '10.251.78.2/32', ...cloudEye(5) },
+      });
+      expect(codes(r)).toEqual(['info l4-connections-match']);
+      expect(r.findings[0]!.evidence).toContain(
+        "members: 7 established, 5 from the load balancer's range 10.251.78.2/32",
+      );
+    });
+
+    it('the members hold fewer than Cloud Eye counts: a warning that says what to check', async () => {
+      const r = await run('stress-test', tcpInventory, {
+        hosts,
+        network,
+        set: { lb_backend_range: '10.251.78.2/32', ...cloudEye(40) },
+      });
+      expect(codes(r)).toEqual(['warn l4-connections-fewer']);
+      expect(r.findings[0]!.cause).toContain(
+        'the members hold 35 fewer than Cloud Eye counts (more than ±4)',
+      );
+      expect(r.findings[0]!.fix.join(' ')).toContain('idle timeout');
+    });
+
+    it('the range not known: every peer counts (7), and more than Cloud Eye is a difference, not a match', async () => {
+      const r = await run('stress-test', tcpInventory, { hosts, network, set: cloudEye(2) });
+      expect(codes(r)).toEqual(['warn l4-connections-differ']);
+      expect(r.findings[0]!.cause).toContain('the members hold 5 more than Cloud Eye counts');
+    });
+
+    it("Cloud Eye's figure not given: not compared, and the report says so", async () => {
+      const r = await run('stress-test', tcpInventory, { hosts, network });
+      expect(codes(r)).toEqual(['warn connections-not-given']);
+      expect(r.findings[0]!.cause).toContain('The members hold 7 established connection(s)');
+    });
+
+    it('a figure from another time, or a member whose sockets cannot be read: an error, never a match', async () => {
+      const stale = await run('stress-test', tcpInventory, { hosts, network, set: cloudEye(7, minute(-30)) });
+      expect(codes(stale)).toEqual(['error connections-not-compared']);
+      expect(stale.findings[0]!.cause).toContain('30 minutes apart');
+      const noSs = member({
+        'net-counters': before,
+        'net-counters@after-burst': before,
+        'tcp-sockets': { exitCode: 127, stderr: 'sh: netstat: not found' },
+      });
+      const unread = await run('stress-test', tcpInventory, { hosts: noSs, network, set: cloudEye(0) });
+      expect(codes(unread)).toEqual(['error connections-not-compared']);
+      expect(unread.findings[0]!.cause).toContain('1 member(s) could not be read');
+    });
+
+    it("client addresses kept (transparent client IP): every peer is the load balancer's, the range is not used", async () => {
+      const kept = tcpInventory.replace(
+        'protocol: TCP, protocol_port: 80,',
+        'protocol: TCP, protocol_port: 80, transparent_client_ip_enable: true,',
+      );
+      expect(kept).toContain('transparent_client_ip_enable: true');
+      const r = await run('stress-test', kept, {
+        hosts,
+        network,
+        set: { lb_backend_range: '10.251.78.2/32', ...cloudEye(7) },
+      });
+      expect(codes(r)).toEqual(['info l4-connections-match']);
+      expect(r.findings[0]!.evidence).toContain(
+        "members: 7 established, 0 from the load balancer's range (not known)",
+      );
+    });
+
+    it("sums the pool's members: two members with 5 each match Cloud Eye's 10, and fall short of 20", async () => {
+      const twoMembers = tcpInventory
+        .replace(
+          'members: [{name: be1, address: 10.0.1.1, protocol_port: 80}]',
+          'members: [{name: be1, address: 10.0.1.1, protocol_port: 80}, {name: be2, address: 10.0.1.2, protocol_port: 80}]',
+        )
+        .replace(
+          'be1: {ssh: "ssh://root@10.0.1.1"}',
+          'be1: {ssh: "ssh://root@10.0.1.1"}\n  be2: {ssh: "ssh://root@10.0.1.2"}',
+        );
+      const both = { ...hosts, be2: hosts.be1! };
+      const set = { lb_backend_range: '10.251.78.2/32' };
+      const match = await run('stress-test', twoMembers, {
+        hosts: both,
+        network,
+        set: { ...set, ...cloudEye(10) },
+      });
+      // One finding per member walk, each with the pool's sum.
+      expect(codes(match)).toEqual(['info l4-connections-match', 'info l4-connections-match']);
+      expect(match.findings[0]!.evidence[0]).toContain('Cloud Eye 10 at');
+      expect(match.findings[0]!.evidence[0]).toContain('the members 10: they match');
+      const short = await run('stress-test', twoMembers, {
+        hosts: both,
+        network,
+        set: { ...set, ...cloudEye(20) },
+      });
+      expect(codes(short)).toEqual(['warn l4-connections-fewer', 'warn l4-connections-fewer']);
+    });
+
+    it('more connections from the load balancer than one member port takes (FAQ 1.10 step 5): a warning', async () => {
+      const r = await run('stress-test', tcpInventory, {
+        hosts,
+        network,
+        inputs: { member_connections: '4' },
+        set: { lb_backend_range: '10.251.78.2/32', ...cloudEye(5) },
+      });
+      expect(codes(r)).toEqual(['info l4-connections-match', 'warn member-port-full']);
+    });
   });
 
   it('a burst that could not be sent is an error finding', async () => {

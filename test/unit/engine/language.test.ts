@@ -220,6 +220,23 @@ describe('checklist results are data', () => {
     const r = await run(yaml, { tcp: (p) => (p.host === '10.0.1.1' ? refused() : { outcome: 'pass' }) });
     expect(r.findings.map((f) => f.conclusion)).toEqual(['mixed']);
   });
+
+  it("sums each item's numeric data over the runs that checked (a pool's connections), leaving errors out", async () => {
+    const total = 'cause: "{{ steps.members.data.items.hc.totals.open | \'none\' }} open"';
+    const counted = yaml
+      .replace('cause: "{{ steps.members.data.counts.pass }}/{{ steps.members.data.counts.total }}"', total)
+      .replace('severity: error, cause: c}', `severity: error, ${total}}`);
+    const open = { '10.0.1.1': 3, '10.0.1.2': 4 } as Record<string, number>;
+    const r = await run(counted, {
+      tcp: (p) => ({ outcome: 'pass', data: { open: open[p.host as string], note: 'not a number' } }),
+    });
+    expect(r.findings.map((f) => `${f.conclusion}: ${f.cause}`)).toEqual(['all-pass: 7 open']);
+    // be1 could not be read: failed is unknown (mixed), and the sum holds be2's only.
+    const oneDown = await run(counted, {
+      tcp: (p) => (p.host === '10.0.1.1' ? refused() : { outcome: 'pass', data: { open: 4 } }),
+    });
+    expect(oneDown.findings.map((f) => `${f.conclusion}: ${f.cause}`)).toEqual(['mixed: 4 open']);
+  });
 });
 
 describe('facts are resolved per walk, by scope', () => {

@@ -28,4 +28,12 @@ describe('parseTcpSockets', () => {
     expect(netstat).toContain('CLOSE-WAIT 10.251.77.20:80 10.251.77.10:40000');
     expect(netstat.filter((s) => !s.startsWith('LISTEN'))).toEqual(ss.filter((s) => !s.startsWith('LISTEN')));
   });
+
+  it('reads a member with established, TIME-WAIT and listening sockets the same from ss and netstat', () => {
+    const ss = parseTcpSockets(fixture('netns-ss-tan.established.txt')).map(key);
+    expect(ss.filter((s) => s.startsWith('ESTAB 10.251.78.20:80 '))).toHaveLength(7);
+    expect(ss).toContain('TIME-WAIT 10.251.78.20:80 10.251.78.30:45000');
+    expect(ss).toContain('ESTAB 10.251.78.20:8080 10.251.78.30:43692');
+    expect(parseTcpSockets(fixture('netns-netstat-tan.established.txt')).map(key)).toEqual(ss);
+  });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { accessLogTailProbe } from '../../../src/probes/access-log-tail.js';
 import { conntrackProbe } from '../../../src/probes/conntrack.js';
 import { ephemeralPortsProbe } from '../../../src/probes/ephemeral-ports.js';
+import { establishedConnectionsProbe } from '../../../src/probes/established-connections.js';
 import { firewallProbe } from '../../../src/probes/firewall.js';
 import { hostsDenyProbe } from '../../../src/probes/hosts-deny.js';
 import { icmpSettingsProbe } from '../../../src/probes/icmp-settings.js';
@@ -873,5 +874,68 @@ describe('FAQ 1.3: syn-challenge and source-port-reuse (capture-five-tuple.sh)',
     );
     expect(noCounters.outcome).toBe('error');
     expect(noCounters.reason).toContain('/proc/net/netstat');
+  });
+});
+
+// be1 (10.251.78.20) in namespaces: 5 connections on port 80 from 10.251.78.2, 2 from 10.251.78.30, one in
+// TIME-WAIT from .30 and one from .30 on port 8080 (capture-established.sh).
+describe('established-connections', () => {
+  const ss = { 'tcp-sockets': { stdout: fixture('netns-ss-tan.established.txt') } };
+  const netstat = { 'tcp-sockets': { stdout: fixture('netns-netstat-tan.established.txt') } };
+
+  it("counts ESTABLISHED on the port only, split by the load balancer's range, from ss and netstat alike", () => {
+    const fromSs = run(establishedConnectionsProbe, { port: 80, range: '10.251.78.0/30' }, ss);
+    expect(fromSs).toMatchObject({
+      outcome: 'pass',
+      summary:
+        "7 established connection(s) on port 80: 5 from the load balancer's range 10.251.78.0/30, 2 from elsewhere",
+      data: { established: 7, fromRange: 5, fromOthers: 2, compared: 5, tool: 'ss' },
+    });
+    const fromNetstat = run(establishedConnectionsProbe, { port: 80, range: '10.251.78.0/30' }, netstat);
+    expect({ ...fromNetstat.data, tool: 'ss' }).toEqual(fromSs.data);
+    expect(fromNetstat.data.tool).toBe('netstat');
+    expect(run(establishedConnectionsProbe, { port: 8080 }, netstat).data.established).toBe(1);
+  });
+
+  it('the range not known (absent or ""): every peer is compared, and the summary says so', () => {
+    for (const params of [{ port: 80 }, { port: '80', range: '' }]) {
+      const obs = run(establishedConnectionsProbe, params, ss);
+      expect(obs.data).toMatchObject({ established: 7, fromRange: 0, fromOthers: 7, compared: 7, range: '' });
+      expect(obs.summary).toContain("the load balancer's range is not known, so every peer is counted");
+    }
+  });
+
+  it('more than one member port takes (max) fails; at the limit passes', () => {
+    expect(run(establishedConnectionsProbe, { port: 80, range: '10.251.78.2', max: 5 }, ss).outcome).toBe(
+      'pass',
+    );
+    const full = run(establishedConnectionsProbe, { port: 80, range: '10.251.78.2', max: 4 }, ss);
+    expect(full).toMatchObject({ outcome: 'fail', expected: 'at most 4', actual: '5', data: { max: 4 } });
+    expect(full.summary).toContain('5 is above the 4 one member port takes');
+  });
+
+  it('no ss or netstat, or an answer that is neither: could not check, never 0 connections', () => {
+    const missing = run(
+      establishedConnectionsProbe,
+      { port: 80 },
+      { 'tcp-sockets': { exitCode: 127, stderr: 'lbdoctor: not installed on this host: ss, netstat\n' } },
+    );
+    expect(missing.outcome).toBe('error');
+    expect(missing.reason).toContain('not installed on this host: ss, netstat');
+    const odd = run(
+      establishedConnectionsProbe,
+      { port: 80 },
+      { 'tcp-sockets': { stdout: 'Segmentation fault\n' } },
+    );
+    expect(odd).toMatchObject({
+      outcome: 'error',
+      reason: 'TCP sockets: the output is neither ss -tan nor netstat -tan',
+    });
+  });
+
+  it('rejects a range that is not a CIDR', () => {
+    expect(() => establishedConnectionsProbe.params.parse({ port: 80, range: '10.0.0.0/33' })).toThrow(
+      /CIDR/,
+    );
   });
 });

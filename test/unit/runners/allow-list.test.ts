@@ -88,6 +88,12 @@ const cases: Record<HostProbeKind, unknown[]> = {
   ],
   'syn-challenge': [{}, { max: 3 }, ...evil.map((e) => ({ max: e }))],
   'source-port-reuse': [{}, { peers: ['10.0.0.5', '2001:db8::1'] }, ...evil.map((e) => ({ peers: [e] }))],
+  'established-connections': [
+    { port: 80 },
+    { port: '443', range: '100.125.0.0/16' },
+    { port: 80, range: '' },
+    ...evil.map((e) => ({ port: 80, range: e })),
+  ],
 };
 
 async function sectionsFor(kind: HostProbeKind): Promise<{ accepted: SectionRequest[]; rejected: number }> {
