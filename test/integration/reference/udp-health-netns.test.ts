@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLab, type Lab, labSupport } from '../../../src/lab/netns.js';
 import { explainMemberHealth } from '../../../src/reference/health/explain.js';
+import { icmpEcho } from '../../../src/reference/health/icmp-echo.js';
 
 const support = await labSupport();
 if (!support.ok) console.warn(`skipping UDP health check namespace tests: ${support.reason}`);
@@ -12,6 +13,15 @@ describe.skipIf(!support.ok)('UDP_CONNECT health check against a namespace host 
   let lab: Lab | undefined;
   beforeAll(async () => {
     lab = await createLab({ hosts: ['udpbe'] });
+    // The health check sends one ping: make sure the new host already answers one (on a loaded
+    // machine the first echo after the namespace came up was once lost), so that only the
+    // member's settings decide what each test sees.
+    const ready = Date.now() + 10_000;
+    for (;;) {
+      const echo = await icmpEcho(host().address, 1);
+      if (echo.replied) break;
+      if (Date.now() > ready) throw new Error(`lab host ${host().address} never answered a ping`);
+    }
   }, 60_000);
   afterAll(async () => {
     await lab?.teardown();
