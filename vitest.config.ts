@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // Two cores here; lab tests build namespaces and sshds, keep the parallelism modest.
+    // src/lab/scenarios/free-port.ts gives each of these workers its own slice of test ports.
     poolOptions: { forks: { maxForks: 4, minForks: 1 } },
     reporters: process.env.CI ? ['default'] : ['default'],
   },
