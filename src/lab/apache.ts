@@ -5,13 +5,13 @@
 // spread over the tree as on any Debian host — LoadModule in
 // mods-enabled/*.load, the rest in conf-enabled/ and sites-enabled/ — which is
 // what a real-IP check must follow (FAQ 3.9). Nothing outside the copy changes.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LbdError } from '../errors.js';
-import { accepts } from './nginx.js';
+import { startServerProcess } from './server-process.js';
 
 const APACHE_BIN = '/usr/sbin/apache2';
 const STOCK_TREE = '/etc/apache2';
@@ -100,35 +100,13 @@ export interface StartApacheOptions {
 /** Starts Apache in the foreground on that tree and waits until every `waitFor` accepts. */
 export async function startApacheProcess(o: StartApacheOptions): Promise<ApacheProcess> {
   if (!APACHE) throw new LbdError('LBD_ERR_INTERNAL', apacheMissing ?? 'Apache not installed');
-  const argv = [APACHE, '-d', o.tree.tree, '-f', o.tree.config, '-D', 'FOREGROUND'];
-  const [cmd, ...args] = o.wrap ? o.wrap(argv) : argv;
-  const child: ChildProcess = spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'pipe'], env: o.tree.env });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
+  return startServerProcess({
+    name: 'Apache',
+    argv: [APACHE, '-d', o.tree.tree, '-f', o.tree.config, '-D', 'FOREGROUND'],
+    env: o.tree.env,
+    stopSignal: 'SIGTERM',
+    waitFor: o.waitFor,
+    ...(o.wrap ? { wrap: o.wrap } : {}),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    })();
-    return stopping;
-  };
-  const deadline = Date.now() + (o.timeoutMs ?? 10_000);
-  for (const { host, port } of o.waitFor) {
-    while (!(await accepts(host, port))) {
-      if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-        await stop();
-        throw new LbdError(
-          'LBD_ERR_INTERNAL',
-          `Apache did not start listening on ${host}:${port}: ${stderr.trim() || 'no output'}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return { pid: child.pid, stop };
 }

@@ -3,12 +3,11 @@
 // same config writer serves a no-root nginx on loopback (test/helpers/nginx.ts)
 // and an nginx inside a lab host's namespace (host scenarios), where `wrap`
 // turns the argv into one that runs there (maskedNetnsArgv).
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { LbdError } from '../errors.js';
+import { startServerProcess } from './server-process.js';
 
 const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx', '/usr/local/sbin/nginx'];
 export const NGINX: string | undefined = CANDIDATES.find((p) => existsSync(p));
@@ -77,52 +76,13 @@ export interface StartNginxOptions extends NginxConfigOptions {
 export async function startNginxProcess(o: StartNginxOptions): Promise<NginxProcess> {
   if (!NGINX) throw new LbdError('LBD_ERR_INTERNAL', nginxMissing ?? 'nginx not installed');
   const conf = await writeNginxConfig(o);
-  const argv = [NGINX, '-p', o.prefix, '-c', conf, '-g', 'daemon off;'];
-  const [cmd, ...args] = o.wrap ? o.wrap(argv) : argv;
-  const child: ChildProcess = spawn(cmd!, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
+  const server = await startServerProcess({
+    name: 'nginx',
+    argv: [NGINX, '-p', o.prefix, '-c', conf, '-g', 'daemon off;'],
+    stopSignal: 'SIGQUIT',
+    waitFor: o.waitFor,
+    ...(o.wrap ? { wrap: o.wrap } : {}),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    })();
-    return stopping;
-  };
-  const deadline = Date.now() + (o.timeoutMs ?? 10_000);
-  for (const { host, port } of o.waitFor) {
-    while (!(await accepts(host, port))) {
-      if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
-        await stop();
-        throw new LbdError(
-          'LBD_ERR_INTERNAL',
-          `nginx did not start listening on ${host}:${port}: ${stderr.trim() || 'no output'}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return { pid: child.pid, prefix: o.prefix, stop };
-}
-
-/** Whether host:port accepts a TCP connection now (a server has started listening). */
-export function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, host);
-    s.setTimeout(1000);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('timeout', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', () => resolve(false));
-  });
+  return { ...server, prefix: o.prefix };
 }
