@@ -6,25 +6,11 @@ import { formatElbAccessLogLine } from '../../../src/accesslog/format.js';
 import { parseElbAccessLogLine } from '../../../src/accesslog/parse.js';
 import { FastLineParser } from '../../../src/logs/fast-line.js';
 import type { LogRecord } from '../../../src/logs/record.js';
-import { DOC_LINE_200, DOC_LINE_499, generate, line } from './helpers.js';
+import { DOC_LINE_200, DOC_LINE_499, generate, line, RECORD_FIELDS } from './helpers.js';
 import { accessLogEntry } from '../../helpers/elb-log.js';
 
-const FIELDS = [
-  'msec',
-  'time',
-  'status',
-  'method',
-  'uri',
-  'requestTime',
-  'upstream',
-  'userAgent',
-  'memberName',
-  'tcpinfoRtt',
-  'clientAddress',
-] as const;
-
 function pick(r: LogRecord) {
-  return Object.fromEntries(FIELDS.map((f) => [f, structuredClone(r[f])]));
+  return Object.fromEntries(RECORD_FIELDS.map((f) => [f, structuredClone(r[f])]));
 }
 
 /** Fast and strict agree on `text`: same fields, or the fast one declines. Returns whether it read it. */

@@ -25,6 +25,21 @@ export function generate(args: string[]): Buffer {
   return execFileSync(process.execPath, [GENERATOR, ...args], { maxBuffer: 256 * 1024 * 1024 });
 }
 
+/** Every field a LogRecord gives the summary (src/logs/record.ts): what two readers must agree on. */
+export const RECORD_FIELDS = [
+  'msec',
+  'time',
+  'status',
+  'method',
+  'uri',
+  'requestTime',
+  'upstream',
+  'userAgent',
+  'memberName',
+  'tcpinfoRtt',
+  'clientAddress',
+] as const;
+
 /** xorshift32: the same numbers on every run. */
 export function randomFrom(seed: number): () => number {
   let x = seed >>> 0 || 1;

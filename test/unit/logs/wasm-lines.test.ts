@@ -11,24 +11,11 @@ import type { LogRecord } from '../../../src/logs/record.js';
 import { ByteLineSplitter, LineScanner } from '../../../src/logs/scan.js';
 import type { LogSummariser } from '../../../src/logs/summarise.js';
 import { wasmLines, wasmProblem } from '../../../src/logs/wasm-lines.js';
-import { DOC_LINE_200, DOC_LINE_499, generate, line, manyKeyLines } from './helpers.js';
+import { DOC_LINE_200, DOC_LINE_499, generate, line, manyKeyLines, RECORD_FIELDS } from './helpers.js';
 import { accessLogEntry } from '../../helpers/elb-log.js';
 
-const FIELDS = [
-  'msec',
-  'time',
-  'status',
-  'method',
-  'uri',
-  'requestTime',
-  'upstream',
-  'userAgent',
-  'memberName',
-  'tcpinfoRtt',
-  'clientAddress',
-  'pathKey',
-  'pathExact',
-] as const;
+/** What the summary reads of a record, the path key the readers work out included. */
+const FIELDS = [...RECORD_FIELDS, 'pathKey', 'pathExact'] as const;
 
 /** Everything a scanner hands the summary and counts, reading `bytes` as the splitter cuts them. */
 function read(reader: 'js' | 'wasm', bytes: Buffer, options: { stopAt?: number; piece?: number } = {}) {
