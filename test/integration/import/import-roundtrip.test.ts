@@ -11,7 +11,7 @@ import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { freeTcpPort } from '../../../src/lab/scenarios/free-port.js';
+import { closedTcpPort, freeTcpPort } from '../../../src/lab/scenarios/free-port.js';
 import { lbdoctor } from '../../helpers/cli.js';
 import { startFakeElbApi } from '../../helpers/fake-elb-api.js';
 import { nginxMissing, startNginx } from '../../helpers/nginx.js';
@@ -69,7 +69,7 @@ describe.skipIf(!built || !!nginxMissing)('inventory import round trip', { timeo
     async (from, fixture) => {
       const dir = await mkdtemp(join(tmpdir(), `lbd-import-${from}-`));
       onTestFinished(() => rm(dir, { recursive: true, force: true }));
-      const [lbPort, app1Port, app2Port] = [await freeTcpPort(), await freeTcpPort(), await freeTcpPort()];
+      const [lbPort, app1Port, app2Port] = [await freeTcpPort(), await freeTcpPort(), await closedTcpPort()];
       const nginx = await startNginx(
         `server { listen 127.0.0.1:${app1Port}; location / { return 200 "app1\\n"; } }`,
         [app1Port],

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { makeCertificates } from '../../../src/lab/certificates.js';
-import { freeTcpPort } from '../../../src/lab/scenarios/free-port.js';
+import { closedTcpPort, freeTcpPort } from '../../../src/lab/scenarios/free-port.js';
 import {
   makeTlsFixtures,
   TLS_LAB_DEEP_HOST,
@@ -352,7 +352,7 @@ describe('tls-handshake: HTTP listeners, HTTPS pools, nothing listening', { time
   });
 
   it('nothing listening on the HTTPS listener → listener-unreachable', async () => {
-    const port = await freeTcpPort();
+    const port = await closedTcpPort();
     expectOnly(await diagnose(await httpsInventory(dir, port, set.get('good'))), 'listener-unreachable');
   });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlaybook } from '../../../src/engine/engine.js';
 import type { RunResult } from '../../../src/engine/result.js';
-import { freeTcpPort } from '../../../src/lab/scenarios/free-port.js';
+import { closedTcpPort, freeTcpPort } from '../../../src/lab/scenarios/free-port.js';
 import { parseInventory } from '../../../src/model/load-inventory.js';
 import { BUNDLED_PLAYBOOKS, findPlaybook } from '../../../src/playbook/load.js';
 import { loadProbe } from '../../../src/probes/registry.js';
@@ -112,7 +112,7 @@ describe.skipIf(nginxMissing !== undefined)(
     });
 
     it('a listener that does not answer: listener-unreachable (error)', async () => {
-      const closed = await freeTcpPort();
+      const closed = await closedTcpPort();
       const r = await run({ backend_log: files.log, server_config: files.conf }, { port: closed });
       expect(findings(r)).toEqual([['client-ip/listener-unreachable', 'error']]);
     });
