@@ -40,7 +40,7 @@ export interface EngineOptions {
   target?: Target;
   /** Values given with --input (the playbook's declared defaults fill the rest). */
   inputs?: Readonly<Record<string, string>>;
-  loadProbe: (kind: string) => Promise<Probe<any>>;
+  loadProbe: (kind: string) => Promise<Probe>;
   vantages: VantageProvider;
   facts: FactInputs;
   /** Per-probe timeout. */

@@ -18,7 +18,7 @@ export type ProbeSpec = ProbeStep | ChecklistItem;
 
 export interface ProbeRunnerOptions {
   playbook: Playbook;
-  loadProbe: (kind: string) => Promise<Probe<any>>;
+  loadProbe: (kind: string) => Promise<Probe>;
   vantages: VantageProvider;
   timeoutMs: number;
   signal: AbortSignal;
@@ -28,7 +28,7 @@ export interface ProbeRunnerOptions {
 }
 
 export class ProbeRunner {
-  private readonly probes = new Map<string, Probe<any>>();
+  private readonly probes = new Map<string, Probe>();
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly vantagesUsed = new Map<string, Promise<Vantage>>();
   private readonly hostErrors = new Map<string, string>();

@@ -115,19 +115,19 @@ export const realIpConfigProbe: HostProbe<RealIpConfigParams> = {
       ...(tree ? { files: tree.files, notRead: unread } : {}),
     };
     const raw = tree ? treeEvidence(tree, config, unread) : rawOf(out);
+    const expected = `client IP from ${wanted}, trusting ${p.proxy}`;
+    const actual = config.header
+      ? `header ${config.header}, trusting ${config.trustedRegex ? `/${config.trustedRegex.pattern}/${config.trustedRegex.isDefault ? ' (default)' : ''}` : config.trusted.join(' ') || 'nothing'}`
+      : 'no real-IP header configured';
     // A setting missing from what was read may sit in what was not: that is "could not check", not a finding.
-    const unsure = (summary: string) =>
+    const failed = (summary: string) =>
       unread.length
         ? couldNotCheck(
             `${summary}; but ${unread.length} include(s) were not read, where it may be set: ${unread.join('; ')}`,
             raw,
             data,
           )
-        : undefined;
-    const expected = `client IP from ${wanted}, trusting ${p.proxy}`;
-    const actual = config.header
-      ? `header ${config.header}, trusting ${config.trustedRegex ? `/${config.trustedRegex.pattern}/${config.trustedRegex.isDefault ? ' (default)' : ''}` : config.trusted.join(' ') || 'nothing'}`
-      : 'no real-IP header configured';
+        : { outcome: 'fail' as const, summary, data, expected, actual, durationMs: 0, raw };
     if (p.server === 'tomcat' && !config.header && config.logsForwardedFor) {
       return {
         outcome: 'pass',
@@ -139,50 +139,18 @@ export const realIpConfigProbe: HostProbe<RealIpConfigParams> = {
         raw,
       };
     }
-    if (p.server === 'apache' && config.header && config.moduleLoaded === false) {
-      const summary = `RemoteIPHeader is set but mod_remoteip is not loaded in ${file}`;
-      return (
-        unsure(summary) ?? {
-          outcome: 'fail',
-          summary,
-          data,
-          expected,
-          actual,
-          durationMs: 0,
-          raw,
-        }
+    if (p.server === 'apache' && config.header && config.moduleLoaded === false)
+      return failed(`RemoteIPHeader is set but mod_remoteip is not loaded in ${file}`);
+    if (!headerOk)
+      return failed(
+        `${p.server} does not take the client IP from ${wanted} (${actual}, in ${file}): logs and the application see the load balancer address (FAQ 3.9)`,
       );
-    }
-    if (!headerOk) {
-      const summary = `${p.server} does not take the client IP from ${wanted} (${actual}, in ${file}): logs and the application see the load balancer address (FAQ 3.9)`;
-      return (
-        unsure(summary) ?? {
-          outcome: 'fail',
-          summary,
-          data,
-          expected,
-          actual,
-          durationMs: 0,
-          raw,
-        }
-      );
-    }
     if (trusted.r === 'unknown')
       return couldNotCheck(`cannot tell whether ${p.proxy} is trusted: ${trusted.why}`, raw, data);
-    if (trusted.r !== 'yes') {
-      const summary = `${p.server} reads ${config.header} but does not trust ${trusted.r === 'partial' ? 'all of ' : ''}${p.proxy} (${setAt}), so the header is ignored for requests from the load balancer (FAQ 3.9)`;
-      return (
-        unsure(summary) ?? {
-          outcome: 'fail',
-          summary,
-          data,
-          expected,
-          actual,
-          durationMs: 0,
-          raw,
-        }
+    if (trusted.r !== 'yes')
+      return failed(
+        `${p.server} reads ${config.header} but does not trust ${trusted.r === 'partial' ? 'all of ' : ''}${p.proxy} (${setAt}), so the header is ignored for requests from the load balancer (FAQ 3.9)`,
       );
-    }
     return {
       outcome: 'pass',
       summary: `${p.server}: ${actual} (${setAt})`,

@@ -7,7 +7,7 @@ import { hostProbes } from './host-registry.js';
 import { networkProbes } from './network-registry.js';
 import type { Probe } from './types.js';
 
-export type ProbeLoader = () => Promise<Probe<any>>;
+export type ProbeLoader = () => Promise<Probe>;
 
 export const probeLoaders: Readonly<Record<string, ProbeLoader>> = { ...networkProbes, ...hostProbes };
 
@@ -15,7 +15,7 @@ export function probeKinds(): string[] {
   return Object.keys(probeLoaders).sort();
 }
 
-export async function loadProbe(kind: string): Promise<Probe<any>> {
+export async function loadProbe(kind: string): Promise<Probe> {
   const loader = probeLoaders[kind];
   if (!loader) {
     throw new UsageError(

@@ -53,7 +53,7 @@ export interface ProbeContract<P = unknown> {
    * connection idle to see the load balancer reset it): the engine adds it to
    * the probe's deadline.
    */
-  readonly extraTimeMs?: (params: P) => number;
+  extraTimeMs?(params: P): number;
 }
 
 export interface NetworkProbe<P = unknown> extends ProbeContract<P> {
@@ -76,4 +76,10 @@ export interface HostProbe<P = unknown> extends ProbeContract<P> {
   evaluate(params: P, outputs: SectionOutput[]): Observation;
 }
 
+/**
+ * Any probe. The registry and the runner hold probes of many parameter types
+ * as `Probe`; they only pass a probe parameters its own `params` schema has
+ * parsed. That is why everything taking P is written as a method: methods are
+ * checked bivariantly, so a `Probe<{ port: number }>` is a `Probe`.
+ */
 export type Probe<P = unknown> = NetworkProbe<P> | HostProbe<P>;

@@ -48,7 +48,7 @@ export function fakeHostProbe(kind: string, section: string): HostProbe<{ want: 
   };
 }
 
-export function registryOf(...probes: Probe<any>[]): (kind: string) => Promise<Probe<any>> {
+export function registryOf(...probes: Probe[]): (kind: string) => Promise<Probe> {
   return async (kind) => {
     const p = probes.find((x) => x.kind === kind);
     if (!p) throw new Error(`no fake probe ${kind}`);

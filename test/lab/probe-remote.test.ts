@@ -3,58 +3,24 @@
 // says it cannot be forwarded. A real sshd in a lab namespace; run
 // `npm run build` first. Needs root, `ip netns`, sshd.
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab, type Lab, labSupport } from '../../src/lab/netns.js';
-import { type LabSshd, startLabSshd } from '../../src/lab/sshd.js';
+import { describe, expect, it } from 'vitest';
+import { labSupport } from '../../src/lab/netns.js';
+import { useSshProbeHost } from '../helpers/ssh-probe-host.js';
 
 const support = await labSupport();
 const why = !support.ok ? support.reason : !existsSync('/usr/sbin/sshd') ? 'no /usr/sbin/sshd' : undefined;
 if (why) console.warn(`skipping probe --host lab test: ${why}`);
 
-const bin = fileURLToPath(new URL('../../bin/lbdoctor.js', import.meta.url));
+const _bin = fileURLToPath(new URL('../../bin/lbdoctor.js', import.meta.url));
 
 describe.skipIf(why !== undefined)('lbdoctor probe --host ssh://…', () => {
-  let lab: Lab | undefined;
-  let sshd: LabSshd | undefined;
-  let knownHosts = '';
-
-  beforeAll(async () => {
-    lab = await createLab({ hosts: ['be1'] });
-    sshd = await startLabSshd(lab, lab.hosts.be1!);
-    knownHosts = join(lab.dir, 'known_hosts');
-    await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
-  }, 120_000);
-  afterAll(async () => {
-    await lab?.teardown();
-  }, 60_000);
-
-  const probe = (args: string[]) =>
-    execa(
-      'node',
-      [
-        bin,
-        'probe',
-        ...args,
-        '--host',
-        `ssh://root@${lab!.hosts.be1!.address}:${sshd!.port}`,
-        '--known-hosts',
-        knownHosts,
-        '--identity',
-        sshd!.clientKeyPath,
-        '--ssh-config',
-        '/dev/null',
-        '--format',
-        'json',
-      ],
-      { reject: false, timeout: 60_000, env: { SSH_AUTH_SOCK: '' } },
-    );
+  const be1 = useSshProbeHost();
+  const probe = be1.probe;
 
   it('connects from the backend: its own sshd is open, a closed loopback port is refused', async () => {
-    const open = await probe(['tcp', '--target', `${lab!.hosts.be1!.address}:${sshd!.port}`]);
+    const open = await probe(['tcp', '--target', `${be1.host().address}:${be1.sshd().port}`]);
     expect(open.exitCode, open.stderr).toBe(0);
     const openOut = JSON.parse(open.stdout);
     expect(openOut.vantage).toMatch(/^ssh:\/\/root@/);
@@ -70,7 +36,7 @@ describe.skipIf(why !== undefined)('lbdoctor probe --host ssh://…', () => {
       [
         'netns',
         'exec',
-        lab!.hosts.be1!.ns,
+        be1.host().ns,
         process.execPath,
         '-e',
         [
@@ -101,7 +67,7 @@ describe.skipIf(why !== undefined)('lbdoctor probe --host ssh://…', () => {
   }, 60_000);
 
   it('runs tls over the forwarded stream (sshd does not speak TLS)', async () => {
-    const tls = await probe(['tls', '--target', `${lab!.hosts.be1!.address}:${sshd!.port}`]);
+    const tls = await probe(['tls', '--target', `${be1.host().address}:${be1.sshd().port}`]);
     expect(tls.exitCode, tls.stderr).toBe(1);
     const obs = JSON.parse(tls.stdout).observation;
     expect(obs.data.layer).toBe('handshake');
@@ -115,7 +81,7 @@ describe.skipIf(why !== undefined)('lbdoctor probe --host ssh://…', () => {
   }, 60_000);
 
   it('reads a host probe on the backend over SSH', async () => {
-    await lab!.hosts.be1!.exec(['sysctl', '-w', 'net.ipv4.icmp_ratemask=6160']);
+    await be1.host().exec(['sysctl', '-w', 'net.ipv4.icmp_ratemask=6160']);
     const r = await probe(['icmp-settings']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).observation.data.icmp_ratemask).toBe(6160);

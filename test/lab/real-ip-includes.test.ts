@@ -12,9 +12,9 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab, type Lab, labSupport } from '../../src/lab/netns.js';
-import { type LabSshd, startLabSshd } from '../../src/lab/sshd.js';
+import { describe, expect, it } from 'vitest';
+import { labSupport } from '../../src/lab/netns.js';
+import { useSshProbeHost } from '../helpers/ssh-probe-host.js';
 
 const support = await labSupport();
 const why = !support.ok
@@ -28,7 +28,7 @@ const why = !support.ok
         : undefined;
 if (why) console.warn(`skipping the real-IP include lab test: ${why}`);
 
-const bin = fileURLToPath(new URL('../../bin/lbdoctor.js', import.meta.url));
+const _bin = fileURLToPath(new URL('../../bin/lbdoctor.js', import.meta.url));
 
 interface Observed {
   outcome: string;
@@ -41,48 +41,20 @@ interface Observed {
 }
 
 describe.skipIf(why !== undefined)('real-ip-config follows includes on real trees, over SSH', () => {
-  let lab: Lab | undefined;
-  let sshd: LabSshd | undefined;
-  let knownHosts = '';
-
-  beforeAll(async () => {
-    lab = await createLab({ hosts: ['be1'] });
-    sshd = await startLabSshd(lab, lab.hosts.be1!);
-    knownHosts = join(lab.dir, 'known_hosts');
-    await writeFile(knownHosts, `${sshd.knownHostsLine}\n`);
-  }, 120_000);
-  afterAll(async () => {
-    await lab?.teardown();
-  }, 60_000);
+  const be1 = useSshProbeHost();
 
   const probe = async (params: Record<string, string>): Promise<Observed> => {
-    const r = await execa(
-      'node',
-      [
-        bin,
-        'probe',
-        'real-ip-config',
-        ...Object.entries(params).flatMap(([k, v]) => ['--with', `${k}=${v}`]),
-        '--host',
-        `ssh://root@${lab!.hosts.be1!.address}:${sshd!.port}`,
-        '--known-hosts',
-        knownHosts,
-        '--identity',
-        sshd!.clientKeyPath,
-        '--ssh-config',
-        '/dev/null',
-        '--format',
-        'json',
-      ],
-      { reject: false, timeout: 60_000, env: { SSH_AUTH_SOCK: '' } },
-    );
+    const r = await be1.probe([
+      'real-ip-config',
+      ...Object.entries(params).flatMap(([k, v]) => ['--with', `${k}=${v}`]),
+    ]);
     expect(r.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
     return JSON.parse(r.stdout).observation as Observed;
   };
 
   /** A copy of the stock /etc/apache2 (symlinks kept), changed the way an operator would. */
   async function debianApache(name: string, remoteip: 'enabled' | 'not-enabled'): Promise<string> {
-    const root = join(lab!.dir, name);
+    const root = join(be1.lab().dir, name);
     await mkdir(root, { recursive: true });
     const tree = join(root, 'apache2');
     await execa('cp', ['-a', '/etc/apache2', tree]);
@@ -171,7 +143,7 @@ describe.skipIf(why !== undefined)('real-ip-config follows includes on real tree
   });
 
   it('nginx with its real-IP settings in conf.d/: the same files nginx -T names', async () => {
-    const root = join(lab!.dir, 'nginx-tree');
+    const root = join(be1.lab().dir, 'nginx-tree');
     const tree = join(root, 'nginx');
     await mkdir(join(tree, 'conf.d'), { recursive: true });
     await writeFile(

@@ -6,7 +6,14 @@
 // scenario names the `--input`s a user gives to reproduce it (runArgs), as
 // `lbdoctor lab up` prints them.
 import { makeCertificates } from '../certificates.js';
-import { defineScenario, healthyWebPool, httpsListener, quickHttpCheck, webListener } from './define.js';
+import {
+  defineScenario,
+  healthyWebPool,
+  httpsListener,
+  quickHttpCheck,
+  webListener,
+  webPool,
+} from './define.js';
 import { twoMembers } from './two-members.js';
 import type { Scenario } from './types.js';
 
@@ -112,9 +119,7 @@ export const httpToHttpsPort = withRunArgs(
       return {
         inventory: {
           listeners: [await httpsListener(ctx)],
-          pools: [
-            { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-          ],
+          pools: [webPool([ctx.member(app)])],
           certificates: [
             { id: 'listener-cert', type: 'server', certificate: cert.certPath, private_key: cert.keyPath },
           ],
@@ -143,9 +148,7 @@ export const bodyTooLarge = withRunArgs(
       return {
         inventory: {
           listeners: [{ ...(await webListener(ctx)), client_body_limit: 64 }],
-          pools: [
-            { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-          ],
+          pools: [webPool([ctx.member(app)])],
         },
         settle: { 'web-pool': 'healthy' },
       };
@@ -177,7 +180,7 @@ export const forwardingPolicy404 = withRunArgs(
         inventory: {
           listeners: [await webListener(ctx)],
           pools: [
-            { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
+            webPool([ctx.member(app)]),
             {
               id: 'static-pool',
               protocol: 'HTTP',

@@ -13,13 +13,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { parseElbAccessLog } from '../../accesslog/parse.js';
 import { LbdError } from '../../errors.js';
-import {
-  type BuildContext,
-  defineScenario,
-  quickHttpCheck,
-  type ScenarioBuild,
-  webListener,
-} from './define.js';
+import { type BuildContext, defineScenario, type ScenarioBuild, webListener, webPool } from './define.js';
 import type { LabListener, Scenario } from './types.js';
 
 /** A GET the client abandons after `giveUpMs` (what a browser or SDK timeout does); resolves with the status or 0. */
@@ -100,9 +94,7 @@ async function loggedApp(
   return {
     inventory: {
       listeners: [await webListener(ctx)],
-      pools: [
-        { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-      ],
+      pools: [webPool([ctx.member(app)])],
       reference: { access_log: accessLog },
     },
     settle: { 'web-pool': 'healthy' },

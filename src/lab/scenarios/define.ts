@@ -81,7 +81,6 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
   };
 }
 
-/** Health checks that settle within a second or two: labs should be quick to start. */
 /** The listener most scenarios put in front of their pool: HTTP "web" on a free port, to "web-pool". */
 export async function webListener(ctx: Pick<BuildContext, 'freeTcpPort'>) {
   return {
@@ -103,6 +102,7 @@ export async function httpsListener(ctx: Pick<BuildContext, 'freeTcpPort'>) {
   } as const;
 }
 
+/** Health checks that settle within a second or two: labs should be quick to start. */
 export const quickHttpCheck = {
   type: 'HTTP',
   delay: 1,
@@ -110,6 +110,11 @@ export const quickHttpCheck = {
   max_retries: 1,
   url_path: '/health',
 } as const;
+
+/** The pool most scenarios use: HTTP "web-pool" with the quick HTTP health check on /health. */
+export function webPool(members: MemberInput[], pool: Partial<PoolInput> = {}) {
+  return { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members, ...pool } as const;
+}
 
 /**
  * The most common scenario shape: the "web" listener in front of "web-pool"
@@ -124,7 +129,7 @@ export async function healthyWebPool(
   return {
     inventory: {
       listeners: [await webListener(ctx)],
-      pools: [{ id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members, ...pool }],
+      pools: [webPool(members, pool)],
     },
     settle: { 'web-pool': 'healthy' },
   };

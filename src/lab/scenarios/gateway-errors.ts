@@ -3,7 +3,7 @@
 // without one (members then count as healthy, FAQ 2.1) or with a check the
 // faulty backend still passes — as in the field, where the check path is fine
 // and the application path is not.
-import { defineScenario, quickHttpCheck, webListener, healthyWebPool } from './define.js';
+import { defineScenario, healthyWebPool, quickHttpCheck, webListener, webPool } from './define.js';
 
 export const wrongBackendPort = defineScenario({
   id: 'wrong-backend-port',
@@ -124,9 +124,7 @@ export const backendSlow = defineScenario({
             member_timeout: 2,
           },
         ],
-        pools: [
-          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-        ],
+        pools: [webPool([ctx.member(app)])],
       },
       settle: { 'web-pool': 'healthy' },
     };

@@ -4,16 +4,16 @@
 // application answers the operator's machine and the member itself. The
 // reference LB runs on the `lb` lab host, so the checks really come from the
 // lb host's address, which is what these faults single out.
-import { quickHttpCheck } from './define.js';
 import type { MemberInput } from './define.js';
+import { quickHttpCheck, webPool } from './define.js';
 import { defineHostScenario } from './define-host.js';
 import { addInputRule } from './host-firewall.js';
 
 /** The "web" HTTP listener on port 80 of the lb host, to "web-pool" (quick HTTP check on /health). */
-function webPool(members: MemberInput[]) {
+function webOn80(members: MemberInput[]) {
   return {
     listeners: [{ name: 'web', protocol: 'HTTP', protocol_port: 80, default_pool_id: 'web-pool' } as const],
-    pools: [{ id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members } as const],
+    pools: [webPool(members)],
   };
 }
 
@@ -37,7 +37,7 @@ export const firewallDropsLb = defineHostScenario({
     // Only the load balancer's source address is dropped: the operator (the gateway) still gets in.
     await addInputRule(ctx, 'be1', { from: ctx.lb.address, to: { tcpPort: 80 } });
     return {
-      inventory: webPool([ctx.member('be1', 80), ctx.member('be2', 80)]),
+      inventory: webOn80([ctx.member('be1', 80), ctx.member('be2', 80)]),
       settle: { 'web-pool': { be1: 'unhealthy', be2: 'healthy' } },
       recordMemberStatus: true,
     };
@@ -69,7 +69,7 @@ export const hostsDenyLb = defineHostScenario({
     await ctx.wrappedHttp('be1', { port: 80 });
     await ctx.nginx('be2');
     return {
-      inventory: webPool([ctx.member('be1', 80), ctx.member('be2', 80)]),
+      inventory: webOn80([ctx.member('be1', 80), ctx.member('be2', 80)]),
       settle: { 'web-pool': { be1: 'unhealthy', be2: 'healthy' } },
       recordMemberStatus: true,
     };
@@ -108,7 +108,7 @@ export const routeNotViaGateway = defineHostScenario({
     await ctx.exec('be1', ['ip', 'route', 'add', `${ctx.lab.gateway}/32`, 'dev', 'eth0', 'scope', 'link']);
     await ctx.exec('be1', ['ip', 'route', 'replace', ctx.lab.subnet, 'via', hop, 'dev', 'eth0', 'onlink']);
     return {
-      inventory: webPool([ctx.member('be1', 80), ctx.member('be2', 80)]),
+      inventory: webOn80([ctx.member('be1', 80), ctx.member('be2', 80)]),
       settle: { 'web-pool': { be1: 'unhealthy', be2: 'healthy' } },
       recordMemberStatus: true,
     };
@@ -163,7 +163,7 @@ export const healthyHosts = defineHostScenario({
     await ctx.nginx('be1');
     await ctx.nginx('be2');
     return {
-      inventory: webPool([ctx.member('be1', 80), ctx.member('be2', 80)]),
+      inventory: webOn80([ctx.member('be1', 80), ctx.member('be2', 80)]),
       settle: { 'web-pool': 'healthy' },
       recordMemberStatus: true,
     };

@@ -8,7 +8,7 @@
 //    load balancer's address still answers ping (the case FAQ 1.1 warns of);
 //  - the healthy twin on real hosts: nginx members, a whitelist that admits
 //    the operator, ping and HTTP both answered.
-import { defineScenario, healthyWebPool, type MemberInput, quickHttpCheck } from './define.js';
+import { defineScenario, healthyWebPool, type MemberInput, webPool } from './define.js';
 import { defineHostScenario, type HostScenarioBuild } from './define-host.js';
 import { addInputRule } from './host-firewall.js';
 import type { Scenario } from './types.js';
@@ -95,7 +95,7 @@ export const packetLossIpBackendCapacity = withRunArgs(
 export function oneMemberWebPool(member: MemberInput): HostScenarioBuild['inventory'] {
   return {
     listeners: [{ name: 'web', protocol: 'HTTP', protocol_port: 80, default_pool_id: 'web-pool' }],
-    pools: [{ id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [member] }],
+    pools: [webPool([member])],
   };
 }
 

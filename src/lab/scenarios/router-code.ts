@@ -1,7 +1,7 @@
 // FAQ 1.6: the x-router-code header ELB adds when it cannot hand a request to
 // any backend. Each scenario leaves exactly one reason for it; `healthy` is the
 // control where the backend answers and no header appears.
-import { defineScenario, quickHttpCheck, webListener, healthyWebPool } from './define.js';
+import { defineScenario, healthyWebPool, webListener, webPool } from './define.js';
 import { twoMembers } from './two-members.js';
 
 export const emptyPool = defineScenario({
@@ -39,10 +39,7 @@ export const policyPoolEmpty = defineScenario({
     return {
       inventory: {
         listeners: [await webListener(ctx)],
-        pools: [
-          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-          { id: 'api-pool', protocol: 'HTTP', members: [] },
-        ],
+        pools: [webPool([ctx.member(app)]), { id: 'api-pool', protocol: 'HTTP', members: [] }],
         l7policies: [
           {
             name: 'api',

@@ -8,9 +8,9 @@ import {
   type BuildContext,
   defineScenario,
   httpsListener,
-  quickHttpCheck,
   type ScenarioBuild,
   type ScenarioDefinition,
+  webPool,
 } from './define.js';
 import type { Scenario } from './types.js';
 
@@ -41,9 +41,7 @@ async function httpsScenario(ctx: BuildContext, layout: HttpsLayout): Promise<Sc
           ...(layout.sni ? { sni_container_refs: ['sni-cert'], sni_match_algo: layout.sni.algo } : {}),
         },
       ],
-      pools: [
-        { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-      ],
+      pools: [webPool([ctx.member(app)])],
       ...(layout.clientsAsk
         ? {
             l7policies: [

@@ -1,6 +1,6 @@
 // FAQ 2.1/2.2/2.8 and 1.2: members the health check marks unhealthy while the
 // application itself may well work.
-import { defineScenario, quickHttpCheck, webListener, healthyWebPool } from './define.js';
+import { defineScenario, healthyWebPool, quickHttpCheck, webListener, webPool } from './define.js';
 
 export const healthPath404 = defineScenario({
   id: 'health-path-404',
@@ -18,9 +18,7 @@ export const healthPath404 = defineScenario({
     return {
       inventory: {
         listeners: [await webListener(ctx)],
-        pools: [
-          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-        ],
+        pools: [webPool([ctx.member(app)])],
       },
       settle: { 'web-pool': 'unhealthy' },
     };
@@ -49,9 +47,7 @@ export const healthCheckNeedsHost = defineScenario({
     return {
       inventory: {
         listeners: [await webListener(ctx)],
-        pools: [
-          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-        ],
+        pools: [webPool([ctx.member(app)])],
         // The listener serves app.example through this group: where lbdoctor finds the domain to try.
         l7policies: [
           {
@@ -132,9 +128,7 @@ export const healthCheckTimesOut = defineScenario({
     return {
       inventory: {
         listeners: [await webListener(ctx)],
-        pools: [
-          { id: 'web-pool', protocol: 'HTTP', healthmonitor: quickHttpCheck, members: [ctx.member(app)] },
-        ],
+        pools: [webPool([ctx.member(app)])],
       },
       settle: { 'web-pool': 'unhealthy' },
     };
