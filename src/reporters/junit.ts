@@ -1,22 +1,11 @@
 // JUnit XML for CI dashboards: one <testcase> per check as executed, one per
 // finding at or above warn (the diagnosis itself), and one <error> per walk
-// that could not conclude, so an unchecked run never shows up green. Built
-// with fast-xml-parser's XMLBuilder: escaping is the library's job.
-import { XMLBuilder } from 'fast-xml-parser';
+// that could not conclude, so an unchecked run never shows up green.
 import type { CheckRecord, Finding, Inconclusive, RunResult, Subject } from '../engine/result.js';
 import { renderChartText } from './chart-text.js';
 import { faqLabel, isCommand } from './format.js';
+import { clean, junitDocument, type Node } from './junit-xml.js';
 import type { Reporter } from './types.js';
-
-type Node = Record<string, unknown>;
-
-// XML 1.0 forbids most C0 control characters even when escaped; raw command
-// output can carry them (terminal escapes, NULs).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing exactly these characters is the point
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-function clean(text: string): string {
-  return text.replace(XML_INVALID, '\uFFFD');
-}
 
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
@@ -118,20 +107,7 @@ function render(result: RunResult): string {
     },
     testcase: cases,
   };
-  const builder = new XMLBuilder({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    textNodeName: '#text',
-    format: true,
-    indentBy: '  ',
-    suppressEmptyNode: true,
-    processEntities: true,
-  });
-  const doc = {
-    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    testsuites: { '@_name': clean(`lbdoctor ${result.playbook.id}`), ...totals, testsuite: suite },
-  };
-  return `${builder.build(doc).trimEnd()}\n`;
+  return junitDocument({ '@_name': clean(`lbdoctor ${result.playbook.id}`), ...totals, testsuite: suite });
 }
 
 export const junitReporter: Reporter = {

@@ -2,28 +2,12 @@
 // remote vantage, through an SSH host). Exit codes follow the report contract:
 // 0 pass, 1 fail, 3 error/skip (could not check), 2 bad usage.
 import type { Command } from 'commander';
+// A type only: erased, so probe-run.js still loads only when the command runs.
+import type { ProbeCommandFlags } from '../probe-run.js';
 import { addSshOptions } from '../ssh-options.js';
 import type { RegisterCommand } from '../types.js';
 import { collect } from '../collect.js';
 import { describeBounds, TIMEOUT_BOUNDS } from '../duration-bounds.js';
-
-interface ProbeFlags {
-  target?: string;
-  with?: string[];
-  url?: string;
-  header?: string[];
-  servername?: string;
-  expectStatus?: string;
-  ca?: string;
-  timeout: string;
-  format: string;
-  host?: string;
-  inventory?: string;
-  knownHosts?: string;
-  sshConfig?: string;
-  sshHostKeyCheck?: string;
-  identity?: string;
-}
 
 export const registerProbe: RegisterCommand = (probe: Command, setExitCode) => {
   addSshOptions(
@@ -63,7 +47,7 @@ export const registerProbe: RegisterCommand = (probe: Command, setExitCode) => {
         '  lbdoctor probe tcp --host ssh://root@10.0.0.12 --target 127.0.0.1:8080\n' +
         '    (from a backend: the member connects to itself)\n',
     )
-    .action(async (kind: string, flags: ProbeFlags) => {
+    .action(async (kind: string, flags: ProbeCommandFlags) => {
       const { runProbeCommand } = await import('../probe-run.js');
       setExitCode(await runProbeCommand(kind, flags));
     });

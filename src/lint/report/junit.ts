@@ -2,18 +2,11 @@
 // rule. A rule fails when it has a finding at or above --fail-on; findings
 // below it are listed in the case's <system-out>. A file that could not be
 // linted is one <error> case, so an invalid inventory never shows up green.
-import { XMLBuilder } from 'fast-xml-parser';
 import { formatProblem } from '../../errors.js';
 import { atOrAbove } from '../lint.js';
 import type { LintFileResult, LintFinding, LintRuleMeta, LintRun } from '../types.js';
+import { clean, junitDocument, type Node } from '../../reporters/junit-xml.js';
 import { renderFinding } from './text.js';
-
-type Node = Record<string, unknown>;
-
-// XML 1.0 forbids most C0 control characters even when escaped.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing exactly these characters is the point
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-const clean = (text: string) => text.replace(XML_INVALID, '\uFFFD');
 
 const block = (findings: LintFinding[]) => findings.map((f) => renderFinding(f).join('\n')).join('\n\n');
 
@@ -70,26 +63,13 @@ export function renderJunit(run: LintRun): string {
     };
   });
   const sum = (key: string) => String(suites.reduce((n, s) => n + Number(s[key as keyof typeof s]), 0));
-  const builder = new XMLBuilder({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    textNodeName: '#text',
-    format: true,
-    indentBy: '  ',
-    suppressEmptyNode: true,
-    processEntities: true,
+  return junitDocument({
+    '@_name': 'lbdoctor inventory lint',
+    '@_tests': sum('@_tests'),
+    '@_failures': sum('@_failures'),
+    '@_errors': sum('@_errors'),
+    '@_skipped': '0',
+    '@_time': '0.000',
+    testsuite: suites,
   });
-  const doc = {
-    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    testsuites: {
-      '@_name': 'lbdoctor inventory lint',
-      '@_tests': sum('@_tests'),
-      '@_failures': sum('@_failures'),
-      '@_errors': sum('@_errors'),
-      '@_skipped': '0',
-      '@_time': '0.000',
-      testsuite: suites,
-    },
-  };
-  return `${builder.build(doc).trimEnd()}\n`;
 }
