@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Build step, after tsc: writes dist/playbook/catalog.json, the catalog of the
-// bundled playbooks (id, title, FAQ, symptoms and a fingerprint of each file)
-// that `lbdoctor list` and `lbdoctor run <id>` read instead of parsing every
-// playbook (src/playbook/catalog.ts). A playbook that does not load is left
-// out with a warning: at run time it is read from its file, and its problems
-// are reported then.
+// bundled playbooks (id, title, FAQ, symptoms, description, conclusions and a
+// fingerprint of each file) that `lbdoctor list` and `lbdoctor run <id>` read
+// instead of parsing every playbook (src/playbook/catalog.ts). A playbook that
+// does not load is left out with a warning: at run time it is read from its
+// file, and its problems are reported then.
 //
 // Usage: node scripts/build-catalog.mjs [--clean] [package-root]
 //   --clean       only remove the catalog (npm's prebuild: a failed tsc never leaves a stale one)

@@ -58,19 +58,26 @@ export async function reportError(err: unknown, debug: boolean, usage?: () => st
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return BAD_INPUT;
   }
-  const [{ LbdError, formatProblems }, { visible }, { redactText }] = await Promise.all([
-    import('../errors.js'),
-    import('../reporters/visible.js'),
-    import('../reporters/redact.js'),
-  ]);
+  const [{ LbdError, formatProblems }, { visible }, { redactText }, { hang, REPORT_WIDTH }] =
+    await Promise.all([
+      import('../errors.js'),
+      import('../reporters/visible.js'),
+      import('../reporters/redact.js'),
+      import('../reporters/wrap.js'),
+    ]);
   // Messages quote files and flags: no control sequence reaches the terminal,
   // and a credential written where it does not belong is still not echoed.
   const say = (text: string) => visible(redactText(text));
   if (err instanceof LbdError) {
-    const lines = [`lbdoctor: ${err.message} [${err.code}]`];
-    for (const p of formatProblems(err.problems)) lines.push(`  ${p}`);
-    if (err.hint) lines.push(`  hint: ${err.hint}`);
-    process.stderr.write(`${lines.map(say).join('\n')}\n`);
+    const lines = [
+      `lbdoctor: ${err.message} [${err.code}]`,
+      ...formatProblems(err.problems).map((p) => `  ${p}`),
+    ].map(say);
+    // The hint is prose: wrapped to the terminal (problems stay one line each, for editors and grep).
+    // Cleaned before it is wrapped, so a secret split across lines is still found.
+    const width = (process.stderr.isTTY && process.stderr.columns) || REPORT_WIDTH;
+    if (err.hint) lines.push(...hang('  hint: ', say(err.hint), width, undefined, false));
+    process.stderr.write(`${lines.join('\n')}\n`);
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }

@@ -28,7 +28,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'list',
-    description: 'list the playbooks: id, title, FAQ sections, symptoms',
+    args: '[words...]',
+    description:
+      'list the playbooks: id, title, FAQ sections, symptoms; with words (502, "health check", 1.6), those that fit, best first',
     options: true,
     load: async () => (await import('./commands/list.js')).registerList,
   },

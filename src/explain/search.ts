@@ -3,8 +3,10 @@
 // or keyword beats the title, the title beats the answer; a FAQ section
 // number matches exactly); topics are ranked by score, and only topics that
 // match every word rank above those that match some.
-import { closeMatch } from '../suggest.js';
+import { didYouMean as closeWords, queryWords, rankByWords, words } from '../word-search.js';
 import { type ExplainTopic, TOPICS } from './topics.js';
+
+export { words };
 
 export interface ExplainMatch {
   readonly topic: ExplainTopic;
@@ -14,19 +16,6 @@ export interface ExplainMatch {
 }
 
 const SECTION = /^\d+\.\d+$/;
-/** Words a question is made of that say nothing about its subject. */
-const FILLER = new Set(
-  'a an and are be can do does for from how i in is it my of on or the to what when why will with'.split(' '),
-);
-
-/** Lowercased words: letters, digits, dots and slashes kept (100.125.0.0/16, 5.6), the rest splits. */
-export function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^a-z0-9./_-]+/)
-    .map((w) => w.replace(/^[.\-/]+|[.\-/]+$/g, ''))
-    .filter((w) => w.length > 0);
-}
 
 function wordScore(topic: ExplainTopic, word: string): number {
   // "100.125" reads like a section number too: fall through to the words.
@@ -46,17 +35,15 @@ export function searchTopics(
   query: readonly string[],
   topics: readonly ExplainTopic[] = TOPICS,
 ): ExplainMatch[] {
-  const asked = query.flatMap(words).filter((w) => !FILLER.has(w));
+  const asked = queryWords(query);
   if (asked.length === 0) return [];
   const exact = topics.find((t) => asked.length === 1 && t.id === asked[0]);
   if (exact) return [{ topic: exact, score: Number.POSITIVE_INFINITY, matched: 1 }];
-  const matches: ExplainMatch[] = [];
-  for (const topic of topics) {
-    const scores = asked.map((w) => wordScore(topic, w));
-    const matched = scores.filter((s) => s > 0).length;
-    if (matched > 0) matches.push({ topic, score: scores.reduce((a, b) => a + b, 0), matched });
-  }
-  return matches.sort((a, b) => b.matched - a.matched || b.score - a.score);
+  return rankByWords(topics, asked, wordScore).map(({ item, score, matched }) => ({
+    topic: item,
+    score,
+    matched,
+  }));
 }
 
 /** The vocabulary a misspelt word is compared with: ids, keywords, title words. */
@@ -72,11 +59,5 @@ function vocabulary(topics: readonly ExplainTopic[]): string[] {
 
 /** For a query with no match: a close word for each word that matched nothing ("timout" → "timeout"). */
 export function didYouMean(query: readonly string[], topics: readonly ExplainTopic[] = TOPICS): string[] {
-  const vocab = vocabulary(topics);
-  const out: string[] = [];
-  for (const w of query.flatMap(words)) {
-    const near = closeMatch(w, vocab);
-    if (near && near !== w) out.push(near);
-  }
-  return out;
+  return closeWords(query, vocabulary(topics));
 }

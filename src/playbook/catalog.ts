@@ -4,7 +4,8 @@
 //
 // The bundled playbooks come with a catalog (dist/playbook/catalog.json,
 // written by `npm run build`: scripts/build-catalog.mjs) holding each valid
-// playbook's id, title, FAQ sections and symptoms with a fingerprint of its
+// playbook's id, title, FAQ sections, symptoms, description and conclusions
+// with a fingerprint of its
 // file (size, mtime, content hash) and of the bundled fragments. An entry is
 // used only while its file still matches, so a playbook edited in a checkout
 // is re-read, never served stale. Other folders (--playbooks DIR) and stale
@@ -39,7 +40,17 @@ export interface PlaybookSummary {
   title: string;
   faq: string[];
   symptoms: string[];
+  /** The playbook's description ('' when it has none). */
+  description: string;
+  /** Every conclusion it can reach: step id, title (templates unrendered) and severity. */
+  conclusions: ConclusionSummary[];
   file: string;
+}
+
+export interface ConclusionSummary {
+  id: string;
+  title: string;
+  severity: string;
 }
 
 /** A playbook file skipped by `list`, or a duplicate id: printed on stderr, not fatal. */
@@ -64,7 +75,7 @@ interface Fingerprint {
 interface CatalogEntry extends Fingerprint, Omit<PlaybookSummary, 'file'> {}
 
 interface CatalogFile {
-  catalogVersion: 1;
+  catalogVersion: 2;
   playbooks: CatalogEntry[];
   fragments: Fingerprint[];
 }
@@ -138,7 +149,7 @@ function freshEntries(dir: string, catalogFile: string | undefined): Map<string,
   } catch {
     return fresh;
   }
-  if (catalog.catalogVersion !== 1) return fresh;
+  if (catalog.catalogVersion !== 2) return fresh;
   const fragmentDir = join(dir, FRAGMENTS);
   const fragments = existsSync(fragmentDir) ? yamlFilesIn(fragmentDir) : [];
   if (
@@ -148,8 +159,10 @@ function freshEntries(dir: string, catalogFile: string | undefined): Map<string,
     return fresh;
   for (const e of catalog.playbooks) {
     const file = join(dir, e.name);
-    if (unchanged(file, e))
-      fresh.set(file, { id: e.id, title: e.title, faq: e.faq, symptoms: e.symptoms, file });
+    if (unchanged(file, e)) {
+      const { name: _name, size: _size, mtimeMs: _mtime, hash: _hash, ...summary } = e;
+      fresh.set(file, { ...summary, file });
+    }
   }
   return fresh;
 }
@@ -159,6 +172,10 @@ const summarize = ({ playbook: p, file }: LoadedPlaybook): PlaybookSummary => ({
   title: p.title,
   faq: p.faq,
   symptoms: p.symptoms,
+  description: p.description ?? '',
+  conclusions: Object.entries(p.steps).flatMap(([id, step]) =>
+    step.kind === 'conclude' ? [{ id, title: step.title, severity: step.severity }] : [],
+  ),
   file,
 });
 
@@ -360,8 +377,8 @@ export async function buildCatalog(
   const skipped: PlaybookWarning[] = [];
   for (const file of await playbookFiles([dir])) {
     try {
-      const { id, title, faq, symptoms } = summarize(await loadPlaybookFile(file));
-      playbooks.push({ ...fingerprint(file), id, title, faq, symptoms });
+      const { file: _file, ...summary } = summarize(await loadPlaybookFile(file));
+      playbooks.push({ ...fingerprint(file), ...summary });
     } catch (err) {
       skipped.push({ message: `${file} left out of the catalog`, problems: await problemsOf(err) });
     }
@@ -370,7 +387,7 @@ export async function buildCatalog(
   const fragments = existsSync(fragmentDir)
     ? yamlFilesIn(fragmentDir).map((n) => fingerprint(join(fragmentDir, n)))
     : [];
-  const catalog: CatalogFile = { catalogVersion: 1, playbooks, fragments };
+  const catalog: CatalogFile = { catalogVersion: 2, playbooks, fragments };
   writeFileSync(out, `${JSON.stringify(catalog, null, 1)}\n`);
   return { playbooks: playbooks.length, skipped };
 }

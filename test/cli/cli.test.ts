@@ -45,6 +45,34 @@ describe('lbdoctor, as a user runs it', () => {
     expect(rows.find((p: { id: string }) => p.id === 'router-code')).toMatchObject({ faq: ['1.6'] });
   });
 
+  it('list WORDS: the playbooks that fit a symptom, best first, and how to run the first', async () => {
+    const r = await lbdoctor(['list', '502', 'gateway']);
+    expect(r.code).toBe(0);
+    const ids = r.stdout.split('\n').filter((l) => /^[a-z0-9-]+$/.test(l));
+    expect(ids[0]).toBe('gateway-errors');
+    expect(r.stdout).toContain('  lbdoctor run gateway-errors --inventory FILE');
+    for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const json = await lbdoctor(['list', '1.6', '--format', 'json']);
+    expect(json.code).toBe(0);
+    const rows = JSON.parse(json.stdout) as { id: string; conclusions: { id: string }[] }[];
+    expect(rows.map((p) => p.id)).toEqual(['router-code']);
+    expect(rows[0]!.conclusions.map((c) => c.id)).toContain('all-members-unhealthy');
+  });
+
+  it('list WORDS that fit no playbook: exit 2, with the explain topic or the word meant', async () => {
+    const typo = await lbdoctor(['list', 'helth']);
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe('');
+    expect(typo.stderr).toMatch(
+      /^lbdoctor: no playbook fits "helth" \[LBD_ERR_USAGE\]\n {2}hint: did you mean "health"\?/,
+    );
+    const question = await lbdoctor(['list', 'ipv6']);
+    expect(question.code).toBe(2);
+    expect(question.stderr.replace(/\s+/g, ' ')).toContain('`lbdoctor explain ipv6-unbind` answers');
+    // The hint wraps under itself at 80 columns.
+    for (const line of question.stderr.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
   it('show router-code --graph mermaid', async () => {
     const r = await lbdoctor(['show', 'router-code', '--graph', 'mermaid']);
     expect(r.code).toBe(0);

@@ -16,7 +16,7 @@ describe('usage errors exit 2', () => {
     [['reference', 'serve'], /required option '-c, --config <inventory>' not specified/],
     [['show'], /missing required argument 'playbook'/],
     [['schema'], /missing required argument 'kind'/],
-    [['list', 'extra'], /too many arguments/],
+    [['demo', 'extra'], /too many arguments/],
     [['bogus'], /unknown command 'bogus'/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('lbdoctor %j', async (args, message) => {

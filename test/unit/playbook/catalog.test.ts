@@ -71,6 +71,29 @@ describe('the catalog', () => {
     expect(await titles()).toEqual({ alpha: 'FROM THE CATALOG', beta: 'Is the port of beta open?' });
   });
 
+  it('holds what `list WORDS` searches: the conclusions and the description, the same as read from the file', async () => {
+    await buildCatalog(dir, catalog);
+    const fromCatalog = (await listPlaybooks([dir], { catalogs: catalogs() })).playbooks;
+    const fromFiles = (await listPlaybooks([dir], { catalogs: new Map() })).playbooks;
+    expect(fromCatalog).toEqual(fromFiles);
+    expect(fromCatalog[0]).toMatchObject({
+      id: 'alpha',
+      description: '',
+      conclusions: [
+        { id: 'open', title: 'open', severity: 'info' },
+        { id: 'closed', title: 'closed', severity: 'error' },
+      ],
+    });
+  });
+
+  it('a catalog written by an older lbdoctor (version 1) is not used: the files are read', async () => {
+    await buildCatalog(dir, catalog);
+    await markCatalogued('alpha');
+    const c = JSON.parse(await readFile(catalog, 'utf8'));
+    await writeFile(catalog, JSON.stringify({ ...c, catalogVersion: 1 }));
+    expect((await titles()).alpha).toBe('Is the port of alpha open?');
+  });
+
   it('a file edited since (other size) is read again', async () => {
     await buildCatalog(dir, catalog);
     await markCatalogued('alpha');
