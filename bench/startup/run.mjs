@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Startup: wall time of `lbdoctor --help`, `--version`, `list`, `run --help`
-// and `show <id>` against bare `node -e 0`, measured in the same run and
+// Startup: wall time of `lbdoctor --help`, `--version`, `list`, `list WORDS`,
+// `run --help` and `show <id>` against bare `node -e 0`, measured in the same run and
 // interleaved round by round, so drift in the machine's load hits every
 // command alike.
 //
@@ -67,6 +67,7 @@ const cases = [
   ['lbdoctor --help', [bin, '--help']],
   ['lbdoctor --version', [bin, '--version']],
   ['lbdoctor list', [bin, 'list']],
+  ['lbdoctor list 502 gateway', [bin, 'list', '502', 'gateway']],
   ['lbdoctor run --help', [bin, 'run', '--help']],
   [`lbdoctor show ${pkg.first}`, [bin, 'show', pkg.first]],
 ];
