@@ -345,10 +345,13 @@ export async function locatePlaybook(
   }
   const [{ LbdError }, { closeMatch }] = await Promise.all([import('../errors.js'), import('../suggest.js')]);
   const near = closeMatch(id, [...ids].sort());
+  // Not a typo of an id: perhaps a symptom ("502"), which `list WORDS` searches.
+  const bySymptom =
+    !near && /^[\w.-]+$/.test(id) ? `\`lbdoctor list ${id}\` finds those that fit a symptom; ` : '';
   const hints = [
     ids.size === 0
       ? 'no playbooks found'
-      : `${near ? `did you mean "${near}"? ` : ''}\`lbdoctor list\` shows them all`,
+      : `${near ? `did you mean "${near}"? ` : bySymptom}\`lbdoctor list\` shows them all`,
     'a path (./my-playbook.yaml) runs a playbook file',
   ];
   if (unreadable.length > 0)

@@ -148,4 +148,12 @@ describe('unknown playbooks', () => {
     expect(far.stderr).toContain('unknown playbook "zzzzz"');
     expect(far.stderr).not.toContain('did you mean');
   });
+
+  it('a symptom given as the id points to `list`, which finds the playbooks that fit it', async () => {
+    const r = await lbdoctor(['run', '502', '--target', target]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.replace(/\s+/g, ' ')).toContain('`lbdoctor list 502` finds those that fit a symptom');
+    const listed = await lbdoctor(['list', '502']);
+    expect(listed.stdout.split('\n')[0]).toBe('gateway-errors');
+  });
 });
