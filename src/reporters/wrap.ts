@@ -3,12 +3,9 @@
 // wide characters take two.
 import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
+import { MIN_ROOM, REPORT_WIDTH } from './wrap-plain.js';
 
-/** The width reports are laid out for when nothing better is known. */
-export const REPORT_WIDTH = 80;
-
-/** Narrower than this, wrapping stops helping: long words would break into stubs. */
-const MIN_ROOM = 24;
+export { REPORT_WIDTH };
 
 /**
  * `text` (which may hold several lines) wrapped to `width` columns: `prefix`

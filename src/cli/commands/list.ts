@@ -70,17 +70,21 @@ export const registerList: RegisterCommand = (list, setExitCode) => {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
         // Each playbook: its id, then its title and symptoms hung below, fitted to the terminal.
-        const { hang, REPORT_WIDTH } = await import('../../reporters/wrap.js');
+        // Plain text is wrapped without string-width and wrap-ansi (startup: bench/startup).
+        const { hangPlain, REPORT_WIDTH } = await import('../../reporters/wrap-plain.js');
         const cols = (process.stdout.isTTY && process.stdout.columns) || REPORT_WIDTH;
+        const hang = async (prefix: string, text: string, width: number) =>
+          hangPlain(prefix, text, width) ??
+          (await import('../../reporters/wrap.js')).hang(prefix, text, width);
         const out: string[] = [];
         for (const r of rows) {
-          out.push(r.id, ...hang('    ', `${r.title} (FAQ ${r.faq.join(', ')})`, cols));
-          for (const s of r.symptoms) out.push(...hang('      - ', s, cols));
+          out.push(r.id, ...(await hang('    ', `${r.title} (FAQ ${r.faq.join(', ')})`, cols)));
+          for (const s of r.symptoms) out.push(...(await hang('      - ', s, cols)));
         }
         if (query.length > 0 && rows[0])
           out.push(
             '',
-            ...hang('', `Next: \`lbdoctor show ${rows[0].id}\` for its steps, or diagnose:`, cols),
+            ...(await hang('', `Next: \`lbdoctor show ${rows[0].id}\` for its steps, or diagnose:`, cols)),
             `  lbdoctor run ${rows[0].id} --inventory FILE`,
           );
         if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
