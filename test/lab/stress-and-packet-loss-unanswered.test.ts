@@ -139,7 +139,8 @@ describe('FAQ 1.10 stress-test: an unread member, an answered Cloud Eye question
         'cloud_eye_minute',
       );
       expect(codes(report)).toEqual(['error stress-test/connections-not-compared']);
-      expect(report.findings[0]!.cause).toContain('30 minutes apart');
+      // 31 when the members are read in the next minute (the figure's minute was taken before the run).
+      expect(report.findings[0]!.cause).toMatch(/\b3[01] minutes apart/);
       expect(code).toBe(1);
     },
   );

@@ -33,6 +33,12 @@ export function closedTcpPort(host = '127.0.0.1'): Promise<number> {
   return pickPort(host, 'TCP', (port) => refuses(host, port));
 }
 
+/**
+ * A UDP port on `host` where nothing is bound, for a member that must not
+ * answer: a free one, which nobody binding port 0 can be handed.
+ */
+export const closedUdpPort = freeUdpPort;
+
 const givenOut = { TCP: new Set<number>(), UDP: new Set<number>() };
 /** vitest's fork pool runs at most this many test files at once (vitest.config.ts: maxForks). */
 const TEST_WORKERS = 4;

@@ -281,7 +281,8 @@ describe('stress-test', () => {
     it('a figure from another time, or a member whose sockets cannot be read: an error, never a match', async () => {
       const stale = await run('stress-test', tcpInventory, { hosts, network, set: cloudEye(7, minute(-30)) });
       expect(codes(stale)).toEqual(['error connections-not-compared']);
-      expect(stale.findings[0]!.cause).toContain('30 minutes apart');
+      // 31 when the run reads the members in the next minute.
+      expect(stale.findings[0]!.cause).toMatch(/\b3[01] minutes apart/);
       const noSs = member({
         'net-counters': before,
         'net-counters@after-burst': before,

@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { closedUdpPort } from '../../../src/lab/scenarios/free-port.js';
 import { udpProbe as unchecked } from '../../../src/probes/udp.js';
 import type { Dialer } from '../../../src/transport/types.js';
 import { checked } from '../../helpers/contracts.js';
@@ -14,14 +15,6 @@ async function bindUdp(onMessage?: (socket: Socket, msg: Buffer, port: number, a
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
   onTestFinished(() => new Promise<void>((resolve) => socket.close(() => resolve())));
   return { socket, port: socket.address().port };
-}
-
-async function closedUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
 }
 
 const run = (params: Record<string, unknown>) => udpProbe.run(udpProbe.params.parse(params), localContext());

@@ -5,6 +5,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { onTestFinished } from 'vitest';
 
+// Ports where nothing listens, from below the ephemeral range: a port bound to 0 and released
+// could be handed to a server a parallel test starts, and the "closed" member would answer.
+export { closedTcpPort, closedUdpPort } from '../../../src/lab/scenarios/free-port.js';
+
 export interface HttpSeen {
   method: string;
   url: string;
@@ -46,12 +50,6 @@ export async function tcpEcho(
 }
 
 /** A TCP port where nothing listens: connecting gets RST. */
-export async function closedTcpPort(): Promise<number> {
-  const server = net.createServer();
-  const port = await listen(server);
-  await close(server);
-  return port;
-}
 
 /** A UDP server that answers `reply(msg)` (or stays silent when reply returns null). */
 export async function udpServer(
@@ -70,13 +68,6 @@ export async function udpServer(
 }
 
 /** A UDP port where nothing listens: the kernel answers ICMP port unreachable. */
-export async function closedUdpPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  const port = socket.address().port;
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 /** Resolves with the first value `register` produces, or rejects after `ms`. */
 export function waitFor<T>(register: (done: (v: T) => void) => void, ms = 5000, what = 'event'): Promise<T> {
