@@ -23,7 +23,7 @@ import {
   type RunResult,
 } from './result.js';
 import type { Route } from './routing.js';
-import { expand, isBound, type Scope, subjectOf, type Target } from './scope.js';
+import { expand, isBound, type Scope, scopeAt, scopeKey, subjectOf, type Target } from './scope.js';
 import { askStep } from './steps/ask-step.js';
 import { checklistStep } from './steps/checklist-step.js';
 import { decideStep } from './steps/decide-step.js';
@@ -75,6 +75,8 @@ class Run implements Walker {
   readonly inputs: Record<string, string>;
   readonly run: RunValues;
   private readonly findings: Finding[] = [];
+  /** Conclusions with `once_per` already reported, by "conclusion scope-key". */
+  private readonly reportedOnce = new Set<string>();
   private readonly inconclusive: Inconclusive[] = [];
   private readonly checks: CheckRecord[] = [];
   private readonly visited = new Set<string>();
@@ -266,9 +268,19 @@ class Run implements Walker {
   }
 
   conclude(id: string, step: ConcludeStep, w: Walk, extra: Record<string, unknown> = {}): void {
+    // A finding about the listener (pool, load balancer) rather than the member: the first of its walks
+    // to reach it reports it, about the listener; the others end here without repeating it. Its text
+    // reads nothing member-specific (validate checks), so which walk came first does not show.
+    let about = w.scope;
+    const key = step.once_per && scopeKey(w.scope, step.once_per);
+    if (step.once_per && key) {
+      if (this.reportedOnce.has(`${id} ${key}`)) return;
+      this.reportedOnce.add(`${id} ${key}`);
+      about = scopeAt(w.scope, step.once_per);
+    }
     const ctx = this.context(w, extra);
     const render = (text: string) => renderText(text, ctx, shownInReport);
-    const subject = this.scopeSubject(w.scope);
+    const subject = this.scopeSubject(about);
     const evidence = step.evidence.length
       ? // A line whose every template fell back to '' has nothing to show.
         step.evidence.map((e) => render(e)).filter((e) => e.trim() !== '')

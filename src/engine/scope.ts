@@ -311,6 +311,15 @@ export function subjectOf(scope: Scope, target: Target | undefined): Subject | u
   return undefined;
 }
 
+/** The scope without what lies below `level`: what a `once_per` finding is about. */
+export function scopeAt(scope: Scope, level: 'listener' | 'pool' | 'loadbalancer'): Scope {
+  const { lb, listener, pool } = scope;
+  if (level === 'listener')
+    return { ...(lb ? { lb } : {}), ...(listener ? { listener } : {}), ...(pool ? { pool } : {}) };
+  if (level === 'pool') return { ...(lb ? { lb } : {}), ...(pool ? { pool } : {}) };
+  return lb ? { lb } : {};
+}
+
 /** "pool:web-pool", "member:be1": the scope part of a scoped fact key. */
 export function scopeKey(scope: Scope, level: FactScope): string | undefined {
   if (level === 'member' && scope.member) return `member:${scope.member.name}`;

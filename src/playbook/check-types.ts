@@ -23,7 +23,7 @@ import { TOPIC_IDS as EXPLAIN_TOPIC_IDS } from '../explain/topics.js';
 import { PLAYBOOK_IDS } from './ids.js';
 import { type StepEdge, stepEdges } from './graph.js';
 import { checkSchemaPath, listItem, objectKeys, schemaAt, valueType } from './schema-path.js';
-import type { Branch, ChartSpec, Condition, Playbook, Step, Test } from './schema.js';
+import type { Branch, ChartSpec, ConcludeStep, Condition, Playbook, Step, Test } from './schema.js';
 import { TEMPLATE } from '../engine/template.js';
 import { closeMatch } from '../suggest.js';
 
@@ -313,6 +313,25 @@ export function checkPlaybookTypes(
   };
 
   /** Every {{ path }} inside a value (strings, lists, objects). */
+  // A once_per finding is rendered by whichever of its walks arrives first: it must read the same from each.
+  const checkOncePer = (step: ConcludeStep, base: PropertyKey[]) => {
+    const visit = (value: unknown, where: PropertyKey[]): void => {
+      if (typeof value === 'string') {
+        for (const m of value.matchAll(TEMPLATE))
+          if (['member', 'host', 'item'].includes(m[1]!.split('.')[0]!))
+            report(
+              [...base, ...where],
+              `"${m[0]}" differs from walk to walk, but once_per: ${step.once_per} reports this finding once`,
+              `nothing below the ${step.once_per} (no member, host or item), or no once_per`,
+            );
+      } else if (value && typeof value === 'object')
+        // An array's entries are its indexes: evidence[2].
+        for (const [key, v] of Object.entries(value))
+          visit(v, [...where, Array.isArray(value) ? Number(key) : key]);
+    };
+    for (const field of ['title', 'cause', 'evidence', 'fix', 'chart'] as const) visit(step[field], [field]);
+  };
+
   const checkTemplates = (
     stepId: string,
     k: Known,
@@ -472,6 +491,7 @@ export function checkPlaybookTypes(
         });
         break;
       case 'conclude':
+        if (step.once_per) checkOncePer(step, base);
         checkTemplates(id, k, step.title, [...base, 'title']);
         checkTemplates(id, k, step.cause, [...base, 'cause']);
         checkTemplates(id, k, step.evidence, [...base, 'evidence']);

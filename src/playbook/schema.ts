@@ -201,6 +201,11 @@ export const ConcludeStep = z
     explain: z.array(stepId).optional(),
     /** Numbers that read faster as bars than as text (docs/playbooks.md "Charts"). */
     chart: ChartSpec.optional(),
+    /**
+     * The finding is about the walk's listener (pool, load balancer), not its
+     * member: the walks of one listener that reach it report it once.
+     */
+    once_per: z.enum(['listener', 'pool', 'loadbalancer']).optional(),
   })
   .strict();
 

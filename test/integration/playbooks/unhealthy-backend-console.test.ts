@@ -83,14 +83,17 @@ pools:
     expect(on.codes).toEqual(['unhealthy-backend/members-healthy']);
   });
 
-  it('a group no listener uses: its members are named, the attached group is checked as usual', async () => {
+  it('a group no listener uses: named once however many members it has; the attached group is checked as usual', async () => {
     const { codes, report } = await run(
       'not-attached',
       `${lb}
 listeners: [{name: web, protocol: HTTP, protocol_port: 80, default_pool_id: app}]
 pools:
   - {id: app, protocol: HTTP, healthmonitor: {type: HTTP, url_path: /health}, members: [${member(app)}]}
-  - {id: spare, protocol: HTTP, healthmonitor: {type: HTTP, url_path: /health}, members: [${member(spare)}]}
+  - id: spare
+    protocol: HTTP
+    healthmonitor: {type: HTTP, url_path: /health}
+    members: [${member(spare)}, {name: spare2, address: 127.0.0.2, protocol_port: ${spare.port}}]
 `,
     );
     expect(codes).toEqual(['unhealthy-backend/members-healthy', 'unhealthy-backend/pool-not-attached']);

@@ -423,3 +423,36 @@ describe('conclude: chart', () => {
     }
   });
 });
+
+describe('once_per: a finding about the listener, reached by each member walk, is reported once', () => {
+  const yaml = (oncePer: string) => `${head('each')}  each:
+    kind: probe
+    title: each member
+    foreach: members
+    where: {path: listener.name, equals: web}
+    probe: tcp
+    with: {host: "{{ member.address }}"}
+    default: pool-short
+  pool-short: {kind: conclude, title: "{{ listener.name }}: the pool is short", severity: warn, cause: c${oncePer}}
+`;
+
+  it('once, about the listener, while every member was still checked', async () => {
+    const r = await run(yaml(', once_per: listener'), { tcp: () => ({ outcome: 'pass' }) });
+    expect(r.findings.map((f) => [f.conclusion, f.subject])).toEqual([
+      ['pool-short', { kind: 'listener', name: 'web', address: '10.0.0.10:80' }],
+    ]);
+    expect(r.checks.map((c) => c.subject?.name).sort()).toEqual(['be1', 'be2']);
+    expect(r.inconclusive).toEqual([]);
+  });
+
+  it('without once_per, once per member walk, about the member', async () => {
+    const r = await run(yaml(''), { tcp: () => ({ outcome: 'pass' }) });
+    expect(r.findings.map((f) => f.subject?.name).sort()).toEqual(['be1', 'be2']);
+  });
+
+  it('once per listener, not once per run: each load balancer’s listener gets its own', async () => {
+    const all = yaml(', once_per: listener').replace('    where: {path: listener.name, equals: web}\n', '');
+    const r = await run(all, { tcp: () => ({ outcome: 'pass' }) });
+    expect(r.findings.map((f) => f.subject?.name).sort()).toEqual(['api', 'web']);
+  });
+});

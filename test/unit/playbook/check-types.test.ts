@@ -137,6 +137,25 @@ steps:
   });
 });
 
+describe('validate: once_per', () => {
+  const yaml = (title: string, evidence = '[]') => `id: x
+title: x
+faq: ["1.6"]
+start: each
+steps:
+  each: {kind: probe, title: e, foreach: members, probe: tcp, with: {host: "{{ member.address }}", port: 1}, default: done}
+  done: {kind: conclude, title: "${title}", severity: warn, cause: c, evidence: ${evidence}, once_per: listener}
+`;
+
+  it('a finding reported once per listener may read the listener, not the member it came from', () => {
+    expect(problemsOf(yaml('{{ listener.name }}: too few connections'))).toEqual([]);
+    expect(problemsOf(yaml('{{ member.name }}: too few', '["{{ pool.id }}", "{{ member.address }}"]'))).toEqual([
+      'pb.yaml:7:33: steps.done.title: "{{ member.name }}" differs from walk to walk, but once_per: listener reports this finding once (expected nothing below the listener (no member, host or item), or no once_per)',
+      'pb.yaml:7:117: steps.done.evidence[1]: "{{ member.address }}" differs from walk to walk, but once_per: listener reports this finding once (expected nothing below the listener (no member, host or item), or no once_per)',
+    ]);
+  });
+});
+
 describe('validate: fragments', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lbd-fragments-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
