@@ -149,7 +149,9 @@ steps:
 
   it('a finding reported once per listener may read the listener, not the member it came from', () => {
     expect(problemsOf(yaml('{{ listener.name }}: too few connections'))).toEqual([]);
-    expect(problemsOf(yaml('{{ member.name }}: too few', '["{{ pool.id }}", "{{ member.address }}"]'))).toEqual([
+    expect(
+      problemsOf(yaml('{{ member.name }}: too few', '["{{ pool.id }}", "{{ member.address }}"]')),
+    ).toEqual([
       'pb.yaml:7:33: steps.done.title: "{{ member.name }}" differs from walk to walk, but once_per: listener reports this finding once (expected nothing below the listener (no member, host or item), or no once_per)',
       'pb.yaml:7:117: steps.done.evidence[1]: "{{ member.address }}" differs from walk to walk, but once_per: listener reports this finding once (expected nothing below the listener (no member, host or item), or no once_per)',
     ]);
