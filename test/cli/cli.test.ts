@@ -80,6 +80,14 @@ describe('lbdoctor, as a user runs it', () => {
     expect(r.stdout).toContain('s_default_pool_empty');
   });
 
+  it('show marks a conclusion reported once per pool or listener', async () => {
+    const r = await lbdoctor(['show', 'unhealthy-backend']);
+    expect(r.code).toBe(0);
+    const text = r.stdout.replace(/\n {4}(?=\S)/g, ' ');
+    expect(text).toMatch(/^ {2}pool-not-attached: .*\[conclude \(error\), once per pool\]$/m);
+    expect(text).toMatch(/^ {2}weight-zero: .*\[conclude \(error\)\]$/m);
+  });
+
   it('show names an empty default as empty, not "(default )"', async () => {
     const r = await lbdoctor(['show', 'sticky-session']);
     expect(r.code).toBe(0);

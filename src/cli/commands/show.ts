@@ -59,7 +59,7 @@ export const registerShow: RegisterCommand = (show, setExitCode) => {
                 ? `checklist of ${step.items.length}`
                 : step.kind === 'decide'
                   ? `decide on ${step.cases.length} case${step.cases.length === 1 ? '' : 's'}`
-                  : `conclude (${step.severity})`;
+                  : `conclude (${step.severity})${step.once_per ? `, once per ${step.once_per}` : ''}`;
         const fan = step.kind !== 'conclude' && step.foreach ? `, for each of the ${step.foreach}` : '';
         out.push(...item(`  ${sid}: `, `${step.title}  [${what}${fan}]`));
         for (const e of stepEdges(sid, step)) out.push(...hang('      ', `${e.label} → ${e.to}`, width, 8));
